@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency from Debian's archive, then configures and builds
+# bpfscope in ./build. Run as root on Debian 12: `scripts/setup.sh`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  cmake make g++ pkg-config
+  llvm-19-dev clang-19          # codegen (static LLVM components) and the bpf/ helpers
+  zlib1g-dev libzstd-dev libxml2-dev libz3-dev libedit-dev libffi-dev libncurses-dev
+  libbpf-dev libelf-dev libdw-dev
+  bison flex
+  libgtest-dev
+  groff-base man-db             # `man -l man/bpfscope.8` in the docs test
+  procps util-linux             # pgrep/unshare used by end-to-end tests
+)
+
+if [ "$(id -u)" -eq 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+else
+  echo "setup.sh: not root, skipping apt-get (install: ${packages[*]})" >&2
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build -j "$(nproc)"

@@ -1,0 +1,51 @@
+// Codegen: the typed AST and ProgramInfo -> one LLVM module -> BPF bytecode for each program.
+//
+// Maps are referenced by index, not by file descriptor: every map reference is an `ld_imm64`
+// with src_reg BPF_PSEUDO_MAP_FD and the map's index as immediate, which the loader replaces by
+// the real fd. Compiled bytecode therefore does not depend on the running process and can be
+// cached.
+#pragma once
+
+#include "parser/ast.h"
+#include "parser/diagnostics.h"
+#include "parser/probe_target.h"
+#include "parser/semantic.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace bpfscope {
+
+// Maps the codegen adds after the script's own (whose indexes are their MapInfo::id).
+struct InternalMaps {
+  int ring_buffer = -1; // BPF_MAP_TYPE_RINGBUF carrying every event record
+  int globals = -1;     // array of u64: [0] start time (ns), [1] lost events
+};
+constexpr int kGlobalStartTime = 0;
+constexpr int kGlobalLostEvents = 1;
+constexpr int kGlobalSlots = 2;
+
+struct CompiledProgram {
+  std::string name;     // e.g. "tracepoint:syscalls:sys_enter_openat" (first target)
+  int probe_index = 0;  // into Program::probes / ProgramInfo::probes
+  std::vector<int> target_indices; // targets of that probe this program serves
+  ProgramKind kind = ProgramKind::Special;
+  std::vector<uint64_t> instructions; // raw struct bpf_insn, 8 bytes each
+};
+
+struct CompiledObject {
+  std::vector<CompiledProgram> programs;
+  InternalMaps internal;
+  std::string ir; // textual LLVM IR, kept only when asked for (-d)
+};
+
+struct CodegenOptions {
+  bool keep_ir = false;
+};
+
+// Returns false (with diagnostics) when the program cannot be compiled.
+bool compile_program(const ast::Program &program, const ProgramInfo &info,
+                     const CodegenOptions &opts, CompiledObject &out, Diagnostics &diags);
+
+} // namespace bpfscope

@@ -1,0 +1,951 @@
+#include "codegen/probe_compiler.h"
+
+#include <linux/bpf.h>
+#include <llvm/IR/Intrinsics.h>
+#include <llvm/IR/IntrinsicsBPF.h>
+
+namespace bpfscope {
+
+using namespace ast;
+
+ProbeCompiler::ProbeCompiler(llvm::Module &module, const ProgramInfo &info,
+                             const InternalMaps &internal, const Probe &probe,
+                             const ProbeInfo &probe_info, const ProbeTarget &target)
+    : module_(module), ctx_(module.getContext()), b_(module.getContext()), info_(info),
+      internal_(internal), probe_(probe), probe_info_(probe_info), target_(target) {}
+
+llvm::Function *ProbeCompiler::compile(const std::string &function_name,
+                                       const std::string &section) {
+  auto *fn_type = llvm::FunctionType::get(b_.getInt64Ty(), {b_.getPtrTy()}, false);
+  fn_ = llvm::Function::Create(fn_type, llvm::Function::ExternalLinkage, function_name, module_);
+  fn_->setSection(section);
+  ctx_arg_ = fn_->getArg(0);
+  entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);
+  auto *body = llvm::BasicBlock::Create(ctx_, "body", fn_);
+  b_.SetInsertPoint(body);
+
+  for (auto &[name, type] : probe_info_.variables) {
+    auto *slot = stack(type.is_integer() ? 8 : type.size, name);
+    variables_[name] = slot;
+    // Zero every variable once, so a read on a path that never assigned it is defined (the
+    // verifier rejects reads of uninitialised stack).
+    b_.CreateMemSet(slot, b_.getInt8(0), type.is_integer() ? 8 : type.size, llvm::MaybeAlign(8));
+  }
+
+  if (probe_.predicate) {
+    Value cond = expr(*probe_.predicate);
+    auto *pass = llvm::BasicBlock::Create(ctx_, "pred_true", fn_);
+    auto *fail = llvm::BasicBlock::Create(ctx_, "pred_false", fn_);
+    b_.CreateCondBr(to_bool(cond.v), pass, fail);
+    b_.SetInsertPoint(fail);
+    b_.CreateRet(b_.getInt64(0));
+    b_.SetInsertPoint(pass);
+  }
+  block(*probe_.body);
+  if (!b_.GetInsertBlock()->getTerminator())
+    b_.CreateRet(b_.getInt64(0));
+
+  llvm::IRBuilder<> eb(entry_);
+  eb.CreateBr(body);
+  return fn_;
+}
+
+// ------------------------------------------------------------------ helpers
+
+llvm::Value *ProbeCompiler::helper(int id, llvm::Type *ret, std::vector<llvm::Value *> args) {
+  std::vector<llvm::Type *> arg_types;
+  for (auto *a : args)
+    arg_types.push_back(a->getType());
+  auto *fn_type = llvm::FunctionType::get(ret, arg_types, false);
+  auto *callee = b_.CreateIntToPtr(b_.getInt64(id), b_.getPtrTy());
+  return b_.CreateCall(fn_type, callee, args);
+}
+
+llvm::AllocaInst *ProbeCompiler::stack(int bytes, const std::string &name) {
+  llvm::IRBuilder<> eb(entry_, entry_->begin());
+  auto *type = llvm::ArrayType::get(b_.getInt8Ty(), bytes > 0 ? bytes : 1);
+  auto *a = eb.CreateAlloca(type, nullptr, name);
+  a->setAlignment(llvm::Align(8));
+  return a;
+}
+
+llvm::Value *ProbeCompiler::offset_ptr(llvm::Value *base, int offset) {
+  if (offset == 0)
+    return base;
+  return b_.CreateGEP(b_.getInt8Ty(), base, b_.getInt64(offset));
+}
+
+llvm::Value *ProbeCompiler::map_pointer(int index) {
+  auto *pseudo = llvm::Intrinsic::getDeclaration(&module_, llvm::Intrinsic::bpf_pseudo);
+  auto *v = b_.CreateCall(pseudo, {b_.getInt64(BPF_PSEUDO_MAP_FD), b_.getInt64(index)});
+  return b_.CreateIntToPtr(v, b_.getPtrTy());
+}
+
+llvm::Value *ProbeCompiler::to_bool(llvm::Value *v) {
+  return b_.CreateICmpNE(v, llvm::ConstantInt::get(v->getType(), 0));
+}
+
+llvm::Value *ProbeCompiler::extend(llvm::Value *v, const Type &from) {
+  unsigned bits = v->getType()->getIntegerBitWidth();
+  if (bits == 64)
+    return v;
+  return from.is_signed ? b_.CreateSExt(v, b_.getInt64Ty()) : b_.CreateZExt(v, b_.getInt64Ty());
+}
+
+void ProbeCompiler::store_integer(llvm::Value *ptr, int size, llvm::Value *v) {
+  auto *t = b_.getIntNTy(size * 8);
+  b_.CreateAlignedStore(b_.CreateTrunc(v, t), ptr, llvm::Align(size));
+}
+
+llvm::Value *ProbeCompiler::load_integer(llvm::Value *ptr, int size, bool is_signed) {
+  auto *t = b_.getIntNTy(size * 8);
+  llvm::Value *v = b_.CreateAlignedLoad(t, ptr, llvm::Align(1));
+  Type from = Type::integer(size, is_signed);
+  return extend(v, from);
+}
+
+llvm::Value *ProbeCompiler::string_constant(const std::string &s, int size) {
+  auto *buf = stack(size, "str");
+  b_.CreateMemSet(buf, b_.getInt8(0), size, llvm::MaybeAlign(8));
+  // Whole words first: fewer instructions than byte stores and no read-only data section.
+  int n = std::min<int>(s.size(), size - 1);
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t word = 0;
+    for (int j = 0; j < 8; j++)
+      word |= static_cast<uint64_t>(static_cast<uint8_t>(s[i + j])) << (8 * j);
+    b_.CreateAlignedStore(b_.getInt64(word), offset_ptr(buf, i), llvm::Align(8));
+  }
+  for (; i < n; i++)
+    b_.CreateStore(b_.getInt8(static_cast<uint8_t>(s[i])), offset_ptr(buf, i));
+  return buf;
+}
+
+// Copies or converts `v` into `dst`, laid out as `dst_type` (strings zero-padded or cut, tuples
+// field by field, integers truncated to the destination width).
+void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value &v) {
+  switch (dst_type.kind) {
+  case TypeKind::Integer:
+  case TypeKind::Boolean:
+    store_integer(dst, dst_type.size, v.v);
+    return;
+  case TypeKind::String: {
+    int n = std::min(dst_type.size, v.type.size);
+    if (n < dst_type.size)
+      b_.CreateMemSet(dst, b_.getInt8(0), dst_type.size, llvm::MaybeAlign(1));
+    b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), n);
+    if (n == dst_type.size && n > 0) // keep the terminating NUL when cutting a longer string
+      b_.CreateStore(b_.getInt8(0), offset_ptr(dst, n - 1));
+    return;
+  }
+  case TypeKind::Tuple: {
+    if (v.type == dst_type) {
+      b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), dst_type.size);
+      return;
+    }
+    b_.CreateMemSet(dst, b_.getInt8(0), dst_type.size, llvm::MaybeAlign(1));
+    for (size_t i = 0; i < dst_type.fields.size(); i++) {
+      const Type &from = v.type.fields[i];
+      auto *src = offset_ptr(v.v, v.type.field_offsets[i]);
+      Value field_value{from.is_integer() ? load_integer(src, from.size, from.is_signed) : src,
+                        from};
+      store_as(offset_ptr(dst, dst_type.field_offsets[i]), dst_type.fields[i], field_value);
+    }
+    return;
+  }
+  default:
+    return;
+  }
+}
+
+// ------------------------------------------------------------------ statements
+
+void ProbeCompiler::block(const Block &blk) {
+  for (auto &s : blk.stmts) {
+    stmt(*s);
+    if (b_.GetInsertBlock()->getTerminator()) {
+      // Everything after exit() in this block is unreachable; give it a block of its own that
+      // the optimiser drops.
+      auto *dead = llvm::BasicBlock::Create(ctx_, "after_exit", fn_);
+      b_.SetInsertPoint(dead);
+    }
+  }
+}
+
+void ProbeCompiler::stmt(const Stmt &s) {
+  switch (s.kind) {
+  case StmtKind::Expr:
+    expr(*static_cast<const ExprStmt &>(s).expr);
+    return;
+  case StmtKind::AssignMap:
+    assign_map(static_cast<const AssignMap &>(s));
+    return;
+  case StmtKind::AssignVar:
+    assign_var(static_cast<const AssignVar &>(s));
+    return;
+  case StmtKind::If:
+    if_stmt(static_cast<const If &>(s));
+    return;
+  case StmtKind::Block:
+    block(static_cast<const Block &>(s));
+    return;
+  }
+}
+
+void ProbeCompiler::if_stmt(const If &i) {
+  Value cond = expr(*i.cond);
+  auto *then_bb = llvm::BasicBlock::Create(ctx_, "if_then", fn_);
+  auto *else_bb = llvm::BasicBlock::Create(ctx_, "if_else", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "if_done", fn_);
+  b_.CreateCondBr(to_bool(cond.v), then_bb, else_bb);
+  b_.SetInsertPoint(then_bb);
+  block(*i.then_block);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(else_bb);
+  if (i.else_block)
+    block(*i.else_block);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+}
+
+// `x OP= y` on already computed 64-bit operands.
+llvm::Value *ProbeCompiler::compound(BinaryOp op, llvm::Value *l, llvm::Value *r,
+                                     bool is_signed) {
+  switch (op) {
+  case BinaryOp::Add:
+    return b_.CreateAdd(l, r);
+  case BinaryOp::Sub:
+    return b_.CreateSub(l, r);
+  case BinaryOp::Mul:
+    return b_.CreateMul(l, r);
+  case BinaryOp::Div:
+    return b_.CreateUDiv(l, r);
+  case BinaryOp::Mod:
+    return b_.CreateURem(l, r);
+  case BinaryOp::BitAnd:
+    return b_.CreateAnd(l, r);
+  case BinaryOp::BitOr:
+    return b_.CreateOr(l, r);
+  case BinaryOp::BitXor:
+    return b_.CreateXor(l, r);
+  case BinaryOp::Shl:
+    return b_.CreateShl(l, r);
+  case BinaryOp::Shr:
+    return is_signed ? b_.CreateAShr(l, r) : b_.CreateLShr(l, r);
+  default:
+    return r;
+  }
+}
+
+void ProbeCompiler::assign_var(const AssignVar &a) {
+  Value storage = variable_storage(a.var->name);
+  Value v = expr(*a.value);
+  if (a.compound) {
+    Value current{load_integer(storage.v, 8, storage.type.is_signed), storage.type};
+    v.v = compound(a.op, current.v, v.v, storage.type.is_signed);
+    v.type = storage.type;
+  }
+  store_as(storage.v, storage.type.is_integer() ? Type::integer(8, storage.type.is_signed)
+                                                : storage.type,
+           v);
+}
+
+ProbeCompiler::Value ProbeCompiler::variable_storage(const std::string &name) {
+  const Type &t = probe_info_.variables.at(name);
+  return {variables_.at(name), t};
+}
+
+llvm::Value *ProbeCompiler::build_key(const Map &m, const MapInfo &mi, llvm::Value *bucket) {
+  Type key_type = mi.bpf_key_type();
+  auto *key = stack(key_type.size, "key");
+  if (mi.keyless() && !mi.is_histogram()) {
+    b_.CreateAlignedStore(b_.getInt64(0), key, llvm::Align(8));
+    return key;
+  }
+  b_.CreateMemSet(key, b_.getInt8(0), key_type.size, llvm::MaybeAlign(8));
+  if (!mi.keyless()) {
+    std::vector<Value> keys;
+    for (auto &k : m.keys)
+      keys.push_back(expr(*k));
+    if (keys.size() == 1 && !mi.is_histogram()) {
+      store_as(key, key_type, keys[0]);
+    } else if (keys.size() == 1) {
+      store_as(offset_ptr(key, key_type.field_offsets[0]), key_type.fields[0], keys[0]);
+    } else {
+      for (size_t i = 0; i < keys.size(); i++)
+        store_as(offset_ptr(key, key_type.field_offsets[i]), key_type.fields[i], keys[i]);
+    }
+  }
+  if (bucket) {
+    size_t last = key_type.fields.size() - 1;
+    store_integer(offset_ptr(key, key_type.field_offsets[last]), 8, bucket);
+  }
+  return key;
+}
+
+void ProbeCompiler::map_update(int map_index, llvm::Value *key, llvm::Value *value) {
+  helper(BPF_FUNC_map_update_elem, b_.getInt64Ty(),
+         {map_pointer(map_index), key, value, b_.getInt64(BPF_ANY)});
+}
+
+void ProbeCompiler::assign_map(const AssignMap &a) {
+  const MapInfo &mi = info_.maps[info_.map_ids.at(a.map->name)];
+  if (mi.value_type.is_aggregation()) {
+    aggregate(*a.map, mi, static_cast<const Call &>(*a.value));
+    return;
+  }
+  Value v = expr(*a.value);
+  llvm::Value *key = build_key(*a.map, mi, nullptr);
+  if (a.compound) {
+    Value current = map_read(*a.map);
+    v.v = compound(a.op, current.v, v.v, mi.value_type.is_signed);
+    v.type = mi.value_type;
+  }
+  auto *value = stack(mi.bpf_value_size(), "value");
+  store_as(value, mi.value_type, v);
+  map_update(mi.id, key, value);
+}
+
+// Per-CPU aggregation update: look the slot up and change it in place; create it on first use.
+// Per-CPU values need no atomics: a BPF program is not preempted on its CPU.
+void ProbeCompiler::aggregate(const Map &m, const MapInfo &mi, const Call &c) {
+  const Type &agg = mi.value_type;
+  llvm::Value *v = nullptr;
+  if (!c.args.empty())
+    v = expr(*c.args[0]).v;
+  llvm::Value *bucket = nullptr;
+  if (agg.kind == TypeKind::Hist)
+    bucket = hist_bucket(v, c.args[0]->type.is_signed);
+  else if (agg.kind == TypeKind::Lhist)
+    bucket = lhist_bucket(v, agg);
+  llvm::Value *key = build_key(m, mi, bucket);
+
+  auto *slot = helper(BPF_FUNC_map_lookup_elem, b_.getPtrTy(), {map_pointer(mi.id), key});
+  auto *found = llvm::BasicBlock::Create(ctx_, "agg_found", fn_);
+  auto *missing = llvm::BasicBlock::Create(ctx_, "agg_new", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "agg_done", fn_);
+  b_.CreateCondBr(b_.CreateIsNotNull(slot), found, missing);
+
+  auto *i64 = b_.getInt64Ty();
+  b_.SetInsertPoint(found);
+  llvm::Value *second = offset_ptr(slot, 8);
+  switch (agg.kind) {
+  case TypeKind::Count:
+  case TypeKind::Hist:
+  case TypeKind::Lhist:
+    b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64, slot), b_.getInt64(1)), slot);
+    break;
+  case TypeKind::Sum:
+    b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64, slot), v), slot);
+    break;
+  case TypeKind::Avg:
+  case TypeKind::Stats:
+    b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64, slot), b_.getInt64(1)), slot);
+    b_.CreateStore(b_.CreateAdd(b_.CreateLoad(i64, second), v), second);
+    break;
+  case TypeKind::Min:
+  case TypeKind::Max: {
+    llvm::Value *cur = b_.CreateLoad(i64, slot);
+    llvm::Value *better;
+    if (agg.kind == TypeKind::Min)
+      better = agg.is_signed ? b_.CreateICmpSLT(v, cur) : b_.CreateICmpULT(v, cur);
+    else
+      better = agg.is_signed ? b_.CreateICmpSGT(v, cur) : b_.CreateICmpUGT(v, cur);
+    b_.CreateStore(b_.CreateSelect(better, v, cur), slot);
+    break;
+  }
+  default:
+    break;
+  }
+  b_.CreateBr(done);
+
+  b_.SetInsertPoint(missing);
+  auto *init = stack(16, "agg_init");
+  switch (agg.kind) {
+  case TypeKind::Count:
+  case TypeKind::Hist:
+  case TypeKind::Lhist:
+    b_.CreateAlignedStore(b_.getInt64(1), init, llvm::Align(8));
+    break;
+  case TypeKind::Sum:
+    b_.CreateAlignedStore(v, init, llvm::Align(8));
+    break;
+  case TypeKind::Avg:
+  case TypeKind::Stats:
+    b_.CreateAlignedStore(b_.getInt64(1), init, llvm::Align(8));
+    b_.CreateAlignedStore(v, offset_ptr(init, 8), llvm::Align(8));
+    break;
+  case TypeKind::Min:
+  case TypeKind::Max:
+    // {value, set}: the flag tells user space which CPUs saw a value at all.
+    b_.CreateAlignedStore(v, init, llvm::Align(8));
+    b_.CreateAlignedStore(b_.getInt64(1), offset_ptr(init, 8), llvm::Align(8));
+    break;
+  default:
+    break;
+  }
+  map_update(mi.id, key, init);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+}
+
+// bpftrace's power-of-two buckets: 0 for negatives, 1 for zero, 2 + floor(log2(v)) otherwise.
+llvm::Value *ProbeCompiler::hist_bucket(llvm::Value *v, bool is_signed) {
+  llvm::Value *n = v;
+  llvm::Value *log = b_.getInt64(0);
+  for (int shift : {32, 16, 8, 4, 2, 1}) {
+    llvm::Value *high = b_.CreateLShr(n, b_.getInt64(shift));
+    llvm::Value *has = b_.CreateICmpNE(high, b_.getInt64(0));
+    n = b_.CreateSelect(has, high, n);
+    log = b_.CreateSelect(has, b_.CreateAdd(log, b_.getInt64(shift)), log);
+  }
+  llvm::Value *bucket = b_.CreateAdd(log, b_.getInt64(2));
+  bucket = b_.CreateSelect(b_.CreateICmpEQ(v, b_.getInt64(0)), b_.getInt64(1), bucket);
+  if (is_signed)
+    bucket = b_.CreateSelect(b_.CreateICmpSLT(v, b_.getInt64(0)), b_.getInt64(0), bucket);
+  return bucket;
+}
+
+llvm::Value *ProbeCompiler::lhist_bucket(llvm::Value *v, const Type &t) {
+  int64_t buckets = (t.lhist_max - t.lhist_min) / t.lhist_step;
+  llvm::Value *min = b_.getInt64(t.lhist_min);
+  llvm::Value *max = b_.getInt64(t.lhist_max);
+  llvm::Value *inside =
+      b_.CreateAdd(b_.CreateUDiv(b_.CreateSub(v, min), b_.getInt64(t.lhist_step)),
+                   b_.getInt64(1));
+  llvm::Value *bucket = b_.CreateSelect(b_.CreateICmpSGE(v, max), b_.getInt64(buckets + 1), inside);
+  return b_.CreateSelect(b_.CreateICmpSLT(v, min), b_.getInt64(0), bucket);
+}
+
+void ProbeCompiler::map_delete(const Map &m) {
+  const MapInfo &mi = info_.maps[info_.map_ids.at(m.name)];
+  llvm::Value *key = build_key(m, mi, nullptr);
+  helper(BPF_FUNC_map_delete_elem, b_.getInt64Ty(), {map_pointer(mi.id), key});
+}
+
+// ------------------------------------------------------------------ events
+
+void ProbeCompiler::send_event(EventKind kind, int id, const Type *payload_type,
+                               const std::vector<Value> &payload) {
+  int size = kEventHeaderSize + (payload_type ? payload_type->size : 0);
+  size = (size + 7) / 8 * 8;
+  auto *record = stack(size, "event");
+  if (payload_type && payload_type->size > 0)
+    b_.CreateMemSet(offset_ptr(record, kEventHeaderSize), b_.getInt8(0),
+                    size - kEventHeaderSize, llvm::MaybeAlign(8));
+  uint64_t header = static_cast<uint64_t>(kind) | (static_cast<uint64_t>(id) << 32);
+  b_.CreateAlignedStore(b_.getInt64(header), record, llvm::Align(8));
+  if (payload_type) {
+    auto *body = offset_ptr(record, kEventHeaderSize);
+    if (payload_type->is_tuple() && payload.size() == payload_type->fields.size()) {
+      for (size_t i = 0; i < payload.size(); i++)
+        store_as(offset_ptr(body, payload_type->field_offsets[i]), payload_type->fields[i],
+                 payload[i]);
+    } else if (payload.size() == 1) {
+      store_as(body, *payload_type, payload[0]);
+    }
+  }
+  auto *ret = helper(BPF_FUNC_ringbuf_output, b_.getInt64Ty(),
+                     {map_pointer(internal_.ring_buffer), record, b_.getInt64(size),
+                      b_.getInt64(0)});
+  // A full ring buffer drops the record: count it so that user space can say how many.
+  auto *lost = llvm::BasicBlock::Create(ctx_, "event_lost", fn_);
+  auto *sent = llvm::BasicBlock::Create(ctx_, "event_sent", fn_);
+  b_.CreateCondBr(b_.CreateICmpSLT(ret, b_.getInt64(0)), lost, sent);
+  b_.SetInsertPoint(lost);
+  auto *slot_key = stack(4, "global_key");
+  b_.CreateAlignedStore(b_.getInt32(kGlobalLostEvents), slot_key, llvm::Align(4));
+  auto *counter = helper(BPF_FUNC_map_lookup_elem, b_.getPtrTy(),
+                         {map_pointer(internal_.globals), slot_key});
+  auto *bump = llvm::BasicBlock::Create(ctx_, "lost_bump", fn_);
+  b_.CreateCondBr(b_.CreateIsNotNull(counter), bump, sent);
+  b_.SetInsertPoint(bump);
+  b_.CreateAtomicRMW(llvm::AtomicRMWInst::Add, counter, b_.getInt64(1), llvm::Align(8),
+                     llvm::AtomicOrdering::Monotonic);
+  b_.CreateBr(sent);
+  b_.SetInsertPoint(sent);
+}
+
+void ProbeCompiler::exit_probe() {
+  send_event(EventKind::Exit, 0, nullptr, {});
+  b_.CreateRet(b_.getInt64(0));
+}
+
+// ------------------------------------------------------------------ expressions
+
+ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
+  switch (e.kind) {
+  case ExprKind::Integer:
+    return {b_.getInt64(static_cast<const IntegerLit &>(e).value), e.type};
+  case ExprKind::String: {
+    auto &s = static_cast<const StringLit &>(e);
+    return {string_constant(s.value, e.type.size), e.type};
+  }
+  case ExprKind::Builtin:
+    return builtin(static_cast<const Builtin &>(e));
+  case ExprKind::Positional: {
+    auto &p = static_cast<const Positional &>(e);
+    const auto &params = info_.positional_params;
+    if (p.is_count)
+      return {b_.getInt64(params.size()), e.type};
+    std::string text =
+        p.index >= 1 && static_cast<size_t>(p.index) <= params.size() ? params[p.index - 1] : "";
+    if (e.type.is_string())
+      return {string_constant(text, e.type.size), e.type};
+    return {b_.getInt64(text.empty() ? 0 : std::strtoll(text.c_str(), nullptr, 0)), e.type};
+  }
+  case ExprKind::Variable: {
+    Value storage = variable_storage(static_cast<const Variable &>(e).name);
+    if (storage.type.is_integer())
+      return {load_integer(storage.v, 8, storage.type.is_signed), storage.type};
+    return storage;
+  }
+  case ExprKind::Map:
+    return map_read(static_cast<const Map &>(e));
+  case ExprKind::Call:
+    return call(static_cast<const Call &>(e));
+  case ExprKind::Binary:
+    return binary(static_cast<const Binary &>(e));
+  case ExprKind::Unary:
+    return unary(static_cast<const Unary &>(e));
+  case ExprKind::Ternary:
+    return ternary(static_cast<const Ternary &>(e));
+  case ExprKind::Cast: {
+    auto &c = static_cast<const Cast &>(e);
+    Value v = expr(*c.operand);
+    if (e.type.kind == TypeKind::Boolean)
+      return {b_.CreateZExt(to_bool(v.v), b_.getInt64Ty()), e.type};
+    llvm::Value *narrow = b_.CreateTrunc(v.v, b_.getIntNTy(e.type.size * 8));
+    return {extend(narrow, e.type), e.type};
+  }
+  case ExprKind::Field:
+    return field(static_cast<const Field &>(e));
+  case ExprKind::TupleLit:
+    return tuple_literal(static_cast<const TupleLit &>(e), e.type);
+  case ExprKind::TupleIndex: {
+    auto &t = static_cast<const TupleIndex &>(e);
+    Value base = expr(*t.base);
+    const Type &ft = base.type.fields[t.index];
+    auto *p = offset_ptr(base.v, base.type.field_offsets[t.index]);
+    if (ft.is_integer())
+      return {load_integer(p, ft.size, ft.is_signed), ft};
+    return {p, ft};
+  }
+  }
+  return {b_.getInt64(0), e.type};
+}
+
+ProbeCompiler::Value ProbeCompiler::tuple_literal(const TupleLit &t, const Type &as) {
+  auto *buf = stack(as.size, "tuple");
+  b_.CreateMemSet(buf, b_.getInt8(0), as.size, llvm::MaybeAlign(8));
+  for (size_t i = 0; i < t.elems.size(); i++) {
+    Value v = expr(*t.elems[i]);
+    store_as(offset_ptr(buf, as.field_offsets[i]), as.fields[i], v);
+  }
+  return {buf, as};
+}
+
+ProbeCompiler::Value ProbeCompiler::builtin(const Builtin &bi) {
+  const std::string &n = bi.name;
+  auto *i64 = b_.getInt64Ty();
+  if (n == "pid" || n == "tid") {
+    llvm::Value *v = helper(BPF_FUNC_get_current_pid_tgid, i64, {});
+    v = n == "pid" ? b_.CreateLShr(v, 32) : b_.CreateAnd(v, 0xffffffff);
+    return {v, bi.type};
+  }
+  if (n == "uid" || n == "gid") {
+    llvm::Value *v = helper(BPF_FUNC_get_current_uid_gid, i64, {});
+    v = n == "gid" ? b_.CreateLShr(v, 32) : b_.CreateAnd(v, 0xffffffff);
+    return {v, bi.type};
+  }
+  if (n == "nsecs")
+    return {helper(BPF_FUNC_ktime_get_ns, i64, {}), bi.type};
+  if (n == "elapsed") {
+    auto *key = stack(4, "global_key");
+    b_.CreateAlignedStore(b_.getInt32(kGlobalStartTime), key, llvm::Align(4));
+    auto *slot =
+        helper(BPF_FUNC_map_lookup_elem, b_.getPtrTy(), {map_pointer(internal_.globals), key});
+    auto *now = helper(BPF_FUNC_ktime_get_ns, i64, {});
+    auto *has = llvm::BasicBlock::Create(ctx_, "start_found", fn_);
+    auto *done = llvm::BasicBlock::Create(ctx_, "start_done", fn_);
+    auto *before = b_.GetInsertBlock();
+    b_.CreateCondBr(b_.CreateIsNotNull(slot), has, done);
+    b_.SetInsertPoint(has);
+    auto *start = b_.CreateLoad(i64, slot);
+    auto *diff = b_.CreateSub(now, start);
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    auto *phi = b_.CreatePHI(i64, 2);
+    phi->addIncoming(b_.getInt64(0), before);
+    phi->addIncoming(diff, has);
+    return {phi, bi.type};
+  }
+  if (n == "cpu")
+    return {b_.CreateZExt(helper(BPF_FUNC_get_smp_processor_id, b_.getInt32Ty(), {}), i64),
+            bi.type};
+  if (n == "rand")
+    return {b_.CreateZExt(helper(BPF_FUNC_get_prandom_u32, b_.getInt32Ty(), {}), i64), bi.type};
+  if (n == "curtask")
+    return {helper(BPF_FUNC_get_current_task, i64, {}), bi.type};
+  if (n == "cgroup")
+    return {helper(BPF_FUNC_get_current_cgroup_id, i64, {}), bi.type};
+  if (n == "comm") {
+    auto *buf = stack(16, "comm");
+    helper(BPF_FUNC_get_current_comm, i64, {buf, b_.getInt64(16)});
+    return {buf, bi.type};
+  }
+  if (n == "probe")
+    return {string_constant(target_.name, bi.type.size), bi.type};
+  if (n == "true" || n == "false")
+    return {b_.getInt64(n == "true" ? 1 : 0), bi.type};
+  if (n == "args" || n == "ctx")
+    return {ctx_arg_, bi.type};
+  return {b_.getInt64(0), bi.type};
+}
+
+llvm::Value *ProbeCompiler::ctx_field_address(int offset) {
+  return offset_ptr(ctx_arg_, offset);
+}
+
+ProbeCompiler::Value ProbeCompiler::field(const Field &f) {
+  const ContextField *cf = nullptr;
+  for (auto &candidate : target_.fields)
+    if (candidate.name == f.field)
+      cf = &candidate;
+  if (!cf)
+    return {b_.getInt64(0), f.type};
+  auto *i64 = b_.getInt64Ty();
+  switch (cf->kind) {
+  case ContextField::Kind::Integer:
+  case ContextField::Kind::Pointer: {
+    int size = cf->kind == ContextField::Kind::Pointer ? 8 : f.type.size;
+    llvm::Value *v = b_.CreateAlignedLoad(b_.getIntNTy(size * 8), ctx_field_address(cf->offset),
+                                          llvm::Align(1));
+    return {extend(v, f.type), f.type};
+  }
+  case ContextField::Kind::CharArray: {
+    auto *buf = stack(f.type.size, "field");
+    helper(BPF_FUNC_probe_read_kernel, i64,
+           {buf, b_.getInt64(cf->size), ctx_field_address(cf->offset)});
+    // Some char arrays are not NUL terminated; the last byte always is in our copy.
+    b_.CreateStore(b_.getInt8(0), offset_ptr(buf, f.type.size - 1));
+    return {buf, f.type};
+  }
+  case ContextField::Kind::DataLocString: {
+    // __data_loc: a u32 whose low half is the offset of the bytes in the record. The verifier
+    // forbids variable offsets on the context pointer, so the record's address goes through the
+    // stack as a plain number before it is used with the helper.
+    llvm::Value *loc = b_.CreateAlignedLoad(b_.getInt32Ty(), ctx_field_address(cf->offset),
+                                            llvm::Align(4));
+    llvm::Value *rel = b_.CreateZExt(b_.CreateAnd(loc, 0xffff), i64);
+    auto *ctx_slot = stack(8, "ctx_addr");
+    auto *ctx_copy = stack(8, "ctx_value");
+    b_.CreateAlignedStore(ctx_arg_, ctx_slot, llvm::Align(8));
+    helper(BPF_FUNC_probe_read_kernel, i64, {ctx_copy, b_.getInt64(8), ctx_slot});
+    llvm::Value *base = b_.CreateAlignedLoad(i64, ctx_copy, llvm::Align(8));
+    llvm::Value *addr = b_.CreateIntToPtr(b_.CreateAdd(base, rel), b_.getPtrTy());
+    auto *buf = stack(f.type.size, "field");
+    b_.CreateMemSet(buf, b_.getInt8(0), f.type.size, llvm::MaybeAlign(8));
+    helper(BPF_FUNC_probe_read_kernel_str, i64, {buf, b_.getInt64(f.type.size), addr});
+    return {buf, f.type};
+  }
+  }
+  return {b_.getInt64(0), f.type};
+}
+
+ProbeCompiler::Value ProbeCompiler::map_read(const Map &m) {
+  const MapInfo &mi = info_.maps[info_.map_ids.at(m.name)];
+  llvm::Value *key = build_key(m, mi, nullptr);
+  auto *slot = helper(BPF_FUNC_map_lookup_elem, b_.getPtrTy(), {map_pointer(mi.id), key});
+  const Type &t = mi.value_type;
+  auto *result = stack(mi.bpf_value_size(), "map_value");
+  auto *found = llvm::BasicBlock::Create(ctx_, "map_found", fn_);
+  auto *missing = llvm::BasicBlock::Create(ctx_, "map_missing", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "map_done", fn_);
+  b_.CreateCondBr(b_.CreateIsNotNull(slot), found, missing);
+  b_.SetInsertPoint(found);
+  b_.CreateMemCpy(result, llvm::MaybeAlign(8), slot, llvm::MaybeAlign(8), mi.bpf_value_size());
+  b_.CreateBr(done);
+  b_.SetInsertPoint(missing);
+  b_.CreateMemSet(result, b_.getInt8(0), mi.bpf_value_size(), llvm::MaybeAlign(8));
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  if (t.is_integer())
+    return {load_integer(result, 8, t.is_signed), t};
+  return {result, t};
+}
+
+llvm::Value *ProbeCompiler::strings_equal(const Value &a, const Value &b) {
+  // Compare byte by byte up to the shorter buffer, stopping at the first NUL: a chain of
+  // blocks, since the verifier needs bounded control flow.
+  int n = std::min(a.type.size, b.type.size);
+  auto *result = stack(1, "streq");
+  b_.CreateStore(b_.getInt8(0), result);
+  auto *done = llvm::BasicBlock::Create(ctx_, "streq_done", fn_);
+  auto *equal = llvm::BasicBlock::Create(ctx_, "streq_equal", fn_);
+  for (int i = 0; i < n; i++) {
+    auto *ca = b_.CreateLoad(b_.getInt8Ty(), offset_ptr(a.v, i));
+    auto *cb = b_.CreateLoad(b_.getInt8Ty(), offset_ptr(b.v, i));
+    auto *same = llvm::BasicBlock::Create(ctx_, "streq_same", fn_);
+    b_.CreateCondBr(b_.CreateICmpEQ(ca, cb), same, done);
+    b_.SetInsertPoint(same);
+    auto *next = llvm::BasicBlock::Create(ctx_, "streq_next", fn_);
+    b_.CreateCondBr(b_.CreateICmpEQ(ca, b_.getInt8(0)), equal, next);
+    b_.SetInsertPoint(next);
+  }
+  // Both buffers ran out together: equal if the longer one ends here too.
+  if (a.type.size != b.type.size) {
+    const Value &longer = a.type.size > b.type.size ? a : b;
+    auto *c = b_.CreateLoad(b_.getInt8Ty(), offset_ptr(longer.v, n));
+    b_.CreateCondBr(b_.CreateICmpEQ(c, b_.getInt8(0)), equal, done);
+  } else {
+    b_.CreateBr(equal);
+  }
+  b_.SetInsertPoint(equal);
+  b_.CreateStore(b_.getInt8(1), result);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  return b_.CreateZExt(b_.CreateLoad(b_.getInt8Ty(), result), b_.getInt64Ty());
+}
+
+ProbeCompiler::Value ProbeCompiler::binary(const Binary &bin) {
+  auto *i64 = b_.getInt64Ty();
+  if (bin.op == BinaryOp::LogicalAnd || bin.op == BinaryOp::LogicalOr) {
+    bool is_and = bin.op == BinaryOp::LogicalAnd;
+    Value l = expr(*bin.lhs);
+    auto *lhs_block = b_.GetInsertBlock();
+    auto *rhs_bb = llvm::BasicBlock::Create(ctx_, is_and ? "and_rhs" : "or_rhs", fn_);
+    auto *done = llvm::BasicBlock::Create(ctx_, is_and ? "and_done" : "or_done", fn_);
+    llvm::Value *lb = to_bool(l.v);
+    if (is_and)
+      b_.CreateCondBr(lb, rhs_bb, done);
+    else
+      b_.CreateCondBr(lb, done, rhs_bb);
+    b_.SetInsertPoint(rhs_bb);
+    Value r = expr(*bin.rhs);
+    llvm::Value *rb = b_.CreateZExt(to_bool(r.v), i64);
+    auto *rhs_end = b_.GetInsertBlock();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    auto *phi = b_.CreatePHI(i64, 2);
+    phi->addIncoming(b_.getInt64(is_and ? 0 : 1), lhs_block);
+    phi->addIncoming(rb, rhs_end);
+    return {phi, bin.type};
+  }
+  Value l = expr(*bin.lhs);
+  Value r = expr(*bin.rhs);
+  if (l.type.is_string()) {
+    llvm::Value *eq = strings_equal(l, r);
+    if (bin.op == BinaryOp::Ne)
+      eq = b_.CreateXor(eq, b_.getInt64(1));
+    return {eq, bin.type};
+  }
+  bool is_signed = l.type.is_signed && r.type.is_signed;
+  bool result_signed = bin.type.is_signed;
+  llvm::Value *a = l.v, *c = r.v, *v = nullptr;
+  auto cmp = [&](llvm::CmpInst::Predicate s, llvm::CmpInst::Predicate u) {
+    return b_.CreateZExt(b_.CreateICmp(is_signed ? s : u, a, c), i64);
+  };
+  switch (bin.op) {
+  case BinaryOp::Add:
+    v = b_.CreateAdd(a, c);
+    break;
+  case BinaryOp::Sub:
+    v = b_.CreateSub(a, c);
+    break;
+  case BinaryOp::Mul:
+    v = b_.CreateMul(a, c);
+    break;
+  case BinaryOp::Div:
+  case BinaryOp::Mod: {
+    // BPF before cpu v4 has only unsigned division: divide magnitudes, then fix the sign.
+    if (!result_signed) {
+      v = bin.op == BinaryOp::Div ? b_.CreateUDiv(a, c) : b_.CreateURem(a, c);
+      break;
+    }
+    auto *zero = b_.getInt64(0);
+    auto *a_neg = b_.CreateICmpSLT(a, zero);
+    auto *c_neg = b_.CreateICmpSLT(c, zero);
+    auto *a_abs = b_.CreateSelect(a_neg, b_.CreateNeg(a), a);
+    auto *c_abs = b_.CreateSelect(c_neg, b_.CreateNeg(c), c);
+    if (bin.op == BinaryOp::Div) {
+      auto *q = b_.CreateUDiv(a_abs, c_abs);
+      v = b_.CreateSelect(b_.CreateXor(a_neg, c_neg), b_.CreateNeg(q), q);
+    } else {
+      auto *m = b_.CreateURem(a_abs, c_abs);
+      v = b_.CreateSelect(a_neg, b_.CreateNeg(m), m);
+    }
+    break;
+  }
+  case BinaryOp::BitAnd:
+    v = b_.CreateAnd(a, c);
+    break;
+  case BinaryOp::BitOr:
+    v = b_.CreateOr(a, c);
+    break;
+  case BinaryOp::BitXor:
+    v = b_.CreateXor(a, c);
+    break;
+  case BinaryOp::Shl:
+    v = b_.CreateShl(a, c);
+    break;
+  case BinaryOp::Shr:
+    v = l.type.is_signed ? b_.CreateAShr(a, c) : b_.CreateLShr(a, c);
+    break;
+  case BinaryOp::Eq:
+    v = b_.CreateZExt(b_.CreateICmpEQ(a, c), i64);
+    break;
+  case BinaryOp::Ne:
+    v = b_.CreateZExt(b_.CreateICmpNE(a, c), i64);
+    break;
+  case BinaryOp::Lt:
+    v = cmp(llvm::CmpInst::ICMP_SLT, llvm::CmpInst::ICMP_ULT);
+    break;
+  case BinaryOp::Le:
+    v = cmp(llvm::CmpInst::ICMP_SLE, llvm::CmpInst::ICMP_ULE);
+    break;
+  case BinaryOp::Gt:
+    v = cmp(llvm::CmpInst::ICMP_SGT, llvm::CmpInst::ICMP_UGT);
+    break;
+  case BinaryOp::Ge:
+    v = cmp(llvm::CmpInst::ICMP_SGE, llvm::CmpInst::ICMP_UGE);
+    break;
+  default:
+    v = b_.getInt64(0);
+  }
+  return {v, bin.type};
+}
+
+ProbeCompiler::Value ProbeCompiler::unary(const Unary &u) {
+  auto *i64 = b_.getInt64Ty();
+  switch (u.op) {
+  case UnaryOp::Neg:
+    return {b_.CreateNeg(expr(*u.operand).v), u.type};
+  case UnaryOp::BitNot:
+    return {b_.CreateNot(expr(*u.operand).v), u.type};
+  case UnaryOp::LogicalNot:
+    return {b_.CreateZExt(b_.CreateICmpEQ(expr(*u.operand).v, b_.getInt64(0)), i64), u.type};
+  case UnaryOp::Increment:
+  case UnaryOp::Decrement: {
+    Value old = expr(*u.operand);
+    llvm::Value *delta = b_.getInt64(u.op == UnaryOp::Increment ? 1 : -1);
+    Value updated{b_.CreateAdd(old.v, delta), old.type};
+    if (u.operand->kind == ExprKind::Variable) {
+      Value storage = variable_storage(static_cast<const Variable &>(*u.operand).name);
+      store_integer(storage.v, 8, updated.v);
+    } else {
+      auto &m = static_cast<const Map &>(*u.operand);
+      const MapInfo &mi = info_.maps[info_.map_ids.at(m.name)];
+      llvm::Value *key = build_key(m, mi, nullptr);
+      auto *value = stack(8, "value");
+      store_integer(value, 8, updated.v);
+      map_update(mi.id, key, value);
+    }
+    return u.postfix ? old : updated;
+  }
+  default:
+    return {b_.getInt64(0), u.type};
+  }
+}
+
+ProbeCompiler::Value ProbeCompiler::ternary(const Ternary &t) {
+  Value cond = expr(*t.cond);
+  auto *then_bb = llvm::BasicBlock::Create(ctx_, "tern_then", fn_);
+  auto *else_bb = llvm::BasicBlock::Create(ctx_, "tern_else", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "tern_done", fn_);
+  b_.CreateCondBr(to_bool(cond.v), then_bb, else_bb);
+  if (t.type.is_integer()) {
+    b_.SetInsertPoint(then_bb);
+    Value a = expr(*t.then_expr);
+    auto *a_end = b_.GetInsertBlock();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(else_bb);
+    Value c = expr(*t.else_expr);
+    auto *c_end = b_.GetInsertBlock();
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    auto *phi = b_.CreatePHI(b_.getInt64Ty(), 2);
+    phi->addIncoming(a.v, a_end);
+    phi->addIncoming(c.v, c_end);
+    return {phi, t.type};
+  }
+  auto *buf = stack(t.type.size, "ternary");
+  b_.SetInsertPoint(then_bb);
+  store_as(buf, t.type, expr(*t.then_expr));
+  b_.CreateBr(done);
+  b_.SetInsertPoint(else_bb);
+  store_as(buf, t.type, expr(*t.else_expr));
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  return {buf, t.type};
+}
+
+ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
+  const std::string &n = c.name;
+  auto *i64 = b_.getInt64Ty();
+  Value none{b_.getInt64(0), Type::none()};
+  if (n == "printf") {
+    std::vector<Value> args;
+    for (size_t i = 1; i < c.args.size(); i++)
+      args.push_back(expr(*c.args[i]));
+    const PrintfInfo &pi = info_.printfs.at(c.resource_id);
+    send_event(EventKind::Printf, c.resource_id, &pi.args, args);
+    return none;
+  }
+  if (n == "print") {
+    bool prints_map = c.args[0]->kind == ExprKind::Map &&
+                      static_cast<const Map &>(*c.args[0]).keys.empty();
+    if (prints_map) {
+      send_event(EventKind::PrintMap, c.resource_id, nullptr, {});
+      return none;
+    }
+    Value v = expr(*c.args[0]);
+    const Type &t = info_.value_prints.at(c.resource_id);
+    send_event(EventKind::PrintValue, c.resource_id, &t, {v});
+    return none;
+  }
+  if (n == "time") {
+    send_event(EventKind::Time, c.resource_id, nullptr, {});
+    return none;
+  }
+  if (n == "exit") {
+    exit_probe();
+    return none;
+  }
+  if (n == "clear" || n == "zero") {
+    int id = info_.map_ids.at(static_cast<const Map &>(*c.args[0]).name);
+    send_event(n == "clear" ? EventKind::ClearMap : EventKind::ZeroMap, id, nullptr, {});
+    return none;
+  }
+  if (n == "delete") {
+    auto &m = static_cast<const Map &>(*c.args[0]);
+    const MapInfo &mi = info_.maps[info_.map_ids.at(m.name)];
+    if (mi.keyless() && mi.is_histogram()) {
+      send_event(EventKind::ClearMap, mi.id, nullptr, {});
+      return none;
+    }
+    map_delete(m);
+    return none;
+  }
+  if (n == "str") {
+    Value src = expr(*c.args[0]);
+    if (src.type.is_string())
+      return src;
+    int size = c.type.size;
+    auto *buf = stack(size, "str");
+    b_.CreateMemSet(buf, b_.getInt8(0), size, llvm::MaybeAlign(8));
+    llvm::Value *len = b_.getInt64(size);
+    if (c.args.size() == 2) {
+      // A run-time length: clamp it to the buffer so the verifier sees a bounded size.
+      llvm::Value *want = b_.CreateAdd(expr(*c.args[1]).v, b_.getInt64(1));
+      len = b_.CreateSelect(b_.CreateICmpULT(want, b_.getInt64(size)), want, b_.getInt64(size));
+    }
+    // probe_read_str reads user or kernel memory (x86's address spaces do not overlap), which
+    // is what tracepoint pointers into user memory need.
+    helper(BPF_FUNC_probe_read_str, i64, {buf, len, b_.CreateIntToPtr(src.v, b_.getPtrTy())});
+    return {buf, c.type};
+  }
+  return none;
+}
+
+} // namespace bpfscope

@@ -1,0 +1,91 @@
+// Lowers one probe body (for one group of targets) to an LLVM function in the BPF module.
+#pragma once
+
+#include "codegen/codegen.h"
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Module.h>
+
+#include <map>
+
+namespace bpfscope {
+
+class ProbeCompiler {
+public:
+  ProbeCompiler(llvm::Module &module, const ProgramInfo &info, const InternalMaps &internal,
+                const ast::Probe &probe, const ProbeInfo &probe_info,
+                const ProbeTarget &target);
+
+  // Emits the function into the module, in ELF section `section`.
+  llvm::Function *compile(const std::string &function_name, const std::string &section);
+
+private:
+  // A computed value: integers as an i64 (already extended per their type); strings and tuples
+  // as a pointer to `type.size` bytes on the BPF stack.
+  struct Value {
+    llvm::Value *v = nullptr;
+    Type type;
+  };
+
+  // statements
+  void block(const ast::Block &b);
+  void stmt(const ast::Stmt &s);
+  void assign_map(const ast::AssignMap &a);
+  void assign_var(const ast::AssignVar &a);
+  void if_stmt(const ast::If &i);
+
+  // expressions
+  Value expr(const ast::Expr &e);
+  Value builtin(const ast::Builtin &b);
+  Value binary(const ast::Binary &b);
+  Value unary(const ast::Unary &u);
+  Value ternary(const ast::Ternary &t);
+  Value call(const ast::Call &c);
+  Value field(const ast::Field &f);
+  Value map_read(const ast::Map &m);
+  Value tuple_literal(const ast::TupleLit &t, const Type &as);
+
+  // maps and aggregations
+  llvm::Value *map_pointer(int index);
+  llvm::Value *build_key(const ast::Map &m, const MapInfo &mi, llvm::Value *bucket = nullptr);
+  void aggregate(const ast::Map &m, const MapInfo &mi, const ast::Call &c);
+  llvm::Value *hist_bucket(llvm::Value *v, bool is_signed);
+  llvm::Value *lhist_bucket(llvm::Value *v, const Type &t);
+  void map_update(int map_index, llvm::Value *key, llvm::Value *value);
+  void map_delete(const ast::Map &m);
+
+  // events
+  void send_event(EventKind kind, int id, const Type *payload_type,
+                  const std::vector<Value> &payload);
+  void exit_probe();
+
+  // helpers
+  llvm::Value *helper(int id, llvm::Type *ret, std::vector<llvm::Value *> args);
+  llvm::AllocaInst *stack(int bytes, const std::string &name);
+  void store_as(llvm::Value *dst, const Type &dst_type, const Value &v);
+  void store_integer(llvm::Value *ptr, int size, llvm::Value *v);
+  llvm::Value *load_integer(llvm::Value *ptr, int size, bool is_signed);
+  llvm::Value *extend(llvm::Value *v, const Type &from);
+  llvm::Value *string_constant(const std::string &s, int size);
+  llvm::Value *strings_equal(const Value &a, const Value &b);
+  llvm::Value *to_bool(llvm::Value *v);
+  llvm::Value *compound(ast::BinaryOp op, llvm::Value *l, llvm::Value *r, bool is_signed);
+  llvm::Value *offset_ptr(llvm::Value *base, int offset);
+  Value variable_storage(const std::string &name);
+  llvm::Value *ctx_field_address(int offset);
+
+  llvm::Module &module_;
+  llvm::LLVMContext &ctx_;
+  llvm::IRBuilder<> b_;
+  const ProgramInfo &info_;
+  const InternalMaps &internal_;
+  const ast::Probe &probe_;
+  const ProbeInfo &probe_info_;
+  const ProbeTarget &target_;
+  llvm::Function *fn_ = nullptr;
+  llvm::Value *ctx_arg_ = nullptr;
+  llvm::BasicBlock *entry_ = nullptr;
+  std::map<std::string, llvm::AllocaInst *> variables_;
+};
+
+} // namespace bpfscope

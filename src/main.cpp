@@ -1,0 +1,274 @@
+// The command line: options -> read the script -> parse -> analyse -> compile -> run.
+#include "codegen/codegen.h"
+#include "parser/parse.h"
+#include "parser/semantic.h"
+#include "runtime/format_printf.h"
+#include "runtime/output.h"
+#include "runtime/probe_provider.h"
+#include "runtime/session.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <sys/stat.h>
+
+using namespace bpfscope;
+
+namespace {
+
+constexpr const char *kVersion = "bpfscope v0.1.0";
+
+void usage(std::ostream &out) {
+  out << "USAGE:\n"
+         "    bpfscope [options] FILENAME [ARG...]\n"
+         "    bpfscope [options] -e 'program' [ARG...]\n"
+         "    bpfscope -l [SEARCH]\n"
+         "\n"
+         "OPTIONS:\n"
+         "    -e PROGRAM     run PROGRAM (use '-' as FILENAME to read it from stdin)\n"
+         "    -l [SEARCH]    list probes matching SEARCH (a glob, e.g. 'tracepoint:sched:*')\n"
+         "    -f FORMAT      output format: text (default) or json\n"
+         "    -o FILE        write the script's output to FILE\n"
+         "    -q             quiet: do not print 'Attached N probes'\n"
+         "    -v             verbose: program types, instruction counts, phase timings\n"
+         "    -d STAGE       debug output: ast, ir, verifier or all\n"
+         "    -B MODE        output buffering: line (default), full or none\n"
+         "    --dry-run      compile and load the programs, attach nothing\n"
+         "    -h, --help     show this help\n"
+         "    -V, --version  print the version\n"
+         "\n"
+         "EXAMPLES:\n"
+         "    bpfscope -e 'tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }'\n"
+         "    bpfscope -e 'BEGIN { printf(\"hello\\n\"); exit(); }'\n";
+}
+
+void on_signal(int) { request_stop(); }
+
+void install_signal_handlers() {
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  // No SA_RESTART: the event loop's poll must return at once to stop.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP})
+    sigaction(sig, &sa, nullptr);
+}
+
+bool read_file(const std::string &path, std::string &out, std::string &error) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    error = "cannot read " + path + ": " + strerror(errno);
+    return false;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    error = "cannot read " + path + ": it is a directory";
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot read " + path + ": " + strerror(errno);
+    return false;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+struct Timer {
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  double lap_ms() {
+    auto now = std::chrono::steady_clock::now();
+    double ms = std::chrono::duration<double, std::milli>(now - start).count();
+    start = now;
+    return ms;
+  }
+};
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::string program_text, filename;
+  bool have_program = false, list_mode = false, verbose = false, quiet = false, dry_run = false;
+  bool json = false, want_ast = false, dump_ir = false, dump_verifier = false;
+  std::string output_path, buffering = "line";
+
+  enum { kDryRun = 1000 };
+  static const option long_options[] = {{"help", no_argument, nullptr, 'h'},
+                                        {"version", no_argument, nullptr, 'V'},
+                                        {"dry-run", no_argument, nullptr, kDryRun},
+                                        {nullptr, 0, nullptr, 0}};
+  opterr = 0;
+  int c;
+  // '+': stop at the first non-option, so that script arguments may look like options.
+  while ((c = getopt_long(argc, argv, "+e:lvqd:o:f:B:hV", long_options, nullptr)) != -1) {
+    switch (c) {
+    case 'e':
+      program_text = optarg;
+      filename = "stdin";
+      have_program = true;
+      break;
+    case 'l':
+      list_mode = true;
+      break;
+    case 'v':
+      verbose = true;
+      break;
+    case 'q':
+      quiet = true;
+      break;
+    case 'd': {
+      std::string stage = optarg;
+      if (stage == "ast" || stage == "all")
+        want_ast = true;
+      if (stage == "ir" || stage == "codegen" || stage == "all")
+        dump_ir = true;
+      if (stage == "verifier" || stage == "all")
+        dump_verifier = true;
+      if (!want_ast && !dump_ir && !dump_verifier) {
+        std::cerr << "ERROR: -d: unknown stage '" << stage
+                  << "' (expected ast, ir, verifier or all)\n";
+        return 1;
+      }
+      break;
+    }
+    case 'o':
+      output_path = optarg;
+      break;
+    case 'f':
+      if (std::string(optarg) == "json")
+        json = true;
+      else if (std::string(optarg) != "text") {
+        std::cerr << "ERROR: -f: unknown output format '" << optarg
+                  << "' (expected text or json)\n";
+        return 1;
+      }
+      break;
+    case 'B':
+      buffering = optarg;
+      if (buffering != "line" && buffering != "full" && buffering != "none") {
+        std::cerr << "ERROR: -B: unknown buffering mode '" << buffering
+                  << "' (expected line, full or none)\n";
+        return 1;
+      }
+      break;
+    case kDryRun:
+      dry_run = true;
+      break;
+    case 'h':
+      usage(std::cout);
+      return 0;
+    case 'V':
+      std::cout << kVersion << "\n";
+      return 0;
+    case '?':
+    default:
+      if (optopt && strchr("eodfB", optopt))
+        std::cerr << "ERROR: option -" << static_cast<char>(optopt) << " requires an argument\n";
+      else if (optopt)
+        std::cerr << "ERROR: unknown option -" << static_cast<char>(optopt) << "\n";
+      else
+        std::cerr << "ERROR: unknown option " << argv[optind - 1] << "\n";
+      usage(std::cerr);
+      return 1;
+    }
+  }
+
+  ProviderRegistry providers;
+  if (list_mode) {
+    std::string pattern = optind < argc ? argv[optind] : "";
+    for (auto &name : providers.list(pattern))
+      std::cout << name << "\n";
+    return 0;
+  }
+
+  if (!have_program) {
+    if (optind >= argc) {
+      std::cerr << "ERROR: no program given: pass a FILENAME or -e 'program'\n";
+      usage(std::cerr);
+      return 1;
+    }
+    filename = argv[optind++];
+    std::string error;
+    if (filename == "-") {
+      std::ostringstream ss;
+      ss << std::cin.rdbuf();
+      program_text = ss.str();
+      filename = "stdin";
+    } else if (!read_file(filename, program_text, error)) {
+      std::cerr << "ERROR: " << error << "\n";
+      return 1;
+    }
+  }
+  SemanticOptions sema_opts;
+  for (int i = optind; i < argc; i++)
+    sema_opts.positional_params.push_back(argv[i]);
+  sema_opts.check_printf = [](const std::string &fmt, const std::vector<Type> &types) {
+    return check_printf_format(fmt, types, "printf");
+  };
+
+  Timer timer;
+  Diagnostics diags(filename, program_text);
+  auto program = parse_program(program_text, diags);
+  if (!program) {
+    diags.print(std::cerr);
+    return 1;
+  }
+  double parse_ms = timer.lap_ms();
+  if (want_ast)
+    std::cout << dump_ast(*program);
+
+  ProgramInfo info;
+  if (!analyse_program(*program, providers, sema_opts, info, diags)) {
+    diags.print(std::cerr);
+    return 1;
+  }
+  diags.print(std::cerr); // warnings
+  double analyse_ms = timer.lap_ms();
+
+  CompiledObject object;
+  CodegenOptions cg_opts;
+  cg_opts.keep_ir = dump_ir;
+  if (!compile_program(*program, info, cg_opts, object, diags)) {
+    diags.print(std::cerr);
+    return 1;
+  }
+  double codegen_ms = timer.lap_ms();
+  if (dump_ir)
+    std::cout << object.ir;
+  if (verbose)
+    std::cerr << "Timings: parse " << parse_ms << " ms, analyse " << analyse_ms
+              << " ms, codegen " << codegen_ms << " ms\n";
+
+  FILE *out = stdout;
+  if (!output_path.empty()) {
+    out = fopen(output_path.c_str(), "w");
+    if (!out) {
+      std::cerr << "ERROR: cannot open " << output_path << ": " << strerror(errno) << "\n";
+      return 1;
+    }
+  }
+  Output output(out, json);
+  output.set_line_buffered(buffering != "full");
+  if (quiet && !json)
+    output.set_quiet(true);
+
+  install_signal_handlers();
+  SessionOptions session_opts;
+  session_opts.dry_run = dry_run;
+  session_opts.verbose = verbose;
+  session_opts.dump_verifier_log = dump_verifier;
+  int status = run_session(*program, info, object, providers, output, session_opts);
+  if (verbose)
+    std::cerr << "Timings: load, run and exit " << timer.lap_ms() << " ms\n";
+  if (out != stdout)
+    fclose(out);
+  return status;
+}

@@ -1,0 +1,205 @@
+// The abstract syntax tree. The parser builds it; the semantic pass fills in `type` on every
+// expression (and resolves names); codegen reads it. Every node keeps its source range so that
+// any later pass can report an error at the right place.
+//
+// Nodes are plain structs with a `kind` tag: passes `switch` on the tag and `static_cast`, which
+// keeps each pass in one readable function per node family instead of a visitor hierarchy.
+#pragma once
+
+#include "parser/location.h"
+#include "parser/types.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bpfscope::ast {
+
+struct Node {
+  SourceRange loc;
+  virtual ~Node() = default;
+};
+
+// ---------------------------------------------------------------- expressions
+
+enum class ExprKind {
+  Integer,     // 42, 0x2a, 1_000
+  String,      // "text" (escapes already decoded)
+  Builtin,     // pid, comm, nsecs, args, arg0, retval, ...
+  Positional,  // $1, $2 ... (`index`), and $# (`index` == 0, `is_count`)
+  Variable,    // $name
+  Map,         // @name or @name[k1, k2]
+  Call,        // name(args...)
+  Binary,      // lhs op rhs
+  Unary,       // op expr, or expr++ / expr-- (`postfix`)
+  Ternary,     // cond ? a : b
+  Cast,        // (type) expr
+  Field,       // expr.name or expr->name
+  TupleLit,    // (a, b, c)
+  TupleIndex,  // expr.0
+};
+
+struct Expr : Node {
+  explicit Expr(ExprKind k) : kind(k) {}
+  ExprKind kind;
+  Type type; // set by the semantic pass
+};
+using ExprPtr = std::unique_ptr<Expr>;
+
+struct IntegerLit : Expr {
+  IntegerLit() : Expr(ExprKind::Integer) {}
+  uint64_t value = 0;
+};
+
+struct StringLit : Expr {
+  StringLit() : Expr(ExprKind::String) {}
+  std::string value;
+};
+
+struct Builtin : Expr {
+  Builtin() : Expr(ExprKind::Builtin) {}
+  std::string name;
+};
+
+struct Positional : Expr {
+  Positional() : Expr(ExprKind::Positional) {}
+  int index = 0;          // $1 is 1
+  bool is_count = false;  // $#
+};
+
+struct Variable : Expr {
+  Variable() : Expr(ExprKind::Variable) {}
+  std::string name; // with the leading '$'
+};
+
+struct Map : Expr {
+  Map() : Expr(ExprKind::Map) {}
+  std::string name;          // with the leading '@'; "@" for the anonymous map
+  std::vector<ExprPtr> keys; // empty for a keyless map
+};
+
+struct Call : Expr {
+  Call() : Expr(ExprKind::Call) {}
+  std::string name;
+  std::vector<ExprPtr> args;
+  int resource_id = -1; // set by the semantic pass: the printf/print/time table entry it uses
+};
+
+enum class BinaryOp {
+  Add, Sub, Mul, Div, Mod,
+  BitAnd, BitOr, BitXor, Shl, Shr,
+  Eq, Ne, Lt, Le, Gt, Ge,
+  LogicalAnd, LogicalOr,
+};
+const char *binary_op_spelling(BinaryOp op);
+
+struct Binary : Expr {
+  Binary() : Expr(ExprKind::Binary) {}
+  BinaryOp op = BinaryOp::Add;
+  ExprPtr lhs, rhs;
+};
+
+enum class UnaryOp { Neg, LogicalNot, BitNot, Increment, Decrement, Deref, AddressOf };
+
+struct Unary : Expr {
+  Unary() : Expr(ExprKind::Unary) {}
+  UnaryOp op = UnaryOp::Neg;
+  bool postfix = false; // x++ rather than ++x
+  ExprPtr operand;
+};
+
+struct Ternary : Expr {
+  Ternary() : Expr(ExprKind::Ternary) {}
+  ExprPtr cond, then_expr, else_expr;
+};
+
+// `(uint32)x`: `type_name` as written (uint8..uint64, int8..int64, u8.., s8.., bool, string[N]).
+struct Cast : Expr {
+  Cast() : Expr(ExprKind::Cast) {}
+  std::string type_name;
+  ExprPtr operand;
+};
+
+struct Field : Expr {
+  Field() : Expr(ExprKind::Field) {}
+  ExprPtr base;
+  std::string field;
+  bool arrow = false; // written `->`
+};
+
+struct TupleLit : Expr {
+  TupleLit() : Expr(ExprKind::TupleLit) {}
+  std::vector<ExprPtr> elems;
+};
+
+struct TupleIndex : Expr {
+  TupleIndex() : Expr(ExprKind::TupleIndex) {}
+  ExprPtr base;
+  int index = 0;
+};
+
+// ---------------------------------------------------------------- statements
+
+enum class StmtKind { Expr, AssignMap, AssignVar, If, Block };
+
+struct Stmt : Node {
+  explicit Stmt(StmtKind k) : kind(k) {}
+  StmtKind kind;
+};
+using StmtPtr = std::unique_ptr<Stmt>;
+
+struct ExprStmt : Stmt {
+  ExprStmt() : Stmt(StmtKind::Expr) {}
+  ExprPtr expr;
+};
+
+// `@m[k] = v` and compound forms. For `@m[k] += v` the parser keeps `op` so that messages can
+// show what was written; the semantic pass treats it as `@m[k] = @m[k] + v`.
+struct AssignMap : Stmt {
+  AssignMap() : Stmt(StmtKind::AssignMap) {}
+  std::unique_ptr<Map> map;
+  ExprPtr value;
+  bool compound = false;
+  BinaryOp op = BinaryOp::Add; // meaningful when `compound`
+};
+
+struct AssignVar : Stmt {
+  AssignVar() : Stmt(StmtKind::AssignVar) {}
+  std::unique_ptr<Variable> var;
+  ExprPtr value;
+  bool compound = false;
+  BinaryOp op = BinaryOp::Add;
+};
+
+struct Block : Stmt {
+  Block() : Stmt(StmtKind::Block) {}
+  std::vector<StmtPtr> stmts;
+};
+
+struct If : Stmt {
+  If() : Stmt(StmtKind::If) {}
+  ExprPtr cond;
+  std::unique_ptr<Block> then_block;
+  std::unique_ptr<Block> else_block; // `else if` is an else block holding one If; may be null
+};
+
+// ---------------------------------------------------------------- probes
+
+// One attach point as written, e.g. `tracepoint:syscalls:sys_enter_openat` or `BEGIN`.
+// The parser keeps the raw text; probe providers split and validate it.
+struct AttachPoint : Node {
+  std::string raw;
+};
+
+struct Probe : Node {
+  std::vector<std::unique_ptr<AttachPoint>> attach_points;
+  ExprPtr predicate; // may be null
+  std::unique_ptr<Block> body;
+};
+
+struct Program : Node {
+  std::vector<std::unique_ptr<Probe>> probes;
+};
+
+} // namespace bpfscope::ast

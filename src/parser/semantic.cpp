@@ -1,0 +1,978 @@
+#include "parser/semantic.h"
+
+#include <set>
+
+namespace bpfscope {
+
+using namespace ast;
+
+Type MapInfo::bpf_key_type() const {
+  if (!is_histogram())
+    return keyless() ? Type::integer(8, false) : key_type;
+  std::vector<Type> fields;
+  if (!keyless()) {
+    if (key_type.is_tuple())
+      fields = key_type.fields;
+    else
+      fields.push_back(key_type);
+  }
+  fields.push_back(Type::integer(8, false));
+  return Type::tuple(fields);
+}
+
+int MapInfo::bpf_key_size() const { return bpf_key_type().size; }
+
+int MapInfo::bpf_value_size() const {
+  switch (value_type.kind) {
+  case TypeKind::Min:
+  case TypeKind::Max:
+  case TypeKind::Avg:
+  case TypeKind::Stats:
+    return 16; // {value, set} or {count, total}
+  case TypeKind::Count:
+  case TypeKind::Sum:
+  case TypeKind::Hist:
+  case TypeKind::Lhist:
+    return 8;
+  default:
+    return value_type.size;
+  }
+}
+
+Type type_from_name(const std::string &name) {
+  static const std::map<std::string, Type> names = {
+      {"uint8", Type::integer(1, false)},  {"uint16", Type::integer(2, false)},
+      {"uint32", Type::integer(4, false)}, {"uint64", Type::integer(8, false)},
+      {"int8", Type::integer(1, true)},    {"int16", Type::integer(2, true)},
+      {"int32", Type::integer(4, true)},   {"int64", Type::integer(8, true)},
+      {"u8", Type::integer(1, false)},     {"u16", Type::integer(2, false)},
+      {"u32", Type::integer(4, false)},    {"u64", Type::integer(8, false)},
+      {"s8", Type::integer(1, true)},      {"s16", Type::integer(2, true)},
+      {"s32", Type::integer(4, true)},     {"s64", Type::integer(8, true)},
+      {"bool", Type::boolean()},
+  };
+  auto it = names.find(name);
+  if (it != names.end())
+    return it->second;
+  // string[N]
+  if (name.rfind("string[", 0) == 0 && name.back() == ']') {
+    int n = std::atoi(name.substr(7, name.size() - 8).c_str());
+    if (n > 0)
+      return Type::string(n);
+  }
+  return Type::none();
+}
+
+namespace {
+
+bool is_aggregation_call(const std::string &name) {
+  static const std::set<std::string> names = {"count", "sum", "avg", "min",
+                                              "max",   "stats", "hist", "lhist"};
+  return names.count(name) > 0;
+}
+
+// The storage form of a value: integers widen to 64 bits so that one map or variable can hold
+// any integer assigned to it; strings keep their size (unified to the largest later).
+Type storage_type(const Type &t) {
+  if (t.kind == TypeKind::Integer)
+    return Type::integer(8, t.is_signed);
+  if (t.kind == TypeKind::Tuple) {
+    std::vector<Type> fields;
+    for (auto &f : t.fields)
+      fields.push_back(storage_type(f));
+    return Type::tuple(fields);
+  }
+  return t;
+}
+
+// Widens `into` so that it can also hold `t` (same kind already checked). Returns true when
+// `into` changed.
+bool unify_into(Type &into, const Type &t) {
+  if (into.kind == TypeKind::String && t.size > into.size) {
+    into.size = t.size;
+    return true;
+  }
+  if (into.kind == TypeKind::Tuple && into.fields.size() == t.fields.size()) {
+    bool changed = false;
+    std::vector<Type> fields = into.fields;
+    for (size_t i = 0; i < fields.size(); i++)
+      changed |= unify_into(fields[i], t.fields[i]);
+    if (changed)
+      into = Type::tuple(fields);
+    return changed;
+  }
+  return false;
+}
+
+Type smallest_integer_for(uint64_t v) {
+  if (v <= 127)
+    return Type::integer(1, true);
+  if (v <= 32767)
+    return Type::integer(2, true);
+  if (v <= 2147483647ULL)
+    return Type::integer(4, true);
+  if (v <= 9223372036854775807ULL)
+    return Type::integer(8, true);
+  return Type::integer(8, false);
+}
+
+bool parse_integer_param(const std::string &s, int64_t &out) {
+  if (s.empty())
+    return false;
+  char *end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(s.c_str(), &end, 0);
+  if (errno || *end)
+    return false;
+  out = v;
+  return true;
+}
+
+class Analyser {
+public:
+  Analyser(ProgramInfo &info, const SemanticOptions &opts, Diagnostics &diags)
+      : info_(info), opts_(opts), diags_(diags) {}
+
+  // The first round only learns the types of maps (a probe may read a map that a later probe
+  // assigns); the second reports errors and records resources.
+  void run(Program &program, bool reporting) {
+    reporting_ = reporting;
+    if (reporting) {
+      info_.printfs.clear();
+      info_.map_prints.clear();
+      info_.value_prints.clear();
+      info_.time_formats.clear();
+    }
+    for (size_t i = 0; i < program.probes.size(); i++) {
+      probe_ = &info_.probes[i];
+      probe_->variables.clear();
+      probe_->program_per_target = false;
+      Probe &p = *program.probes[i];
+      if (p.predicate) {
+        Type t = expr(*p.predicate);
+        if (!t.is_none() && !t.is_integer())
+          error(p.predicate->loc, "Invalid type for predicate: " + t.name());
+      }
+      block(*p.body);
+    }
+  }
+
+private:
+  void error(const SourceRange &loc, const std::string &msg, const std::string &hint = "") {
+    if (reporting_)
+      diags_.error(loc, msg, hint);
+  }
+
+  void block(Block &b) {
+    for (auto &s : b.stmts)
+      stmt(*s);
+  }
+
+  void stmt(Stmt &s) {
+    switch (s.kind) {
+    case StmtKind::Expr: {
+      auto &es = static_cast<ExprStmt &>(s);
+      if (es.expr->kind == ExprKind::Call) {
+        auto &c = static_cast<Call &>(*es.expr);
+        if (is_aggregation_call(c.name)) {
+          error(c.loc, c.name + "() must be assigned directly to a map",
+                "write @name = " + c.name + "(...);");
+          return;
+        }
+      }
+      expr(*es.expr);
+      break;
+    }
+    case StmtKind::AssignMap:
+      assign_map(static_cast<AssignMap &>(s));
+      break;
+    case StmtKind::AssignVar:
+      assign_var(static_cast<AssignVar &>(s));
+      break;
+    case StmtKind::If: {
+      auto &i = static_cast<If &>(s);
+      Type t = expr(*i.cond);
+      if (!t.is_none() && !t.is_integer())
+        error(i.cond->loc, "Invalid condition in if(): " + t.name());
+      block(*i.then_block);
+      if (i.else_block)
+        block(*i.else_block);
+      break;
+    }
+    case StmtKind::Block:
+      block(static_cast<Block &>(s));
+      break;
+    }
+  }
+
+  // ------------------------------------------------------------------ maps
+
+  MapInfo *find_map(const std::string &name) {
+    auto it = info_.map_ids.find(name);
+    return it == info_.map_ids.end() ? nullptr : &info_.maps[it->second];
+  }
+
+  MapInfo &get_or_create_map(const Map &m) {
+    if (MapInfo *found = find_map(m.name))
+      return *found;
+    MapInfo mi;
+    mi.name = m.name;
+    mi.id = static_cast<int>(info_.maps.size());
+    mi.first_use = m.loc;
+    info_.map_ids[m.name] = mi.id;
+    info_.maps.push_back(mi);
+    return info_.maps.back();
+  }
+
+  // Types the keys of `m` and reconciles them with the map's key type.
+  void map_keys(Map &m, MapInfo &mi) {
+    std::vector<Type> key_types;
+    for (auto &k : m.keys) {
+      Type t = expr(*k);
+      if (t.is_none())
+        return;
+      if (!t.is_integer() && !t.is_string() && !t.is_tuple()) {
+        error(k->loc, "Invalid map key type: " + t.name());
+        return;
+      }
+      key_types.push_back(storage_type(t.kind == TypeKind::Boolean ? Type::integer(8, false) : t));
+    }
+    Type key = key_types.empty()        ? Type::none()
+               : key_types.size() == 1 ? key_types[0]
+                                        : Type::tuple(key_types);
+    if (mi.key_type.is_none() && !mi.key_known) {
+      mi.key_type = key;
+      mi.key_known = true;
+      return;
+    }
+    if (!mi.key_type.same_kind(key)) {
+      error(m.loc, "Argument mismatch for " + m.name + ": trying to access with arguments: [" +
+                       describe_keys(key) + "] when map expects arguments: [" +
+                       describe_keys(mi.key_type) + "]");
+      return;
+    }
+    unify_into(mi.key_type, key);
+  }
+
+  static std::string describe_keys(const Type &key) {
+    if (key.is_none())
+      return "";
+    if (!key.is_tuple())
+      return key.name();
+    std::string s;
+    for (size_t i = 0; i < key.fields.size(); i++)
+      s += (i ? ", " : "") + key.fields[i].name();
+    return s;
+  }
+
+  Type aggregation_value(Call &c) {
+    auto want_args = [&](size_t n) {
+      if (c.args.size() != n) {
+        error(c.loc, c.name + "() requires " + std::to_string(n) + " argument" +
+                         (n == 1 ? "" : "s") + " (" + std::to_string(c.args.size()) +
+                         " provided)");
+        return false;
+      }
+      return true;
+    };
+    static const std::map<std::string, TypeKind> kinds = {
+        {"count", TypeKind::Count}, {"sum", TypeKind::Sum},     {"avg", TypeKind::Avg},
+        {"min", TypeKind::Min},     {"max", TypeKind::Max},     {"stats", TypeKind::Stats},
+        {"hist", TypeKind::Hist},   {"lhist", TypeKind::Lhist}};
+    TypeKind kind = kinds.at(c.name);
+    size_t nargs = kind == TypeKind::Count ? 0 : kind == TypeKind::Lhist ? 4 : 1;
+    if (kind == TypeKind::Hist && c.args.size() == 2)
+      nargs = 2; // hist(x, bits) is accepted; only the default layout is printed
+    if (!want_args(nargs))
+      return Type::none();
+    bool is_signed = true;
+    for (size_t i = 0; i < c.args.size(); i++) {
+      Type t = expr(*c.args[i]);
+      if (!t.is_none() && !t.is_integer()) {
+        error(c.args[i]->loc, c.name + "() only supports integer arguments (" + t.name() +
+                                  " provided)");
+        return Type::none();
+      }
+      if (i == 0)
+        is_signed = t.is_signed || t.kind == TypeKind::Boolean;
+    }
+    Type result = Type::aggregation(kind, is_signed);
+    if (kind == TypeKind::Lhist) {
+      int64_t bounds[3];
+      for (int i = 0; i < 3; i++) {
+        if (!constant_integer(*c.args[i + 1], bounds[i])) {
+          error(c.args[i + 1]->loc, "lhist() expects a constant integer here");
+          return Type::none();
+        }
+      }
+      if (bounds[2] <= 0) {
+        error(c.args[3]->loc, "lhist() step must be >= 1 (" + std::to_string(bounds[2]) +
+                                  " provided)");
+        return Type::none();
+      }
+      if (bounds[1] <= bounds[0]) {
+        error(c.loc, "lhist() max must be greater than min (min " + std::to_string(bounds[0]) +
+                         ", max " + std::to_string(bounds[1]) + ")");
+        return Type::none();
+      }
+      if ((bounds[1] - bounds[0]) / bounds[2] > 1000) {
+        error(c.loc, "lhist() too many buckets, must be <= 1000 (" +
+                         std::to_string((bounds[1] - bounds[0]) / bounds[2]) + " requested)",
+              "use a larger step");
+        return Type::none();
+      }
+      result.lhist_min = bounds[0];
+      result.lhist_max = bounds[1];
+      result.lhist_step = bounds[2];
+    }
+    return result;
+  }
+
+  bool constant_integer(const Expr &e, int64_t &out) {
+    if (e.kind == ExprKind::Integer) {
+      out = static_cast<int64_t>(static_cast<const IntegerLit &>(e).value);
+      return true;
+    }
+    if (e.kind == ExprKind::Unary) {
+      auto &u = static_cast<const Unary &>(e);
+      if (u.op == UnaryOp::Neg && constant_integer(*u.operand, out)) {
+        out = -out;
+        return true;
+      }
+    }
+    if (e.kind == ExprKind::Positional) {
+      auto &p = static_cast<const Positional &>(e);
+      if (p.is_count) {
+        out = static_cast<int64_t>(info_.positional_params.size());
+        return true;
+      }
+      if (p.index >= 1 && static_cast<size_t>(p.index) <= info_.positional_params.size())
+        return parse_integer_param(info_.positional_params[p.index - 1], out);
+    }
+    return false;
+  }
+
+  void assign_map(AssignMap &a) {
+    MapInfo &mi0 = get_or_create_map(*a.map);
+    int id = mi0.id;
+    map_keys(*a.map, info_.maps[id]);
+    Type value;
+    if (a.value->kind == ExprKind::Call &&
+        is_aggregation_call(static_cast<Call &>(*a.value).name)) {
+      if (a.compound) {
+        error(a.loc, "Aggregations cannot be used with compound assignment");
+        return;
+      }
+      value = aggregation_value(static_cast<Call &>(*a.value));
+      a.value->type = value;
+    } else {
+      value = expr(*a.value);
+      if (a.compound)
+        value = compound_result(a.op, a.map->loc, info_.maps[id].value_type, value, a.loc);
+    }
+    if (value.is_none())
+      return;
+    if (value.kind == TypeKind::Context) {
+      error(a.value->loc, "args cannot be assigned to a map", "assign a field: args.NAME");
+      return;
+    }
+    MapInfo &mi = info_.maps[id];
+    a.map->type = mi.value_type;
+    Type stored = storage_type(value.kind == TypeKind::Boolean ? value : value);
+    if (mi.value_type.is_none()) {
+      mi.value_type = stored;
+      mi.declared_name = value.name();
+      a.map->type = stored;
+      return;
+    }
+    if (!mi.value_type.same_kind(stored) ||
+        (mi.value_type.kind == TypeKind::Lhist && mi.value_type != stored)) {
+      error(a.loc, "Type mismatch for " + mi.name + ": trying to assign value of type '" +
+                       value.name() + "' when map already has a type '" + mi.declared_name +
+                       "'");
+      return;
+    }
+    unify_into(mi.value_type, stored);
+    a.map->type = mi.value_type;
+  }
+
+  Type compound_result(BinaryOp op, const SourceRange &, const Type &current, const Type &value,
+                       const SourceRange &loc) {
+    if (current.is_none() || value.is_none())
+      return value;
+    if (!current.is_integer() || !value.is_integer()) {
+      error(loc, std::string("Compound assignment ") + binary_op_spelling(op) +
+                     "= requires integer operands (" + current.name() + " and " + value.name() +
+                     ")");
+      return Type::none();
+    }
+    return arithmetic_result(current, value);
+  }
+
+  void assign_var(AssignVar &a) {
+    Type value = expr(*a.value);
+    auto it = probe_->variables.find(a.var->name);
+    if (a.compound) {
+      if (it == probe_->variables.end()) {
+        error(a.var->loc, "Undefined or undeclared variable: " + a.var->name);
+        return;
+      }
+      value = compound_result(a.op, a.var->loc, it->second, value, a.loc);
+    }
+    if (value.is_none())
+      return;
+    if (value.kind == TypeKind::Context) {
+      error(a.value->loc, "args cannot be assigned to a variable", "assign a field: args.NAME");
+      return;
+    }
+    Type stored = storage_type(value);
+    if (it == probe_->variables.end()) {
+      probe_->variables[a.var->name] = stored;
+      a.var->type = stored;
+      return;
+    }
+    if (!it->second.same_kind(stored)) {
+      error(a.loc, "Type mismatch for " + a.var->name + ": trying to assign value of type '" +
+                       value.name() + "' when variable already contains a value of type '" +
+                       it->second.name() + "'");
+      return;
+    }
+    if (unify_into(it->second, stored))
+      retype_needed_ = true;
+    a.var->type = it->second;
+  }
+
+  // ------------------------------------------------------------------ expressions
+
+  static Type arithmetic_result(const Type &a, const Type &b) {
+    bool is_signed = (a.is_signed || a.kind == TypeKind::Boolean || a.size < 8) &&
+                     (b.is_signed || b.kind == TypeKind::Boolean || b.size < 8);
+    return Type::integer(8, is_signed);
+  }
+
+  Type expr(Expr &e) {
+    Type t = expr_inner(e);
+    e.type = t;
+    return t;
+  }
+
+  Type expr_inner(Expr &e) {
+    switch (e.kind) {
+    case ExprKind::Integer:
+      return smallest_integer_for(static_cast<IntegerLit &>(e).value);
+    case ExprKind::String:
+      return Type::string(static_cast<int>(static_cast<StringLit &>(e).value.size()) + 1);
+    case ExprKind::Builtin:
+      return builtin(static_cast<Builtin &>(e));
+    case ExprKind::Positional: {
+      auto &p = static_cast<Positional &>(e);
+      if (p.is_count)
+        return Type::integer(8, true);
+      if (p.index < 1 || static_cast<size_t>(p.index) > info_.positional_params.size())
+        return Type::integer(8, true); // unset parameters read as 0, as in bpftrace
+      int64_t v;
+      const std::string &s = info_.positional_params[p.index - 1];
+      if (parse_integer_param(s, v))
+        return Type::integer(8, true);
+      return Type::string(static_cast<int>(s.size()) + 1);
+    }
+    case ExprKind::Variable: {
+      auto &v = static_cast<Variable &>(e);
+      auto it = probe_->variables.find(v.name);
+      if (it == probe_->variables.end()) {
+        error(v.loc, "Undefined or undeclared variable: " + v.name);
+        return Type::none();
+      }
+      return it->second;
+    }
+    case ExprKind::Map: {
+      auto &m = static_cast<Map &>(e);
+      MapInfo *mi = find_map(m.name);
+      if (!mi) {
+        error(m.loc, "Undefined map: " + m.name);
+        return Type::none();
+      }
+      map_keys(m, *mi);
+      mi = find_map(m.name);
+      if (mi->value_type.is_aggregation()) {
+        error(m.loc, "The value of " + m.name + " (" + mi->value_type.name() +
+                         ") can only be printed, not read in a probe",
+              "keep a separate map of plain values to read in the probe");
+        return Type::none();
+      }
+      return mi->value_type;
+    }
+    case ExprKind::Call:
+      return call(static_cast<Call &>(e));
+    case ExprKind::Binary:
+      return binary(static_cast<Binary &>(e));
+    case ExprKind::Unary:
+      return unary(static_cast<Unary &>(e));
+    case ExprKind::Ternary: {
+      auto &t = static_cast<Ternary &>(e);
+      Type c = expr(*t.cond);
+      Type a = expr(*t.then_expr);
+      Type b = expr(*t.else_expr);
+      if (c.is_none() || a.is_none() || b.is_none())
+        return Type::none();
+      if (!c.is_integer()) {
+        error(t.cond->loc, "Invalid condition in ternary: " + c.name());
+        return Type::none();
+      }
+      if (a.is_integer() && b.is_integer())
+        return arithmetic_result(a, b);
+      if (!a.same_kind(b)) {
+        error(t.loc, "Ternary operator branches have different types: '" + a.name() +
+                         "' and '" + b.name() + "'");
+        return Type::none();
+      }
+      Type r = storage_type(a);
+      unify_into(r, storage_type(b));
+      return r;
+    }
+    case ExprKind::Cast: {
+      auto &c = static_cast<Cast &>(e);
+      Type from = expr(*c.operand);
+      Type to = type_from_name(c.type_name);
+      if (to.is_none()) {
+        error(c.loc, "Unknown type in cast: " + c.type_name);
+        return Type::none();
+      }
+      if (from.is_none())
+        return Type::none();
+      if (to.is_integer() && from.is_integer())
+        return to;
+      error(c.loc, "Cannot cast from '" + from.name() + "' to '" + to.name() + "'");
+      return Type::none();
+    }
+    case ExprKind::Field:
+      return field(static_cast<Field &>(e));
+    case ExprKind::TupleLit: {
+      auto &t = static_cast<TupleLit &>(e);
+      std::vector<Type> fields;
+      for (auto &el : t.elems) {
+        Type ft = expr(*el);
+        if (ft.is_none())
+          return Type::none();
+        if (ft.kind == TypeKind::Context || ft.is_aggregation()) {
+          error(el->loc, "Invalid tuple element type: " + ft.name());
+          return Type::none();
+        }
+        fields.push_back(storage_type(ft));
+      }
+      return Type::tuple(fields);
+    }
+    case ExprKind::TupleIndex: {
+      auto &t = static_cast<TupleIndex &>(e);
+      Type base = expr(*t.base);
+      if (base.is_none())
+        return base;
+      if (!base.is_tuple()) {
+        error(t.loc, "Can not access index " + std::to_string(t.index) + " on a value of type '" +
+                         base.name() + "'");
+        return Type::none();
+      }
+      if (t.index < 0 || static_cast<size_t>(t.index) >= base.fields.size()) {
+        error(t.loc, "Invalid tuple index: " + std::to_string(t.index) + ". Found " +
+                         std::to_string(base.fields.size()) + " elements in tuple.");
+        return Type::none();
+      }
+      return base.fields[t.index];
+    }
+    }
+    return Type::none();
+  }
+
+  Type builtin(Builtin &b) {
+    const std::string &n = b.name;
+    if (n == "pid" || n == "tid" || n == "uid" || n == "gid" || n == "cpu" || n == "rand")
+      return Type::integer(4, false);
+    if (n == "nsecs" || n == "elapsed" || n == "curtask" || n == "cgroup")
+      return Type::integer(8, false);
+    if (n == "comm")
+      return Type::string(16);
+    if (n == "true" || n == "false")
+      return Type::boolean();
+    if (n == "probe") {
+      probe_->program_per_target = true;
+      size_t longest = 0;
+      for (auto &t : probe_->targets)
+        longest = std::max(longest, t.name.size());
+      return Type::string(static_cast<int>(longest) + 1);
+    }
+    if (n == "args" || n == "ctx") {
+      bool has_fields = false;
+      for (auto &t : probe_->targets)
+        has_fields |= !t.fields.empty();
+      if (!has_fields) {
+        error(b.loc, "The " + n + " builtin can only be used with tracepoint probes");
+        return Type::none();
+      }
+      probe_->program_per_target = true;
+      return Type::context();
+    }
+    static const std::set<std::string> later = {"retval", "func", "kstack", "ustack", "cpid",
+                                                "ppid", "username", "arg0", "arg1", "arg2",
+                                                "arg3", "arg4", "arg5"};
+    if (later.count(n)) {
+      error(b.loc, "The " + n + " builtin is not available for these probes");
+      return Type::none();
+    }
+    error(b.loc, "Unknown identifier: '" + n + "'");
+    return Type::none();
+  }
+
+  Type field(Field &f) {
+    Type base = expr(*f.base);
+    if (base.is_none())
+      return base;
+    if (base.kind != TypeKind::Context) {
+      error(f.loc, "Can not access field '" + f.field + "' on expression of type '" +
+                       base.name() + "'");
+      return Type::none();
+    }
+    Type result;
+    for (auto &t : probe_->targets) {
+      const ContextField *found = nullptr;
+      for (auto &cf : t.fields)
+        if (cf.name == f.field)
+          found = &cf;
+      if (!found) {
+        std::string names;
+        for (auto &cf : t.fields)
+          if (cf.name.rfind("common_", 0) != 0)
+            names += (names.empty() ? "" : ", ") + cf.name;
+        error(f.loc, "Can't find field '" + f.field + "' in " + t.name,
+              names.empty() ? "" : "fields: " + names);
+        return Type::none();
+      }
+      Type ft = context_field_type(*found);
+      if (!result.is_none() && !result.same_kind(ft)) {
+        error(f.loc, "Field '" + f.field + "' has different types in the probes matched");
+        return Type::none();
+      }
+      if (result.is_none() || (ft.is_string() && ft.size > result.size))
+        result = ft;
+    }
+    return result;
+  }
+
+  Type context_field_type(const ContextField &cf) {
+    switch (cf.kind) {
+    case ContextField::Kind::CharArray:
+      return Type::string(cf.size);
+    case ContextField::Kind::DataLocString:
+      return Type::string(opts_.max_strlen);
+    case ContextField::Kind::Pointer:
+      return Type::integer(8, false);
+    case ContextField::Kind::Integer:
+      return Type::integer(cf.size == 1 || cf.size == 2 || cf.size == 4 ? cf.size : 8,
+                           cf.is_signed);
+    }
+    return Type::none();
+  }
+
+  Type binary(Binary &b) {
+    Type l = expr(*b.lhs);
+    Type r = expr(*b.rhs);
+    if (l.is_none() || r.is_none())
+      return Type::none();
+    bool comparison = b.op == BinaryOp::Eq || b.op == BinaryOp::Ne || b.op == BinaryOp::Lt ||
+                      b.op == BinaryOp::Le || b.op == BinaryOp::Gt || b.op == BinaryOp::Ge;
+    if (l.is_string() && r.is_string() && (b.op == BinaryOp::Eq || b.op == BinaryOp::Ne))
+      return Type::integer(8, false);
+    if (!l.is_integer() || !r.is_integer()) {
+      error(b.loc, std::string("Invalid operands for '") + binary_op_spelling(b.op) + "': '" +
+                       l.name() + "' and '" + r.name() + "'",
+            l.is_string() || r.is_string() ? "strings support only == and !=" : "");
+      return Type::none();
+    }
+    if (comparison || b.op == BinaryOp::LogicalAnd || b.op == BinaryOp::LogicalOr)
+      return Type::integer(8, false);
+    return arithmetic_result(l, r);
+  }
+
+  Type unary(Unary &u) {
+    Type t = expr(*u.operand);
+    if (t.is_none())
+      return t;
+    switch (u.op) {
+    case UnaryOp::Increment:
+    case UnaryOp::Decrement:
+      if (u.operand->kind != ExprKind::Variable && u.operand->kind != ExprKind::Map) {
+        error(u.loc, "++ and -- apply only to variables and maps");
+        return Type::none();
+      }
+      [[fallthrough]];
+    case UnaryOp::Neg:
+    case UnaryOp::BitNot:
+      if (!t.is_integer()) {
+        error(u.loc, "Invalid operand type for unary operator: '" + t.name() + "'");
+        return Type::none();
+      }
+      return Type::integer(8, u.op == UnaryOp::Neg ? true : t.is_signed);
+    case UnaryOp::LogicalNot:
+      if (!t.is_integer()) {
+        error(u.loc, "Invalid operand type for '!': '" + t.name() + "'");
+        return Type::none();
+      }
+      return Type::integer(8, false);
+    case UnaryOp::Deref:
+    case UnaryOp::AddressOf:
+      error(u.loc, "Pointer dereference and address-of are not supported yet");
+      return Type::none();
+    }
+    return Type::none();
+  }
+
+  // ------------------------------------------------------------------ calls
+
+  bool want_args(Call &c, size_t min, size_t max) {
+    if (c.args.size() >= min && c.args.size() <= max)
+      return true;
+    std::string expected = min == max ? std::to_string(min)
+                                      : std::to_string(min) + " to " + std::to_string(max);
+    error(c.loc, c.name + "() takes " + expected + " argument" + (max == 1 ? "" : "s") + " (" +
+                     std::to_string(c.args.size()) + " provided)");
+    return false;
+  }
+
+  Map *map_argument(Call &c, size_t i) {
+    if (i >= c.args.size() || c.args[i]->kind != ExprKind::Map) {
+      error(i < c.args.size() ? c.args[i]->loc : c.loc, c.name + "() expects a map argument");
+      return nullptr;
+    }
+    auto &m = static_cast<Map &>(*c.args[i]);
+    MapInfo *mi = find_map(m.name);
+    if (!mi) {
+      error(m.loc, "Undefined map: " + m.name);
+      return nullptr;
+    }
+    m.type = mi->value_type;
+    return &m;
+  }
+
+  Type call(Call &c) {
+    const std::string &n = c.name;
+    if (is_aggregation_call(n)) {
+      error(c.loc, n + "() must be assigned directly to a map", "write @name = " + n + "(...);");
+      return Type::none();
+    }
+    if (n == "printf") {
+      if (c.args.empty() || c.args[0]->kind != ExprKind::String) {
+        error(c.loc, "printf() requires a string literal as its first argument");
+        return Type::none();
+      }
+      std::vector<Type> arg_types;
+      for (size_t i = 1; i < c.args.size(); i++) {
+        Type t = expr(*c.args[i]);
+        if (t.is_none())
+          return Type::none();
+        if (t.kind == TypeKind::Context || t.is_aggregation()) {
+          error(c.args[i]->loc, "printf() cannot print a value of type " + t.name());
+          return Type::none();
+        }
+        arg_types.push_back(t);
+      }
+      const std::string &fmt = static_cast<StringLit &>(*c.args[0]).value;
+      if (opts_.check_printf) {
+        std::string problem = opts_.check_printf(fmt, arg_types);
+        if (!problem.empty()) {
+          error(c.loc, problem);
+          return Type::none();
+        }
+      }
+      if (reporting_) {
+        record_id_ = static_cast<int>(info_.printfs.size());
+        info_.printfs.push_back({fmt, Type::tuple(arg_types)});
+        c.resource_id = record_id_;
+      }
+      return Type::none();
+    }
+    if (n == "print") {
+      if (!want_args(c, 1, 3))
+        return Type::none();
+      if (c.args[0]->kind == ExprKind::Map && static_cast<Map &>(*c.args[0]).keys.empty()) {
+        Map *m = map_argument(c, 0);
+        if (!m)
+          return Type::none();
+        int64_t top = 0, div = 1;
+        if (c.args.size() > 1 && !constant_integer(*c.args[1], top)) {
+          error(c.args[1]->loc, "print() expects a constant integer for the number of entries");
+          return Type::none();
+        }
+        if (c.args.size() > 2 && !constant_integer(*c.args[2], div)) {
+          error(c.args[2]->loc, "print() expects a constant integer divisor");
+          return Type::none();
+        }
+        if (div <= 0 || top < 0) {
+          error(c.loc, "print() expects a positive divisor and a non-negative count");
+          return Type::none();
+        }
+        if (reporting_) {
+          c.resource_id = static_cast<int>(info_.map_prints.size());
+          info_.map_prints.push_back({info_.map_ids[m->name], static_cast<uint64_t>(top),
+                                      static_cast<uint64_t>(div)});
+        }
+        return Type::none();
+      }
+      if (c.args.size() != 1) {
+        error(c.loc, "print() of a value takes a single argument");
+        return Type::none();
+      }
+      Type t = expr(*c.args[0]);
+      if (t.is_none())
+        return t;
+      if (t.kind == TypeKind::Context || t.is_aggregation()) {
+        error(c.args[0]->loc, "print() cannot print a value of type " + t.name());
+        return Type::none();
+      }
+      if (reporting_) {
+        c.resource_id = static_cast<int>(info_.value_prints.size());
+        info_.value_prints.push_back(storage_type(t));
+      }
+      return Type::none();
+    }
+    if (n == "time") {
+      if (!want_args(c, 0, 1))
+        return Type::none();
+      std::string fmt = "%H:%M:%S\n";
+      if (c.args.size() == 1) {
+        if (c.args[0]->kind != ExprKind::String) {
+          error(c.args[0]->loc, "time() expects a string literal format");
+          return Type::none();
+        }
+        fmt = static_cast<StringLit &>(*c.args[0]).value;
+      }
+      if (reporting_) {
+        c.resource_id = static_cast<int>(info_.time_formats.size());
+        info_.time_formats.push_back(fmt);
+      }
+      return Type::none();
+    }
+    if (n == "str") {
+      if (!want_args(c, 1, 2))
+        return Type::none();
+      Type t = expr(*c.args[0]);
+      if (t.is_none())
+        return t;
+      if (t.is_string())
+        return t;
+      if (!t.is_integer()) {
+        error(c.args[0]->loc, "str() expects a pointer or integer argument (" + t.name() +
+                                  " provided)");
+        return Type::none();
+      }
+      int size = opts_.max_strlen;
+      if (c.args.size() == 2) {
+        Type lt = expr(*c.args[1]);
+        if (!lt.is_none() && !lt.is_integer()) {
+          error(c.args[1]->loc, "str() length must be an integer");
+          return Type::none();
+        }
+        int64_t len;
+        if (constant_integer(*c.args[1], len)) {
+          if (len <= 0) {
+            error(c.args[1]->loc, "str() length must be positive");
+            return Type::none();
+          }
+          size = static_cast<int>(std::min<int64_t>(len + 1, opts_.max_strlen));
+        }
+      }
+      return Type::string(size);
+    }
+    if (n == "delete") {
+      if (!want_args(c, 1, 2))
+        return Type::none();
+      Map *m = map_argument(c, 0);
+      if (!m)
+        return Type::none();
+      MapInfo *mi = find_map(m->name);
+      if (c.args.size() == 2) {
+        if (!m->keys.empty()) {
+          error(c.loc, "delete(@m, key) takes the key as its second argument only");
+          return Type::none();
+        }
+        // delete(@m, k) is delete(@m[k]): move the key into the map expression.
+        m->keys.push_back(std::move(c.args[1]));
+        c.args.pop_back();
+      }
+      map_keys(*m, *mi);
+      if (mi->is_histogram() && !m->keys.empty()) {
+        error(c.loc, "delete() of one key of a histogram map is not supported",
+              "use clear(" + m->name + ")");
+        return Type::none();
+      }
+      return Type::none();
+    }
+    if (n == "clear" || n == "zero") {
+      if (!want_args(c, 1, 1))
+        return Type::none();
+      Map *m = map_argument(c, 0);
+      if (m && !m->keys.empty()) {
+        error(c.args[0]->loc, n + "() takes a whole map, without keys");
+        return Type::none();
+      }
+      return Type::none();
+    }
+    if (n == "exit") {
+      if (!want_args(c, 0, 1))
+        return Type::none();
+      if (c.args.size() == 1) {
+        Type t = expr(*c.args[0]);
+        if (!t.is_none() && !t.is_integer()) {
+          error(c.args[0]->loc, "exit() expects an integer exit code");
+          return Type::none();
+        }
+      }
+      return Type::none();
+    }
+    error(c.loc, "Unknown function: '" + n + "'");
+    return Type::none();
+  }
+
+  ProgramInfo &info_;
+  const SemanticOptions &opts_;
+  Diagnostics &diags_;
+  ProbeInfo *probe_ = nullptr;
+  bool reporting_ = false;
+  bool retype_needed_ = false;
+  int record_id_ = 0;
+
+public:
+  bool retype_needed() const { return retype_needed_; }
+  void reset_retype() { retype_needed_ = false; }
+};
+
+} // namespace
+
+bool analyse_program(Program &program, ProbeResolver &resolver, const SemanticOptions &opts,
+                     ProgramInfo &info, Diagnostics &diags) {
+  info = ProgramInfo{};
+  info.positional_params = opts.positional_params;
+  for (auto &p : program.probes) {
+    ProbeInfo pi;
+    for (auto &ap : p->attach_points) {
+      resolver.resolve(*ap, pi.targets, diags);
+      if (ap->raw != "BEGIN" && ap->raw != "END" && ap->raw != "begin" && ap->raw != "end")
+        info.only_special_probes = false;
+    }
+    info.probes.push_back(std::move(pi));
+  }
+  if (diags.has_errors())
+    return false;
+
+  Analyser analyser(info, opts, diags);
+  // Learn the types of maps and variables first (uses may come before assignments in the
+  // text, and strings widen to the longest value assigned), then check and record.
+  for (int round = 0; round < 3; round++)
+    analyser.run(program, false);
+  analyser.run(program, true);
+  for (auto &m : info.maps) {
+    if (m.value_type.is_none() && !diags.has_errors())
+      diags.error(m.first_use, "Map " + m.name + " is used but never assigned a value");
+  }
+  return !diags.has_errors();
+}
+
+} // namespace bpfscope

@@ -1,0 +1,104 @@
+// The semantic pass: resolves names, expands attach points through the probe providers, assigns a
+// type to every expression, and collects the resources the program needs (maps, printf formats,
+// the events sent to user space). Codegen and the runtime read the result, ProgramInfo.
+#pragma once
+
+#include "parser/ast.h"
+#include "parser/diagnostics.h"
+#include "parser/probe_target.h"
+#include "parser/types.h"
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace bpfscope {
+
+// Largest string read by `str()` and the size of strings with no other bound, like bpftrace's
+// max_strlen default.
+constexpr int kDefaultMaxStrlen = 64;
+constexpr int kDefaultMaxMapKeys = 4096;
+
+struct MapInfo {
+  std::string name; // "@x"
+  int id = 0;
+  Type key_type;   // none() when keyless; the key's storage type (integers widened to 8 bytes)
+  Type value_type; // storage type (integers 8 bytes) or an aggregation kind
+  SourceRange first_use;
+  bool key_known = false;    // set once any access fixed the key shape (keyless included)
+  std::string declared_name; // type name of the first value assigned, for messages
+
+  bool keyless() const { return key_type.is_none(); }
+  bool is_histogram() const {
+    return value_type.kind == TypeKind::Hist || value_type.kind == TypeKind::Lhist;
+  }
+  bool per_cpu() const { return value_type.is_aggregation(); }
+  // Key of the BPF map: the user key, then for histograms a uint64 bucket index.
+  Type bpf_key_type() const;
+  int bpf_key_size() const;
+  int bpf_value_size() const;
+};
+
+// Records sent through the ring buffer start with this header; the payload (if any) follows at
+// offset 8, laid out as the Tuple type named by the table the kind refers to.
+enum class EventKind : uint32_t {
+  Printf = 1,     // id: index into ProgramInfo::printfs; payload: its args
+  PrintMap = 2,   // id: index into ProgramInfo::map_prints
+  ClearMap = 3,   // id: map id
+  ZeroMap = 4,    // id: map id
+  PrintValue = 5, // id: index into ProgramInfo::value_prints; payload: the value
+  Time = 6,       // id: index into ProgramInfo::time_formats
+  Exit = 7,       // id: unused
+};
+constexpr int kEventHeaderSize = 8;
+
+struct PrintfInfo {
+  std::string format;
+  Type args; // a Tuple of the argument types, as laid out in the record
+};
+
+struct MapPrintInfo {
+  int map_id = 0;
+  uint64_t top = 0;
+  uint64_t div = 1;
+};
+
+// Per written probe: the targets it expands to and what the body needs.
+struct ProbeInfo {
+  std::vector<ProbeTarget> targets;
+  // One BPF program serves every target unless the body depends on which target fired
+  // (`args` layouts differ, `probe` names differ); then each target gets its own program.
+  bool program_per_target = false;
+  std::map<std::string, Type> variables; // storage types of `$x`
+};
+
+struct ProgramInfo {
+  std::vector<MapInfo> maps;
+  std::map<std::string, int> map_ids;
+  std::vector<PrintfInfo> printfs;
+  std::vector<MapPrintInfo> map_prints;
+  std::vector<Type> value_prints;
+  std::vector<std::string> time_formats;
+  std::vector<ProbeInfo> probes; // parallel to Program::probes
+  std::vector<std::string> positional_params;
+  bool only_special_probes = true; // BEGIN/END only: the program exits after running them
+};
+
+struct SemanticOptions {
+  std::vector<std::string> positional_params;
+  int max_strlen = kDefaultMaxStrlen;
+  // Checks a printf format against its argument types; returns a message, empty when fine.
+  // The runtime's formatter owns the rules, so it is passed in rather than duplicated here.
+  std::function<std::string(const std::string &, const std::vector<Type> &)> check_printf;
+};
+
+// Returns false when any error was reported (in `diags`).
+bool analyse_program(ast::Program &program, ProbeResolver &resolver, const SemanticOptions &opts,
+                     ProgramInfo &info, Diagnostics &diags);
+
+// The type a `(TYPE)` cast or an integer type name stands for; none() when unknown.
+Type type_from_name(const std::string &name);
+
+} // namespace bpfscope

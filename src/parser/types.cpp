@@ -1,0 +1,147 @@
+#include "parser/types.h"
+
+#include <algorithm>
+
+namespace bpfscope {
+
+Type Type::integer(int bytes, bool is_signed) {
+  Type t;
+  t.kind = TypeKind::Integer;
+  t.size = bytes;
+  t.is_signed = is_signed;
+  return t;
+}
+
+Type Type::boolean() {
+  Type t;
+  t.kind = TypeKind::Boolean;
+  t.size = 1;
+  return t;
+}
+
+Type Type::string(int bytes) {
+  Type t;
+  t.kind = TypeKind::String;
+  t.size = bytes;
+  return t;
+}
+
+Type Type::context() {
+  Type t;
+  t.kind = TypeKind::Context;
+  t.size = 8;
+  return t;
+}
+
+Type Type::tuple(std::vector<Type> fields) {
+  Type t;
+  t.kind = TypeKind::Tuple;
+  int offset = 0, align = 1;
+  for (auto &f : fields) {
+    int a = f.alignment();
+    offset = (offset + a - 1) / a * a;
+    t.field_offsets.push_back(offset);
+    offset += f.size;
+    if (a > align)
+      align = a;
+  }
+  t.size = (offset + align - 1) / align * align;
+  t.fields = std::move(fields);
+  return t;
+}
+
+Type Type::aggregation(TypeKind kind, bool is_signed) {
+  Type t;
+  t.kind = kind;
+  t.is_signed = is_signed;
+  t.size = 8;
+  return t;
+}
+
+int Type::alignment() const {
+  switch (kind) {
+  case TypeKind::Integer:
+  case TypeKind::Boolean:
+    return size > 0 ? size : 1;
+  case TypeKind::String:
+    return 1;
+  case TypeKind::Tuple: {
+    int a = 1;
+    for (auto &f : fields)
+      a = std::max(a, f.alignment());
+    return a;
+  }
+  default:
+    return 8;
+  }
+}
+
+bool Type::same_kind(const Type &other) const {
+  if (kind != other.kind)
+    return false;
+  if (kind == TypeKind::Tuple) {
+    if (fields.size() != other.fields.size())
+      return false;
+    for (size_t i = 0; i < fields.size(); i++)
+      if (!fields[i].same_kind(other.fields[i]))
+        return false;
+  }
+  return true;
+}
+
+bool Type::operator==(const Type &other) const {
+  if (kind != other.kind || size != other.size)
+    return false;
+  if (kind == TypeKind::Integer && is_signed != other.is_signed)
+    return false;
+  if (kind == TypeKind::Tuple && fields != other.fields)
+    return false;
+  if (kind == TypeKind::Lhist &&
+      (lhist_min != other.lhist_min || lhist_max != other.lhist_max ||
+       lhist_step != other.lhist_step))
+    return false;
+  return true;
+}
+
+std::string Type::name() const {
+  switch (kind) {
+  case TypeKind::None:
+    return "none";
+  case TypeKind::Integer:
+    return std::string(is_signed ? "int" : "uint") + std::to_string(size * 8);
+  case TypeKind::Boolean:
+    return "bool";
+  case TypeKind::String:
+    return "string[" + std::to_string(size) + "]";
+  case TypeKind::Context:
+    return "ctx";
+  case TypeKind::Tuple: {
+    std::string s = "(";
+    for (size_t i = 0; i < fields.size(); i++) {
+      if (i)
+        s += ",";
+      s += fields[i].name();
+    }
+    return s + ")";
+  }
+  case TypeKind::Count:
+    return "count_t";
+  case TypeKind::Sum:
+    return "sum_t";
+  case TypeKind::Avg:
+    return "avg_t";
+  case TypeKind::Min:
+    return "min_t";
+  case TypeKind::Max:
+    return "max_t";
+  case TypeKind::Stats:
+    return "stats_t";
+  case TypeKind::Hist:
+    return "hist_t";
+  case TypeKind::Lhist:
+    return "lhist_t";
+  }
+  return "?";
+}
+
+} // namespace bpfscope

@@ -1,0 +1,61 @@
+// The value types of the language, as the semantic pass assigns them and codegen lays them out.
+// Names follow bpftrace's messages: `int8`, `uint64`, `string[16]`, `count_t`, `hist_t`, ...
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace bpfscope {
+
+enum class TypeKind {
+  None,    // not yet known, or a statement with no value
+  Integer, // `size` bytes, `is_signed`
+  Boolean, // stored as one byte
+  String,  // char[size], NUL padded
+  Tuple,   // `fields`, laid out with C alignment
+  Context, // the probe's context pointer (`args`)
+  // Aggregations: only ever the value of a map.
+  Count,
+  Sum,
+  Avg,
+  Min,
+  Max,
+  Stats,
+  Hist,
+  Lhist,
+};
+
+struct Type {
+  TypeKind kind = TypeKind::None;
+  int size = 0; // bytes of the in-memory value (strings: buffer size, NUL included)
+  bool is_signed = false;
+  std::vector<Type> fields;        // Tuple members
+  std::vector<int> field_offsets;  // Tuple layout, same length as `fields`
+  int64_t lhist_min = 0, lhist_max = 0, lhist_step = 0; // Lhist bounds
+
+  static Type none() { return {}; }
+  static Type integer(int bytes, bool is_signed);
+  static Type boolean();
+  static Type string(int bytes);
+  static Type tuple(std::vector<Type> fields);
+  static Type context();
+  static Type aggregation(TypeKind kind, bool is_signed = true);
+
+  bool is_integer() const { return kind == TypeKind::Integer || kind == TypeKind::Boolean; }
+  bool is_string() const { return kind == TypeKind::String; }
+  bool is_tuple() const { return kind == TypeKind::Tuple; }
+  bool is_aggregation() const { return kind >= TypeKind::Count; }
+  bool is_none() const { return kind == TypeKind::None; }
+  // Alignment used for tuple layout and map keys.
+  int alignment() const;
+
+  // Same shape (ignores the sizes of strings and the widths of integers when `loose`).
+  bool same_kind(const Type &other) const;
+  bool operator==(const Type &other) const;
+  bool operator!=(const Type &other) const { return !(*this == other); }
+
+  std::string name() const; // e.g. "uint64", "string[16]", "(int64,string[4])", "hist_t"
+};
+
+} // namespace bpfscope

@@ -1,0 +1,110 @@
+#include "runtime/format_json.h"
+
+#include <cstdio>
+
+#include "runtime/format_value.h"
+
+namespace bpfscope {
+
+std::string json_escape(const std::string &s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  for (char c : s) {
+    switch (c) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    default:
+      if (static_cast<unsigned char>(c) < 0x20) {
+        char buf[8];
+        std::snprintf(buf, sizeof(buf), "\\u%04x", static_cast<unsigned>(c));
+        out += buf;
+      } else {
+        out += c;
+      }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string json_int(int64_t v) {
+  std::string s = std::to_string(v);
+  double d = static_cast<double>(v);
+  // 2^63 itself is not an int64, so anything rounding up to it is not exact.
+  if (d >= 9223372036854775808.0 || static_cast<int64_t>(d) != v)
+    return json_escape(s);
+  return s;
+}
+
+std::string json_uint(uint64_t v) {
+  std::string s = std::to_string(v);
+  double d = static_cast<double>(v);
+  if (d >= 18446744073709551616.0 || static_cast<uint64_t>(d) != v)
+    return json_escape(s);
+  return s;
+}
+
+std::string json_value(const Type &type, const uint8_t *data) {
+  switch (type.kind) {
+  case TypeKind::None:
+    return "null";
+  case TypeKind::Boolean:
+    return data[0] != 0 ? "true" : "false";
+  case TypeKind::String:
+    return json_escape(read_string_value(type, data));
+  case TypeKind::Tuple: {
+    std::string s = "[";
+    for (size_t i = 0; i < type.fields.size(); i++) {
+      if (i)
+        s += ",";
+      s += json_value(type.fields[i], data + type.field_offsets[i]);
+    }
+    return s + "]";
+  }
+  case TypeKind::Context:
+    return json_uint(read_integer_bits(type, data));
+  case TypeKind::Hist:
+  case TypeKind::Lhist:
+    return "null";
+  default: {
+    uint64_t bits = read_integer_bits(type, data);
+    if (is_signed_integer(type))
+      return json_int(static_cast<int64_t>(bits));
+    return json_uint(bits);
+  }
+  }
+}
+
+std::string json_printf_record(const std::string &text) {
+  return "{\"type\": \"printf\", \"data\": " + json_escape(text) + "}\n";
+}
+
+std::string json_time_record(const std::string &text) {
+  return "{\"type\": \"time\", \"data\": " + json_escape(text) + "}\n";
+}
+
+std::string json_value_record(const Type &type, const uint8_t *data) {
+  return "{\"type\": \"value\", \"data\": " + json_value(type, data) + "}\n";
+}
+
+std::string json_attached_probes_record(uint64_t count) {
+  std::string n = std::to_string(count);
+  return "{\"type\": \"attached_probes\", \"count\": " + n + ", \"data\": {\"probes\": " + n +
+         "}}\n";
+}
+
+} // namespace bpfscope

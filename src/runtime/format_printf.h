@@ -1,0 +1,56 @@
+// printf(), time() and their compile-time format check, with C printf semantics as bpftrace v0.26
+// applies them: integers are taken at their type's width and signedness, then converted to the C
+// type the conversion and length modifier name (no modifier = int), so printf("%u", -1) prints
+// 4294967295 and printf("%lu", -1) prints 18446744073709551615.
+#pragma once
+
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include "parser/types.h"
+
+namespace bpfscope {
+
+struct PrintfArg {
+  Type type;
+  std::vector<uint8_t> data; // laid out as `type`
+};
+
+// One parsed conversion, `%[flags][width][.precision][length]conversion`.
+struct FormatSpec {
+  size_t begin = 0, end = 0; // [begin, end) of the spec text in the format string
+  bool left = false, plus = false, space = false, alt = false, zero = false;
+  int width = -1;     // -1: none
+  int precision = -1; // -1: none
+  std::string length; // "", "hh", "h", "l", "ll", "j", "z", "t", "L"
+  char conversion = 0;
+  bool valid = false; // a supported conversion with a supported length modifier
+};
+
+// Every `%` sequence of `fmt` in order, `%%` included (conversion '%').
+std::vector<FormatSpec> parse_format(const std::string &fmt);
+
+// Formats like bpftrace's printf. Supported: %d %i %u %x %X %o %c %s %p %% with flags - + space #
+// 0, width, precision, length modifiers hh h l ll j z t. %s prints any value as print() would
+// (numbers in decimal, tuples `(1, a)`); %p prints 0x-prefixed hex. Unknown conversions and
+// conversions without an argument are copied literally (check_printf_format rejects them first).
+std::string format_printf(const std::string &fmt, const std::vector<PrintfArg> &args);
+
+// Compile-time check of a format string against the argument types. Returns "" when fine, else
+// one of:
+//   printf: Unknown format specifier '%y'
+//   printf: Not enough arguments for format string (2 supplied, 3 expected)
+//   printf: Too many arguments for format string (3 supplied, 2 expected)
+//   printf: %d specifier expects a value of type integer (string supplied)
+// `what` names the builtin in the messages ("printf", "system", "cat", ...).
+std::string check_printf_format(const std::string &fmt, const std::vector<Type> &arg_types,
+                                const std::string &what = "printf");
+
+// time(fmt): strftime of the local time now ("" when the result is empty or too long).
+std::string format_time(const std::string &fmt);
+// The same for a given time (for tests).
+std::string format_time_at(const std::string &fmt, std::time_t t);
+
+} // namespace bpfscope

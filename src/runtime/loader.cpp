@@ -1,0 +1,155 @@
+#include "runtime/loader.h"
+
+#include <bpf/bpf.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <sstream>
+
+namespace bpfscope {
+
+MapSet::~MapSet() {
+  for (int fd : fds)
+    if (fd >= 0)
+      close(fd);
+}
+
+namespace {
+
+// BPF object names are at most 15 characters of [A-Za-z0-9_.]; '@' becomes "AT_" as bpftrace
+// does, so `bpftool map` shows recognisable names.
+std::string kernel_map_name(const std::string &name) {
+  std::string out = "AT_";
+  for (char c : name.substr(1)) {
+    if (out.size() >= 15)
+      break;
+    out += (isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
+  }
+  return out;
+}
+
+int hist_bucket_count(const Type &t) {
+  if (t.kind == TypeKind::Hist)
+    return 66;
+  return static_cast<int>((t.lhist_max - t.lhist_min) / t.lhist_step) + 2;
+}
+
+} // namespace
+
+bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_map_keys,
+                 MapSet &maps, std::string &error) {
+  maps.fds.assign(internal.globals + 1, -1);
+  for (const MapInfo &m : info.maps) {
+    bpf_map_type type = m.per_cpu() ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH;
+    uint32_t entries = max_map_keys;
+    if (m.keyless())
+      entries = m.is_histogram() ? hist_bucket_count(m.value_type) : 1;
+    else if (m.is_histogram())
+      entries = max_map_keys * 8u; // several buckets per key
+    LIBBPF_OPTS(bpf_map_create_opts, opts);
+    int fd = bpf_map_create(type, kernel_map_name(m.name).c_str(), m.bpf_key_size(),
+                            m.bpf_value_size(), entries, &opts);
+    if (fd < 0) {
+      error = "cannot create map " + m.name + ": " + strerror(errno);
+      return false;
+    }
+    maps.fds[m.id] = fd;
+  }
+  LIBBPF_OPTS(bpf_map_create_opts, opts);
+  int rb = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "events", 0, 0, kRingBufferBytes, &opts);
+  if (rb < 0) {
+    error = std::string("cannot create the event ring buffer: ") + strerror(errno);
+    return false;
+  }
+  maps.fds[internal.ring_buffer] = rb;
+  int globals = bpf_map_create(BPF_MAP_TYPE_ARRAY, "globals", 4, 8, kGlobalSlots, &opts);
+  if (globals < 0) {
+    error = std::string("cannot create the globals map: ") + strerror(errno);
+    return false;
+  }
+  maps.fds[internal.globals] = globals;
+  return true;
+}
+
+std::string verifier_hint(const std::string &log) {
+  auto has = [&](const char *s) { return log.find(s) != std::string::npos; };
+  if (has("back-edge") || has("infinite loop") || has("unbounded"))
+    return "the program contains a loop the verifier cannot bound; use a constant bound";
+  if (has("combined stack size") || has("stack limit") || has("invalid write to stack") ||
+      has("exceeds"))
+    return "the probe uses more than 512 bytes of BPF stack; use fewer or shorter strings "
+           "and tuples in one probe";
+  if (has("too large") || has("processed 1000001"))
+    return "the program is too large for the verifier; split the work across probes";
+  if (has("unknown func") || has("not allowed") || has("program of this type cannot use helper"))
+    return "a function used here is not available for this probe type on this kernel";
+  if (has("invalid mem access") || has("invalid read") || has("R1 invalid") ||
+      has("invalid indirect read"))
+    return "memory must be read with str() or another reading function, not dereferenced "
+           "directly";
+  return "";
+}
+
+LoadResult load_program(const CompiledProgram &program, bpf_prog_type type,
+                        const std::vector<int> &map_fds, bool want_log) {
+  LoadResult result;
+  std::vector<bpf_insn> insns(program.instructions.size());
+  std::memcpy(insns.data(), program.instructions.data(), insns.size() * sizeof(bpf_insn));
+  for (size_t i = 0; i < insns.size(); i++) {
+    bpf_insn &in = insns[i];
+    if (in.code == (BPF_LD | BPF_IMM | BPF_DW) && in.src_reg == BPF_PSEUDO_MAP_FD) {
+      if (in.imm < 0 || static_cast<size_t>(in.imm) >= map_fds.size()) {
+        result.error = "internal error: program refers to unknown map " + std::to_string(in.imm);
+        return result;
+      }
+      in.imm = map_fds[in.imm];
+      i++; // the second half of the 16-byte instruction
+    }
+  }
+  std::string name = program.name.substr(0, 15);
+  for (char &c : name)
+    if (!isalnum(static_cast<unsigned char>(c)) && c != '_')
+      c = '_';
+
+  // Load without a log first (cheaper); ask for the log only to explain a rejection.
+  for (int attempt = 0; attempt < 2; attempt++) {
+    bool with_log = want_log || attempt == 1;
+    std::vector<char> log(with_log ? 4u << 20 : 0);
+    LIBBPF_OPTS(bpf_prog_load_opts, opts);
+    if (with_log) {
+      opts.log_buf = log.data();
+      opts.log_size = log.size();
+      opts.log_level = 1;
+    }
+    int fd = bpf_prog_load(type, name.c_str(), "GPL", insns.data(), insns.size(), &opts);
+    int saved_errno = errno;
+    if (with_log)
+      result.log = log.data();
+    if (fd >= 0) {
+      result.fd = fd;
+      return result;
+    }
+    if (attempt == 1 || want_log) {
+      std::istringstream lines(result.log);
+      std::vector<std::string> all;
+      for (std::string line; std::getline(lines, line);)
+        if (!line.empty())
+          all.push_back(line);
+      std::string tail;
+      size_t from = all.size() > 8 ? all.size() - 8 : 0;
+      for (size_t i = from; i < all.size(); i++)
+        tail += "  " + all[i] + "\n";
+      result.error = "the kernel's verifier rejected the program for probe " + program.name +
+                     " (" + strerror(saved_errno) + ")";
+      if (!tail.empty())
+        result.error += "; its last lines:\n" + tail;
+      std::string hint = verifier_hint(result.log);
+      if (!hint.empty())
+        result.error += "HINT: " + hint + "\n";
+      return result;
+    }
+  }
+  return result;
+}
+
+} // namespace bpfscope

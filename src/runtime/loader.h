@@ -1,0 +1,40 @@
+// Creates the BPF maps a program needs and loads its compiled programs into the kernel,
+// patching each map reference (an index, see codegen.h) into the map's file descriptor.
+#pragma once
+
+#include "codegen/codegen.h"
+#include "parser/semantic.h"
+
+#include <linux/bpf.h>
+
+#include <string>
+#include <vector>
+
+namespace bpfscope {
+
+constexpr uint32_t kRingBufferBytes = 8u << 20;
+
+struct MapSet {
+  std::vector<int> fds; // by map index: the script's maps, then the internal ones
+  ~MapSet();
+  MapSet() = default;
+  MapSet(const MapSet &) = delete;
+  MapSet &operator=(const MapSet &) = delete;
+};
+
+bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_map_keys,
+                 MapSet &maps, std::string &error);
+
+struct LoadResult {
+  int fd = -1;
+  std::string error; // verifier excerpt and a hint, when fd < 0
+  std::string log;   // the whole verifier log, when one was produced
+};
+
+LoadResult load_program(const CompiledProgram &program, bpf_prog_type type,
+                        const std::vector<int> &map_fds, bool want_log);
+
+// A sentence telling a user what to change, for the verifier's usual complaints; "" otherwise.
+std::string verifier_hint(const std::string &log);
+
+} // namespace bpfscope

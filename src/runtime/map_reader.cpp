@@ -1,0 +1,154 @@
+#include "runtime/map_reader.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include <cstring>
+#include <map>
+
+namespace bpfscope {
+
+namespace {
+
+int possible_cpus() {
+  static int n = libbpf_num_possible_cpus();
+  return n > 0 ? n : 1;
+}
+
+// Value bytes as the kernel returns them: per-CPU maps give one 8-byte-aligned slot per
+// possible CPU.
+size_t value_buffer_size(const MapInfo &info) {
+  size_t size = info.bpf_value_size();
+  if (!info.per_cpu())
+    return size;
+  return (size + 7) / 8 * 8 * possible_cpus();
+}
+
+// Every key of the map, by batches where the kernel supports them.
+std::vector<std::vector<uint8_t>> all_keys(int fd, const MapInfo &info) {
+  std::vector<std::vector<uint8_t>> keys;
+  size_t key_size = info.bpf_key_size();
+  std::vector<uint8_t> key(key_size), next(key_size);
+  void *prev = nullptr;
+  while (bpf_map_get_next_key(fd, prev, next.data()) == 0) {
+    keys.push_back(next);
+    key = next;
+    prev = key.data();
+  }
+  return keys;
+}
+
+void combine(const MapInfo &info, const uint8_t *raw, MapEntry &entry, bool &seen) {
+  const TypeKind kind = info.value_type.kind;
+  int cpus = info.per_cpu() ? possible_cpus() : 1;
+  size_t stride = (info.bpf_value_size() + 7) / 8 * 8;
+  for (int cpu = 0; cpu < cpus; cpu++) {
+    const uint8_t *slot = raw + cpu * stride;
+    int64_t first, second;
+    std::memcpy(&first, slot, 8);
+    std::memcpy(&second, slot + (info.bpf_value_size() >= 16 ? 8 : 0), 8);
+    switch (kind) {
+    case TypeKind::Count:
+    case TypeKind::Sum:
+      entry.scalar += first;
+      seen = true;
+      break;
+    case TypeKind::Avg:
+    case TypeKind::Stats:
+      entry.count += static_cast<uint64_t>(first);
+      entry.total += second;
+      seen = true;
+      break;
+    case TypeKind::Min:
+    case TypeKind::Max: {
+      if (!second)
+        break; // this CPU never saw a value
+      bool better;
+      if (info.value_type.is_signed)
+        better = kind == TypeKind::Min ? first < entry.scalar : first > entry.scalar;
+      else
+        better = kind == TypeKind::Min
+                     ? static_cast<uint64_t>(first) < static_cast<uint64_t>(entry.scalar)
+                     : static_cast<uint64_t>(first) > static_cast<uint64_t>(entry.scalar);
+      if (!seen || better)
+        entry.scalar = first;
+      seen = true;
+      break;
+    }
+    default:
+      break;
+    }
+  }
+}
+
+size_t bucket_count(const Type &t) {
+  if (t.kind == TypeKind::Hist)
+    return 66;
+  return static_cast<size_t>((t.lhist_max - t.lhist_min) / t.lhist_step) + 2;
+}
+
+} // namespace
+
+bool read_map(int fd, const MapInfo &info, PrintableMap &out, std::string &error) {
+  out.name = info.name;
+  out.key_type = info.key_type;
+  out.value_type = info.value_type;
+  out.entries.clear();
+  std::vector<uint8_t> value(value_buffer_size(info));
+  size_t user_key_size = info.keyless() ? 0 : info.key_type.size;
+
+  std::map<std::vector<uint8_t>, size_t> hist_index; // user key -> entry
+  for (auto &key : all_keys(fd, info)) {
+    if (bpf_map_lookup_elem(fd, key.data(), value.data()) != 0)
+      continue; // deleted since the key was listed
+    if (info.is_histogram()) {
+      std::vector<uint8_t> user_key(key.begin(), key.begin() + user_key_size);
+      uint64_t bucket;
+      Type kt = info.bpf_key_type();
+      std::memcpy(&bucket, key.data() + kt.field_offsets.back(), 8);
+      auto it = hist_index.find(user_key);
+      if (it == hist_index.end()) {
+        MapEntry e;
+        e.key = user_key;
+        e.buckets.assign(bucket_count(info.value_type), 0);
+        out.entries.push_back(std::move(e));
+        it = hist_index.emplace(user_key, out.entries.size() - 1).first;
+      }
+      MapEntry entry;
+      bool seen = false;
+      MapInfo counter = info;
+      counter.value_type = Type::aggregation(TypeKind::Count);
+      combine(counter, value.data(), entry, seen);
+      if (bucket < out.entries[it->second].buckets.size())
+        out.entries[it->second].buckets[bucket] += entry.scalar;
+      continue;
+    }
+    MapEntry entry;
+    if (!info.keyless())
+      entry.key = key;
+    if (info.value_type.is_aggregation()) {
+      bool seen = false;
+      combine(info, value.data(), entry, seen);
+      if (!seen)
+        continue;
+    } else {
+      entry.value.assign(value.begin(), value.begin() + info.bpf_value_size());
+    }
+    out.entries.push_back(std::move(entry));
+  }
+  (void)error;
+  return true;
+}
+
+void clear_map(int fd, const MapInfo &info) {
+  for (auto &key : all_keys(fd, info))
+    bpf_map_delete_elem(fd, key.data());
+}
+
+void zero_map(int fd, const MapInfo &info) {
+  std::vector<uint8_t> zeros(value_buffer_size(info), 0);
+  for (auto &key : all_keys(fd, info))
+    bpf_map_update_elem(fd, key.data(), zeros.data(), BPF_EXIST);
+}
+
+} // namespace bpfscope

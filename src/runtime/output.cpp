@@ -1,0 +1,58 @@
+#include "runtime/output.h"
+
+#include "runtime/format_json.h"
+#include "runtime/format_value.h"
+
+namespace bpfscope {
+
+void Output::write(const std::string &s) {
+  fwrite(s.data(), 1, s.size(), out_);
+  if (line_buffered_)
+    fflush(out_);
+}
+
+void Output::flush() { fflush(out_); }
+
+void Output::attached_probes(uint64_t count) {
+  if (json_) {
+    write(json_attached_probes_record(count) + "\n");
+    return;
+  }
+  if (quiet_)
+    return;
+  fprintf(stderr, "Attached %llu probe%s\n", static_cast<unsigned long long>(count),
+          count == 1 ? "" : "s");
+}
+
+void Output::printf_text(const std::string &text) {
+  write(json_ ? json_printf_record(text) + "\n" : text);
+}
+
+void Output::value(const Type &type, const uint8_t *data) {
+  write(json_ ? json_value_record(type, data) + "\n" : format_value(type, data) + "\n");
+}
+
+void Output::time(const std::string &text) {
+  write(json_ ? json_time_record(text) + "\n" : text);
+}
+
+void Output::map(const PrintableMap &map, size_t top, uint64_t div) {
+  if (map.entries.empty())
+    return;
+  write(json_ ? format_map_json(map, top, div) + "\n" : format_map_text(map, top, div));
+}
+
+void Output::exit_separator() {
+  if (!json_)
+    write("\n\n");
+}
+
+void Output::lost_events(uint64_t count) {
+  if (json_) {
+    write("{\"type\": \"lost_events\", \"data\": {\"events\": " + std::to_string(count) + "}}\n");
+    return;
+  }
+  fprintf(stderr, "Lost %llu events\n", static_cast<unsigned long long>(count));
+}
+
+} // namespace bpfscope

@@ -1,0 +1,40 @@
+// Where everything a script prints goes: text as bpftrace prints it, or its NDJSON schema
+// (`-f json`). One object per run, writing to stdout or the `-o` file.
+#pragma once
+
+#include "parser/types.h"
+#include "runtime/format_map.h"
+
+#include <cstdio>
+#include <string>
+
+namespace bpfscope {
+
+class Output {
+public:
+  Output(FILE *out, bool json) : out_(out), json_(json) {}
+  bool json() const { return json_; }
+
+  void attached_probes(uint64_t count);
+  void printf_text(const std::string &text);
+  void value(const Type &type, const uint8_t *data);
+  void time(const std::string &text);
+  void map(const PrintableMap &map, size_t top, uint64_t div);
+  // Printed once before the maps at exit (text mode: the two blank lines bpftrace prints).
+  void exit_separator();
+  void lost_events(uint64_t count);
+  void flush();
+  // -B: line buffering (flush after every record) or full buffering.
+  void set_line_buffered(bool on) { line_buffered_ = on; }
+  // -q: no "Attached N probes" line.
+  void set_quiet(bool on) { quiet_ = on; }
+
+private:
+  void write(const std::string &s);
+  FILE *out_;
+  bool json_;
+  bool line_buffered_ = true;
+  bool quiet_ = false;
+};
+
+} // namespace bpfscope

@@ -1,0 +1,60 @@
+// Probe providers: one class per probe kind (BEGIN/END, tracepoint, interval, profile, ...).
+// Each knows its names, how to validate and expand an attach point, what to list for `-l`, the
+// BPF program type it needs, and how to attach a loaded program. Adding a probe kind means one
+// new file and one line in ProviderRegistry's constructor.
+#pragma once
+
+#include "parser/probe_target.h"
+#include "runtime/perf_attach.h"
+
+#include <linux/bpf.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bpfscope {
+
+// A kernel attachment owned by the session: closing the fds detaches (the kernel also cleans up
+// when the process dies, as everything goes through BPF links and perf-event fds).
+using Attachment = PerfAttachment;
+
+class ProbeProvider {
+public:
+  virtual ~ProbeProvider() = default;
+  virtual std::string name() const = 0;
+  virtual std::vector<std::string> aliases() const { return {}; }
+  // `parts` is the attach point split at ':' (quotes respected), parts[0] being the provider
+  // name as written. Reports errors at ap.loc.
+  virtual bool resolve(const std::vector<std::string> &parts, const ast::AttachPoint &ap,
+                       std::vector<ProbeTarget> &out, Diagnostics &diags) = 0;
+  // Appends the probes matching `glob` ("" for all), as full names, for `-l`.
+  virtual void list(const std::string &glob, std::vector<std::string> &out) = 0;
+  virtual bpf_prog_type program_type() const = 0;
+  virtual bool attach(const ProbeTarget &target, int prog_fd, std::vector<Attachment> &out,
+                      std::string &error) = 0;
+};
+
+std::unique_ptr<ProbeProvider> make_special_provider(const std::string &which); // BEGIN / END
+std::unique_ptr<ProbeProvider> make_tracepoint_provider();
+std::unique_ptr<ProbeProvider> make_interval_provider();
+std::unique_ptr<ProbeProvider> make_profile_provider();
+
+class ProviderRegistry : public ProbeResolver {
+public:
+  ProviderRegistry();
+  bool resolve(const ast::AttachPoint &ap, std::vector<ProbeTarget> &out,
+               Diagnostics &diags) override;
+  ProbeProvider *find(const std::string &name) const;
+  const std::vector<std::unique_ptr<ProbeProvider>> &all() const { return providers_; }
+  // Full names of every probe matching `pattern` (a glob over "provider:rest").
+  std::vector<std::string> list(const std::string &pattern) const;
+
+private:
+  std::vector<std::unique_ptr<ProbeProvider>> providers_;
+};
+
+// Splits "tracepoint:syscalls:sys_enter_*" at ':' outside double quotes (quotes removed).
+std::vector<std::string> split_attach_point(const std::string &raw);
+
+} // namespace bpfscope

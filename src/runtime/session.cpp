@@ -1,0 +1,268 @@
+#include "runtime/session.h"
+
+#include "runtime/format_printf.h"
+#include "runtime/format_value.h"
+#include "runtime/loader.h"
+#include "runtime/map_reader.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <ctime>
+#include <iostream>
+
+namespace bpfscope {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+uint64_t monotonic_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ULL + ts.tv_nsec;
+}
+
+struct EventContext {
+  const ProgramInfo *info;
+  const MapSet *maps;
+  Output *output;
+  bool exit_requested = false;
+};
+
+void print_map(const EventContext &ec, int map_id, size_t top, uint64_t div) {
+  const MapInfo &mi = ec.info->maps[map_id];
+  PrintableMap pm;
+  std::string error;
+  if (!read_map(ec.maps->fds[map_id], mi, pm, error)) {
+    std::cerr << "ERROR: " << error << "\n";
+    return;
+  }
+  ec.output->map(pm, top, div);
+}
+
+int handle_event(void *ctx, void *data, size_t size) {
+  auto &ec = *static_cast<EventContext *>(ctx);
+  if (size < kEventHeaderSize)
+    return 0;
+  const auto *bytes = static_cast<const uint8_t *>(data);
+  uint32_t kind, id;
+  std::memcpy(&kind, bytes, 4);
+  std::memcpy(&id, bytes + 4, 4);
+  const uint8_t *payload = bytes + kEventHeaderSize;
+  const ProgramInfo &info = *ec.info;
+  switch (static_cast<EventKind>(kind)) {
+  case EventKind::Printf: {
+    if (id >= info.printfs.size())
+      break;
+    const PrintfInfo &pi = info.printfs[id];
+    std::vector<PrintfArg> args;
+    for (size_t i = 0; i < pi.args.fields.size(); i++) {
+      const Type &t = pi.args.fields[i];
+      const uint8_t *p = payload + pi.args.field_offsets[i];
+      args.push_back({t, std::vector<uint8_t>(p, p + t.size)});
+    }
+    ec.output->printf_text(format_printf(pi.format, args));
+    break;
+  }
+  case EventKind::PrintValue:
+    if (id < info.value_prints.size())
+      ec.output->value(info.value_prints[id], payload);
+    break;
+  case EventKind::Time:
+    if (id < info.time_formats.size())
+      ec.output->time(format_time(info.time_formats[id]));
+    break;
+  case EventKind::PrintMap:
+    if (id < info.map_prints.size()) {
+      const MapPrintInfo &mp = info.map_prints[id];
+      print_map(ec, mp.map_id, mp.top, mp.div);
+    }
+    break;
+  case EventKind::ClearMap:
+    if (id < info.maps.size())
+      clear_map(ec.maps->fds[id], info.maps[id]);
+    break;
+  case EventKind::ZeroMap:
+    if (id < info.maps.size())
+      zero_map(ec.maps->fds[id], info.maps[id]);
+    break;
+  case EventKind::Exit:
+    ec.exit_requested = true;
+    break;
+  }
+  return 0;
+}
+
+const char *program_type_name(bpf_prog_type t) {
+  switch (t) {
+  case BPF_PROG_TYPE_TRACEPOINT:
+    return "tracepoint";
+  case BPF_PROG_TYPE_PERF_EVENT:
+    return "perf_event";
+  case BPF_PROG_TYPE_RAW_TRACEPOINT:
+    return "raw_tracepoint";
+  default:
+    return "other";
+  }
+}
+
+// Runs a BEGIN/END program once, in this process's context.
+bool run_once(int prog_fd, std::string &error) {
+  uint64_t args[1] = {0};
+  LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = args, .ctx_size_in = sizeof(args));
+  if (bpf_prog_test_run_opts(prog_fd, &opts) != 0) {
+    error = std::string("cannot run the program: ") + strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+struct LoadedProgram {
+  const CompiledProgram *compiled;
+  ProbeProvider *provider;
+  int fd = -1;
+};
+
+} // namespace
+
+void request_stop() { g_stop = true; }
+
+int run_session(const ast::Program &program, const ProgramInfo &info,
+                const CompiledObject &object, ProviderRegistry &providers, Output &output,
+                const SessionOptions &opts) {
+  (void)program;
+  MapSet maps;
+  std::string error;
+  if (!create_maps(info, object.internal, opts.max_map_keys, maps, error)) {
+    std::cerr << "ERROR: " << error << "\n";
+    return 1;
+  }
+  uint32_t start_slot = kGlobalStartTime;
+  uint64_t start = monotonic_ns();
+  bpf_map_update_elem(maps.fds[object.internal.globals], &start_slot, &start, BPF_ANY);
+
+  std::vector<LoadedProgram> loaded;
+  struct CloseAll {
+    std::vector<LoadedProgram> &progs;
+    ~CloseAll() {
+      for (auto &p : progs)
+        if (p.fd >= 0)
+          close(p.fd);
+    }
+  } close_programs{loaded};
+
+  for (const CompiledProgram &cp : object.programs) {
+    const ProbeTarget &first = info.probes[cp.probe_index].targets[cp.target_indices[0]];
+    ProbeProvider *provider = providers.find(first.provider);
+    LoadResult r = load_program(cp, provider->program_type(), maps.fds, opts.dump_verifier_log);
+    if (opts.dump_verifier_log && !r.log.empty())
+      std::cerr << "Verifier log for " << cp.name << ":\n" << r.log << "\n";
+    if (r.fd < 0) {
+      std::cerr << "ERROR: " << r.error;
+      if (r.error.back() != '\n')
+        std::cerr << "\n";
+      return 1;
+    }
+    if (opts.verbose)
+      std::cerr << "Program " << cp.name << ": type " << program_type_name(provider->program_type())
+                << ", " << cp.instructions.size() << " instructions\n";
+    loaded.push_back({&cp, provider, r.fd});
+  }
+  if (opts.dry_run)
+    return 0;
+
+  std::vector<Attachment> attachments;
+  struct DetachAll {
+    std::vector<Attachment> &list;
+    void now() {
+      for (auto &a : list)
+        close_attachment(a);
+      list.clear();
+    }
+    ~DetachAll() { now(); }
+  } detach{attachments};
+
+  uint64_t probe_count = 0;
+  std::vector<int> begin_fds, end_fds;
+  for (auto &lp : loaded) {
+    const ProbeInfo &pi = info.probes[lp.compiled->probe_index];
+    for (int t : lp.compiled->target_indices) {
+      const ProbeTarget &target = pi.targets[t];
+      probe_count++;
+      if (target.provider == "BEGIN") {
+        begin_fds.push_back(lp.fd);
+        continue;
+      }
+      if (target.provider == "END") {
+        end_fds.push_back(lp.fd);
+        continue;
+      }
+      if (!lp.provider->attach(target, lp.fd, attachments, error)) {
+        std::cerr << "ERROR: cannot attach " << target.name << ": " << error << "\n";
+        return 1; // DetachAll releases what was attached so far
+      }
+    }
+  }
+
+  EventContext ec{&info, &maps, &output};
+  ring_buffer *rb = ring_buffer__new(maps.fds[object.internal.ring_buffer], handle_event, &ec,
+                                     nullptr);
+  if (!rb) {
+    std::cerr << "ERROR: cannot read the event ring buffer: " << strerror(errno) << "\n";
+    return 1;
+  }
+  struct FreeRing {
+    ring_buffer *rb;
+    ~FreeRing() { ring_buffer__free(rb); }
+  } free_ring{rb};
+
+  output.attached_probes(probe_count);
+  for (int fd : begin_fds) {
+    if (!run_once(fd, error)) {
+      std::cerr << "ERROR: BEGIN: " << error << "\n";
+      return 1;
+    }
+  }
+  ring_buffer__consume(rb);
+
+  if (!info.only_special_probes) {
+    while (!ec.exit_requested && !g_stop) {
+      int n = ring_buffer__poll(rb, 100);
+      if (n < 0 && n != -EINTR) {
+        std::cerr << "ERROR: reading events: " << strerror(-n) << "\n";
+        break;
+      }
+    }
+  }
+  // Stop the probes first so that the maps printed are the ones END sees.
+  detach.now();
+  ring_buffer__consume(rb);
+  for (int fd : end_fds) {
+    if (!run_once(fd, error))
+      std::cerr << "ERROR: END: " << error << "\n";
+  }
+  ring_buffer__consume(rb);
+
+  output.exit_separator();
+  std::vector<const MapInfo *> sorted;
+  for (auto &m : info.maps)
+    sorted.push_back(&m);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const MapInfo *a, const MapInfo *b) { return a->name < b->name; });
+  for (const MapInfo *m : sorted)
+    print_map(ec, m->id, 0, 1);
+
+  uint32_t lost_slot = kGlobalLostEvents;
+  uint64_t lost = 0;
+  if (bpf_map_lookup_elem(maps.fds[object.internal.globals], &lost_slot, &lost) == 0 && lost)
+    output.lost_events(lost);
+  output.flush();
+  return 0;
+}
+
+} // namespace bpfscope

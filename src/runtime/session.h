@@ -1,0 +1,29 @@
+// One run of a compiled script: create maps, load programs, attach, run BEGIN, consume events
+// until exit()/a signal, then detach, run END and print the maps. Everything the kernel holds is
+// owned here and released on every path.
+#pragma once
+
+#include "codegen/codegen.h"
+#include "parser/ast.h"
+#include "parser/semantic.h"
+#include "runtime/output.h"
+#include "runtime/probe_provider.h"
+
+namespace bpfscope {
+
+struct SessionOptions {
+  bool dry_run = false;   // load, attach nothing
+  bool verbose = false;   // per program: type and instruction count
+  bool dump_verifier_log = false;
+  int max_map_keys = kDefaultMaxMapKeys;
+};
+
+// Returns the process exit status.
+int run_session(const ast::Program &program, const ProgramInfo &info,
+                const CompiledObject &object, ProviderRegistry &providers, Output &output,
+                const SessionOptions &opts);
+
+// Set from signal handlers: the event loop stops at the next wake-up.
+void request_stop();
+
+} // namespace bpfscope
