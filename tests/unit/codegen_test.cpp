@@ -1,0 +1,168 @@
+// Codegen: every construct compiles to BPF that the running kernel's verifier accepts. The
+// tests load programs for real (as root) but attach nothing.
+#include "codegen/codegen.h"
+#include "runtime/loader.h"
+#include "test_support.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+using namespace bpfscope;
+using bpfscope::testing::analyse;
+
+namespace {
+
+struct Compiled {
+  bpfscope::testing::Analysed analysed;
+  CompiledObject object;
+  std::string errors;
+  bool ok = false;
+};
+
+Compiled compile(const std::string &source) {
+  Compiled c;
+  c.analysed = analyse(source);
+  if (!c.analysed.ok) {
+    c.errors = c.analysed.errors;
+    return c;
+  }
+  Diagnostics diags("stdin", source);
+  c.ok = compile_program(*c.analysed.program, c.analysed.info, {}, c.object, diags);
+  for (auto &d : diags.all())
+    c.errors += diags.render(d);
+  return c;
+}
+
+bpf_prog_type type_for(ProgramKind kind) {
+  switch (kind) {
+  case ProgramKind::Tracepoint:
+    return BPF_PROG_TYPE_TRACEPOINT;
+  case ProgramKind::PerfEvent:
+    return BPF_PROG_TYPE_PERF_EVENT;
+  default:
+    return BPF_PROG_TYPE_RAW_TRACEPOINT;
+  }
+}
+
+// Loads every program of `source`; returns "" or the first loader error.
+std::string load_all(const std::string &source) {
+  Compiled c = compile(source);
+  if (!c.ok)
+    return "compile failed: " + c.errors;
+  MapSet maps;
+  std::string error;
+  if (!create_maps(c.analysed.info, c.object.internal, 64, maps, error))
+    return error;
+  for (auto &p : c.object.programs) {
+    LoadResult r = load_program(p, type_for(p.kind), maps.fds, false);
+    if (r.fd < 0)
+      return r.error;
+    close(r.fd);
+  }
+  return "";
+}
+
+TEST(Codegen, OneProgramPerProbeWithItsKind) {
+  Compiled c = compile("BEGIN { } tracepoint:test:a { @ = count(); } interval:s:1 { }");
+  ASSERT_TRUE(c.ok) << c.errors;
+  ASSERT_EQ(c.object.programs.size(), 3u);
+  EXPECT_EQ(c.object.programs[0].kind, ProgramKind::Special);
+  EXPECT_EQ(c.object.programs[1].kind, ProgramKind::Tracepoint);
+  EXPECT_EQ(c.object.programs[2].kind, ProgramKind::PerfEvent);
+  for (auto &p : c.object.programs)
+    EXPECT_FALSE(p.instructions.empty());
+}
+
+TEST(Codegen, TargetsShareAProgramUnlessArgsDiffer) {
+  Compiled shared = compile("tracepoint:test:a, tracepoint:test:b { @ = count(); }");
+  ASSERT_TRUE(shared.ok) << shared.errors;
+  EXPECT_EQ(shared.object.programs.size(), 1u);
+  EXPECT_EQ(shared.object.programs[0].target_indices.size(), 2u);
+  Compiled split = compile("tracepoint:test:a, tracepoint:test:b { @ = sum(args.count); }");
+  ASSERT_TRUE(split.ok) << split.errors;
+  EXPECT_EQ(split.object.programs.size(), 2u);
+}
+
+TEST(Codegen, MapReferencesAreIndexesForTheLoader) {
+  Compiled c = compile("BEGIN { @a = 1; @b = 2; }");
+  ASSERT_TRUE(c.ok) << c.errors;
+  std::set<int> indexes;
+  const auto &insns = c.object.programs[0].instructions;
+  for (size_t i = 0; i < insns.size(); i++) {
+    uint64_t in = insns[i];
+    uint8_t code = in & 0xff, src = (in >> 12) & 0xf;
+    if (code == 0x18 && src == 1) {
+      indexes.insert(static_cast<int>(in >> 32));
+      i++;
+    }
+  }
+  EXPECT_EQ(indexes, (std::set<int>{0, 1}));
+  EXPECT_EQ(c.object.internal.ring_buffer, 2);
+  EXPECT_EQ(c.object.internal.globals, 3);
+}
+
+TEST(Codegen, KeepsIrWhenAsked) {
+  auto a = analyse("BEGIN { @x = 1; }");
+  ASSERT_TRUE(a.ok);
+  Diagnostics diags("stdin", "");
+  CompiledObject object;
+  CodegenOptions opts;
+  opts.keep_ir = true;
+  ASSERT_TRUE(compile_program(*a.program, a.info, opts, object, diags));
+  EXPECT_NE(object.ir.find("section \"prog_0\""), std::string::npos);
+}
+
+class VerifierAccepts : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(VerifierAccepts, Program) { EXPECT_EQ(load_all(GetParam()), "") << GetParam(); }
+
+INSTANTIATE_TEST_SUITE_P(
+    Codegen, VerifierAccepts,
+    ::testing::Values(
+        "BEGIN { printf(\"%-8s %5d %x\\n\", \"hi\", 42, 255); exit(); }",
+        "BEGIN { @c[\"x\"] = count(); @s = sum(5); @a = avg(3); @mi = min(-1); @ma = max(2); "
+        "@st = stats(4); }",
+        "BEGIN { @h = hist(100); @l = lhist(12, 0, 50, 10); @k[1] = hist(3); }",
+        "BEGIN { $t = (1, \"two\", 3); print($t); print($t.1); @t[1, \"a\"] = $t; }",
+        "BEGIN { $s = \"abc\"; if ($s == \"abd\") { print(1); } else if ($s != \"x\") { "
+        "print(2); } else { print(3); } }",
+        "BEGIN { $x = -7; print($x / 2); print($x % 3); print($x > 1 ? 1 : 2); "
+        "print($x << 2 >> 1); print(!$x && $x || ~$x); }",
+        "BEGIN { @c = 1; @c++; @c += 5; $i = 0; $i++; --$i; print((uint8)$i); }",
+        "BEGIN { print(pid); print(tid); print(uid); print(gid); print(comm); print(nsecs); "
+        "print(elapsed); print(cpu); print(rand); print(curtask); print(cgroup); "
+        "print(probe); time(); }",
+        "BEGIN { @m[1] = 2; delete(@m[1]); delete(@m, 1); clear(@m); zero(@m); print(@m, 2, 10); "
+        "}",
+        "tracepoint:test:ev { printf(\"%s %d %s %d\\n\", str(args.filename), args.count, "
+        "args.comm, args.delta); @[args->comm] = count(); }",
+        "tracepoint:test:ev { @ = hist(args.count); $l = args.count; @s = str(args.filename, "
+        "$l); }",
+        "interval:s:1 { @ticks = count(); exit(); }",
+        "BEGIN { $a = \"short\"; $a = \"a much longer string\"; print($a); @m[$a] = 1; "
+        "@m[\"x\"] = 2; }"));
+
+TEST(Codegen, VerifierRejectionIsExplained) {
+  // A hand-written program that jumps to itself forever: the loader must name the probe and
+  // quote the verifier, never just an errno.
+  CompiledProgram p;
+  p.name = "BEGIN";
+  // 0: r0 = 0; 1: if r0 == 0 goto 0; 2: exit
+  p.instructions = {0x00000000000000b7ULL, 0x00000000fffe0015ULL, 0x0000000000000095ULL};
+  LoadResult r = load_program(p, BPF_PROG_TYPE_RAW_TRACEPOINT, {}, false);
+  ASSERT_LT(r.fd, 0);
+  EXPECT_NE(r.error.find("verifier rejected the program for probe BEGIN"), std::string::npos)
+      << r.error;
+  EXPECT_NE(r.error.find("its last lines"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("HINT: the program contains a loop"), std::string::npos) << r.error;
+}
+
+TEST(Codegen, VerifierHints) {
+  EXPECT_NE(verifier_hint("back-edge from insn 5 to 3").find("loop"), std::string::npos);
+  EXPECT_NE(verifier_hint("combined stack size of 2 calls is 600").find("512 bytes"),
+            std::string::npos);
+  EXPECT_NE(verifier_hint("R1 invalid mem access 'scalar'").find("str()"), std::string::npos);
+  EXPECT_EQ(verifier_hint("all good"), "");
+}
+
+} // namespace

@@ -1,0 +1,68 @@
+// Shared by the front-end and codegen tests: a probe resolver that needs no kernel, so that
+// analysis can be tested on fixed tracepoint layouts.
+#pragma once
+
+#include "parser/parse.h"
+#include "parser/semantic.h"
+
+#include <memory>
+#include <string>
+
+namespace bpfscope::testing {
+
+class FakeResolver : public ProbeResolver {
+public:
+  bool resolve(const ast::AttachPoint &ap, std::vector<ProbeTarget> &out,
+               Diagnostics &diags) override {
+    ProbeTarget t;
+    t.name = ap.raw;
+    if (ap.raw == "BEGIN" || ap.raw == "END") {
+      t.provider = ap.raw;
+      t.program_kind = ProgramKind::Special;
+    } else if (ap.raw.rfind("tracepoint:test:", 0) == 0) {
+      t.provider = "tracepoint";
+      t.program_kind = ProgramKind::Tracepoint;
+      t.fields = {
+          {"common_pid", ContextField::Kind::Integer, 4, 4, true},
+          {"count", ContextField::Kind::Integer, 8, 8, false},
+          {"filename", ContextField::Kind::Pointer, 16, 8, false},
+          {"comm", ContextField::Kind::CharArray, 24, 16, false},
+          {"delta", ContextField::Kind::Integer, 40, 4, true},
+      };
+    } else if (ap.raw.rfind("interval:", 0) == 0) {
+      t.provider = "interval";
+      t.program_kind = ProgramKind::PerfEvent;
+      t.period_ns = 1000000000;
+    } else {
+      diags.error(ap.loc, "unknown probe " + ap.raw);
+      return false;
+    }
+    out.push_back(t);
+    return true;
+  }
+};
+
+// Parses and analyses `source`; returns the rendered diagnostics ("" when none).
+struct Analysed {
+  std::unique_ptr<ast::Program> program;
+  ProgramInfo info;
+  std::string errors;
+  bool ok = false;
+};
+
+inline Analysed analyse(const std::string &source, std::vector<std::string> params = {}) {
+  Analysed a;
+  Diagnostics diags("stdin", source);
+  a.program = parse_program(source, diags);
+  if (a.program) {
+    FakeResolver resolver;
+    SemanticOptions opts;
+    opts.positional_params = std::move(params);
+    a.ok = analyse_program(*a.program, resolver, opts, a.info, diags);
+  }
+  for (auto &d : diags.all())
+    a.errors += diags.render(d);
+  return a;
+}
+
+} // namespace bpfscope::testing
