@@ -820,9 +820,14 @@ ProbeCompiler::Value ProbeCompiler::unary(const Unary &u) {
   auto *i64 = b_.getInt64Ty();
   switch (u.op) {
   case UnaryOp::Neg:
-    return {b_.CreateNeg(expr(*u.operand).v), u.type};
-  case UnaryOp::BitNot:
-    return {b_.CreateNot(expr(*u.operand).v), u.type};
+  case UnaryOp::BitNot: {
+    llvm::Value *v = expr(*u.operand).v;
+    v = u.op == UnaryOp::Neg ? b_.CreateNeg(v) : b_.CreateNot(v);
+    // Back to the canonical form of a value of this width (e.g. ~(uint8)5 is 250).
+    if (u.type.size < 8)
+      v = extend(b_.CreateTrunc(v, b_.getIntNTy(u.type.size * 8)), u.type);
+    return {v, u.type};
+  }
   case UnaryOp::LogicalNot:
     return {b_.CreateZExt(b_.CreateICmpEQ(expr(*u.operand).v, b_.getInt64(0)), i64), u.type};
   case UnaryOp::Increment:

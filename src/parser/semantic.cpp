@@ -710,7 +710,13 @@ private:
         error(u.loc, "Invalid operand type for unary operator: '" + t.name() + "'");
         return Type::none();
       }
-      return Type::integer(8, u.op == UnaryOp::Neg ? true : t.is_signed);
+      if (u.op == UnaryOp::Neg || u.op == UnaryOp::BitNot) {
+        // Keeps the operand's width, as bpftrace does: `-1` stays an int8 literal, so
+        // printf("%u", -1) prints a 32-bit value.
+        int size = t.kind == TypeKind::Integer ? t.size : 8;
+        return Type::integer(size, u.op == UnaryOp::Neg ? true : t.is_signed);
+      }
+      return Type::integer(8, t.is_signed);
     case UnaryOp::LogicalNot:
       if (!t.is_integer()) {
         error(u.loc, "Invalid operand type for '!': '" + t.name() + "'");
