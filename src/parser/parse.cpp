@@ -164,8 +164,8 @@ public:
       break;
     case ast::ExprKind::Positional: {
       auto *p = static_cast<const ast::Positional *>(e);
-      line(d, p->is_count ? std::string("Positional $#")
-                          : "Positional $" + std::to_string(p->index));
+      line(d,
+           p->is_count ? std::string("Positional $#") : "Positional $" + std::to_string(p->index));
       break;
     }
     case ast::ExprKind::Variable:

@@ -104,8 +104,8 @@ std::string sexpr(const ast::Expr *e) {
   }
   case ExprKind::Field: {
     auto *f = static_cast<const Field *>(e);
-    return "(" + std::string(f->arrow ? "->" : ".") + " " + sexpr(f->base.get()) + " " +
-           f->field + ")";
+    return "(" + std::string(f->arrow ? "->" : ".") + " " + sexpr(f->base.get()) + " " + f->field +
+           ")";
   }
   case ExprKind::TupleLit: {
     auto *t = static_cast<const TupleLit *>(e);
@@ -243,6 +243,10 @@ TEST(ParserProbe, PredicateWithDivision) {
   r = parse("t:a:b / 10 / $1 / 2 == 0 /\n\n   { }");
   ASSERT_TRUE(r.program) << r.errors;
   EXPECT_EQ(sexpr(r.program->probes[0]->predicate.get()), "(== (/ (/ 10 $1) 2) 0)");
+  // The blanks before `{` are not part of the closing `/`.
+  EXPECT_EQ(str(r.program->probes[0]->predicate->loc), "1:9-1:25");
+  EXPECT_EQ(str(r.program->probes[0]->body->loc), "3:4-3:7");
+  EXPECT_EQ(str(r.program->probes[0]->loc), "1:1-3:7");
 }
 
 TEST(ParserProbe, PredicateEndsBeforeCommentsAndNewlines) {
@@ -295,8 +299,8 @@ TEST(ParserLiteral, Integers) {
 TEST(ParserLiteral, Strings) {
   OneStmt s = stmt(R"("a\n\t\r\\\"\0\x41\101\7z")");
   ASSERT_TRUE(s.stmt);
-  auto *lit = static_cast<const ast::StringLit *>(
-      static_cast<const ast::ExprStmt *>(s.stmt)->expr.get());
+  auto *lit =
+      static_cast<const ast::StringLit *>(static_cast<const ast::ExprStmt *>(s.stmt)->expr.get());
   ASSERT_EQ(lit->kind, ast::ExprKind::String);
   EXPECT_EQ(lit->value, std::string("a\n\t\r\\\"\0AA\7z", 11));
   EXPECT_EQ(expr(R"("")"), "\"\"");
@@ -317,8 +321,8 @@ TEST(ParserLiteral, VariablesMapsPositionals) {
 }
 
 TEST(ParserLiteral, BuiltinsAndCalls) {
-  for (const char *b : {"pid", "tid", "comm", "nsecs", "arg0", "arg9", "retval", "args",
-                        "kstack", "true", "false", "whatever"})
+  for (const char *b : {"pid", "tid", "comm", "nsecs", "arg0", "arg9", "retval", "args", "kstack",
+                        "true", "false", "whatever"})
     EXPECT_EQ(expr(b), b);
   EXPECT_EQ(expr("count()"), "count()");
   EXPECT_EQ(expr("printf(\"%d %s\\n\", pid, comm)"), "printf(\"%d %s\n\", pid, comm)");
@@ -453,9 +457,9 @@ TEST(ParserStmt, CompoundAssignments) {
     const char *op;
     ast::BinaryOp expected;
   } cases[] = {
-      {"+=", ast::BinaryOp::Add},    {"-=", ast::BinaryOp::Sub},   {"*=", ast::BinaryOp::Mul},
-      {"/=", ast::BinaryOp::Div},    {"%=", ast::BinaryOp::Mod},   {"&=", ast::BinaryOp::BitAnd},
-      {"|=", ast::BinaryOp::BitOr},  {"^=", ast::BinaryOp::BitXor}, {"<<=", ast::BinaryOp::Shl},
+      {"+=", ast::BinaryOp::Add},   {"-=", ast::BinaryOp::Sub},    {"*=", ast::BinaryOp::Mul},
+      {"/=", ast::BinaryOp::Div},   {"%=", ast::BinaryOp::Mod},    {"&=", ast::BinaryOp::BitAnd},
+      {"|=", ast::BinaryOp::BitOr}, {"^=", ast::BinaryOp::BitXor}, {"<<=", ast::BinaryOp::Shl},
       {">>=", ast::BinaryOp::Shr},
   };
   for (const auto &c : cases) {
@@ -667,15 +671,15 @@ TEST(ParserError, Unterminated) {
             "  if ($x) {\n"
             "          ~\n");
   EXPECT_EQ(error("BEGIN { printf(\"%d\", 1"), "stdin:1:15-16: ERROR: syntax: unmatched '('\n"
-                                                "BEGIN { printf(\"%d\", 1\n"
-                                                "              ~\n");
+                                               "BEGIN { printf(\"%d\", 1\n"
+                                               "              ~\n");
   // A wrong closing bracket is an unexpected token.
   EXPECT_EQ(error("BEGIN { f(1 }"), "stdin:1:13-14: ERROR: syntax: unexpected }\n"
                                     "BEGIN { f(1 }\n"
                                     "            ~\n");
   EXPECT_EQ(error("BEGIN { $x = \"abc }\n"), "stdin:1:14-20: ERROR: syntax: unterminated string\n"
-                                              "BEGIN { $x = \"abc }\n"
-                                              "             ~~~~~~\n");
+                                             "BEGIN { $x = \"abc }\n"
+                                             "             ~~~~~~\n");
   EXPECT_EQ(error("BEGIN { } /* never\nclosed"),
             "stdin:1:11-13: ERROR: syntax: unterminated comment\n"
             "BEGIN { } /* never\n"
@@ -695,8 +699,7 @@ TEST(ParserError, BadLiterals) {
             "range\n"
             "BEGIN { @x = 99999999999999999999; }\n"
             "             ~~~~~~~~~~~~~~~~~~~~\n");
-  EXPECT_EQ(error("BEGIN { @x = 0x10000000000000000; }").find("out of range") !=
-                std::string::npos,
+  EXPECT_EQ(error("BEGIN { @x = 0x10000000000000000; }").find("out of range") != std::string::npos,
             true);
   EXPECT_NE(error("BEGIN { 09 }").find("syntax: invalid integer literal '09'"), std::string::npos);
   EXPECT_NE(error("BEGIN { 0b12 }").find("invalid integer literal"), std::string::npos);
