@@ -259,7 +259,7 @@ llvm::Value *ProbeCompiler::build_key(const Map &m, const MapInfo &mi, llvm::Val
   Type key_type = mi.bpf_key_type();
   auto *key = stack(key_type.size, "key");
   if (mi.keyless() && !mi.is_histogram()) {
-    b_.CreateAlignedStore(b_.getInt64(0), key, llvm::Align(8));
+    store_integer(key, key_type.size, b_.getInt64(0));
     return key;
   }
   b_.CreateMemSet(key, b_.getInt8(0), key_type.size, llvm::MaybeAlign(8));
@@ -278,7 +278,8 @@ llvm::Value *ProbeCompiler::build_key(const Map &m, const MapInfo &mi, llvm::Val
   }
   if (bucket) {
     size_t last = key_type.fields.size() - 1;
-    store_integer(offset_ptr(key, key_type.field_offsets[last]), 8, bucket);
+    store_integer(offset_ptr(key, key_type.field_offsets[last]), key_type.fields[last].size,
+                  bucket);
   }
   return key;
 }
@@ -345,13 +346,16 @@ void ProbeCompiler::aggregate(const Map &m, const MapInfo &mi, const Call &c) {
     break;
   case TypeKind::Min:
   case TypeKind::Max: {
+    // {value, set}: an array slot starts all zero, so the first value wins whatever it is.
     llvm::Value *cur = b_.CreateLoad(i64, slot);
+    llvm::Value *unset = b_.CreateICmpEQ(b_.CreateLoad(i64, second), b_.getInt64(0));
     llvm::Value *better;
     if (agg.kind == TypeKind::Min)
       better = agg.is_signed ? b_.CreateICmpSLT(v, cur) : b_.CreateICmpULT(v, cur);
     else
       better = agg.is_signed ? b_.CreateICmpSGT(v, cur) : b_.CreateICmpUGT(v, cur);
-    b_.CreateStore(b_.CreateSelect(better, v, cur), slot);
+    b_.CreateStore(b_.CreateSelect(b_.CreateOr(unset, better), v, cur), slot);
+    b_.CreateStore(b_.getInt64(1), second);
     break;
   }
   default:
@@ -925,7 +929,7 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
   if (n == "delete") {
     auto &m = static_cast<const Map &>(*c.args[0]);
     const MapInfo &mi = info_.maps[info_.map_ids.at(m.name)];
-    if (mi.keyless() && mi.is_histogram()) {
+    if (mi.is_array()) { // array slots cannot be deleted: clear them in user space
       send_event(EventKind::ClearMap, mi.id, nullptr, {});
       return none;
     }

@@ -7,15 +7,17 @@ namespace bpfscope {
 using namespace ast;
 
 Type MapInfo::bpf_key_type() const {
+  // A keyless aggregation lives in a per-CPU array: its key is a 32-bit index (0, or the
+  // histogram bucket), and the update needs no hash lookup.
+  if (keyless() && per_cpu())
+    return is_histogram() ? Type::tuple({Type::integer(4, false)}) : Type::integer(4, false);
   if (!is_histogram())
     return keyless() ? Type::integer(8, false) : key_type;
   std::vector<Type> fields;
-  if (!keyless()) {
-    if (key_type.is_tuple())
-      fields = key_type.fields;
-    else
-      fields.push_back(key_type);
-  }
+  if (key_type.is_tuple())
+    fields = key_type.fields;
+  else
+    fields.push_back(key_type);
   fields.push_back(Type::integer(8, false));
   return Type::tuple(fields);
 }

@@ -35,6 +35,8 @@ struct MapInfo {
     return value_type.kind == TypeKind::Hist || value_type.kind == TypeKind::Lhist;
   }
   bool per_cpu() const { return value_type.is_aggregation(); }
+  // Keyless aggregations use a per-CPU array (slot 0, or one slot per histogram bucket).
+  bool is_array() const { return keyless() && per_cpu(); }
   // Key of the BPF map: the user key, then for histograms a uint64 bucket index.
   Type bpf_key_type() const;
   int bpf_key_size() const;

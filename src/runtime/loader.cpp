@@ -40,7 +40,9 @@ bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_
                  MapSet &maps, std::string &error) {
   maps.fds.assign(internal.globals + 1, -1);
   for (const MapInfo &m : info.maps) {
-    bpf_map_type type = m.per_cpu() ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH;
+    bpf_map_type type = m.is_array()   ? BPF_MAP_TYPE_PERCPU_ARRAY
+                        : m.per_cpu() ? BPF_MAP_TYPE_PERCPU_HASH
+                                      : BPF_MAP_TYPE_HASH;
     uint32_t entries = max_map_keys;
     if (m.keyless())
       entries = m.is_histogram() ? hist_bucket_count(m.value_type) : 1;

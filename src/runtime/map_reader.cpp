@@ -103,9 +103,9 @@ bool read_map(int fd, const MapInfo &info, PrintableMap &out, std::string &error
       continue; // deleted since the key was listed
     if (info.is_histogram()) {
       std::vector<uint8_t> user_key(key.begin(), key.begin() + user_key_size);
-      uint64_t bucket;
+      uint64_t bucket = 0;
       Type kt = info.bpf_key_type();
-      std::memcpy(&bucket, key.data() + kt.field_offsets.back(), 8);
+      std::memcpy(&bucket, key.data() + kt.field_offsets.back(), kt.fields.back().size);
       auto it = hist_index.find(user_key);
       if (it == hist_index.end()) {
         MapEntry e;
@@ -129,6 +129,10 @@ bool read_map(int fd, const MapInfo &info, PrintableMap &out, std::string &error
     if (info.value_type.is_aggregation()) {
       bool seen = false;
       combine(info, value.data(), entry, seen);
+      // An array slot always exists; one never updated is all zeroes.
+      if (info.is_array() && entry.scalar == 0 && entry.count == 0 &&
+          info.value_type.kind != TypeKind::Min && info.value_type.kind != TypeKind::Max)
+        seen = false;
       if (!seen)
         continue;
     } else {
@@ -141,6 +145,10 @@ bool read_map(int fd, const MapInfo &info, PrintableMap &out, std::string &error
 }
 
 void clear_map(int fd, const MapInfo &info) {
+  if (info.is_array()) {
+    zero_map(fd, info);
+    return;
+  }
   for (auto &key : all_keys(fd, info))
     bpf_map_delete_elem(fd, key.data());
 }

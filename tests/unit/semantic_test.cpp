@@ -86,7 +86,13 @@ TEST(Semantic, LhistBoundsMustBeConstantAndOrdered) {
   ASSERT_TRUE(ok.ok) << ok.errors;
   const MapInfo &m = map_named(ok.info, "@");
   EXPECT_EQ(m.value_type.lhist_max, 50);
-  EXPECT_EQ(m.bpf_key_type().name(), "(uint64)");
+  // Keyless: a per-CPU array indexed by bucket.
+  EXPECT_TRUE(m.is_array());
+  EXPECT_EQ(m.bpf_key_type().name(), "(uint32)");
+  auto keyed = analyse("BEGIN { @[comm] = hist(5); }");
+  ASSERT_TRUE(keyed.ok) << keyed.errors;
+  EXPECT_FALSE(map_named(keyed.info, "@").is_array());
+  EXPECT_EQ(map_named(keyed.info, "@").bpf_key_type().name(), "(string[16],uint64)");
 }
 
 TEST(Semantic, MapKeyShapeMustNotChange) {
