@@ -86,13 +86,16 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
     // target fired.
     std::vector<std::vector<int>> groups;
     for (size_t t = 0; t < pi.targets.size(); t++) {
-      bool alone = pi.program_per_target || pi.targets[t].program_kind == ProgramKind::Special;
+      const ProbeTarget &target = pi.targets[t];
+      // BEGIN/END run separately; fentry-style programs are loaded for one BTF id each.
+      bool alone = pi.program_per_target || target.program_kind == ProgramKind::Special ||
+                   target.program_kind == ProgramKind::Tracing;
       bool joined = false;
       if (!alone) {
         for (auto &g : groups) {
           const ProbeTarget &first = pi.targets[g[0]];
-          if (first.program_kind == pi.targets[t].program_kind &&
-              first.program_kind != ProgramKind::Special) {
+          if (first.program_kind == target.program_kind && first.provider == target.provider &&
+              first.arg_source == target.arg_source) {
             g.push_back(static_cast<int>(t));
             joined = true;
             break;

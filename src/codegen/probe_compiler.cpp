@@ -604,7 +604,39 @@ ProbeCompiler::Value ProbeCompiler::builtin(const Builtin &bi) {
     return {b_.getInt64(n == "true" ? 1 : 0), bi.type};
   if (n == "args" || n == "ctx")
     return {ctx_arg_, bi.type};
+  if (n == "func")
+    return {string_constant(target_.function, bi.type.size), bi.type};
+  if (n == "retval" || (n.size() >= 4 && n.rfind("arg", 0) == 0)) {
+    int offset = argument_offset(n == "retval" ? -1 : std::atoi(n.c_str() + 3));
+    if (offset < 0)
+      return {b_.getInt64(0), bi.type};
+    return {b_.CreateAlignedLoad(i64, ctx_field_address(offset), llvm::Align(8)), bi.type};
+  }
   return {b_.getInt64(0), bi.type};
+}
+
+// Byte offset in the context of argument `index` (-1: the return value), per the target's
+// calling convention. x86-64 struct pt_regs: r15 r14 r13 r12 bp bx r11 r10 r9 r8 ax cx dx si di.
+int ProbeCompiler::argument_offset(int index) const {
+  enum { BX = 40, R11 = 48, R10 = 56, R9 = 64, R8 = 72, AX = 80, CX = 88, DX = 96, SI = 104,
+         DI = 112 };
+  static const int system_v[] = {DI, SI, DX, CX, R8, R9};
+  static const int go[] = {AX, BX, CX, DI, SI, R8, R9, R10, R11};
+  switch (target_.arg_source) {
+  case ArgumentSource::PtRegs:
+    if (index < 0)
+      return AX;
+    return index < 6 ? system_v[index] : -1;
+  case ArgumentSource::GoRegs:
+    if (index < 0)
+      return AX;
+    return index < 9 ? go[index] : -1;
+  case ArgumentSource::U64Array:
+    return 8 * (index < 0 ? target_.retval_index : index);
+  case ArgumentSource::None:
+    break;
+  }
+  return -1;
 }
 
 llvm::Value *ProbeCompiler::ctx_field_address(int offset) {

@@ -73,6 +73,7 @@ private:
   llvm::Value *offset_ptr(llvm::Value *base, int offset);
   Value variable_storage(const std::string &name);
   llvm::Value *ctx_field_address(int offset);
+  int argument_offset(int index) const;
 
   llvm::Module &module_;
   llvm::LLVMContext &ctx_;

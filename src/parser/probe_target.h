@@ -23,7 +23,23 @@ struct ContextField {
   bool is_signed = false;
 };
 
-enum class ProgramKind { Special, Tracepoint, PerfEvent };
+// The BPF program type family a target needs, which also fixes what its context is.
+enum class ProgramKind {
+  Special,       // BEGIN/END: run once with BPF_PROG_TEST_RUN
+  Tracepoint,    // context: the tracepoint's record (ProbeTarget::fields)
+  PerfEvent,     // interval/profile: context is bpf_perf_event_data (pt_regs first)
+  Kprobe,        // kprobe/kretprobe/uprobe/uretprobe/usdt: context is struct pt_regs
+  Tracing,       // fentry/fexit/tp_btf: context is an array of u64 arguments
+  RawTracepoint, // rawtracepoint: context is an array of u64 arguments
+};
+
+// Where `argN` and `retval` come from for this target.
+enum class ArgumentSource {
+  None,     // not available (BEGIN, tracepoints, interval)
+  PtRegs,   // x86-64 System V registers in struct pt_regs (kprobes, uprobes)
+  GoRegs,   // Go's internal register ABI in struct pt_regs (uprobes on Go functions)
+  U64Array, // ctx[i] (fentry/fexit, raw tracepoints); retval at ctx[retval_index]
+};
 
 struct ProbeTarget {
   std::string provider; // canonical provider name: "BEGIN", "END", "tracepoint", "interval", ...
@@ -35,6 +51,19 @@ struct ProbeTarget {
   uint64_t period_ns = 0;   // interval/profile in time units
   uint64_t frequency = 0;   // profile:hz / interval:hz
   bool every_cpu = false;   // profile fires on every CPU, interval on one
+
+  // Arguments and return value (see ArgumentSource).
+  ArgumentSource arg_source = ArgumentSource::None;
+  int max_args = 0;         // arg0 .. arg(max_args-1) are valid
+  bool has_retval = false;  // return probes
+  int retval_index = -1;    // U64Array: ctx slot holding the return value
+  std::string function;     // what `func` returns: the probed function's name
+
+  // Attach facts for the providers that need them.
+  std::string path;         // uprobes: the binary; kprobes: the module ("" for vmlinux)
+  uint64_t address = 0;     // uprobes: file offset; kprobes: offset within the function
+  int btf_id = -1;          // fentry/fexit/tp_btf: the BTF type id of the attach target
+  int btf_obj_fd = -1;      // module BTF object, or -1 for vmlinux
 };
 
 class ProbeResolver {

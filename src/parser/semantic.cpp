@@ -613,9 +613,49 @@ private:
       probe_->program_per_target = true;
       return Type::context();
     }
-    static const std::set<std::string> later = {"retval", "func", "kstack", "ustack", "cpid",
-                                                "ppid", "username", "arg0", "arg1", "arg2",
-                                                "arg3", "arg4", "arg5"};
+    if (n.size() >= 4 && n.rfind("arg", 0) == 0 &&
+        n.find_first_not_of("0123456789", 3) == std::string::npos) {
+      int index = std::atoi(n.c_str() + 3);
+      for (auto &t : probe_->targets) {
+        if (t.arg_source == ArgumentSource::None) {
+          error(b.loc, "The " + n + " builtin can only be used with kprobe, uprobe, usdt, "
+                       "fentry and rawtracepoint probes (not " + t.provider + ")",
+                t.provider == "tracepoint" ? "tracepoint arguments are args.NAME" : "");
+          return Type::none();
+        }
+        if (index >= t.max_args) {
+          error(b.loc, "The " + n + " builtin is out of range: " + t.name + " has " +
+                           std::to_string(t.max_args) + " arguments (arg0 to arg" +
+                           std::to_string(t.max_args - 1) + ")");
+          return Type::none();
+        }
+      }
+      return Type::integer(8, false);
+    }
+    if (n == "retval") {
+      for (auto &t : probe_->targets) {
+        if (!t.has_retval) {
+          error(b.loc, "The retval builtin can only be used with return probes (kretprobe, "
+                       "uretprobe, fexit), not " + t.name);
+          return Type::none();
+        }
+      }
+      return Type::integer(8, false);
+    }
+    if (n == "func") {
+      size_t longest = 0;
+      for (auto &t : probe_->targets) {
+        if (t.function.empty()) {
+          error(b.loc, "The func builtin can only be used with function probes (kprobe, "
+                       "uprobe, fentry and their return probes), not " + t.name);
+          return Type::none();
+        }
+        longest = std::max(longest, t.function.size());
+      }
+      probe_->program_per_target = true;
+      return Type::string(static_cast<int>(longest) + 1);
+    }
+    static const std::set<std::string> later = {"kstack", "ustack", "cpid", "ppid", "username"};
     if (later.count(n)) {
       error(b.loc, "The " + n + " builtin is not available for these probes");
       return Type::none();

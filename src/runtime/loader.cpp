@@ -92,7 +92,7 @@ std::string verifier_hint(const std::string &log) {
   return "";
 }
 
-LoadResult load_program(const CompiledProgram &program, bpf_prog_type type,
+LoadResult load_program(const CompiledProgram &program, const LoadAttributes &attributes,
                         const std::vector<int> &map_fds, bool want_log) {
   LoadResult result;
   std::vector<bpf_insn> insns(program.instructions.size());
@@ -118,12 +118,16 @@ LoadResult load_program(const CompiledProgram &program, bpf_prog_type type,
     bool with_log = want_log || attempt == 1;
     std::vector<char> log(with_log ? 4u << 20 : 0);
     LIBBPF_OPTS(bpf_prog_load_opts, opts);
+    opts.expected_attach_type = attributes.expected_attach_type;
+    opts.attach_btf_id = attributes.attach_btf_id;
+    opts.attach_btf_obj_fd = attributes.attach_btf_obj_fd;
     if (with_log) {
       opts.log_buf = log.data();
       opts.log_size = log.size();
       opts.log_level = 1;
     }
-    int fd = bpf_prog_load(type, name.c_str(), "GPL", insns.data(), insns.size(), &opts);
+    int fd = bpf_prog_load(attributes.type, name.c_str(), "GPL", insns.data(), insns.size(),
+                           &opts);
     int saved_errno = errno;
     if (with_log)
       result.log = log.data();

@@ -31,7 +31,16 @@ struct LoadResult {
   std::string log;   // the whole verifier log, when one was produced
 };
 
-LoadResult load_program(const CompiledProgram &program, bpf_prog_type type,
+// What the kernel must know about a program beyond its type (fentry/fexit and tp_btf need their
+// attach target at load time).
+struct LoadAttributes {
+  bpf_prog_type type = BPF_PROG_TYPE_UNSPEC;
+  bpf_attach_type expected_attach_type = static_cast<bpf_attach_type>(0);
+  int attach_btf_id = 0;
+  int attach_btf_obj_fd = 0;
+};
+
+LoadResult load_program(const CompiledProgram &program, const LoadAttributes &attributes,
                         const std::vector<int> &map_fds, bool want_log);
 
 // A sentence telling a user what to change, for the verifier's usual complaints; "" otherwise.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "parser/probe_target.h"
+#include "runtime/loader.h"
 #include "runtime/perf_attach.h"
 
 #include <linux/bpf.h>
@@ -31,6 +32,13 @@ public:
   // Appends the probes matching `glob` ("" for all), as full names, for `-l`.
   virtual void list(const std::string &glob, std::vector<std::string> &out) = 0;
   virtual bpf_prog_type program_type() const = 0;
+  // Load-time attributes for `target`'s program: the program type, plus the attach type and
+  // BTF id for providers that need them (fentry/fexit, tp_btf).
+  virtual LoadAttributes load_attributes(const ProbeTarget &) const {
+    LoadAttributes a;
+    a.type = program_type();
+    return a;
+  }
   virtual bool attach(const ProbeTarget &target, int prog_fd, std::vector<Attachment> &out,
                       std::string &error) = 0;
 };

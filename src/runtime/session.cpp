@@ -159,7 +159,8 @@ int run_session(const ast::Program &program, const ProgramInfo &info,
   for (const CompiledProgram &cp : object.programs) {
     const ProbeTarget &first = info.probes[cp.probe_index].targets[cp.target_indices[0]];
     ProbeProvider *provider = providers.find(first.provider);
-    LoadResult r = load_program(cp, provider->program_type(), maps.fds, opts.dump_verifier_log);
+    LoadResult r = load_program(cp, provider->load_attributes(first), maps.fds,
+                                opts.dump_verifier_log);
     if (opts.dump_verifier_log && !r.log.empty())
       std::cerr << "Verifier log for " << cp.name << ":\n" << r.log << "\n";
     if (r.fd < 0) {

@@ -39,6 +39,8 @@ bpf_prog_type type_for(ProgramKind kind) {
     return BPF_PROG_TYPE_TRACEPOINT;
   case ProgramKind::PerfEvent:
     return BPF_PROG_TYPE_PERF_EVENT;
+  case ProgramKind::Kprobe:
+    return BPF_PROG_TYPE_KPROBE;
   default:
     return BPF_PROG_TYPE_RAW_TRACEPOINT;
   }
@@ -54,7 +56,9 @@ std::string load_all(const std::string &source) {
   if (!create_maps(c.analysed.info, c.object.internal, 64, maps, error))
     return error;
   for (auto &p : c.object.programs) {
-    LoadResult r = load_program(p, type_for(p.kind), maps.fds, false);
+    LoadAttributes attributes;
+    attributes.type = type_for(p.kind);
+    LoadResult r = load_program(p, attributes, maps.fds, false);
     if (r.fd < 0)
       return r.error;
     close(r.fd);
@@ -140,7 +144,36 @@ INSTANTIATE_TEST_SUITE_P(
         "$l); }",
         "interval:s:1 { @ticks = count(); exit(); }",
         "BEGIN { $a = \"short\"; $a = \"a much longer string\"; print($a); @m[$a] = 1; "
-        "@m[\"x\"] = 2; }"));
+        "@m[\"x\"] = 2; }",
+        "kprobe:test:do_open { @[func] = sum(arg1); printf(\"%d %d\\n\", arg0, arg5); }",
+        "kretprobe:test:do_open { @ = hist(retval); }",
+        "fexit:test:f { printf(\"%d %d %d\\n\", arg0, arg1, retval); }"));
+
+TEST(Codegen, ArgumentsComeFromTheCallingConvention) {
+  Compiled c = compile("kprobe:test:f { print(arg0); } kprobe:test:g { print(arg1); }");
+  ASSERT_TRUE(c.ok) << c.errors;
+  // One program serves both targets; the builtin reads di (112) then si (104) of pt_regs.
+  ASSERT_EQ(c.object.programs.size(), 2u);
+  auto loads_from_ctx_offset = [](const std::vector<uint64_t> &insns, int16_t off) {
+    for (uint64_t in : insns)
+      if ((in & 0xff) == 0x79 && static_cast<int16_t>((in >> 16) & 0xffff) == off)
+        return true;
+    return false;
+  };
+  EXPECT_TRUE(loads_from_ctx_offset(c.object.programs[0].instructions, 112));
+  EXPECT_TRUE(loads_from_ctx_offset(c.object.programs[1].instructions, 104));
+}
+
+TEST(Codegen, ArgumentBuiltinErrors) {
+  EXPECT_NE(analyse("BEGIN { print(arg0); }").errors.find("arg0 builtin can only be used"),
+            std::string::npos);
+  EXPECT_NE(analyse("kprobe:test:f { print(arg6); }").errors.find("out of range"),
+            std::string::npos);
+  EXPECT_NE(analyse("kprobe:test:f { print(retval); }").errors.find("only be used with return"),
+            std::string::npos);
+  EXPECT_NE(analyse("tracepoint:test:x { print(func); }").errors.find("func builtin"),
+            std::string::npos);
+}
 
 TEST(Codegen, VerifierRejectionIsExplained) {
   // A hand-written program that jumps to itself forever: the loader must name the probe and
@@ -149,7 +182,9 @@ TEST(Codegen, VerifierRejectionIsExplained) {
   p.name = "BEGIN";
   // 0: r0 = 0; 1: if r0 == 0 goto 0; 2: exit
   p.instructions = {0x00000000000000b7ULL, 0x00000000fffe0015ULL, 0x0000000000000095ULL};
-  LoadResult r = load_program(p, BPF_PROG_TYPE_RAW_TRACEPOINT, {}, false);
+  LoadAttributes attributes;
+  attributes.type = BPF_PROG_TYPE_RAW_TRACEPOINT;
+  LoadResult r = load_program(p, attributes, {}, false);
   ASSERT_LT(r.fd, 0);
   EXPECT_NE(r.error.find("verifier rejected the program for probe BEGIN"), std::string::npos)
       << r.error;

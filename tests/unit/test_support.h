@@ -29,6 +29,21 @@ public:
           {"comm", ContextField::Kind::CharArray, 24, 16, false},
           {"delta", ContextField::Kind::Integer, 40, 4, true},
       };
+    } else if (ap.raw.rfind("kprobe:", 0) == 0 || ap.raw.rfind("kretprobe:", 0) == 0) {
+      t.provider = ap.raw.substr(0, ap.raw.find(':'));
+      t.program_kind = ProgramKind::Kprobe;
+      t.arg_source = ArgumentSource::PtRegs;
+      t.max_args = 6;
+      t.has_retval = t.provider == "kretprobe";
+      t.function = ap.raw.substr(ap.raw.rfind(':') + 1);
+    } else if (ap.raw.rfind("fexit:", 0) == 0) {
+      t.provider = "fexit";
+      t.program_kind = ProgramKind::RawTracepoint; // same u64-array context, loadable here
+      t.arg_source = ArgumentSource::U64Array;
+      t.max_args = 2;
+      t.has_retval = true;
+      t.retval_index = 2;
+      t.function = ap.raw.substr(ap.raw.rfind(':') + 1);
     } else if (ap.raw.rfind("interval:", 0) == 0) {
       t.provider = "interval";
       t.program_kind = ProgramKind::PerfEvent;
