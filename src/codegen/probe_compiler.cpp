@@ -470,8 +470,11 @@ void ProbeCompiler::send_event(EventKind kind, int id, const Type *payload_type,
   b_.SetInsertPoint(sent);
 }
 
-void ProbeCompiler::exit_probe() {
-  send_event(EventKind::Exit, 0, nullptr, {});
+// Asks user space to stop, with the status the process should exit with, and ends this run of
+// the probe (statements after exit() do not run).
+void ProbeCompiler::exit_probe(const Value &code) {
+  Type status = Type::integer(8, true);
+  send_event(EventKind::Exit, 0, &status, {code});
   b_.CreateRet(b_.getInt64(0));
 }
 
@@ -950,7 +953,10 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
     return none;
   }
   if (n == "exit") {
-    exit_probe();
+    Value code{b_.getInt64(0), Type::integer(8, true)};
+    if (!c.args.empty())
+      code = expr(*c.args[0]);
+    exit_probe(code);
     return none;
   }
   if (n == "clear" || n == "zero") {
@@ -970,8 +976,13 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
   }
   if (n == "str") {
     Value src = expr(*c.args[0]);
-    if (src.type.is_string())
-      return src;
+    if (src.type.is_string()) {
+      if (c.type.size >= src.type.size)
+        return src;
+      auto *cut = stack(c.type.size, "str");
+      store_as(cut, c.type, src);
+      return {cut, c.type};
+    }
     int size = c.type.size;
     auto *buf = stack(size, "str");
     b_.CreateMemSet(buf, b_.getInt8(0), size, llvm::MaybeAlign(8));

@@ -57,7 +57,7 @@ private:
   // events
   void send_event(EventKind kind, int id, const Type *payload_type,
                   const std::vector<Value> &payload);
-  void exit_probe();
+  void exit_probe(const Value &code);
 
   // helpers
   llvm::Value *helper(int id, llvm::Type *ret, std::vector<llvm::Value *> args);

@@ -735,6 +735,18 @@ private:
   }
 
   Type unary(Unary &u) {
+    bool step = u.op == UnaryOp::Increment || u.op == UnaryOp::Decrement;
+    if (step && u.operand->kind == ExprKind::Map) {
+      // `@n++` may create the map, as an integer counter starting at 0.
+      auto &m = static_cast<Map &>(*u.operand);
+      int id = get_or_create_map(m).id;
+      map_keys(m, info_.maps[id]);
+      MapInfo &mi = info_.maps[id];
+      if (mi.value_type.is_none()) {
+        mi.value_type = Type::integer(8, true);
+        mi.declared_name = "int64";
+      }
+    }
     Type t = expr(*u.operand);
     if (t.is_none())
       return t;
@@ -904,8 +916,13 @@ private:
       Type t = expr(*c.args[0]);
       if (t.is_none())
         return t;
-      if (t.is_string())
+      if (t.is_string()) {
+        int64_t len;
+        if (c.args.size() == 2 && constant_integer(*c.args[1], len) && len >= 0 &&
+            len + 1 < t.size)
+          return Type::string(static_cast<int>(len) + 1); // str("abcdef", 3) is "abc"
         return t;
+      }
       if (!t.is_integer()) {
         error(c.args[0]->loc, "str() expects a pointer or integer argument (" + t.name() +
                                   " provided)");

@@ -52,7 +52,7 @@ enum class EventKind : uint32_t {
   ZeroMap = 4,    // id: map id
   PrintValue = 5, // id: index into ProgramInfo::value_prints; payload: the value
   Time = 6,       // id: index into ProgramInfo::time_formats
-  Exit = 7,       // id: unused
+  Exit = 7,       // id: unused; payload: int64 exit status
 };
 constexpr int kEventHeaderSize = 8;
 

@@ -15,7 +15,7 @@ void Output::flush() { fflush(out_); }
 
 void Output::attached_probes(uint64_t count) {
   if (json_) {
-    write(json_attached_probes_record(count) + "\n");
+    write(json_attached_probes_record(count));
     return;
   }
   if (quiet_)
@@ -25,21 +25,21 @@ void Output::attached_probes(uint64_t count) {
 }
 
 void Output::printf_text(const std::string &text) {
-  write(json_ ? json_printf_record(text) + "\n" : text);
+  write(json_ ? json_printf_record(text) : text);
 }
 
 void Output::value(const Type &type, const uint8_t *data) {
-  write(json_ ? json_value_record(type, data) + "\n" : format_value(type, data) + "\n");
+  write(json_ ? json_value_record(type, data) : format_value(type, data) + "\n");
 }
 
 void Output::time(const std::string &text) {
-  write(json_ ? json_time_record(text) + "\n" : text);
+  write(json_ ? json_time_record(text) : text);
 }
 
 void Output::map(const PrintableMap &map, size_t top, uint64_t div) {
   if (map.entries.empty())
     return;
-  write(json_ ? format_map_json(map, top, div) + "\n" : format_map_text(map, top, div));
+  write(json_ ? format_map_json(map, top, div) : format_map_text(map, top, div));
 }
 
 void Output::exit_separator() {

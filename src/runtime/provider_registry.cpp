@@ -69,8 +69,8 @@ std::vector<std::string> ProviderRegistry::list(const std::string &pattern) cons
     if (pattern.empty() || glob_match(pattern, name))
       out.push_back(name);
     else if (pattern.find(':') == std::string::npos &&
-             glob_match(pattern, name.substr(name.find(':') + 1)))
-      out.push_back(name); // `-l 'sys_enter_open*'` matches without the provider prefix
+             glob_match(pattern, name.substr(name.rfind(':') + 1)))
+      out.push_back(name); // `-l 'sys_enter_open*'` matches the last part of the name alone
   }
   return out;
 }

@@ -32,6 +32,7 @@ struct EventContext {
   const MapSet *maps;
   Output *output;
   bool exit_requested = false;
+  int exit_status = 0; // from exit(code)
 };
 
 void print_map(const EventContext &ec, int map_id, size_t top, uint64_t div) {
@@ -92,6 +93,11 @@ int handle_event(void *ctx, void *data, size_t size) {
       zero_map(ec.maps->fds[id], info.maps[id]);
     break;
   case EventKind::Exit:
+    if (!ec.exit_requested && size >= kEventHeaderSize + 8) {
+      int64_t status;
+      std::memcpy(&status, payload, 8);
+      ec.exit_status = static_cast<int>(status);
+    }
     ec.exit_requested = true;
     break;
   }
@@ -188,25 +194,25 @@ int run_session(const ast::Program &program, const ProgramInfo &info,
     ~DetachAll() { now(); }
   } detach{attachments};
 
-  uint64_t probe_count = 0;
+  // BEGIN runs before any other probe is attached (so that its output, typically a header,
+  // comes first) and END after all of them are detached, as in bpftrace.
+  struct PendingAttach {
+    ProbeProvider *provider;
+    const ProbeTarget *target;
+    int fd;
+  };
+  std::vector<PendingAttach> pending;
   std::vector<int> begin_fds, end_fds;
   for (auto &lp : loaded) {
     const ProbeInfo &pi = info.probes[lp.compiled->probe_index];
     for (int t : lp.compiled->target_indices) {
       const ProbeTarget &target = pi.targets[t];
-      probe_count++;
-      if (target.provider == "BEGIN") {
+      if (target.provider == "BEGIN")
         begin_fds.push_back(lp.fd);
-        continue;
-      }
-      if (target.provider == "END") {
+      else if (target.provider == "END")
         end_fds.push_back(lp.fd);
-        continue;
-      }
-      if (!lp.provider->attach(target, lp.fd, attachments, error)) {
-        std::cerr << "ERROR: cannot attach " << target.name << ": " << error << "\n";
-        return 1; // DetachAll releases what was attached so far
-      }
+      else
+        pending.push_back({lp.provider, &target, lp.fd});
     }
   }
 
@@ -222,7 +228,7 @@ int run_session(const ast::Program &program, const ProgramInfo &info,
     ~FreeRing() { ring_buffer__free(rb); }
   } free_ring{rb};
 
-  output.attached_probes(probe_count);
+  output.attached_probes(pending.size() + begin_fds.size() + end_fds.size());
   for (int fd : begin_fds) {
     if (!run_once(fd, error)) {
       std::cerr << "ERROR: BEGIN: " << error << "\n";
@@ -230,6 +236,15 @@ int run_session(const ast::Program &program, const ProgramInfo &info,
     }
   }
   ring_buffer__consume(rb);
+
+  if (!ec.exit_requested && !g_stop) {
+    for (auto &p : pending) {
+      if (!p.provider->attach(*p.target, p.fd, attachments, error)) {
+        std::cerr << "ERROR: cannot attach " << p.target->name << ": " << error << "\n";
+        return 1; // DetachAll releases what was attached so far
+      }
+    }
+  }
 
   if (!info.only_special_probes) {
     while (!ec.exit_requested && !g_stop) {
@@ -263,7 +278,7 @@ int run_session(const ast::Program &program, const ProgramInfo &info,
   if (bpf_map_lookup_elem(maps.fds[object.internal.globals], &lost_slot, &lost) == 0 && lost)
     output.lost_events(lost);
   output.flush();
-  return 0;
+  return ec.exit_status;
 }
 
 } // namespace bpfscope
