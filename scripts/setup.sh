@@ -13,6 +13,7 @@ packages=(
   libgtest-dev
   groff-base man-db             # `man -l man/bpfscope.8` in the docs test
   procps util-linux             # pgrep/unshare used by end-to-end tests
+  qemu-system-x86 busybox-static xz-utils  # tests/vm: kernel probes in a QEMU guest
 )
 
 if [ "$(id -u)" -eq 0 ]; then
