@@ -1,0 +1,264 @@
+// uprobe:PATH:FUNC and uretprobe:PATH:FUNC (aliases u, ur): user-space function entry and
+// return. FUNC may be a glob, a C++ name (mangled, demangled, or demangled without parameters
+// for every overload), NAME+OFFSET or a 0xADDRESS; PATH a path, a library name (`libc`) or an
+// executable in $PATH. With -p, `uprobe:FUNC` searches the process's executable and libraries,
+// and every probe fires for that process only. Attached through the perf uprobe PMU, so the
+// kernel removes the probes when bpfscope exits, however it exits.
+#include "runtime/binary_path.h"
+#include "runtime/elf_symbols.h"
+#include "runtime/probe_provider.h"
+#include "runtime/process_maps.h"
+#include "runtime/suggest.h"
+#include "runtime/tracepoint_format.h"
+#include "runtime/uprobe_attach.h"
+#include "runtime/uprobe_spec.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <iostream>
+#include <set>
+
+namespace bpfscope {
+namespace {
+
+constexpr int kMaxUprobeArgs = 6; // x86-64 System V: rdi, rsi, rdx, rcx, r8, r9
+
+bool is_return_probe(const std::string &written) {
+  return written == "uretprobe" || written == "ur";
+}
+
+std::string join_from(const std::vector<std::string> &parts, size_t first) {
+  std::string s;
+  for (size_t i = first; i < parts.size(); i++)
+    s += (i > first ? ":" : "") + parts[i];
+  return s;
+}
+
+std::string basename_of(const std::string &path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// A library as the process has it mapped: "libc" matches libc.so.6 (and libc-2.31.so).
+std::optional<std::string> find_in_process(int pid, const std::string &name) {
+  std::string error;
+  for (auto &file : process_code_files(pid, &error)) {
+    std::string base = basename_of(file);
+    if (base == name || base.rfind(name + ".so", 0) == 0 || base.rfind(name + "-", 0) == 0)
+      return file;
+  }
+  return std::nullopt;
+}
+
+std::string hex(uint64_t v) {
+  char buf[32];
+  snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+class UprobeProvider : public ProbeProvider {
+public:
+  explicit UprobeProvider(const ProviderSettings &settings) : settings_(settings) {}
+
+  std::string name() const override { return "uprobe"; }
+  std::vector<std::string> aliases() const override { return {"u", "uretprobe", "ur"}; }
+
+  bool resolve(const std::vector<std::string> &parts, const ast::AttachPoint &ap,
+               std::vector<ProbeTarget> &out, Diagnostics &diags) override {
+    const std::string kind = is_return_probe(parts[0]) ? "uretprobe" : "uprobe";
+    const std::string usage = kind + ":PATH:FUNC (or " + kind + ":FUNC with -p PID)";
+    if (parts.size() < 2) {
+      diags.error(ap.loc, kind + " probe needs a function: " + usage);
+      return false;
+    }
+    // A C++ name written without quotes was split at its "::": join it back.
+    std::string binary = parts.size() == 2 ? "" : parts[1];
+    std::string function = parts.size() == 2 ? parts[1] : join_from(parts, 2);
+    UprobeFunctionSpec spec;
+    std::string error;
+    if (!parse_uprobe_function_spec(function, spec, &error)) {
+      diags.error(ap.loc, "Invalid " + kind + " probe " + ap.raw + ": " + error, usage);
+      return false;
+    }
+
+    std::vector<std::string> files;
+    bool whole_process = binary.empty();
+    if (whole_process) {
+      if (settings_.target_pid < 0) {
+        diags.error(ap.loc, kind + ":" + function + " does not say which binary to probe",
+                    "write " + kind + ":PATH:" + function +
+                        ", or give -p PID to search that process's executable and libraries");
+        return false;
+      }
+      files = process_code_files(settings_.target_pid, &error);
+      if (files.empty()) {
+        diags.error(ap.loc, "cannot read the memory map of process " +
+                                std::to_string(settings_.target_pid) + ": " + error);
+        return false;
+      }
+    } else {
+      auto path = find_binary(binary, &error);
+      if (!path) {
+        diags.error(ap.loc, kind + ": " + error);
+        return false;
+      }
+      files.push_back(*path);
+    }
+
+    size_t before = out.size();
+    std::vector<std::string> candidates;
+    for (auto &file : files) {
+      auto symbols = read_elf_symbols(file, &error);
+      if (!symbols) {
+        if (whole_process)
+          continue; // e.g. a mapped file that is not ELF: not where the function is
+        diags.error(ap.loc, kind + ": " + error);
+        return false;
+      }
+      if (!add_targets(kind, spec, function, *symbols, ap, out, diags))
+        return false;
+      if (out.size() > before && whole_process && !has_glob_chars(function))
+        break; // an exact name: the first object defining it, as the dynamic linker binds it
+      for (auto &f : symbols->functions)
+        candidates.push_back(strip_parameters(display_name(f)));
+    }
+    if (out.size() > before)
+      return true;
+    std::string where = whole_process ? "process " + std::to_string(settings_.target_pid) +
+                                            " (its executable and libraries)"
+                                      : files.front();
+    std::string name = spec.kind == UprobeFunctionSpec::Kind::Address ? function : spec.name;
+    if (has_glob_chars(name)) {
+      diags.error(ap.loc, "No functions matching '" + name + "' in " + where,
+                  "list them with: bpfscope -l '" + kind + ":" + files.front() + ":*'");
+      return false;
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    diags.error(ap.loc, "No function '" + name + "' in " + where,
+                did_you_mean(closest_names(name, candidates, 3)));
+    return false;
+  }
+
+  // `pattern` is the whole -l argument: "uprobe:PATH[:FUNCGLOB]".
+  void list(const std::string &pattern, std::vector<std::string> &out) override {
+    std::vector<std::string> parts = split_attach_point(pattern);
+    if (parts.size() < 2)
+      return; // listing every binary of the system is not on offer
+    const std::string kind = is_return_probe(parts[0]) ? "uretprobe" : "uprobe";
+    std::string glob = parts.size() >= 3 ? join_from(parts, 2) : "*";
+    std::string error;
+    auto path = find_binary(parts[1], &error);
+    std::shared_ptr<const ElfSymbols> symbols;
+    if (path)
+      symbols = read_elf_symbols(*path, &error);
+    if (!symbols) {
+      std::cerr << "ERROR: " << kind << ": " << error << "\n";
+      return;
+    }
+    std::set<std::string> names;
+    for (auto &f : symbols->functions)
+      if (glob_match(glob, f.name) || glob_match(glob, f.demangled))
+        names.insert(display_name(f));
+    for (auto &n : names)
+      out.push_back(kind + ":" + *path + ":" + n);
+  }
+
+  bpf_prog_type program_type() const override { return BPF_PROG_TYPE_KPROBE; }
+
+  bool attach(const ProbeTarget &target, int prog_fd, std::vector<Attachment> &out,
+              std::string &error) override {
+    int fd = open_uprobe_event(target.path, target.address, target.provider == "uretprobe",
+                               settings_.target_pid, &error);
+    if (fd < 0)
+      return false;
+    auto a = attach_bpf_to_perf_event(prog_fd, fd, &error);
+    if (!a) {
+      close(fd);
+      return false;
+    }
+    out.push_back(*a);
+    return true;
+  }
+
+private:
+  std::optional<std::string> find_binary(const std::string &name, std::string *error) const {
+    if (settings_.target_pid >= 0 && name.find('/') == std::string::npos)
+      if (auto mapped = find_in_process(settings_.target_pid, name))
+        return mapped;
+    return resolve_binary_path(name, error);
+  }
+
+  ProbeTarget make_target(const std::string &kind, const ElfSymbols &symbols,
+                          const std::string &shown, const std::string &function,
+                          uint64_t file_offset) const {
+    ProbeTarget t;
+    t.provider = kind;
+    t.name = kind + ":" + symbols.path + ":" + shown;
+    t.program_kind = ProgramKind::Kprobe;
+    t.arg_source = ArgumentSource::PtRegs;
+    t.max_args = kMaxUprobeArgs;
+    t.has_retval = kind == "uretprobe";
+    t.function = function;
+    t.path = symbols.path;
+    t.address = file_offset;
+    return t;
+  }
+
+  // Appends the targets `spec` selects in `symbols` (none is not an error here).
+  bool add_targets(const std::string &kind, const UprobeFunctionSpec &spec,
+                   const std::string &written, const ElfSymbols &symbols,
+                   const ast::AttachPoint &ap, std::vector<ProbeTarget> &out,
+                   Diagnostics &diags) const {
+    if (spec.kind == UprobeFunctionSpec::Kind::Address) {
+      auto offset = symbols.file_offset(spec.address);
+      if (!offset) {
+        diags.error(ap.loc,
+                    "Address " + written + " is not in a loaded segment of " + symbols.path);
+        return false;
+      }
+      const ElfFunction *f = symbols.containing(spec.address);
+      std::string function =
+          !f ? written
+          : f->address == spec.address
+              ? display_name(*f)
+              : display_name(*f) + "+" + std::to_string(spec.address - f->address);
+      out.push_back(make_target(kind, symbols, written, function, *offset));
+      return true;
+    }
+    for (const ElfFunction *f : match_functions(symbols, spec.name)) {
+      uint64_t vaddr = f->address;
+      std::string shown = display_name(*f);
+      if (spec.kind == UprobeFunctionSpec::Kind::NameOffset) {
+        if (f->size > 0 && spec.offset >= f->size) {
+          diags.error(ap.loc, "Offset " + std::to_string(spec.offset) + " is beyond the end of " +
+                                  shown + " (" + std::to_string(f->size) + " bytes) in " +
+                                  symbols.path);
+          return false;
+        }
+        vaddr += spec.offset;
+        shown += '+';
+        shown += std::to_string(spec.offset);
+      }
+      auto offset = symbols.file_offset(vaddr);
+      if (!offset) {
+        diags.error(ap.loc, "Function " + display_name(*f) + " at " + hex(vaddr) +
+                                " is not in a loaded segment of " + symbols.path);
+        return false;
+      }
+      out.push_back(make_target(kind, symbols, shown, display_name(*f), *offset));
+    }
+    return true;
+  }
+
+  const ProviderSettings &settings_;
+};
+
+} // namespace
+
+std::unique_ptr<ProbeProvider> make_uprobe_provider(const ProviderSettings &settings) {
+  return std::make_unique<UprobeProvider>(settings);
+}
+
+} // namespace bpfscope
