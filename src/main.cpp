@@ -2,19 +2,26 @@
 #include "codegen/codegen.h"
 #include "parser/parse.h"
 #include "parser/semantic.h"
+#include "runtime/child_process.h"
 #include "runtime/format_printf.h"
+#include "runtime/kernel_symbols.h"
 #include "runtime/output.h"
+#include "runtime/pid_namespace.h"
 #include "runtime/probe_provider.h"
+#include "runtime/process_maps.h"
 #include "runtime/session.h"
+#include "runtime/stack_format.h"
+#include "runtime/user_symbols.h"
 
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <sys/stat.h>
@@ -40,6 +47,8 @@ void usage(std::ostream &out) {
          "    -v             verbose: program types, instruction counts, phase timings\n"
          "    -d STAGE       debug output: ast, ir, verifier or all\n"
          "    -B MODE        output buffering: line (default), full or none\n"
+         "    -p PID         trace only process PID (uprobe:FUNC then searches its binaries)\n"
+         "    -c 'CMD'       run CMD, trace it (cpid = its pid), exit when it exits\n"
          "    --dry-run      compile and load the programs, attach nothing\n"
          "    -h, --help     show this help\n"
          "    -V, --version  print the version\n"
@@ -71,14 +80,27 @@ bool read_file(const std::string &path, std::string &out, std::string &error) {
     error = "cannot read " + path + ": it is a directory";
     return false;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     error = "cannot read " + path + ": " + strerror(errno);
     return false;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
+  out.clear();
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      error = "cannot read " + path + ": " + strerror(errno);
+      close(fd);
+      return false;
+    }
+    if (n == 0)
+      break;
+    out.append(buf, n);
+  }
+  close(fd);
   return true;
 }
 
@@ -99,6 +121,9 @@ int main(int argc, char **argv) {
   bool have_program = false, list_mode = false, verbose = false, quiet = false, dry_run = false;
   bool json = false, want_ast = false, dump_ir = false, dump_verifier = false;
   std::string output_path, buffering = "line";
+  std::string child_command;
+  bool have_child = false;
+  int target_pid = 0;
 
   enum { kDryRun = 1000 };
   static const option long_options[] = {{"help", no_argument, nullptr, 'h'},
@@ -108,7 +133,7 @@ int main(int argc, char **argv) {
   opterr = 0;
   int c;
   // '+': stop at the first non-option, so that script arguments may look like options.
-  while ((c = getopt_long(argc, argv, "+e:lvqd:o:f:B:hV", long_options, nullptr)) != -1) {
+  while ((c = getopt_long(argc, argv, "+e:lvqd:o:f:B:p:c:hV", long_options, nullptr)) != -1) {
     switch (c) {
     case 'e':
       program_text = optarg;
@@ -162,6 +187,24 @@ int main(int argc, char **argv) {
     case kDryRun:
       dry_run = true;
       break;
+    case 'p': {
+      char *end = nullptr;
+      long pid = std::strtol(optarg, &end, 10);
+      if (!*optarg || *end || pid <= 0 || pid > INT32_MAX) {
+        std::cerr << "ERROR: -p: invalid process id '" << optarg << "'\n";
+        return 1;
+      }
+      if (!process_exists(static_cast<int>(pid))) {
+        std::cerr << "ERROR: -p: no process with pid " << pid << "\n";
+        return 1;
+      }
+      target_pid = static_cast<int>(pid);
+      break;
+    }
+    case 'c':
+      child_command = optarg;
+      have_child = true;
+      break;
     case 'h':
       usage(std::cout);
       return 0;
@@ -170,7 +213,7 @@ int main(int argc, char **argv) {
       return 0;
     case '?':
     default:
-      if (optopt && strchr("eodfB", optopt))
+      if (optopt && strchr("eodfBpc", optopt))
         std::cerr << "ERROR: option -" << static_cast<char>(optopt) << " requires an argument\n";
       else if (optopt)
         std::cerr << "ERROR: unknown option -" << static_cast<char>(optopt) << "\n";
@@ -208,10 +251,22 @@ int main(int argc, char **argv) {
     }
   }
   SemanticOptions sema_opts;
+  if (target_pid > 0) {
+    sema_opts.process.filter_pid = target_pid;
+    providers.set_target_pid(target_pid);
+  }
+  PidNamespace pidns = current_pid_namespace();
+  if (!pidns.initial) {
+    sema_opts.process.pidns_dev = pidns.dev;
+    sema_opts.process.pidns_ino = pidns.ino;
+  }
   for (int i = optind; i < argc; i++)
     sema_opts.positional_params.push_back(argv[i]);
   sema_opts.check_printf = [](const std::string &fmt, const std::vector<Type> &types) {
     return check_printf_format(fmt, types, "printf");
+  };
+  sema_opts.kernel_symbol_address = [](const std::string &name) {
+    return KernelSymbols::running().address_of(name);
   };
 
   Timer timer;
@@ -224,6 +279,20 @@ int main(int argc, char **argv) {
   double parse_ms = timer.lap_ms();
   if (want_ast)
     std::cout << dump_ast(*program);
+
+  // The child starts now, waiting until the probes are attached, so that its pid is known to
+  // `cpid` and to codegen. Any later error destroys it before it has run anything.
+  std::unique_ptr<ChildProcess> child;
+  if (have_child) {
+    std::string error;
+    child = ChildProcess::start(child_command, &error);
+    if (!child) {
+      std::cerr << "ERROR: -c: " << error << "\n";
+      return 1;
+    }
+    sema_opts.process.has_child = true;
+    sema_opts.process.child_pid = child->pid();
+  }
 
   ProgramInfo info;
   if (!analyse_program(*program, providers, sema_opts, info, diags)) {
@@ -261,10 +330,12 @@ int main(int argc, char **argv) {
     output.set_quiet(true);
 
   install_signal_handlers();
+  set_user_frame_symbolizer(symbolize_user_frame); // ustack frames, named from ELF symbols
   SessionOptions session_opts;
   session_opts.dry_run = dry_run;
   session_opts.verbose = verbose;
   session_opts.dump_verifier_log = dump_verifier;
+  session_opts.child = child.get();
   int status = run_session(*program, info, object, providers, output, session_opts);
   if (verbose)
     std::cerr << "Timings: load, run and exit " << timer.lap_ms() << " ms\n";

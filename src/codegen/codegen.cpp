@@ -2,6 +2,8 @@
 
 #include "codegen/probe_compiler.h"
 
+#include <llvm/IR/DiagnosticInfo.h>
+#include <llvm/IR/DiagnosticPrinter.h>
 #include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/MC/TargetRegistry.h>
@@ -12,6 +14,7 @@
 #include <llvm/Target/TargetMachine.h>
 
 #include <mutex>
+#include <set>
 
 extern "C" {
 void LLVMInitializeBPFTargetInfo();
@@ -61,6 +64,30 @@ void optimise(llvm::Module &module, llvm::TargetMachine *tm) {
 
 std::string section_name(size_t index) { return "prog_" + std::to_string(index); }
 
+// LLVM reports what the BPF backend cannot do (a stack over 512 bytes, a memset it cannot
+// inline) through the context's diagnostic handler; without one it prints and exits. Collect
+// them instead, to report against the probe that caused them.
+struct BackendErrors {
+  std::vector<std::string> messages;
+  static void handle(const llvm::DiagnosticInfo *info, void *context) {
+    if (info->getSeverity() != llvm::DS_Error)
+      return;
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    llvm::DiagnosticPrinterRawOStream printer(os);
+    info->print(printer);
+    static_cast<BackendErrors *>(context)->messages.push_back(os.str());
+  }
+};
+
+std::string backend_hint(const std::string &message) {
+  if (message.find("stack") != std::string::npos || message.find("memset") != std::string::npos ||
+      message.find("memcpy") != std::string::npos)
+    return "the probe needs more than the 512 bytes of BPF stack: use fewer or shorter strings, "
+           "tuples and map keys in one probe";
+  return "";
+}
+
 } // namespace
 
 bool compile_program(const ast::Program &program, const ProgramInfo &info,
@@ -73,12 +100,16 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
   }
   std::unique_ptr<llvm::TargetMachine> owned_tm(tm);
   llvm::LLVMContext context;
+  BackendErrors backend_errors;
+  context.setDiagnosticHandlerCallBack(BackendErrors::handle, &backend_errors);
   llvm::Module module("bpfscope", context);
   module.setTargetTriple(kTriple);
   module.setDataLayout(tm->createDataLayout());
 
   out.internal.ring_buffer = static_cast<int>(info.maps.size());
   out.internal.globals = out.internal.ring_buffer + 1;
+  for (size_t i = 0; i < info.stack_limits.size(); i++)
+    out.internal.stacks.push_back(out.internal.globals + 1 + static_cast<int>(i));
 
   for (size_t p = 0; p < program.probes.size(); p++) {
     const ProbeInfo &pi = info.probes[p];
@@ -142,6 +173,33 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
       return false;
     }
     pm.run(module);
+  }
+  if (!backend_errors.messages.empty()) {
+    std::set<std::string> reported; // the backend repeats a complaint for every instruction
+    for (const std::string &message : backend_errors.messages) {
+      if (!reported.insert(message).second)
+        continue;
+      // Messages name the function ("in function fn_prog_3 ..."): point at its probe.
+      SourceRange where;
+      std::string probe_name;
+      size_t at = message.find("fn_prog_");
+      if (at != std::string::npos) {
+        size_t index = std::strtoul(message.c_str() + at + 8, nullptr, 10);
+        if (index < out.programs.size()) {
+          where = program.probes[out.programs[index].probe_index]->loc;
+          probe_name = out.programs[index].name;
+        }
+      }
+      std::string text = message.substr(message.rfind(": ") == std::string::npos
+                                            ? 0
+                                            : message.rfind(": ") + 2);
+      text = text.substr(0, text.find('\n'));
+      if (size_t sentence = text.find(". "); sentence != std::string::npos)
+        text = text.substr(0, sentence + 1); // LLVM's advice about other targets is noise here
+      diags.error(where, "cannot compile probe " + probe_name + ": " + text,
+                  backend_hint(message));
+    }
+    return false;
   }
 
   auto buffer = llvm::MemoryBufferRef(llvm::StringRef(object.data(), object.size()), "bpf");

@@ -21,6 +21,9 @@ namespace bpfscope {
 struct InternalMaps {
   int ring_buffer = -1; // BPF_MAP_TYPE_RINGBUF carrying every event record
   int globals = -1;     // array of u64: [0] start time (ns), [1] lost events
+  // BPF_MAP_TYPE_STACK_TRACE maps for kstack/ustack, parallel to ProgramInfo::stack_limits.
+  std::vector<int> stacks;
+  int count() const { return globals + 1 + static_cast<int>(stacks.size()); }
 };
 constexpr int kGlobalStartTime = 0;
 constexpr int kGlobalLostEvents = 1;

@@ -1,5 +1,6 @@
 #include "codegen/probe_compiler.h"
 
+#include <algorithm>
 #include <linux/bpf.h>
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/IntrinsicsBPF.h>
@@ -7,6 +8,14 @@
 namespace bpfscope {
 
 using namespace ast;
+
+namespace {
+// Values computed as an i64 rather than kept in memory: integers, and the 8-byte handles that
+// user space turns into text (stack ids, kernel addresses).
+bool held_in_register(const Type &t) {
+  return t.is_integer() || t.kind == TypeKind::Stack || t.kind == TypeKind::Ksym;
+}
+} // namespace
 
 ProbeCompiler::ProbeCompiler(llvm::Module &module, const ProgramInfo &info,
                              const InternalMaps &internal, const Probe &probe,
@@ -30,6 +39,20 @@ llvm::Function *ProbeCompiler::compile(const std::string &function_name,
     // Zero every variable once, so a read on a path that never assigned it is defined (the
     // verifier rejects reads of uninitialised stack).
     b_.CreateMemSet(slot, b_.getInt8(0), type.is_integer() ? 8 : type.size, llvm::MaybeAlign(8));
+  }
+
+  // -p: other processes' events end here, before the predicate runs. BEGIN and END run in
+  // bpfscope itself, and an interval timer interrupts whatever runs on its CPU: those are
+  // never filtered (`interval:s:10 { exit(); }` must still end the run).
+  if (info_.process.filter_pid > 0 && target_.program_kind != ProgramKind::Special &&
+      target_.provider != "interval") {
+    llvm::Value *tgid = b_.CreateLShr(current_pid_tgid(), 32);
+    auto *traced = llvm::BasicBlock::Create(ctx_, "pid_match", fn_);
+    auto *other = llvm::BasicBlock::Create(ctx_, "pid_other", fn_);
+    b_.CreateCondBr(b_.CreateICmpEQ(tgid, b_.getInt64(info_.process.filter_pid)), traced, other);
+    b_.SetInsertPoint(other);
+    b_.CreateRet(b_.getInt64(0));
+    b_.SetInsertPoint(traced);
   }
 
   if (probe_.predicate) {
@@ -127,6 +150,8 @@ void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value
   switch (dst_type.kind) {
   case TypeKind::Integer:
   case TypeKind::Boolean:
+  case TypeKind::Stack:
+  case TypeKind::Ksym:
     store_integer(dst, dst_type.size, v.v);
     return;
   case TypeKind::String: {
@@ -147,7 +172,7 @@ void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value
     for (size_t i = 0; i < dst_type.fields.size(); i++) {
       const Type &from = v.type.fields[i];
       auto *src = offset_ptr(v.v, v.type.field_offsets[i]);
-      Value field_value{from.is_integer() ? load_integer(src, from.size, from.is_signed) : src,
+      Value field_value{held_in_register(from) ? load_integer(src, from.size, from.is_signed) : src,
                         from};
       store_as(offset_ptr(dst, dst_type.field_offsets[i]), dst_type.fields[i], field_value);
     }
@@ -189,7 +214,58 @@ void ProbeCompiler::stmt(const Stmt &s) {
   case StmtKind::Block:
     block(static_cast<const Block &>(s));
     return;
+  case StmtKind::While:
+    while_loop(static_cast<const While &>(s));
+    return;
+  case StmtKind::Unroll: {
+    auto &u = static_cast<const Unroll &>(s);
+    uint64_t n = unroll_count(*u.count);
+    for (uint64_t i = 0; i < n && !b_.GetInsertBlock()->getTerminator(); i++)
+      block(*u.body);
+    return;
   }
+  case StmtKind::Jump: {
+    auto kind = static_cast<const Jump &>(s).jump;
+    if (kind == JumpKind::Return || loops_.empty())
+      b_.CreateRet(b_.getInt64(0));
+    else
+      b_.CreateBr(kind == JumpKind::Break ? loops_.back().done : loops_.back().next);
+    return;
+  }
+  }
+}
+
+uint64_t ProbeCompiler::unroll_count(const Expr &e) {
+  if (e.kind == ExprKind::Integer)
+    return static_cast<const IntegerLit &>(e).value;
+  if (e.kind == ExprKind::Positional) {
+    auto &p = static_cast<const Positional &>(e);
+    const auto &params = info_.positional_params;
+    if (p.is_count)
+      return params.size();
+    if (p.index >= 1 && static_cast<size_t>(p.index) <= params.size())
+      return std::strtoull(params[p.index - 1].c_str(), nullptr, 0);
+  }
+  return 1;
+}
+
+// The verifier accepts loops it can prove finite; a loop it cannot bound is reported with the
+// loop hint of the loader.
+void ProbeCompiler::while_loop(const While &w) {
+  auto *cond_bb = llvm::BasicBlock::Create(ctx_, "while_cond", fn_);
+  auto *body_bb = llvm::BasicBlock::Create(ctx_, "while_body", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "while_done", fn_);
+  b_.CreateBr(cond_bb);
+  b_.SetInsertPoint(cond_bb);
+  Value cond = expr(*w.cond);
+  b_.CreateCondBr(to_bool(cond.v), body_bb, done);
+  b_.SetInsertPoint(body_bb);
+  loops_.push_back({cond_bb, done});
+  block(*w.body);
+  loops_.pop_back();
+  if (!b_.GetInsertBlock()->getTerminator())
+    b_.CreateBr(cond_bb);
+  b_.SetInsertPoint(done);
 }
 
 void ProbeCompiler::if_stmt(const If &i) {
@@ -503,7 +579,7 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
   }
   case ExprKind::Variable: {
     Value storage = variable_storage(static_cast<const Variable &>(e).name);
-    if (storage.type.is_integer())
+    if (held_in_register(storage.type))
       return {load_integer(storage.v, 8, storage.type.is_signed), storage.type};
     return storage;
   }
@@ -534,7 +610,7 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
     Value base = expr(*t.base);
     const Type &ft = base.type.fields[t.index];
     auto *p = offset_ptr(base.v, base.type.field_offsets[t.index]);
-    if (ft.is_integer())
+    if (held_in_register(ft))
       return {load_integer(p, ft.size, ft.is_signed), ft};
     return {p, ft};
   }
@@ -556,10 +632,12 @@ ProbeCompiler::Value ProbeCompiler::builtin(const Builtin &bi) {
   const std::string &n = bi.name;
   auto *i64 = b_.getInt64Ty();
   if (n == "pid" || n == "tid") {
-    llvm::Value *v = helper(BPF_FUNC_get_current_pid_tgid, i64, {});
+    llvm::Value *v = current_pid_tgid();
     v = n == "pid" ? b_.CreateLShr(v, 32) : b_.CreateAnd(v, 0xffffffff);
     return {v, bi.type};
   }
+  if (n == "cpid")
+    return {b_.getInt64(static_cast<uint32_t>(info_.process.child_pid)), bi.type};
   if (n == "uid" || n == "gid") {
     llvm::Value *v = helper(BPF_FUNC_get_current_uid_gid, i64, {});
     v = n == "gid" ? b_.CreateLShr(v, 32) : b_.CreateAnd(v, 0xffffffff);
@@ -609,13 +687,50 @@ ProbeCompiler::Value ProbeCompiler::builtin(const Builtin &bi) {
     return {ctx_arg_, bi.type};
   if (n == "func")
     return {string_constant(target_.function, bi.type.size), bi.type};
+  if (n == "kstack" || n == "ustack")
+    return stack_value(bi.type);
   if (n == "retval" || (n.size() >= 4 && n.rfind("arg", 0) == 0)) {
     int offset = argument_offset(n == "retval" ? -1 : std::atoi(n.c_str() + 3));
     if (offset < 0)
       return {b_.getInt64(0), bi.type};
-    return {b_.CreateAlignedLoad(i64, ctx_field_address(offset), llvm::Align(8)), bi.type};
+    // (retval may be narrower: its slot's low bytes, read whole as fentry contexts require)
+    int size = bi.type.size;
+    llvm::Value *v =
+        b_.CreateAlignedLoad(b_.getIntNTy(size * 8), ctx_field_address(offset), llvm::Align(size));
+    return {extend(v, bi.type), bi.type};
   }
   return {b_.getInt64(0), bi.type};
+}
+
+// A kstack/ustack value: bpf_get_stackid() into the stack map of the type's depth (the id, or a
+// negative error such as -EFAULT when there is no stack here), and for user stacks the process id
+// in the upper half, which user space needs to name the frames. See runtime/stack_format.h.
+ProbeCompiler::Value ProbeCompiler::stack_value(const Type &t) {
+  auto *i64 = b_.getInt64Ty();
+  const auto &limits = info_.stack_limits;
+  size_t index = std::find(limits.begin(), limits.end(), t.stack_limit) - limits.begin();
+  uint64_t flags = t.stack_user ? BPF_F_USER_STACK : 0;
+  llvm::Value *id = helper(BPF_FUNC_get_stackid, i64,
+                           {ctx_arg_, map_pointer(internal_.stacks.at(index)), b_.getInt64(flags)});
+  llvm::Value *v = b_.CreateAnd(id, b_.getInt64(0xffffffff));
+  if (t.stack_user)
+    v = b_.CreateOr(v, b_.CreateShl(b_.CreateLShr(current_pid_tgid(), 32), 32));
+  return {v, t};
+}
+
+// (process id << 32) | thread id, as seen from bpfscope's PID namespace. Outside the initial
+// namespace the plain helper would give the initial namespace's ids; the namespace-aware one
+// fills {pid: thread id, tgid: process id}, the same layout once read as one little-endian u64
+// (and zeroes when the task is not in that namespace).
+llvm::Value *ProbeCompiler::current_pid_tgid() {
+  auto *i64 = b_.getInt64Ty();
+  if (info_.process.pidns_ino == 0)
+    return helper(BPF_FUNC_get_current_pid_tgid, i64, {});
+  auto *nsdata = stack(8, "pidns_info");
+  helper(BPF_FUNC_get_ns_current_pid_tgid, i64,
+         {b_.getInt64(info_.process.pidns_dev), b_.getInt64(info_.process.pidns_ino), nsdata,
+          b_.getInt64(8)});
+  return b_.CreateAlignedLoad(i64, nsdata, llvm::Align(8));
 }
 
 // Byte offset in the context of argument `index` (-1: the return value), per the target's
@@ -658,8 +773,14 @@ ProbeCompiler::Value ProbeCompiler::field(const Field &f) {
   case ContextField::Kind::Integer:
   case ContextField::Kind::Pointer: {
     int size = cf->kind == ContextField::Kind::Pointer ? 8 : f.type.size;
+    // One load of the whole field where its offset allows: fentry/tp_btf contexts reject any
+    // access that is not a whole, aligned argument slot or its low part (LLVM would split an
+    // under-aligned load into bytes).
+    int align = size;
+    while (align > 1 && cf->offset % align != 0)
+      align /= 2;
     llvm::Value *v = b_.CreateAlignedLoad(b_.getIntNTy(size * 8), ctx_field_address(cf->offset),
-                                          llvm::Align(1));
+                                          llvm::Align(align));
     return {extend(v, f.type), f.type};
   }
   case ContextField::Kind::CharArray: {
@@ -709,7 +830,7 @@ ProbeCompiler::Value ProbeCompiler::map_read(const Map &m) {
   b_.CreateMemSet(result, b_.getInt8(0), mi.bpf_value_size(), llvm::MaybeAlign(8));
   b_.CreateBr(done);
   b_.SetInsertPoint(done);
-  if (t.is_integer())
+  if (held_in_register(t))
     return {load_integer(result, 8, t.is_signed), t};
   return {result, t};
 }
@@ -898,7 +1019,7 @@ ProbeCompiler::Value ProbeCompiler::ternary(const Ternary &t) {
   auto *else_bb = llvm::BasicBlock::Create(ctx_, "tern_else", fn_);
   auto *done = llvm::BasicBlock::Create(ctx_, "tern_done", fn_);
   b_.CreateCondBr(to_bool(cond.v), then_bb, else_bb);
-  if (t.type.is_integer()) {
+  if (held_in_register(t.type)) {
     b_.SetInsertPoint(then_bb);
     Value a = expr(*t.then_expr);
     auto *a_end = b_.GetInsertBlock();
@@ -974,6 +1095,12 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
     map_delete(m);
     return none;
   }
+  if (n == "kstack" || n == "ustack")
+    return stack_value(c.type);
+  if (n == "ksym")
+    return {expr(*c.args[0]).v, c.type}; // the address; user space names it when printing
+  if (n == "kaddr")
+    return {b_.getInt64(info_.kernel_addresses.at(c.resource_id)), c.type};
   if (n == "str") {
     Value src = expr(*c.args[0]);
     if (src.type.is_string()) {

@@ -33,6 +33,8 @@ private:
   void assign_map(const ast::AssignMap &a);
   void assign_var(const ast::AssignVar &a);
   void if_stmt(const ast::If &i);
+  void while_loop(const ast::While &w);
+  uint64_t unroll_count(const ast::Expr &e);
 
   // expressions
   Value expr(const ast::Expr &e);
@@ -44,6 +46,7 @@ private:
   Value field(const ast::Field &f);
   Value map_read(const ast::Map &m);
   Value tuple_literal(const ast::TupleLit &t, const Type &as);
+  Value stack_value(const Type &t); // kstack/ustack
 
   // maps and aggregations
   llvm::Value *map_pointer(int index);
@@ -74,6 +77,7 @@ private:
   Value variable_storage(const std::string &name);
   llvm::Value *ctx_field_address(int offset);
   int argument_offset(int index) const;
+  llvm::Value *current_pid_tgid();
 
   llvm::Module &module_;
   llvm::LLVMContext &ctx_;
@@ -87,6 +91,11 @@ private:
   llvm::Value *ctx_arg_ = nullptr;
   llvm::BasicBlock *entry_ = nullptr;
   std::map<std::string, llvm::AllocaInst *> variables_;
+  struct Loop {
+    llvm::BasicBlock *next; // where `continue` goes
+    llvm::BasicBlock *done; // where `break` goes
+  };
+  std::vector<Loop> loops_;
 };
 
 } // namespace bpfscope

@@ -141,7 +141,7 @@ struct TupleIndex : Expr {
 
 // ---------------------------------------------------------------- statements
 
-enum class StmtKind { Expr, AssignMap, AssignVar, If, Block };
+enum class StmtKind { Expr, AssignMap, AssignVar, If, Block, While, Unroll, Jump };
 
 struct Stmt : Node {
   explicit Stmt(StmtKind k) : kind(k) {}
@@ -182,6 +182,27 @@ struct If : Stmt {
   ExprPtr cond;
   std::unique_ptr<Block> then_block;
   std::unique_ptr<Block> else_block; // `else if` is an else block holding one If; may be null
+};
+
+// `while (cond) { ... }`: a loop the verifier must be able to bound.
+struct While : Stmt {
+  While() : Stmt(StmtKind::While) {}
+  ExprPtr cond;
+  std::unique_ptr<Block> body;
+};
+
+// `unroll (N) { ... }`: the body repeated N times (a constant, 1 to 100).
+struct Unroll : Stmt {
+  Unroll() : Stmt(StmtKind::Unroll) {}
+  ExprPtr count;
+  std::unique_ptr<Block> body;
+};
+
+enum class JumpKind { Break, Continue, Return };
+
+struct Jump : Stmt {
+  Jump() : Stmt(StmtKind::Jump) {}
+  JumpKind jump = JumpKind::Break;
 };
 
 // ---------------------------------------------------------------- probes

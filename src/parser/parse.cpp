@@ -280,6 +280,27 @@ public:
     case ast::StmtKind::Block:
       block(static_cast<const ast::Block *>(s), d);
       break;
+    case ast::StmtKind::While: {
+      auto *w = static_cast<const ast::While *>(s);
+      line(d, "While");
+      expr(w->cond.get(), d + 1);
+      block(w->body.get(), d + 1, "Body");
+      break;
+    }
+    case ast::StmtKind::Unroll: {
+      auto *u = static_cast<const ast::Unroll *>(s);
+      line(d, "Unroll");
+      expr(u->count.get(), d + 1);
+      block(u->body.get(), d + 1, "Body");
+      break;
+    }
+    case ast::StmtKind::Jump: {
+      auto kind = static_cast<const ast::Jump *>(s)->jump;
+      line(d, kind == ast::JumpKind::Break      ? "Break"
+              : kind == ast::JumpKind::Continue ? "Continue"
+                                                : "Return");
+      break;
+    }
     }
   }
 };

@@ -51,12 +51,16 @@ struct ProbeTarget {
   uint64_t period_ns = 0;   // interval/profile in time units
   uint64_t frequency = 0;   // profile:hz / interval:hz
   bool every_cpu = false;   // profile fires on every CPU, interval on one
+  uint64_t perf_config = 0;   // software events: PERF_COUNT_SW_*
+  uint64_t sample_period = 0; // software events: sample every N events
 
   // Arguments and return value (see ArgumentSource).
   ArgumentSource arg_source = ArgumentSource::None;
   int max_args = 0;         // arg0 .. arg(max_args-1) are valid
   bool has_retval = false;  // return probes
   int retval_index = -1;    // U64Array: ctx slot holding the return value
+  int retval_size = 8;      // width and sign of `retval` when known (fexit: from BTF; an `int`
+  bool retval_signed = false; // function's -2 must not read as 4294967294)
   std::string function;     // what `func` returns: the probed function's name
 
   // Attach facts for the providers that need them.
@@ -64,6 +68,10 @@ struct ProbeTarget {
   uint64_t address = 0;     // uprobes: file offset; kprobes: offset within the function
   int btf_id = -1;          // fentry/fexit/tp_btf: the BTF type id of the attach target
   int btf_obj_fd = -1;      // module BTF object, or -1 for vmlinux
+
+  // What `-v` tells about how this target is run, when it is not the obvious way (e.g. a kprobe
+  // run as fentry on a kernel without kprobes). "" otherwise.
+  std::string note;
 };
 
 class ProbeResolver {

@@ -1,5 +1,6 @@
 #include "parser/semantic.h"
 
+#include <algorithm>
 #include <set>
 
 namespace bpfscope {
@@ -204,6 +205,39 @@ private:
     case StmtKind::Block:
       block(static_cast<Block &>(s));
       break;
+    case StmtKind::While: {
+      auto &w = static_cast<While &>(s);
+      Type t = expr(*w.cond);
+      if (!t.is_none() && !t.is_integer())
+        error(w.cond->loc, "Invalid condition in while(): " + t.name());
+      loop_depth_++;
+      block(*w.body);
+      loop_depth_--;
+      break;
+    }
+    case StmtKind::Unroll: {
+      auto &u = static_cast<Unroll &>(s);
+      int64_t n;
+      if (!constant_integer(*u.count, n)) {
+        error(u.count->loc, "unroll() expects a constant integer count");
+      } else if (n < 1 || n > 100) {
+        error(u.count->loc, std::string("unroll ") + (n < 1 ? "minimum value is 1" : "maximum value is 100") +
+                                " (" + std::to_string(n) + " given)");
+      }
+      // break and continue would leave an unrolled body, not a loop: not allowed inside.
+      int saved = loop_depth_;
+      loop_depth_ = 0;
+      block(*u.body);
+      loop_depth_ = saved;
+      break;
+    }
+    case StmtKind::Jump: {
+      auto &j = static_cast<Jump &>(s);
+      if (j.jump != JumpKind::Return && loop_depth_ == 0)
+        error(j.loc, std::string(j.jump == JumpKind::Break ? "break" : "continue") +
+                         " used outside of a while loop");
+      break;
+    }
     }
   }
 
@@ -233,7 +267,8 @@ private:
       Type t = expr(*k);
       if (t.is_none())
         return;
-      if (!t.is_integer() && !t.is_string() && !t.is_tuple()) {
+      if (!t.is_integer() && !t.is_string() && !t.is_tuple() && t.kind != TypeKind::Stack &&
+          t.kind != TypeKind::Ksym) {
         error(k->loc, "Invalid map key type: " + t.name());
         return;
       }
@@ -283,8 +318,14 @@ private:
         {"hist", TypeKind::Hist},   {"lhist", TypeKind::Lhist}};
     TypeKind kind = kinds.at(c.name);
     size_t nargs = kind == TypeKind::Count ? 0 : kind == TypeKind::Lhist ? 4 : 1;
-    if (kind == TypeKind::Hist && c.args.size() == 2)
+    if (kind == TypeKind::Hist && c.args.size() == 2) {
       nargs = 2; // hist(x, bits) is accepted; only the default layout is printed
+      int64_t bits;
+      if (!constant_integer(*c.args[1], bits) || bits < 0 || bits > 5) {
+        error(c.args[1]->loc, "hist() bits must be a constant from 0 to 5");
+        return Type::none();
+      }
+    }
     if (!want_args(nargs))
       return Type::none();
     bool is_signed = true;
@@ -317,9 +358,13 @@ private:
                          ", max " + std::to_string(bounds[1]) + ")");
         return Type::none();
       }
-      if ((bounds[1] - bounds[0]) / bounds[2] > 1000) {
+      // In 128 bits: max - min may not fit in 64.
+      __int128 buckets = (static_cast<__int128>(bounds[1]) - bounds[0]) / bounds[2];
+      if (buckets > 1000) {
         error(c.loc, "lhist() too many buckets, must be <= 1000 (" +
-                         std::to_string((bounds[1] - bounds[0]) / bounds[2]) + " requested)",
+                         (buckets > INT64_MAX ? std::string("more than 2^63")
+                                              : std::to_string(static_cast<int64_t>(buckets))) +
+                         " requested)",
               "use a larger step");
         return Type::none();
       }
@@ -387,8 +432,15 @@ private:
       a.map->type = stored;
       return;
     }
-    if (!mi.value_type.same_kind(stored) ||
-        (mi.value_type.kind == TypeKind::Lhist && mi.value_type != stored)) {
+    if (mi.value_type.kind == TypeKind::Lhist && stored.kind == TypeKind::Lhist &&
+        mi.value_type != stored) {
+      error(a.loc, "Different lhist bounds in a single map are not supported (" + mi.name +
+                       " already has min " + std::to_string(mi.value_type.lhist_min) + ", max " +
+                       std::to_string(mi.value_type.lhist_max) + ", step " +
+                       std::to_string(mi.value_type.lhist_step) + ")");
+      return;
+    }
+    if (!mi.value_type.same_kind(stored)) {
       error(a.loc, "Type mismatch for " + mi.name + ": trying to assign value of type '" +
                        value.name() + "' when map already has a type '" + mi.declared_name +
                        "'");
@@ -462,8 +514,15 @@ private:
     switch (e.kind) {
     case ExprKind::Integer:
       return smallest_integer_for(static_cast<IntegerLit &>(e).value);
-    case ExprKind::String:
-      return Type::string(static_cast<int>(static_cast<StringLit &>(e).value.size()) + 1);
+    case ExprKind::String: {
+      size_t n = static_cast<StringLit &>(e).value.size();
+      if (n > kMaxStringLiteral) {
+        error(e.loc, "String is too long (over " + std::to_string(kMaxStringLiteral) + " bytes)",
+              "a probe has 512 bytes of stack; keep literals short");
+        return Type::none();
+      }
+      return Type::string(static_cast<int>(n) + 1);
+    }
     case ExprKind::Builtin:
       return builtin(static_cast<Builtin &>(e));
     case ExprKind::Positional: {
@@ -536,6 +595,11 @@ private:
       auto &c = static_cast<Cast &>(e);
       Type from = expr(*c.operand);
       Type to = type_from_name(c.type_name);
+      if (c.type_name == "string" && !from.is_none()) {
+        error(c.loc, "Cannot cast from '" + from.name() + "' to 'string'",
+              "use str() to read a string from a pointer");
+        return Type::none();
+      }
       if (to.is_none()) {
         error(c.loc, "Unknown type in cast: " + c.type_name);
         return Type::none();
@@ -623,6 +687,12 @@ private:
                 t.provider == "tracepoint" ? "tracepoint arguments are args.NAME" : "");
           return Type::none();
         }
+        if (t.max_args == 0 && t.has_retval) {
+          error(b.loc, "The " + n + " builtin cannot be used in " + t.name +
+                           ": a return probe no longer has the arguments",
+                "save them in an entry probe, e.g. @arg[tid] = " + n);
+          return Type::none();
+        }
         if (index >= t.max_args) {
           error(b.loc, "The " + n + " builtin is out of range: " + t.name + " has " +
                            std::to_string(t.max_args) + " arguments (arg0 to arg" +
@@ -640,7 +710,12 @@ private:
           return Type::none();
         }
       }
-      return Type::integer(8, false);
+      // Typed when every target agrees (fexit knows its function's return type from BTF).
+      const ProbeTarget &first = probe_->targets.front();
+      for (auto &t : probe_->targets)
+        if (t.retval_size != first.retval_size || t.retval_signed != first.retval_signed)
+          return Type::integer(8, false);
+      return Type::integer(first.retval_size, first.retval_signed);
     }
     if (n == "func") {
       size_t longest = 0;
@@ -655,7 +730,18 @@ private:
       probe_->program_per_target = true;
       return Type::string(static_cast<int>(longest) + 1);
     }
-    static const std::set<std::string> later = {"kstack", "ustack", "cpid", "ppid", "username"};
+    if (n == "cpid") {
+      if (!opts_.process.has_child) {
+        error(b.loc, "The cpid builtin can only be used with a child command (-c CMD)");
+        return Type::none();
+      }
+      return Type::integer(4, false);
+    }
+    if (n == "kstack")
+      return stack_type(false, StackMode::Bpftrace, kDefaultStackLimit);
+    if (n == "ustack")
+      return stack_type(true, StackMode::Bpftrace, kDefaultStackLimit);
+    static const std::set<std::string> later = {"ppid", "username"};
     if (later.count(n)) {
       error(b.loc, "The " + n + " builtin is not available for these probes");
       return Type::none();
@@ -714,9 +800,22 @@ private:
     return Type::none();
   }
 
+  // A map read whose map has no value type yet (only `@i = @i + 1` assigns it): in arithmetic
+  // it can only be an integer, as bpftrace infers.
+  bool untyped_map_read(const Expr &e) {
+    if (e.kind != ExprKind::Map)
+      return false;
+    MapInfo *mi = find_map(static_cast<const Map &>(e).name);
+    return mi && mi->value_type.is_none();
+  }
+
   Type binary(Binary &b) {
     Type l = expr(*b.lhs);
     Type r = expr(*b.rhs);
+    if (l.is_none() && untyped_map_read(*b.lhs) && r.is_integer())
+      l = b.lhs->type = Type::integer(8, true);
+    if (r.is_none() && untyped_map_read(*b.rhs) && l.is_integer())
+      r = b.rhs->type = Type::integer(8, true);
     if (l.is_none() || r.is_none())
       return Type::none();
     bool comparison = b.op == BinaryOp::Eq || b.op == BinaryOp::Ne || b.op == BinaryOp::Lt ||
@@ -812,11 +911,101 @@ private:
     return &m;
   }
 
+  // ------------------------------------------------------------------ stacks and symbols
+
+  // A kstack/ustack of `limit` frames; each limit in use gets its own stack map.
+  Type stack_type(bool user, StackMode mode, int limit) {
+    auto &limits = info_.stack_limits;
+    if (std::find(limits.begin(), limits.end(), limit) == limits.end())
+      limits.push_back(limit);
+    return Type::stack(user, mode, limit);
+  }
+
+  // Whether an identifier as kstack's first argument is meant as its mode (a bare word), not a
+  // value such as arg0 or pid given as the number of frames.
+  static bool is_stack_mode_name(const std::string &name) {
+    static const std::set<std::string> values = {"pid",    "tid",    "uid",    "gid",
+                                                 "cpu",    "rand",   "nsecs",  "elapsed",
+                                                 "retval", "cgroup", "curtask"};
+    return name.find_first_not_of("abcdefghijklmnopqrstuvwxyz") == std::string::npos &&
+           !values.count(name);
+  }
+
+  // kstack(), kstack(N), kstack(MODE), kstack(MODE, N) with MODE bpftrace, perf or raw.
+  Type stack_call(Call &c, bool user) {
+    if (!want_args(c, 0, 2))
+      return Type::none();
+    StackMode mode = StackMode::Bpftrace;
+    int64_t limit = kDefaultStackLimit;
+    size_t next = 0;
+    if (!c.args.empty() && c.args[0]->kind == ExprKind::Builtin &&
+        is_stack_mode_name(static_cast<Builtin &>(*c.args[0]).name)) {
+      static const std::map<std::string, StackMode> modes = {
+          {"bpftrace", StackMode::Bpftrace}, {"perf", StackMode::Perf}, {"raw", StackMode::Raw}};
+      auto it = modes.find(static_cast<Builtin &>(*c.args[0]).name);
+      if (it == modes.end()) {
+        error(c.args[0]->loc,
+              c.name + "(): unknown stack mode '" + static_cast<Builtin &>(*c.args[0]).name + "'",
+              "the modes are bpftrace, perf and raw");
+        return Type::none();
+      }
+      mode = it->second;
+      next = 1;
+    }
+    if (next < c.args.size()) {
+      if (!constant_integer(*c.args[next], limit)) {
+        error(c.args[next]->loc, c.name + "() expects a constant number of frames");
+        return Type::none();
+      }
+      if (limit < 1 || limit > kDefaultStackLimit) {
+        error(c.args[next]->loc, c.name + "(): the number of frames must be between 1 and " +
+                                     std::to_string(kDefaultStackLimit) + " (" +
+                                     std::to_string(limit) + " provided)");
+        return Type::none();
+      }
+      next++;
+    }
+    if (next != c.args.size()) {
+      error(c.loc, c.name + "() takes a mode (bpftrace, perf, raw) and/or a number of frames");
+      return Type::none();
+    }
+    return stack_type(user, mode, static_cast<int>(limit));
+  }
+
+  // kaddr("symbol"): the symbol's address, resolved now from the running kernel.
+  Type kaddr_call(Call &c) {
+    if (!want_args(c, 1, 1))
+      return Type::none();
+    if (c.args[0]->kind != ExprKind::String) {
+      error(c.args[0]->loc, "kaddr() expects a string literal (the symbol's name)");
+      return Type::none();
+    }
+    const std::string &name = static_cast<StringLit &>(*c.args[0]).value;
+    std::optional<uint64_t> address;
+    if (opts_.kernel_symbol_address)
+      address = opts_.kernel_symbol_address(name);
+    if (!address) {
+      error(c.loc, "Could not resolve kernel symbol: " + name,
+            "kernel symbols are listed in /proc/kallsyms");
+      return Type::none();
+    }
+    if (reporting_) {
+      c.resource_id = static_cast<int>(info_.kernel_addresses.size());
+      info_.kernel_addresses.push_back(*address);
+    }
+    return Type::integer(8, false);
+  }
+
   Type call(Call &c) {
     const std::string &n = c.name;
     if (is_aggregation_call(n)) {
       error(c.loc, n + "() must be assigned directly to a map", "write @name = " + n + "(...);");
       return Type::none();
+    }
+    if ((n == "printf" || n == "print" || n == "time") && reporting_) {
+      for (auto &t : probe_->targets)
+        if (t.program_kind != ProgramKind::Special)
+          info_.prints_from_probes = true;
     }
     if (n == "printf") {
       if (c.args.empty() || c.args[0]->kind != ExprKind::String) {
@@ -992,6 +1181,22 @@ private:
       }
       return Type::none();
     }
+    if (n == "kstack")
+      return stack_call(c, false);
+    if (n == "ustack")
+      return stack_call(c, true);
+    if (n == "ksym") {
+      if (!want_args(c, 1, 1))
+        return Type::none();
+      Type t = expr(*c.args[0]);
+      if (!t.is_none() && !t.is_integer()) {
+        error(c.args[0]->loc, "ksym() expects an integer address (" + t.name() + " provided)");
+        return Type::none();
+      }
+      return t.is_none() ? t : Type::ksym();
+    }
+    if (n == "kaddr")
+      return kaddr_call(c);
     error(c.loc, "Unknown function: '" + n + "'");
     return Type::none();
   }
@@ -1002,6 +1207,7 @@ private:
   ProbeInfo *probe_ = nullptr;
   bool reporting_ = false;
   bool retype_needed_ = false;
+  int loop_depth_ = 0; // while loops around the statement being checked
   int record_id_ = 0;
 
 public:
@@ -1015,6 +1221,7 @@ bool analyse_program(Program &program, ProbeResolver &resolver, const SemanticOp
                      ProgramInfo &info, Diagnostics &diags) {
   info = ProgramInfo{};
   info.positional_params = opts.positional_params;
+  info.process = opts.process;
   for (auto &p : program.probes) {
     ProbeInfo pi;
     for (auto &ap : p->attach_points) {

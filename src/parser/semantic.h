@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@ namespace bpfscope {
 // max_strlen default.
 constexpr int kDefaultMaxStrlen = 64;
 constexpr int kDefaultMaxMapKeys = 4096;
+constexpr size_t kMaxStringLiteral = 1024;
+// Frames kept by kstack/ustack without an explicit limit: the kernel's default
+// perf_event_max_stack, the most bpf_get_stackid() returns.
+constexpr int kDefaultStackLimit = 127;
 
 struct MapInfo {
   std::string name; // "@x"
@@ -76,6 +81,17 @@ struct ProbeInfo {
   std::map<std::string, Type> variables; // storage types of `$x`
 };
 
+// The processes a run is about, from the command line (-p, -c) and bpfscope's own PID namespace:
+// they change what every program computes.
+struct ProcessScope {
+  int filter_pid = 0;     // -p: probes (but BEGIN/END/interval) fire for this process only; 0: all
+  bool has_child = false; // -c was given: `cpid` is valid
+  int child_pid = 0;      // -c: the command's pid, the value of `cpid`
+  // Set when bpfscope runs in a PID namespace other than the initial one: pid and tid are then
+  // read relative to it (st_dev and st_ino of /proc/self/ns/pid).
+  uint64_t pidns_dev = 0, pidns_ino = 0;
+};
+
 struct ProgramInfo {
   std::vector<MapInfo> maps;
   std::map<std::string, int> map_ids;
@@ -86,14 +102,26 @@ struct ProgramInfo {
   std::vector<ProbeInfo> probes; // parallel to Program::probes
   std::vector<std::string> positional_params;
   bool only_special_probes = true; // BEGIN/END only: the program exits after running them
+  // Whether probes other than BEGIN/END print (printf, print, time): they need a large ring
+  // buffer; otherwise a small one carries exit() and the rest.
+  bool prints_from_probes = false;
+  ProcessScope process;            // from SemanticOptions, for codegen
+  // kstack/ustack: the frame limits in use; each gets a stack map of that depth.
+  std::vector<int> stack_limits;
+  // kaddr("name") results, by the call's resource_id (resolved when the script is analysed).
+  std::vector<uint64_t> kernel_addresses;
 };
 
 struct SemanticOptions {
   std::vector<std::string> positional_params;
+  ProcessScope process;
   int max_strlen = kDefaultMaxStrlen;
   // Checks a printf format against its argument types; returns a message, empty when fine.
   // The runtime's formatter owns the rules, so it is passed in rather than duplicated here.
   std::function<std::string(const std::string &, const std::vector<Type> &)> check_printf;
+  // The address of a kernel symbol, for kaddr(); nullopt when unknown. Set by the runtime
+  // (kallsyms), like check_printf.
+  std::function<std::optional<uint64_t>(const std::string &)> kernel_symbol_address;
 };
 
 // Returns false when any error was reported (in `diags`).

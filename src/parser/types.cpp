@@ -58,6 +58,23 @@ Type Type::aggregation(TypeKind kind, bool is_signed) {
   return t;
 }
 
+Type Type::stack(bool user, StackMode mode, int limit) {
+  Type t;
+  t.kind = TypeKind::Stack;
+  t.size = 8;
+  t.stack_user = user;
+  t.stack_mode = mode;
+  t.stack_limit = limit;
+  return t;
+}
+
+Type Type::ksym() {
+  Type t;
+  t.kind = TypeKind::Ksym;
+  t.size = 8;
+  return t;
+}
+
 int Type::alignment() const {
   switch (kind) {
   case TypeKind::Integer:
@@ -79,6 +96,9 @@ int Type::alignment() const {
 bool Type::same_kind(const Type &other) const {
   if (kind != other.kind)
     return false;
+  if (kind == TypeKind::Stack) // one map cannot hold stacks of different depths or kinds
+    return stack_user == other.stack_user && stack_mode == other.stack_mode &&
+           stack_limit == other.stack_limit;
   if (kind == TypeKind::Tuple) {
     if (fields.size() != other.fields.size())
       return false;
@@ -95,6 +115,8 @@ bool Type::operator==(const Type &other) const {
   if (kind == TypeKind::Integer && is_signed != other.is_signed)
     return false;
   if (kind == TypeKind::Tuple && fields != other.fields)
+    return false;
+  if (kind == TypeKind::Stack && !same_kind(other))
     return false;
   if (kind == TypeKind::Lhist &&
       (lhist_min != other.lhist_min || lhist_max != other.lhist_max ||
@@ -115,6 +137,10 @@ std::string Type::name() const {
     return "string[" + std::to_string(size) + "]";
   case TypeKind::Context:
     return "ctx";
+  case TypeKind::Stack:
+    return stack_user ? "ustack" : "kstack";
+  case TypeKind::Ksym:
+    return "ksym_t";
   case TypeKind::Tuple: {
     std::string s = "(";
     for (size_t i = 0; i < fields.size(); i++) {

@@ -15,6 +15,8 @@ enum class TypeKind {
   String,  // char[size], NUL padded
   Tuple,   // `fields`, laid out with C alignment
   Context, // the probe's context pointer (`args`)
+  Stack,   // kstack/ustack: 8 bytes, (pid << 32) | stack id; printed as symbolised frames
+  Ksym,    // ksym(addr): a kernel address, printed as the name of the function containing it
   // Aggregations: only ever the value of a map.
   Count,
   Sum,
@@ -26,6 +28,10 @@ enum class TypeKind {
   Lhist,
 };
 
+// How kstack/ustack print, as in bpftrace: `func+off` lines (bpftrace), `\taddr func+off` lines
+// (perf), or bare addresses (raw).
+enum class StackMode { Bpftrace, Perf, Raw };
+
 struct Type {
   TypeKind kind = TypeKind::None;
   int size = 0; // bytes of the in-memory value (strings: buffer size, NUL included)
@@ -33,6 +39,10 @@ struct Type {
   std::vector<Type> fields;        // Tuple members
   std::vector<int> field_offsets;  // Tuple layout, same length as `fields`
   int64_t lhist_min = 0, lhist_max = 0, lhist_step = 0; // Lhist bounds
+  // Stack: user (ustack) or kernel (kstack), how it prints, and how many frames it keeps.
+  bool stack_user = false;
+  StackMode stack_mode = StackMode::Bpftrace;
+  int stack_limit = 0;
 
   static Type none() { return {}; }
   static Type integer(int bytes, bool is_signed);
@@ -41,6 +51,8 @@ struct Type {
   static Type tuple(std::vector<Type> fields);
   static Type context();
   static Type aggregation(TypeKind kind, bool is_signed = true);
+  static Type stack(bool user, StackMode mode, int limit);
+  static Type ksym();
 
   bool is_integer() const { return kind == TypeKind::Integer || kind == TypeKind::Boolean; }
   bool is_string() const { return kind == TypeKind::String; }

@@ -80,6 +80,9 @@ std::string json_value(const Type &type, const uint8_t *data) {
   case TypeKind::Hist:
   case TypeKind::Lhist:
     return "null";
+  case TypeKind::Stack: // symbolised text, as a string
+  case TypeKind::Ksym:
+    return json_escape(format_value(type, data));
   default: {
     uint64_t bits = read_integer_bits(type, data);
     if (is_signed_integer(type))

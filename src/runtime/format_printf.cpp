@@ -96,10 +96,7 @@ std::string format_text(const FormatSpec &s, const std::string &text, bool with_
   return c_format(spec, text.c_str());
 }
 
-// `wide`: the argument is a 64-bit value. bpftrace passes integers at their own width, so a
-// conversion without a length modifier prints all 64 bits of an int64/uint64 (nsecs, elapsed)
-// and 32 bits of anything narrower (printf("%u", -1) prints 4294967295).
-std::string format_integer(const FormatSpec &s, uint64_t v, bool wide) {
+std::string format_integer(const FormatSpec &s, uint64_t v) {
   std::string spec = "%";
   if (s.left)
     spec += '-';
@@ -112,7 +109,7 @@ std::string format_integer(const FormatSpec &s, uint64_t v, bool wide) {
   if (s.zero)
     spec += '0';
   spec += width_precision(s, true);
-  const std::string len = s.length.empty() && wide ? "ll" : s.length;
+  const std::string &len = s.length;
   char c = s.conversion;
   if (c == 'd' || c == 'i') {
     if (len == "hh")
@@ -180,8 +177,7 @@ std::string format_one(const FormatSpec &s, const PrintfArg &arg) {
     break;
   default:
     if (is_int)
-      return format_integer(s, read_integer_bits(arg.type, data.data()),
-                            arg.type.size == 8 || arg.type.is_aggregation());
+      return format_integer(s, read_integer_bits(arg.type, data.data()));
     break;
   }
   return format_text(s, format_value(arg.type, data.data()), true);
@@ -243,7 +239,7 @@ std::vector<FormatSpec> parse_format(const std::string &fmt) {
       j++;
     }
     // Stray extra modifiers (e.g. "%hld") make the spec invalid.
-    while (j < fmt.size() && std::strchr("hljztLq", fmt[j]) && fmt[j] != '\0') {
+    while (j < fmt.size() && std::strchr("hljztL", fmt[j]) && fmt[j] != '\0') {
       ok = false;
       j++;
     }

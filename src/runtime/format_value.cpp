@@ -1,5 +1,7 @@
 #include "runtime/format_value.h"
 
+#include "runtime/stack_format.h"
+
 #include <cstdio>
 #include <cstring>
 
@@ -117,6 +119,10 @@ std::string format_value(const Type &type, const uint8_t *data) {
   case TypeKind::Hist:
   case TypeKind::Lhist:
     return "";
+  case TypeKind::Stack:
+    return format_stack(type, load_unsigned(data, 8));
+  case TypeKind::Ksym:
+    return format_ksym(load_unsigned(data, 8));
   default: {
     uint64_t bits = read_integer_bits(type, data);
     if (is_signed_integer(type))

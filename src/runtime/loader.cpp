@@ -38,7 +38,7 @@ int hist_bucket_count(const Type &t) {
 
 bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_map_keys,
                  MapSet &maps, std::string &error) {
-  maps.fds.assign(internal.globals + 1, -1);
+  maps.fds.assign(internal.count(), -1);
   for (const MapInfo &m : info.maps) {
     bpf_map_type type = m.is_array()   ? BPF_MAP_TYPE_PERCPU_ARRAY
                         : m.per_cpu() ? BPF_MAP_TYPE_PERCPU_HASH
@@ -58,7 +58,8 @@ bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_
     maps.fds[m.id] = fd;
   }
   LIBBPF_OPTS(bpf_map_create_opts, opts);
-  int rb = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "events", 0, 0, kRingBufferBytes, &opts);
+  uint32_t ring_bytes = info.prints_from_probes ? kRingBufferBytes : kSmallRingBufferBytes;
+  int rb = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "events", 0, 0, ring_bytes, &opts);
   if (rb < 0) {
     error = std::string("cannot create the event ring buffer: ") + strerror(errno);
     return false;
@@ -70,6 +71,16 @@ bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_
     return false;
   }
   maps.fds[internal.globals] = globals;
+  for (size_t i = 0; i < internal.stacks.size(); i++) {
+    // Key: the stack id bpf_get_stackid() returns; value: up to `limit` return addresses.
+    uint32_t value_size = 8u * static_cast<uint32_t>(info.stack_limits.at(i));
+    int fd = bpf_map_create(BPF_MAP_TYPE_STACK_TRACE, "stacks", 4, value_size, max_map_keys, &opts);
+    if (fd < 0) {
+      error = std::string("cannot create a stack map: ") + strerror(errno);
+      return false;
+    }
+    maps.fds[internal.stacks[i]] = fd;
+  }
   return true;
 }
 

@@ -12,7 +12,10 @@
 
 namespace bpfscope {
 
+// Event ring buffer sizes: large when probes print on every event (bursts must not be lost),
+// small otherwise (the buffer's pages are resident for the whole run).
 constexpr uint32_t kRingBufferBytes = 8u << 20;
+constexpr uint32_t kSmallRingBufferBytes = 256u << 10;
 
 struct MapSet {
   std::vector<int> fds; // by map index: the script's maps, then the internal ones

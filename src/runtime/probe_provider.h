@@ -47,6 +47,18 @@ std::unique_ptr<ProbeProvider> make_special_provider(const std::string &which); 
 std::unique_ptr<ProbeProvider> make_tracepoint_provider();
 std::unique_ptr<ProbeProvider> make_interval_provider();
 std::unique_ptr<ProbeProvider> make_profile_provider();
+std::unique_ptr<ProbeProvider> make_kprobe_provider(bool is_return); // kprobe / kretprobe
+std::unique_ptr<ProbeProvider> make_fentry_provider(bool is_exit);   // fentry / fexit
+std::unique_ptr<ProbeProvider> make_rawtracepoint_provider();
+std::unique_ptr<ProbeProvider> make_software_provider();
+std::unique_ptr<ProbeProvider> make_hardware_provider();
+
+// Facts from the command line that some providers need.
+struct ProviderSettings {
+  int target_pid = -1; // -p: uprobes attach to this process only (pid in bpfscope's namespace)
+};
+// uprobe/uretprobe (aliases u, ur): one provider for both, it tells them apart by parts[0].
+std::unique_ptr<ProbeProvider> make_uprobe_provider(const ProviderSettings &settings);
 
 class ProviderRegistry : public ProbeResolver {
 public:
@@ -57,8 +69,10 @@ public:
   const std::vector<std::unique_ptr<ProbeProvider>> &all() const { return providers_; }
   // Full names of every probe matching `pattern` (a glob over "provider:rest").
   std::vector<std::string> list(const std::string &pattern) const;
+  void set_target_pid(int pid) { settings_.target_pid = pid; }
 
 private:
+  ProviderSettings settings_;
   std::vector<std::unique_ptr<ProbeProvider>> providers_;
 };
 

@@ -29,6 +29,14 @@ ProviderRegistry::ProviderRegistry() {
   providers_.push_back(make_tracepoint_provider());
   providers_.push_back(make_interval_provider());
   providers_.push_back(make_profile_provider());
+  providers_.push_back(make_software_provider());
+  providers_.push_back(make_hardware_provider());
+  providers_.push_back(make_kprobe_provider(false));
+  providers_.push_back(make_kprobe_provider(true));
+  providers_.push_back(make_fentry_provider(false));
+  providers_.push_back(make_fentry_provider(true));
+  providers_.push_back(make_rawtracepoint_provider());
+  providers_.push_back(make_uprobe_provider(settings_));
 }
 
 ProbeProvider *ProviderRegistry::find(const std::string &name) const {
@@ -46,6 +54,15 @@ bool ProviderRegistry::resolve(const ast::AttachPoint &ap, std::vector<ProbeTarg
                                Diagnostics &diags) {
   std::vector<std::string> parts = split_attach_point(ap.raw);
   ProbeProvider *provider = find(parts[0]);
+  // Probe types of bpftrace that bpfscope does not offer yet: say so, rather than "invalid".
+  static const char *const not_yet[] = {"usdt", "U", "watchpoint", "w", "asyncwatchpoint",
+                                        "aw", "iter", "it"};
+  for (const char *name : not_yet) {
+    if (!provider && parts[0] == name) {
+      diags.error(ap.loc, parts[0] + " probes are not supported yet");
+      return false;
+    }
+  }
   if (!provider) {
     std::vector<std::string> names;
     for (auto &p : providers_) {
@@ -61,9 +78,21 @@ bool ProviderRegistry::resolve(const ast::AttachPoint &ap, std::vector<ProbeTarg
 }
 
 std::vector<std::string> ProviderRegistry::list(const std::string &pattern) const {
+  // Listing uprobes needs the binary, which only the pattern names ('uprobe:/bin/bash:read*'):
+  // that provider reads the pattern itself.
+  std::vector<std::string> parts = split_attach_point(pattern);
+  if (ProbeProvider *p = parts.size() >= 2 ? find(parts[0]) : nullptr; p && p->name() == "uprobe") {
+    std::vector<std::string> out;
+    p->list(pattern, out);
+    return out;
+  }
   std::vector<std::string> all;
-  for (auto &p : providers_)
+  for (auto &p : providers_) {
+    // 'tracepoint:sched:*' need not make the kprobe provider read every kernel function.
+    if (parts.size() >= 2 && !glob_match(parts[0], p->name()))
+      continue;
     p->list("", all);
+  }
   std::vector<std::string> out;
   for (auto &name : all) {
     if (pattern.empty() || glob_match(pattern, name))

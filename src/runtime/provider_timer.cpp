@@ -69,17 +69,20 @@ public:
     t.provider = name();
     t.program_kind = ProgramKind::PerfEvent;
     t.every_cpu = every_cpu_;
-    if (rate.unit == "s")
-      t.period_ns = rate.value * 1000000000ULL;
-    else if (rate.unit == "ms")
-      t.period_ns = rate.value * 1000000ULL;
-    else if (rate.unit == "us")
-      t.period_ns = rate.value * 1000ULL;
-    else if (rate.unit == "hz")
+    uint64_t ns_per_unit = rate.unit == "s"    ? 1000000000ULL
+                           : rate.unit == "ms" ? 1000000ULL
+                           : rate.unit == "us" ? 1000ULL
+                                               : 0;
+    if (rate.unit == "hz") {
       t.frequency = rate.value;
-    else {
+    } else if (ns_per_unit == 0) {
       diags.error(ap.loc, "Invalid time unit '" + rate.unit + "' in " + ap.raw, usage);
       return false;
+    } else if (rate.value > UINT64_MAX / ns_per_unit) {
+      diags.error(ap.loc, name() + " period out of range: " + ap.raw, usage);
+      return false;
+    } else {
+      t.period_ns = rate.value * ns_per_unit;
     }
     t.name = name() + ":" + rate.unit + ":" + std::to_string(rate.value);
     out.push_back(t);

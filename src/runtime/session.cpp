@@ -4,6 +4,8 @@
 #include "runtime/format_value.h"
 #include "runtime/loader.h"
 #include "runtime/map_reader.h"
+#include "runtime/stack_format.h"
+#include "runtime/user_symbols.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -14,6 +16,7 @@
 #include <cstring>
 #include <ctime>
 #include <iostream>
+#include <thread>
 
 namespace bpfscope {
 
@@ -32,6 +35,7 @@ struct EventContext {
   const MapSet *maps;
   Output *output;
   bool exit_requested = false;
+  bool probes_live = false; // set while the event loop runs with probes attached
   int exit_status = 0; // from exit(code)
 };
 
@@ -46,8 +50,16 @@ void print_map(const EventContext &ec, int map_id, size_t top, uint64_t div) {
   ec.output->map(pm, top, div);
 }
 
+// Returned from the ring buffer callback to make libbpf stop consuming.
+constexpr int kStopConsuming = -ECANCELED;
+
 int handle_event(void *ctx, void *data, size_t size) {
   auto &ec = *static_cast<EventContext *>(ctx);
+  // While probes run, a stop request must end the loop even if records keep coming (a printf
+  // on every write() feeds itself with our own output). The final drains, after detaching, are
+  // finite and run to the end.
+  if (ec.probes_live && (g_stop || ec.exit_requested))
+    return kStopConsuming;
   if (size < kEventHeaderSize)
     return 0;
   const auto *bytes = static_cast<const uint8_t *>(data);
@@ -104,6 +116,28 @@ int handle_event(void *ctx, void *data, size_t size) {
   return 0;
 }
 
+// Closing a tracepoint's perf event waits for an RCU grace period (~0.1 s). Closed one after
+// another, 360 syscall tracepoints took 36 s to detach; closed from several threads at once, the
+// waits overlap and share grace periods.
+void detach_all(std::vector<Attachment> &list) {
+  constexpr size_t kPerThread = 8;
+  if (list.size() <= kPerThread) {
+    for (auto &a : list)
+      close_attachment(a);
+    return;
+  }
+  std::vector<std::thread> threads;
+  for (size_t start = 0; start < list.size(); start += kPerThread) {
+    size_t end = std::min(list.size(), start + kPerThread);
+    threads.emplace_back([&list, start, end] {
+      for (size_t i = start; i < end; i++)
+        close_attachment(list[i]);
+    });
+  }
+  for (auto &t : threads)
+    t.join();
+}
+
 const char *program_type_name(bpf_prog_type t) {
   switch (t) {
   case BPF_PROG_TYPE_TRACEPOINT:
@@ -112,6 +146,10 @@ const char *program_type_name(bpf_prog_type t) {
     return "perf_event";
   case BPF_PROG_TYPE_RAW_TRACEPOINT:
     return "raw_tracepoint";
+  case BPF_PROG_TYPE_KPROBE:
+    return "kprobe";
+  case BPF_PROG_TYPE_TRACING:
+    return "tracing";
   default:
     return "other";
   }
@@ -148,6 +186,14 @@ int run_session(const ast::Program &program, const ProgramInfo &info,
     std::cerr << "ERROR: " << error << "\n";
     return 1;
   }
+  // Printing a kstack/ustack value reads its frames from these maps (see stack_format.h).
+  struct StackMaps {
+    StackMaps(const ProgramInfo &info, const InternalMaps &internal, const MapSet &maps) {
+      for (size_t i = 0; i < internal.stacks.size(); i++)
+        register_stack_map(info.stack_limits[i], maps.fds[internal.stacks[i]]);
+    }
+    ~StackMaps() { reset_stack_maps(); }
+  } stack_maps{info, object.internal, maps};
   uint32_t start_slot = kGlobalStartTime;
   uint64_t start = monotonic_ns();
   bpf_map_update_elem(maps.fds[object.internal.globals], &start_slot, &start, BPF_ANY);
@@ -165,8 +211,8 @@ int run_session(const ast::Program &program, const ProgramInfo &info,
   for (const CompiledProgram &cp : object.programs) {
     const ProbeTarget &first = info.probes[cp.probe_index].targets[cp.target_indices[0]];
     ProbeProvider *provider = providers.find(first.provider);
-    LoadResult r = load_program(cp, provider->load_attributes(first), maps.fds,
-                                opts.dump_verifier_log);
+    LoadAttributes attributes = provider->load_attributes(first);
+    LoadResult r = load_program(cp, attributes, maps.fds, opts.dump_verifier_log);
     if (opts.dump_verifier_log && !r.log.empty())
       std::cerr << "Verifier log for " << cp.name << ":\n" << r.log << "\n";
     if (r.fd < 0) {
@@ -175,9 +221,13 @@ int run_session(const ast::Program &program, const ProgramInfo &info,
         std::cerr << "\n";
       return 1;
     }
-    if (opts.verbose)
-      std::cerr << "Program " << cp.name << ": type " << program_type_name(provider->program_type())
-                << ", " << cp.instructions.size() << " instructions\n";
+    if (opts.verbose) {
+      std::cerr << "Program " << cp.name << ": type " << program_type_name(attributes.type) << ", "
+                << cp.instructions.size() << " instructions\n";
+      for (int t : cp.target_indices)
+        if (const std::string &note = info.probes[cp.probe_index].targets[t].note; !note.empty())
+          std::cerr << "  " << note << "\n";
+    }
     loaded.push_back({&cp, provider, r.fd});
   }
   if (opts.dry_run)
@@ -187,8 +237,7 @@ int run_session(const ast::Program &program, const ProgramInfo &info,
   struct DetachAll {
     std::vector<Attachment> &list;
     void now() {
-      for (auto &a : list)
-        close_attachment(a);
+      detach_all(list);
       list.clear();
     }
     ~DetachAll() { now(); }
@@ -228,7 +277,11 @@ int run_session(const ast::Program &program, const ProgramInfo &info,
     ~FreeRing() { ring_buffer__free(rb); }
   } free_ring{rb};
 
-  output.attached_probes(pending.size() + begin_fds.size() + end_fds.size());
+  // "Attached N probes" means every probe is live: a user (or a test) may start the workload
+  // as soon as it appears. With nothing to attach after BEGIN, it comes first, as in bpftrace.
+  const size_t probe_count = pending.size() + begin_fds.size() + end_fds.size();
+  if (pending.empty())
+    output.attached_probes(probe_count);
   for (int fd : begin_fds) {
     if (!run_once(fd, error)) {
       std::cerr << "ERROR: BEGIN: " << error << "\n";
@@ -245,11 +298,25 @@ int run_session(const ast::Program &program, const ProgramInfo &info,
       }
     }
   }
+  if (!pending.empty())
+    output.attached_probes(probe_count);
 
-  if (!info.only_special_probes) {
-    while (!ec.exit_requested && !g_stop) {
-      int n = ring_buffer__poll(rb, 100);
-      if (n < 0 && n != -EINTR) {
+  // The child's user stacks are named when printed, often after it has exited: its memory map
+  // is copied right after its exec (before it runs), then at every wake-up while it runs.
+  auto remember_child = [](int pid) { remember_process_memory_map(pid, false); };
+  if (opts.child && !ec.exit_requested && !g_stop && !opts.child->release(&error, remember_child)) {
+    std::cerr << "ERROR: -c: " << error << "\n";
+    return 1;
+  }
+  if (!info.only_special_probes || opts.child) {
+    // With -c, the child's exit ends the run (noticed within one poll period, shorter then).
+    while (!ec.exit_requested && !g_stop && !(opts.child && opts.child->exited())) {
+      if (opts.child)
+        remember_process_memory_map(static_cast<uint32_t>(opts.child->pid()), true);
+      ec.probes_live = true;
+      int n = ring_buffer__poll(rb, opts.child ? 10 : 100);
+      ec.probes_live = false;
+      if (n < 0 && n != -EINTR && n != kStopConsuming) {
         std::cerr << "ERROR: reading events: " << strerror(-n) << "\n";
         break;
       }

@@ -6,6 +6,7 @@
 #include "codegen/codegen.h"
 #include "parser/ast.h"
 #include "parser/semantic.h"
+#include "runtime/child_process.h"
 #include "runtime/output.h"
 #include "runtime/probe_provider.h"
 
@@ -16,6 +17,8 @@ struct SessionOptions {
   bool verbose = false;   // per program: type and instruction count
   bool dump_verifier_log = false;
   int max_map_keys = kDefaultMaxMapKeys;
+  // -c: released once every probe is attached and BEGIN has run; the run ends when it exits.
+  ChildProcess *child = nullptr;
 };
 
 // Returns the process exit status.

@@ -149,6 +149,48 @@ INSTANTIATE_TEST_SUITE_P(
         "kretprobe:test:do_open { @ = hist(retval); }",
         "fexit:test:f { printf(\"%d %d %d\\n\", arg0, arg1, retval); }"));
 
+TEST(Codegen, LoopsPassTheVerifier) {
+  EXPECT_EQ(load_all("BEGIN { $i = 0; while ($i < 100) { $i++; if ($i == 5) { continue; } "
+                     "if ($i > 50) { break; } @s = sum($i); } unroll(4) { @u++; } return; }"),
+            "");
+}
+
+TEST(Codegen, UnrollRepeatsTheBody) {
+  Compiled once = compile("BEGIN { @x++; }");
+  Compiled four = compile("BEGIN { unroll(4) { @x++; } }");
+  ASSERT_TRUE(once.ok && four.ok) << once.errors << four.errors;
+  EXPECT_GT(four.object.programs[0].instructions.size(),
+            3 * once.object.programs[0].instructions.size() / 2);
+}
+
+TEST(Codegen, LoopErrors) {
+  EXPECT_NE(analyse("BEGIN { break; }").errors.find("break used outside of a while loop"),
+            std::string::npos);
+  EXPECT_NE(analyse("BEGIN { unroll(101) { } }").errors.find("maximum value is 100"),
+            std::string::npos);
+  EXPECT_NE(analyse("BEGIN { $n = 2; unroll($n) { } }").errors.find("constant integer count"),
+            std::string::npos);
+  EXPECT_NE(analyse("BEGIN { while (\"s\") { } }").errors.find("Invalid condition in while()"),
+            std::string::npos);
+  EXPECT_NE(analyse("BEGIN { while (1) { unroll(2) { break; } } }").errors.find("outside"),
+            std::string::npos);
+}
+
+TEST(Codegen, BackendErrorsPointAtTheProbe) {
+  std::string tuple = "(";
+  for (int i = 0; i < 40; i++)
+    tuple += "comm, ";
+  tuple += "comm)";
+  Compiled c = compile("BEGIN { $t = " + tuple + "; print($t); }");
+  EXPECT_FALSE(c.ok);
+  EXPECT_NE(c.errors.find("stdin:1:1-"), std::string::npos) << c.errors;
+  EXPECT_NE(c.errors.find("cannot compile probe BEGIN: Looks like the BPF stack limit is "
+                          "exceeded."),
+            std::string::npos)
+      << c.errors;
+  EXPECT_NE(c.errors.find("HINT: the probe needs more than the 512 bytes"), std::string::npos);
+}
+
 TEST(Codegen, ArgumentsComeFromTheCallingConvention) {
   Compiled c = compile("kprobe:test:f { print(arg0); } kprobe:test:g { print(arg1); }");
   ASSERT_TRUE(c.ok) << c.errors;

@@ -608,17 +608,16 @@ TEST(FormatPrintf, WidthsAndPrecision) {
 
 TEST(FormatPrintf, LengthModifiers) {
   PrintfArg m1 = arg(i64(), raw<int64_t>(-1));
-  // An int64 -1: explicit modifiers narrow it, no modifier keeps all 64 bits.
   EXPECT_EQ(format_printf("%hhx %hx %x %lx %llx", {m1, m1, m1, m1, m1}),
-            "ff ffff ffffffffffffffff ffffffffffffffff ffffffffffffffff");
+            "ff ffff ffffffff ffffffffffffffff ffffffffffffffff");
   EXPECT_EQ(format_printf("%hhu %hu %u %lu %llu", {m1, m1, m1, m1, m1}),
-            "255 65535 18446744073709551615 18446744073709551615 18446744073709551615");
+            "255 65535 4294967295 18446744073709551615 18446744073709551615");
   EXPECT_EQ(format_printf("%hhd %hd %d %ld %lld",
                           {arg(i64(), raw<int64_t>(200)), arg(i64(), raw<int64_t>(40000)),
                            arg(i64(), raw<int64_t>(int64_t(1) << 40)),
                            arg(i64(), raw<int64_t>(int64_t(1) << 40)),
                            arg(i64(), raw<int64_t>(INT64_MIN))}),
-            "-56 -25536 1099511627776 1099511627776 -9223372036854775808");
+            "-56 -25536 0 1099511627776 -9223372036854775808");
   // Values are first extended at their own width and signedness.
   EXPECT_EQ(format_printf("%lu %lu %ld %zu %jd %zd",
                           {arg(i8(), raw<int8_t>(-1)), arg(u8(), raw<uint8_t>(255)),
@@ -626,14 +625,10 @@ TEST(FormatPrintf, LengthModifiers) {
                            arg(u64(), raw<uint64_t>(UINT64_MAX)), arg(i16(), raw<int16_t>(-2)),
                            arg(i32(), raw<int32_t>(-9))}),
             "18446744073709551615 255 4294967295 18446744073709551615 -2 -9");
-  // Without a length modifier a 64-bit argument prints all 64 bits (printf("%d", nsecs)), a
-  // narrower one 32 bits.
   EXPECT_EQ(format_printf("%u %d %x", {arg(u64(), raw<uint64_t>(UINT64_MAX)),
                                        arg(u64(), raw<uint64_t>(4294967296ull + 7)),
                                        arg(u64(), raw<uint64_t>(0x123456789abcdefull))}),
-            "18446744073709551615 4294967303 123456789abcdef");
-  EXPECT_EQ(format_printf("%u %x", {arg(i8(), raw<int8_t>(-1)), arg(i32(), raw<int32_t>(-1))}),
-            "4294967295 ffffffff");
+            "4294967295 7 89abcdef");
   EXPECT_EQ(format_printf("%lo %llX", {arg(i64(), raw<int64_t>(64)),
                                        arg(u64(), raw<uint64_t>(0xdeadbeefcafeull))}),
             "100 DEADBEEFCAFE");

@@ -898,3 +898,29 @@ TEST(ParserRobustness, TruncatedPrograms) {
 
 } // namespace
 } // namespace bpfscope
+
+namespace {
+
+TEST(ParserLoops, WhileUnrollAndJumps) {
+  std::string src = "BEGIN { while ($i < 3) { $i++; continue; break; } unroll(2) { return; } }";
+  bpfscope::Diagnostics d("stdin", src);
+  auto program = bpfscope::parse_program(src, d);
+  ASSERT_TRUE(program);
+  std::string dump = bpfscope::dump_ast(*program);
+  EXPECT_NE(dump.find("While"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("Continue"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("Break"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("Unroll"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("Return"), std::string::npos) << dump;
+}
+
+TEST(ParserLoops, ForIsRefusedWithItsLocation) {
+  std::string src = "BEGIN { for ($i : 0..3) { } }";
+  bpfscope::Diagnostics d("stdin", src);
+  EXPECT_FALSE(bpfscope::parse_program(src, d));
+  ASSERT_FALSE(d.all().empty());
+  EXPECT_EQ(d.render(d.all()[0]).substr(0, 73),
+            "stdin:1:9-12: ERROR: for loops are not supported yet: use while or unroll");
+}
+
+} // namespace
