@@ -1,0 +1,171 @@
+// usdt:PATH:PROVIDER:NAME and usdt:PATH:NAME (alias U): USDT probes (<sys/sdt.h>) of an
+// executable or library, from its .note.stapsdt notes. PROVIDER and NAME may be globs. Each
+// probe site is a uprobe at the note's address; arg0.. are read per the note's argument string
+// (registers, memory at register + offset, constants). A probe with a semaphore is attached with
+// the uprobe PMU's ref_ctr_offset, so the kernel enables it in every process mapping the file
+// while bpfscope runs, and disables it when the probe goes away.
+#include "runtime/binary_path.h"
+#include "runtime/elf_symbols.h"
+#include "runtime/probe_provider.h"
+#include "runtime/suggest.h"
+#include "runtime/tracepoint_format.h"
+#include "runtime/uprobe_attach.h"
+#include "runtime/usdt_notes.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <iostream>
+#include <set>
+
+namespace bpfscope {
+namespace {
+
+std::string hex(uint64_t v) {
+  char buf[32];
+  snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+class UsdtProvider : public ProbeProvider {
+public:
+  explicit UsdtProvider(const ProviderSettings &settings) : settings_(settings) {}
+
+  std::string name() const override { return "usdt"; }
+  std::vector<std::string> aliases() const override { return {"U"}; }
+
+  bool resolve(const std::vector<std::string> &parts, const ast::AttachPoint &ap,
+               std::vector<ProbeTarget> &out, Diagnostics &diags) override {
+    const std::string usage = "usdt:PATH:PROVIDER:NAME or usdt:PATH:NAME";
+    if (parts.size() < 3 || parts.size() > 4 || parts[1].empty()) {
+      diags.error(ap.loc, "Invalid usdt probe " + ap.raw + ": it needs a binary and a probe name",
+                  usage);
+      return false;
+    }
+    std::string provider_glob = parts.size() == 4 ? parts[2] : "*";
+    std::string name_glob = parts.back();
+    std::string error;
+    auto path = resolve_binary_path(parts[1], &error);
+    std::shared_ptr<const ElfSymbols> symbols;
+    std::optional<std::vector<UsdtProbe>> probes;
+    if (path)
+      symbols = read_elf_symbols(*path, &error);
+    if (symbols)
+      probes = read_usdt_probes(*path, &error);
+    if (!probes) {
+      diags.error(ap.loc, "usdt: " + error);
+      return false;
+    }
+    size_t before = out.size();
+    std::vector<std::string> candidates;
+    for (auto &p : *probes) {
+      candidates.push_back(p.provider + ":" + p.name);
+      if (!glob_match(provider_glob, p.provider) || !glob_match(name_glob, p.name))
+        continue;
+      std::string full = "usdt:" + *path + ":" + p.provider + ":" + p.name;
+      auto offset = symbols->file_offset(p.address);
+      if (!offset) {
+        diags.error(ap.loc, "USDT probe " + p.provider + ":" + p.name + " at " +
+                                hex(p.address) + " is not in a loaded segment of " + *path);
+        return false;
+      }
+      ProbeTarget t;
+      t.provider = "usdt";
+      t.name = full;
+      t.program_kind = ProgramKind::Kprobe;
+      t.arg_source = ArgumentSource::Usdt;
+      if (!parse_usdt_arguments(p.arguments, t.usdt_args, &error)) {
+        diags.error(ap.loc, full + ": " + error);
+        return false;
+      }
+      t.max_args = static_cast<int>(t.usdt_args.size());
+      t.function = p.name;
+      t.path = *path;
+      t.address = *offset;
+      if (p.semaphore) {
+        auto sem = symbols->file_offset(p.semaphore);
+        if (!sem) {
+          diags.error(ap.loc, full + ": its semaphore at " + hex(p.semaphore) +
+                                  " is not in a loaded segment of " + *path);
+          return false;
+        }
+        t.ref_ctr_offset = *sem;
+      }
+      t.note = "USDT " + p.provider + ":" + p.name + " at file offset " + hex(*offset) +
+               (p.semaphore ? ", semaphore at file offset " + hex(t.ref_ctr_offset) : "") +
+               ", arguments '" + p.arguments + "'";
+      out.push_back(std::move(t));
+    }
+    if (out.size() > before)
+      return true;
+    std::string wanted = parts.size() == 4 ? parts[2] + ":" + parts[3] : parts[2];
+    if (probes->empty()) {
+      diags.error(ap.loc, "No USDT probes in " + *path + " (it has no .note.stapsdt notes)");
+      return false;
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    std::string hint = did_you_mean(closest_names(wanted, candidates, 3));
+    if (hint.empty())
+      hint = "list them with: bpfscope -l 'usdt:" + *path + ":*'";
+    diags.error(ap.loc, "No USDT probe matching '" + wanted + "' in " + *path, hint);
+    return false;
+  }
+
+  // `pattern` is the whole -l argument: "usdt:PATH[:PROVIDER[:NAME]]" (globs).
+  void list(const std::string &pattern, std::vector<std::string> &out) override {
+    std::vector<std::string> parts = split_attach_point(pattern);
+    if (parts.size() < 2)
+      return;
+    std::string provider_glob = parts.size() >= 4 ? parts[2] : "*";
+    std::string name_glob = parts.size() >= 3 ? parts.back() : "*";
+    std::string error;
+    auto path = resolve_binary_path(parts[1], &error);
+    std::optional<std::vector<UsdtProbe>> probes;
+    if (path)
+      probes = read_usdt_probes(*path, &error);
+    if (!probes) {
+      std::cerr << "ERROR: usdt: " << error << "\n";
+      return;
+    }
+    std::set<std::string> names;
+    for (auto &p : *probes) {
+      if (parts.size() == 3 && glob_match(name_glob, p.provider + ":" + p.name)) {
+        names.insert(p.provider + ":" + p.name); // 'usdt:PATH:*'
+        continue;
+      }
+      if (glob_match(provider_glob, p.provider) && glob_match(name_glob, p.name))
+        names.insert(p.provider + ":" + p.name);
+    }
+    for (auto &n : names)
+      out.push_back("usdt:" + *path + ":" + n);
+  }
+
+  bpf_prog_type program_type() const override { return BPF_PROG_TYPE_KPROBE; }
+
+  bool attach(const ProbeTarget &target, int prog_fd, std::vector<Attachment> &out,
+              std::string &error) override {
+    int fd = open_uprobe_event(target.path, target.address, false, settings_.target_pid, &error,
+                               target.ref_ctr_offset);
+    if (fd < 0)
+      return false;
+    auto a = attach_bpf_to_perf_event(prog_fd, fd, &error);
+    if (!a) {
+      close(fd);
+      return false;
+    }
+    out.push_back(*a);
+    return true;
+  }
+
+private:
+  const ProviderSettings &settings_;
+};
+
+} // namespace
+
+std::unique_ptr<ProbeProvider> make_usdt_provider(const ProviderSettings &settings) {
+  return std::make_unique<UsdtProvider>(settings);
+}
+
+} // namespace bpfscope
