@@ -21,6 +21,13 @@ import benchlib as B
 
 N = B.runs(10)
 tools = B.tools()
+# bpfscope caches compiled objects on disk: the warm-up run fills a scratch cache and the counted
+# runs use it. CACHE=0 passes --no-cache (every run compiles).
+CACHE = os.environ.get("CACHE", "1") != "0"
+tools[0].env["BPFSCOPE_CACHE_DIR"] = f"/tmp/bpfscope-bench-cache.{os.getpid()}"
+if not CACHE:
+    _argv = tools[0].argv
+    tools[0].argv = lambda script, extra=(): _argv(script, extra if script is None else ("--no-cache", *extra))
 
 def probes20():
     lines = [
@@ -86,6 +93,7 @@ def measure(tool, label, script, kind, rss, extra=()):
 
 resent = 0
 B.header("Start-up", tools, N)
+print(f"bpfscope object cache: {'on (warm)' if CACHE else 'off (--no-cache)'}")
 times = {}   # (case, tool) -> [s]
 stops = {}   # (case, tool) -> [s from SIGINT to exit]
 rsses = {}
