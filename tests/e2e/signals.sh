@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Signals: SIGINT and SIGTERM each run END, print the maps, detach and exit 0; afterwards nothing of
+# Signals: SIGINT, SIGTERM and SIGHUP each run END, print the maps, detach and exit 0; afterwards nothing of
 # the run is left in the kernel. While bpfscope runs, the test records the ids of the BPF programs,
 # maps and links it holds (from /proc/PID/fdinfo); after it exits each id must be gone (asked with
 # the bpf(2) *_GET_FD_BY_ID commands, which fail with ENOENT once the object is freed), no process
@@ -58,7 +58,7 @@ check_gone() {
 [ -n "$PYTHON" ] || { fail "python3 is needed to query bpf object ids"; finish; }
 events_before=$(tracefs_events)
 
-for sig in INT TERM; do
+for sig in INT TERM HUP; do
   workload_start e2esig ": < /dev/null; : < /dev/null; : < /dev/null; exit 0" || finish
   bg_start "sig$sig" -e "BEGIN { @b = 1; } tracepoint:syscalls:sys_enter_openat /pid == $WL_PID/ { @c = count(); } END { printf(\"end ran\\n\"); }"
   wait_attached "sig$sig" || continue
