@@ -1,0 +1,215 @@
+// The standard library of builtins and functions (ppid, username, numaid, nsecs(boot), strlen,
+// strncmp, strcontains, bswap, strerror, has_key, let declarations, ...): the semantic pass
+// types them, and the BPF they compile to passes the running kernel's verifier (loaded for real,
+// as root, attached nowhere).
+#include "codegen/codegen.h"
+#include "runtime/format_json.h"
+#include "runtime/format_value.h"
+#include "runtime/kernel_btf.h"
+#include "runtime/loader.h"
+#include "test_support.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+using namespace bpfscope;
+
+namespace {
+
+struct Analysed {
+  std::unique_ptr<ast::Program> program;
+  ProgramInfo info;
+  std::string errors;
+  bool ok = false;
+};
+
+Analysed analyse(const std::string &source) {
+  Analysed a;
+  Diagnostics diags("stdin", source);
+  a.program = parse_program(source, diags);
+  if (a.program) {
+    bpfscope::testing::FakeResolver resolver;
+    SemanticOptions opts;
+    opts.ppid_offsets = []() -> std::optional<std::pair<int, int>> {
+      const BtfView *view = KernelBtf::running().view("", nullptr);
+      if (!view)
+        return std::nullopt;
+      auto parent = view->member_offset("task_struct", "real_parent");
+      auto tgid = view->member_offset("task_struct", "tgid");
+      if (!parent || !tgid)
+        return std::nullopt;
+      return std::make_pair(*parent, *tgid);
+    };
+    a.ok = analyse_program(*a.program, resolver, opts, a.info, diags);
+  }
+  for (auto &d : diags.all())
+    a.errors += diags.render(d);
+  return a;
+}
+
+bpf_prog_type type_for(ProgramKind kind) {
+  switch (kind) {
+  case ProgramKind::Tracepoint:
+    return BPF_PROG_TYPE_TRACEPOINT;
+  case ProgramKind::PerfEvent:
+    return BPF_PROG_TYPE_PERF_EVENT;
+  case ProgramKind::Kprobe:
+    return BPF_PROG_TYPE_KPROBE;
+  default:
+    return BPF_PROG_TYPE_RAW_TRACEPOINT;
+  }
+}
+
+// Compiles and loads every program of `source`; "" or the first error.
+std::string load_all(const std::string &source) {
+  Analysed a = analyse(source);
+  if (!a.ok)
+    return "analysis failed: " + a.errors;
+  Diagnostics diags("stdin", source);
+  CompiledObject object;
+  if (!compile_program(*a.program, a.info, {}, object, diags)) {
+    std::string errors;
+    for (auto &d : diags.all())
+      errors += diags.render(d);
+    return "compile failed: " + errors;
+  }
+  MapSet maps;
+  std::string error;
+  if (!create_maps(a.info, object.internal, 64, maps, error))
+    return error;
+  for (auto &p : object.programs) {
+    LoadAttributes attributes;
+    attributes.type = type_for(p.kind);
+    LoadResult r = load_program(p, attributes, maps.fds, false);
+    if (r.fd < 0)
+      return r.error;
+    close(r.fd);
+  }
+  return "";
+}
+
+// The type of the expression `e` (assigned to $v in a BEGIN probe).
+std::string type_of(const std::string &e) {
+  Analysed a = analyse("BEGIN { $v = " + e + "; }");
+  if (!a.ok)
+    return "error: " + a.errors;
+  return a.info.probes[0].variables.at("$v").name();
+}
+
+TEST(StdlibBuiltins, Types) {
+  EXPECT_EQ(type_of("numaid"), "uint64"); // variables widen integers to 8 bytes
+  EXPECT_EQ(type_of("ncpus"), "uint64");
+  EXPECT_EQ(type_of("jiffies"), "uint64");
+  EXPECT_EQ(type_of("ppid"), "uint64");
+  EXPECT_EQ(type_of("username"), "username");
+  EXPECT_EQ(type_of("nsecs(boot)"), "uint64");
+  EXPECT_EQ(type_of("nsecs(tai)"), "uint64");
+  EXPECT_EQ(type_of("pid(init)"), "uint64");
+}
+
+TEST(StdlibBuiltins, LoadThroughTheVerifier) {
+  EXPECT_EQ(load_all("BEGIN { printf(\"%d %d %d %d %s\\n\", numaid, ncpus, jiffies, ppid, "
+                     "username); }"),
+            "");
+  EXPECT_EQ(load_all("BEGIN { @a = nsecs(boot); @b = nsecs(monotonic); @c = nsecs(tai); "
+                     "@d = pid(init); @e = tid(init); @f = pid(curr_ns); @g = usermode; }"),
+            "");
+  EXPECT_EQ(load_all("kprobe:do_nanosleep { @[usermode, ppid, username] = count(); }"), "");
+  EXPECT_EQ(load_all("interval:s:1 { @[usermode] = count(); }"), ""); // perf_event context
+}
+
+TEST(StdlibBuiltins, BadModesAreErrors) {
+  EXPECT_NE(type_of("nsecs(sideways)").find("unknown clock 'sideways'"), std::string::npos);
+  EXPECT_NE(type_of("pid(nowhere)").find("unknown namespace 'nowhere'"), std::string::npos);
+  EXPECT_NE(type_of("nsecs(1)").find("nsecs() expects boot, monotonic or tai"),
+            std::string::npos);
+}
+
+TEST(StdlibFunctions, Types) {
+  EXPECT_EQ(type_of("strlen(\"abc\")"), "uint64");
+  EXPECT_EQ(type_of("strncmp(\"abc\", \"abd\", 2)"), "uint64");
+  EXPECT_EQ(type_of("strcontains(\"abc\", \"b\")"), "bool");
+  EXPECT_EQ(type_of("bswap((uint16)1)"), "uint64");
+  EXPECT_EQ(type_of("strerror(2)"), "strerror_t");
+  EXPECT_NE(type_of("strlen(1)").find("strlen() expects a string"), std::string::npos);
+  EXPECT_NE(type_of("strncmp(\"a\", \"b\", pid)").find("constant length"), std::string::npos);
+  EXPECT_NE(type_of("bswap(\"a\")").find("bswap() expects an integer"), std::string::npos);
+}
+
+TEST(StdlibFunctions, LoadThroughTheVerifier) {
+  EXPECT_EQ(load_all("BEGIN { printf(\"%d %d %d %d %s\\n\", strlen(comm), "
+                     "strncmp(comm, \"bpf\", 3), strcontains(comm, \"scope\"), "
+                     "bswap((uint32)1), strerror(2)); }"),
+            "");
+  EXPECT_EQ(load_all("tracepoint:test:a { @[strcontains(str(args.filename), \"/tmp/\")] = "
+                     "count(); @s[strerror(args.delta)] = count(); }"),
+            "");
+}
+
+TEST(StdlibFunctions, ErrorfAndWarnfPrintToStderrWithTheirLocation) {
+  Analysed a = analyse("BEGIN { errorf(\"bad %d\", 1); warnf(\"careful\"); printf(\"x\"); }");
+  ASSERT_TRUE(a.ok) << a.errors;
+  ASSERT_EQ(a.info.printfs.size(), 3u);
+  EXPECT_EQ(a.info.printfs[0].stderr_prefix, "stdin:1:9-28: ERROR: ");
+  EXPECT_EQ(a.info.printfs[1].stderr_prefix, "stdin:1:30-46: WARNING: ");
+  EXPECT_EQ(a.info.printfs[2].stderr_prefix, "");
+  EXPECT_EQ(load_all("kprobe:do_nanosleep { errorf(\"%d\", pid); warnf(\"%s\", comm); }"), "");
+}
+
+TEST(StdlibFunctions, CgroupidIsTheDirectoryInode) {
+  struct stat st;
+  ASSERT_EQ(stat("/sys/fs/cgroup", &st), 0);
+  Analysed a = analyse("BEGIN { $v = cgroupid(\"/sys/fs/cgroup\"); }");
+  ASSERT_TRUE(a.ok) << a.errors;
+  ASSERT_EQ(a.info.cgroup_ids.size(), 1u);
+  EXPECT_EQ(a.info.cgroup_ids[0], st.st_ino);
+  Analysed bad = analyse("BEGIN { $v = cgroupid(\"/nonexistent/cgroup\"); }");
+  EXPECT_NE(bad.errors.find("cgroupid(): cannot stat /nonexistent/cgroup"), std::string::npos);
+  EXPECT_EQ(load_all("BEGIN { if (cgroup == cgroupid(\"/sys/fs/cgroup\")) { @ = 1; } }"), "");
+}
+
+TEST(StdlibMaps, HasKey) {
+  EXPECT_EQ(type_of("has_key(@m, 1)"), "error: " + analyse("BEGIN { $v = has_key(@m, 1); }")
+                                                       .errors);
+  EXPECT_EQ(load_all("BEGIN { @m[1, \"a\"] = 2; if (has_key(@m, (1, \"a\"))) { "
+                     "printf(\"yes\\n\"); } @n = has_key(@m, (2, \"b\")); }"),
+            "");
+  Analysed a = analyse("BEGIN { @m = 1; $v = has_key(@m, 1); }");
+  EXPECT_FALSE(a.ok);
+  EXPECT_NE(a.errors.find("expects a map with keys"), std::string::npos) << a.errors;
+}
+
+TEST(StdlibLet, Declarations) {
+  Analysed a = analyse("BEGIN { let $a = 1; let $b: uint8 = 300; let $c: uint16; let $d; "
+                       "$d = \"x\"; let $e: string = \"hello\"; }");
+  ASSERT_TRUE(a.ok) << a.errors;
+  auto &vars = a.info.probes[0].variables;
+  EXPECT_EQ(vars.at("$a").name(), "int64");
+  EXPECT_EQ(vars.at("$b").name(), "uint64");
+  EXPECT_EQ(vars.at("$c").name(), "uint64");
+  EXPECT_TRUE(vars.at("$d").is_string());
+  EXPECT_TRUE(vars.at("$e").is_string());
+  EXPECT_EQ(load_all("BEGIN { let $b: uint8 = 300; let $d; $d = 5; printf(\"%d %d\\n\", $b, "
+                     "$d); }"),
+            "");
+}
+
+TEST(StdlibFormat, UserResolvedTypes) {
+  uint64_t root = 0;
+  EXPECT_EQ(format_value(Type::username(), reinterpret_cast<const uint8_t *>(&root)), "root");
+  uint64_t nobody_uid = 4294967294ull; // not in the passwd database: the number
+  std::string name =
+      format_value(Type::username(), reinterpret_cast<const uint8_t *>(&nobody_uid));
+  EXPECT_FALSE(name.empty());
+  uint64_t enoent = ENOENT;
+  EXPECT_EQ(format_value(Type::strerror(), reinterpret_cast<const uint8_t *>(&enoent)),
+            std::strerror(ENOENT));
+  EXPECT_EQ(json_value(Type::strerror(), reinterpret_cast<const uint8_t *>(&enoent)),
+            "\"" + std::string(std::strerror(ENOENT)) + "\"");
+}
+
+} // namespace
