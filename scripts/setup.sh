@@ -13,7 +13,11 @@ packages=(
   libgtest-dev
   groff-base man-db             # `man -l man/bpfscope.8` in the docs test
   procps util-linux             # pgrep/unshare used by end-to-end tests
+  libcap2-bin                   # capsh: tests/e2e/capabilities.sh
+  libclang-rt-19-dev            # ASan/UBSan/libFuzzer runtimes: tests/fuzz (BPFSCOPE_FUZZ=ON)
   qemu-system-x86 busybox-static xz-utils  # tests/vm: kernel probes in a QEMU guest
+  golang-go                     # tests/e2e/uprobe_go.sh: uprobes/uretprobes on a Go program
+  systemtap-sdt-dev             # tests/e2e/usdt.sh: <sys/sdt.h> probes in a C program
 )
 
 if [ "$(id -u)" -eq 0 ]; then
@@ -26,3 +30,8 @@ fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j "$(nproc)"
+
+# The libFuzzer target of the front end (clang, ASan, UBSan), which ctest runs for a bounded
+# time (fuzz.frontend_short); see tests/fuzz/README.md.
+CC=clang-19 CXX=clang++-19 cmake -S . -B build-fuzz -DBPFSCOPE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build-fuzz --target fuzz_frontend -j "$(nproc)"

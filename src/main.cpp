@@ -2,9 +2,13 @@
 #include "codegen/codegen.h"
 #include "parser/parse.h"
 #include "parser/semantic.h"
+#include "runtime/capabilities.h"
 #include "runtime/child_process.h"
+#include "runtime/elf_symbols.h"
 #include "runtime/format_printf.h"
+#include "runtime/kernel_btf.h"
 #include "runtime/kernel_symbols.h"
+#include "runtime/object_cache.h"
 #include "runtime/output.h"
 #include "runtime/pid_namespace.h"
 #include "runtime/probe_provider.h"
@@ -18,9 +22,11 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <sstream>
@@ -50,6 +56,7 @@ void usage(std::ostream &out) {
          "    -p PID         trace only process PID (uprobe:FUNC then searches its binaries)\n"
          "    -c 'CMD'       run CMD, trace it (cpid = its pid), exit when it exits\n"
          "    --dry-run      compile and load the programs, attach nothing\n"
+         "    --no-cache     compile even when a cached object exists, and store none\n"
          "    -h, --help     show this help\n"
          "    -V, --version  print the version\n"
          "\n"
@@ -114,6 +121,28 @@ struct Timer {
   }
 };
 
+// BPFSCOPE_MAX_MAP_KEYS / BPFTRACE_MAX_MAP_KEYS (BPFTRACE_MAP_KEYS_MAX: bpftrace's older
+// spelling): how many keys each map holds. False, with a message, for a value that is not a
+// positive integer.
+bool max_map_keys_from_env(int &keys) {
+  for (const char *name : {"BPFSCOPE_MAX_MAP_KEYS", "BPFTRACE_MAX_MAP_KEYS", "BPFTRACE_MAP_KEYS_MAX"}) {
+    const char *v = getenv(name);
+    if (!v || !*v)
+      continue;
+    char *end = nullptr;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (errno || *end || n < 1 || n > (1LL << 30)) {
+      std::cerr << "ERROR: " << name << ": expected a number of keys from 1 to 1073741824, got '"
+                << v << "'\n";
+      return false;
+    }
+    keys = static_cast<int>(n);
+    return true;
+  }
+  return true;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -125,10 +154,12 @@ int main(int argc, char **argv) {
   bool have_child = false;
   int target_pid = 0;
 
-  enum { kDryRun = 1000 };
+  enum { kDryRun = 1000, kNoCache };
+  bool use_cache = true;
   static const option long_options[] = {{"help", no_argument, nullptr, 'h'},
                                         {"version", no_argument, nullptr, 'V'},
                                         {"dry-run", no_argument, nullptr, kDryRun},
+                                        {"no-cache", no_argument, nullptr, kNoCache},
                                         {nullptr, 0, nullptr, 0}};
   opterr = 0;
   int c;
@@ -186,6 +217,9 @@ int main(int argc, char **argv) {
       break;
     case kDryRun:
       dry_run = true;
+      break;
+    case kNoCache:
+      use_cache = false;
       break;
     case 'p': {
       char *end = nullptr;
@@ -268,6 +302,32 @@ int main(int argc, char **argv) {
   sema_opts.kernel_symbol_address = [](const std::string &name) {
     return KernelSymbols::running().address_of(name);
   };
+  sema_opts.user_symbol_address = [](const std::string &path,
+                                     const std::string &name) -> std::optional<uint64_t> {
+    auto symbols = read_elf_symbols(path, nullptr);
+    if (!symbols)
+      return std::nullopt;
+    if (const ElfFunction *f = symbols->find(name))
+      return f->address;
+    return read_elf_data_symbol(path, name);
+  };
+  sema_opts.ppid_offsets = []() -> std::optional<std::pair<int, int>> {
+    const BtfView *view = KernelBtf::running().view("", nullptr);
+    if (!view)
+      return std::nullopt;
+    auto parent = view->member_offset("task_struct", "real_parent");
+    auto tgid = view->member_offset("task_struct", "tgid");
+    if (!parent || !tgid)
+      return std::nullopt;
+    return std::make_pair(*parent, *tgid);
+  };
+
+  // Without the capabilities, resolving probes (tracefs) and loading would fail later with
+  // confusing errors: say which one is missing, before doing anything.
+  if (std::string missing = missing_capabilities_message(); !missing.empty()) {
+    std::cerr << "ERROR: " << missing << "\n";
+    return 1;
+  }
 
   Timer timer;
   Diagnostics diags(filename, program_text);
@@ -305,16 +365,33 @@ int main(int argc, char **argv) {
   CompiledObject object;
   CodegenOptions cg_opts;
   cg_opts.keep_ir = dump_ir;
-  if (!compile_program(*program, info, cg_opts, object, diags)) {
-    diags.print(std::cerr);
-    return 1;
+  // Compiled objects are cached on disk (not with -d ir, which needs the IR codegen makes).
+  bool cached = false;
+  std::string cache_key, cache_path;
+  if (use_cache && !dump_ir) {
+    cache_key = object_cache_key(program_text, info, "max_strlen=" +
+                                                         std::to_string(sema_opts.max_strlen));
+    cache_path = object_cache_path(object_cache_dir(), cache_key);
+    cached = object_cache_load(cache_path, cache_key, object) == CacheLookup::Hit;
+  }
+  if (!cached) {
+    if (!compile_program(*program, info, cg_opts, object, diags)) {
+      diags.print(std::cerr);
+      return 1;
+    }
+    std::string cache_error;
+    if (!cache_path.empty() && !object_cache_store(cache_path, cache_key, object, cache_error) &&
+        verbose)
+      std::cerr << "cache: " << cache_error << "\n";
   }
   double codegen_ms = timer.lap_ms();
   if (dump_ir)
     std::cout << object.ir;
   if (verbose)
     std::cerr << "Timings: parse " << parse_ms << " ms, analyse " << analyse_ms
-              << " ms, codegen " << codegen_ms << " ms\n";
+              << " ms, codegen " << codegen_ms << " ms" << (cached ? " (cached)" : "") << "\n";
+  if (verbose)
+    std::cerr << "codegen: " << (cached ? "cached" : "compiled") << "\n";
 
   FILE *out = stdout;
   if (!output_path.empty()) {
@@ -324,8 +401,17 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
+  // Output to a file or pipe goes through a 64 KiB buffer. -B line (the default) flushes after
+  // every record on a terminal, and elsewhere whenever bpfscope has caught up with the events
+  // (a line never waits while bpfscope waits); -B none flushes after every record, -B full only
+  // when the buffer is full.
+  static char out_buffer[64 * 1024];
+  bool tty = isatty(fileno(out));
+  if (!tty && buffering != "none")
+    setvbuf(out, out_buffer, _IOFBF, sizeof(out_buffer));
   Output output(out, json);
-  output.set_line_buffered(buffering != "full");
+  output.set_line_buffered(buffering == "none" || (buffering == "line" && tty));
+  output.set_flush_after_batch(buffering == "line" && !tty);
   if (quiet && !json)
     output.set_quiet(true);
 
@@ -336,6 +422,9 @@ int main(int argc, char **argv) {
   session_opts.verbose = verbose;
   session_opts.dump_verifier_log = dump_verifier;
   session_opts.child = child.get();
+  session_opts.target_pid = target_pid;
+  if (!max_map_keys_from_env(session_opts.max_map_keys))
+    return 1;
   int status = run_session(*program, info, object, providers, output, session_opts);
   if (verbose)
     std::cerr << "Timings: load, run and exit " << timer.lap_ms() << " ms\n";

@@ -119,8 +119,10 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
     for (size_t t = 0; t < pi.targets.size(); t++) {
       const ProbeTarget &target = pi.targets[t];
       // BEGIN/END run separately; fentry-style programs are loaded for one BTF id each.
+      // USDT sites each have their own argument locations.
       bool alone = pi.program_per_target || target.program_kind == ProgramKind::Special ||
-                   target.program_kind == ProgramKind::Tracing;
+                   target.program_kind == ProgramKind::Tracing ||
+                   target.arg_source == ArgumentSource::Usdt;
       bool joined = false;
       if (!alone) {
         for (auto &g : groups) {

@@ -4,6 +4,7 @@
 #include <linux/bpf.h>
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/IR/IntrinsicsBPF.h>
+#include <unistd.h>
 
 namespace bpfscope {
 
@@ -13,7 +14,7 @@ namespace {
 // Values computed as an i64 rather than kept in memory: integers, and the 8-byte handles that
 // user space turns into text (stack ids, kernel addresses).
 bool held_in_register(const Type &t) {
-  return t.is_integer() || t.kind == TypeKind::Stack || t.kind == TypeKind::Ksym;
+  return t.is_integer() || t.kind == TypeKind::Stack || t.is_user_resolved();
 }
 } // namespace
 
@@ -152,6 +153,8 @@ void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value
   case TypeKind::Boolean:
   case TypeKind::Stack:
   case TypeKind::Ksym:
+  case TypeKind::Username:
+  case TypeKind::Strerror:
     store_integer(dst, dst_type.size, v.v);
     return;
   case TypeKind::String: {
@@ -284,32 +287,46 @@ void ProbeCompiler::if_stmt(const If &i) {
   b_.SetInsertPoint(done);
 }
 
-// `x OP= y` on already computed 64-bit operands.
-llvm::Value *ProbeCompiler::compound(BinaryOp op, llvm::Value *l, llvm::Value *r,
+// Arithmetic and bitwise `a OP c` on 64-bit operands (also `x OP= c`). `is_signed` selects signed
+// division, remainder and right shift.
+llvm::Value *ProbeCompiler::compound(BinaryOp op, llvm::Value *a, llvm::Value *c,
                                      bool is_signed) {
   switch (op) {
   case BinaryOp::Add:
-    return b_.CreateAdd(l, r);
+    return b_.CreateAdd(a, c);
   case BinaryOp::Sub:
-    return b_.CreateSub(l, r);
+    return b_.CreateSub(a, c);
   case BinaryOp::Mul:
-    return b_.CreateMul(l, r);
+    return b_.CreateMul(a, c);
   case BinaryOp::Div:
-    return b_.CreateUDiv(l, r);
-  case BinaryOp::Mod:
-    return b_.CreateURem(l, r);
+  case BinaryOp::Mod: {
+    if (!is_signed)
+      return op == BinaryOp::Div ? b_.CreateUDiv(a, c) : b_.CreateURem(a, c);
+    // BPF before cpu v4 has only unsigned division: divide magnitudes, then fix the sign.
+    auto *zero = b_.getInt64(0);
+    auto *a_neg = b_.CreateICmpSLT(a, zero);
+    auto *c_neg = b_.CreateICmpSLT(c, zero);
+    auto *a_abs = b_.CreateSelect(a_neg, b_.CreateNeg(a), a);
+    auto *c_abs = b_.CreateSelect(c_neg, b_.CreateNeg(c), c);
+    if (op == BinaryOp::Div) {
+      auto *q = b_.CreateUDiv(a_abs, c_abs);
+      return b_.CreateSelect(b_.CreateXor(a_neg, c_neg), b_.CreateNeg(q), q);
+    }
+    auto *m = b_.CreateURem(a_abs, c_abs);
+    return b_.CreateSelect(a_neg, b_.CreateNeg(m), m);
+  }
   case BinaryOp::BitAnd:
-    return b_.CreateAnd(l, r);
+    return b_.CreateAnd(a, c);
   case BinaryOp::BitOr:
-    return b_.CreateOr(l, r);
+    return b_.CreateOr(a, c);
   case BinaryOp::BitXor:
-    return b_.CreateXor(l, r);
+    return b_.CreateXor(a, c);
   case BinaryOp::Shl:
-    return b_.CreateShl(l, r);
+    return b_.CreateShl(a, c);
   case BinaryOp::Shr:
-    return is_signed ? b_.CreateAShr(l, r) : b_.CreateLShr(l, r);
+    return is_signed ? b_.CreateAShr(a, c) : b_.CreateLShr(a, c);
   default:
-    return r;
+    return c;
   }
 }
 
@@ -505,16 +522,73 @@ void ProbeCompiler::map_delete(const Map &m) {
 
 // ------------------------------------------------------------------ events
 
+namespace {
+
+// Whether store_as writes every byte of a value of this type (so the record needs no zeroing
+// there).
+bool stored_whole(const Type &t) {
+  switch (t.kind) {
+  case TypeKind::Integer:
+  case TypeKind::Boolean:
+  case TypeKind::Stack:
+  case TypeKind::Ksym:
+  case TypeKind::Username:
+  case TypeKind::Strerror:
+  case TypeKind::String:
+  case TypeKind::Tuple:
+    return true;
+  default:
+    return false;
+  }
+}
+
+} // namespace
+
+// The record is reserved in the ring buffer and written in place (no copy on the stack first,
+// no second copy by bpf_ringbuf_output); only the bytes no field covers are zeroed. Every path
+// after a successful reserve reaches the submit, as the verifier requires.
 void ProbeCompiler::send_event(EventKind kind, int id, const Type *payload_type,
                                const std::vector<Value> &payload) {
   int size = kEventHeaderSize + (payload_type ? payload_type->size : 0);
   size = (size + 7) / 8 * 8;
-  auto *record = stack(size, "event");
-  if (payload_type && payload_type->size > 0)
-    b_.CreateMemSet(offset_ptr(record, kEventHeaderSize), b_.getInt8(0),
-                    size - kEventHeaderSize, llvm::MaybeAlign(8));
+  auto *record = helper(BPF_FUNC_ringbuf_reserve, b_.getPtrTy(),
+                        {map_pointer(internal_.ring_buffer), b_.getInt64(size), b_.getInt64(0)});
+  auto *lost = llvm::BasicBlock::Create(ctx_, "event_lost", fn_);
+  auto *fill = llvm::BasicBlock::Create(ctx_, "event_fill", fn_);
+  auto *sent = llvm::BasicBlock::Create(ctx_, "event_sent", fn_);
+  // A full ring buffer drops the record: count it so that user space can say how many.
+  b_.CreateCondBr(b_.CreateIsNull(record), lost, fill);
+  b_.SetInsertPoint(fill);
   uint64_t header = static_cast<uint64_t>(kind) | (static_cast<uint64_t>(id) << 32);
   b_.CreateAlignedStore(b_.getInt64(header), record, llvm::Align(8));
+  // Bytes the payload's stores cover; the rest (padding, the tail, types store_as leaves
+  // alone) is zeroed.
+  std::vector<bool> covered(static_cast<size_t>(size), false);
+  std::fill(covered.begin(), covered.begin() + kEventHeaderSize, true);
+  auto cover = [&](int from, int n) {
+    for (int i = from; i < from + n && i < size; i++)
+      covered[static_cast<size_t>(i)] = true;
+  };
+  if (payload_type) {
+    if (payload_type->is_tuple() && payload.size() == payload_type->fields.size()) {
+      for (size_t i = 0; i < payload.size(); i++)
+        if (stored_whole(payload_type->fields[i]))
+          cover(kEventHeaderSize + payload_type->field_offsets[i], payload_type->fields[i].size);
+    } else if (payload.size() == 1 && stored_whole(*payload_type)) {
+      cover(kEventHeaderSize, payload_type->size);
+    }
+  }
+  for (int i = 0; i < size;) {
+    if (covered[static_cast<size_t>(i)]) {
+      i++;
+      continue;
+    }
+    int j = i;
+    while (j < size && !covered[static_cast<size_t>(j)])
+      j++;
+    b_.CreateMemSet(offset_ptr(record, i), b_.getInt8(0), j - i, llvm::MaybeAlign(1));
+    i = j;
+  }
   if (payload_type) {
     auto *body = offset_ptr(record, kEventHeaderSize);
     if (payload_type->is_tuple() && payload.size() == payload_type->fields.size()) {
@@ -525,13 +599,8 @@ void ProbeCompiler::send_event(EventKind kind, int id, const Type *payload_type,
       store_as(body, *payload_type, payload[0]);
     }
   }
-  auto *ret = helper(BPF_FUNC_ringbuf_output, b_.getInt64Ty(),
-                     {map_pointer(internal_.ring_buffer), record, b_.getInt64(size),
-                      b_.getInt64(0)});
-  // A full ring buffer drops the record: count it so that user space can say how many.
-  auto *lost = llvm::BasicBlock::Create(ctx_, "event_lost", fn_);
-  auto *sent = llvm::BasicBlock::Create(ctx_, "event_sent", fn_);
-  b_.CreateCondBr(b_.CreateICmpSLT(ret, b_.getInt64(0)), lost, sent);
+  helper(BPF_FUNC_ringbuf_submit, b_.getVoidTy(), {record, b_.getInt64(0)});
+  b_.CreateBr(sent);
   b_.SetInsertPoint(lost);
   auto *slot_key = stack(4, "global_key");
   b_.CreateAlignedStore(b_.getInt32(kGlobalLostEvents), slot_key, llvm::Align(4));
@@ -674,6 +743,46 @@ ProbeCompiler::Value ProbeCompiler::builtin(const Builtin &bi) {
     return {helper(BPF_FUNC_get_current_task, i64, {}), bi.type};
   if (n == "cgroup")
     return {helper(BPF_FUNC_get_current_cgroup_id, i64, {}), bi.type};
+  if (n == "numaid")
+    return {b_.CreateAnd(helper(BPF_FUNC_get_numa_node_id, i64, {}), 0xffffffff), bi.type};
+  if (n == "ncpus")
+    return {b_.getInt64(static_cast<uint64_t>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)))),
+            bi.type};
+  if (n == "jiffies")
+    return {helper(BPF_FUNC_jiffies64, i64, {}), bi.type};
+  if (n == "username") {
+    llvm::Value *v = helper(BPF_FUNC_get_current_uid_gid, i64, {});
+    return {b_.CreateAnd(v, 0xffffffff), bi.type};
+  }
+  if (n == "usermode") {
+    // Only a pt_regs context tells (kprobe, uprobe, and perf events, whose context starts with
+    // one): user mode when the saved CS has privilege level 3.
+    bool has_regs = target_.arg_source == ArgumentSource::PtRegs ||
+                    target_.program_kind == ProgramKind::PerfEvent;
+    if (!has_regs || target_.program_kind == ProgramKind::Special)
+      return {b_.getInt64(0), bi.type};
+    enum { CS = 136 };
+    llvm::Value *cs = b_.CreateAlignedLoad(i64, ctx_field_address(CS), llvm::Align(8));
+    return {b_.CreateZExt(b_.CreateICmpEQ(b_.CreateAnd(cs, 3), b_.getInt64(3)), i64), bi.type};
+  }
+  if (n == "ppid") {
+    // curtask->real_parent->tgid, at the offsets kernel BTF gave when the script was analysed.
+    auto [parent_off, tgid_off] = *info_.ppid_offsets;
+    llvm::Value *task = helper(BPF_FUNC_get_current_task, i64, {});
+    auto *parent = stack(8, "real_parent");
+    b_.CreateAlignedStore(b_.getInt64(0), parent, llvm::Align(8));
+    helper(BPF_FUNC_probe_read_kernel, i64,
+           {parent, b_.getInt64(8),
+            b_.CreateIntToPtr(b_.CreateAdd(task, b_.getInt64(parent_off)), b_.getPtrTy())});
+    llvm::Value *parent_task = b_.CreateAlignedLoad(i64, parent, llvm::Align(8));
+    auto *tgid = stack(4, "ppid");
+    b_.CreateAlignedStore(b_.getInt32(0), tgid, llvm::Align(4));
+    helper(BPF_FUNC_probe_read_kernel, i64,
+           {tgid, b_.getInt64(4),
+            b_.CreateIntToPtr(b_.CreateAdd(parent_task, b_.getInt64(tgid_off)), b_.getPtrTy())});
+    return {b_.CreateZExt(b_.CreateAlignedLoad(b_.getInt32Ty(), tgid, llvm::Align(4)), i64),
+            bi.type};
+  }
   if (n == "comm") {
     auto *buf = stack(16, "comm");
     helper(BPF_FUNC_get_current_comm, i64, {buf, b_.getInt64(16)});
@@ -689,6 +798,9 @@ ProbeCompiler::Value ProbeCompiler::builtin(const Builtin &bi) {
     return {string_constant(target_.function, bi.type.size), bi.type};
   if (n == "kstack" || n == "ustack")
     return stack_value(bi.type);
+  if (n != "retval" && n.size() >= 4 && n.rfind("arg", 0) == 0 &&
+      target_.arg_source == ArgumentSource::Usdt)
+    return {usdt_argument(std::atoi(n.c_str() + 3)), bi.type};
   if (n == "retval" || (n.size() >= 4 && n.rfind("arg", 0) == 0)) {
     int offset = argument_offset(n == "retval" ? -1 : std::atoi(n.c_str() + 3));
     if (offset < 0)
@@ -751,10 +863,35 @@ int ProbeCompiler::argument_offset(int index) const {
     return index < 9 ? go[index] : -1;
   case ArgumentSource::U64Array:
     return 8 * (index < 0 ? target_.retval_index : index);
+  case ArgumentSource::Usdt: // see usdt_argument()
   case ArgumentSource::None:
     break;
   }
   return -1;
+}
+
+// USDT argument `index` per its note's spec: a register of pt_regs, user memory at a register
+// plus a displacement (read with bpf_probe_read_user), or a constant; extended per its size/sign.
+llvm::Value *ProbeCompiler::usdt_argument(int index) {
+  auto *i64 = b_.getInt64Ty();
+  if (index < 0 || index >= static_cast<int>(target_.usdt_args.size()))
+    return b_.getInt64(0);
+  const UsdtArgument &a = target_.usdt_args[index];
+  Type from = Type::integer(a.size, a.is_signed);
+  if (a.kind == UsdtArgument::Kind::Constant)
+    return b_.getInt64(static_cast<uint64_t>(a.value));
+  llvm::Value *reg = b_.CreateAlignedLoad(i64, ctx_field_address(a.reg_offset), llvm::Align(8));
+  if (a.kind == UsdtArgument::Kind::Register) {
+    if (a.size == 8)
+      return reg;
+    return extend(b_.CreateTrunc(reg, b_.getIntNTy(a.size * 8)), from);
+  }
+  auto *buf = stack(8, "usdt_arg");
+  b_.CreateAlignedStore(b_.getInt64(0), buf, llvm::Align(8));
+  llvm::Value *addr = b_.CreateAdd(reg, b_.getInt64(static_cast<uint64_t>(a.value)));
+  helper(BPF_FUNC_probe_read_user, i64,
+         {buf, b_.getInt64(a.size), b_.CreateIntToPtr(addr, b_.getPtrTy())});
+  return load_integer(buf, a.size, a.is_signed);
 }
 
 llvm::Value *ProbeCompiler::ctx_field_address(int offset) {
@@ -868,6 +1005,97 @@ llvm::Value *ProbeCompiler::strings_equal(const Value &a, const Value &b) {
   return b_.CreateZExt(b_.CreateLoad(b_.getInt8Ty(), result), b_.getInt64Ty());
 }
 
+// The value of a constant integer expression (a literal, possibly negated); 0 otherwise.
+int64_t ProbeCompiler::constant_length(const Expr &e) {
+  if (e.kind == ExprKind::Integer)
+    return static_cast<int64_t>(static_cast<const IntegerLit &>(e).value);
+  if (e.kind == ExprKind::Unary && static_cast<const Unary &>(e).op == UnaryOp::Neg)
+    return -constant_length(*static_cast<const Unary &>(e).operand);
+  return 0;
+}
+
+// Bytes before the first NUL (at most the buffer's size), without branches: the verifier sees
+// straight-line code.
+llvm::Value *ProbeCompiler::string_length(const Value &s) {
+  auto *i64 = b_.getInt64Ty();
+  llvm::Value *len = b_.getInt64(0);
+  llvm::Value *ended = b_.getFalse();
+  for (int i = 0; i < s.type.size; i++) {
+    auto *ch = b_.CreateLoad(b_.getInt8Ty(), offset_ptr(s.v, i));
+    ended = b_.CreateOr(ended, b_.CreateICmpEQ(ch, b_.getInt8(0)));
+    len = b_.CreateAdd(len, b_.CreateZExt(b_.CreateNot(ended), i64));
+  }
+  return len;
+}
+
+// strncmp(a, b, n): 0 when the first n characters (up to a NUL) are equal, else 1.
+llvm::Value *ProbeCompiler::strings_differ(const Value &a, const Value &b, int n) {
+  llvm::Value *differ = b_.getFalse();
+  llvm::Value *ended = b_.getFalse();
+  int limit = std::min(n, std::max(a.type.size, b.type.size));
+  for (int i = 0; i < limit; i++) {
+    llvm::Value *ca = i < a.type.size ? static_cast<llvm::Value *>(b_.CreateLoad(b_.getInt8Ty(), offset_ptr(a.v, i)))
+                                      : b_.getInt8(0);
+    llvm::Value *cb = i < b.type.size ? static_cast<llvm::Value *>(b_.CreateLoad(b_.getInt8Ty(), offset_ptr(b.v, i)))
+                                      : b_.getInt8(0);
+    llvm::Value *ne = b_.CreateICmpNE(ca, cb);
+    differ = b_.CreateOr(differ, b_.CreateAnd(ne, b_.CreateNot(ended)));
+    ended = b_.CreateOr(ended, b_.CreateOr(ne, b_.CreateICmpEQ(ca, b_.getInt8(0))));
+  }
+  return b_.CreateZExt(differ, b_.getInt64Ty());
+}
+
+// strcontains(haystack, needle): whether needle occurs in haystack (an empty needle does).
+// A chain of forward branches, as strings_equal: at each position of the haystack, compare
+// until the needle ends (found) or a byte differs (next position).
+llvm::Value *ProbeCompiler::string_contains(const Value &h, const Value &needle) {
+  int hn = h.type.size, nn = needle.type.size;
+  auto *i8 = b_.getInt8Ty();
+  auto *result = stack(1, "strcontains");
+  b_.CreateStore(b_.getInt8(0), result);
+  auto *found = llvm::BasicBlock::Create(ctx_, "strcontains_found", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "strcontains_done", fn_);
+  for (int i = 0; i < hn; i++) {
+    auto *next = llvm::BasicBlock::Create(ctx_, "strcontains_next", fn_);
+    for (int j = 0; j < nn; j++) {
+      auto *nc = b_.CreateLoad(i8, offset_ptr(needle.v, j));
+      auto *compare = llvm::BasicBlock::Create(ctx_, "strcontains_cmp", fn_);
+      b_.CreateCondBr(b_.CreateICmpEQ(nc, b_.getInt8(0)), found, compare);
+      b_.SetInsertPoint(compare);
+      if (i + j >= hn) { // past the haystack's buffer: no match here
+        b_.CreateBr(next);
+        break;
+      }
+      auto *ch = b_.CreateLoad(i8, offset_ptr(h.v, i + j));
+      auto *same = llvm::BasicBlock::Create(ctx_, "strcontains_same", fn_);
+      b_.CreateCondBr(b_.CreateICmpNE(ch, nc), next, same);
+      b_.SetInsertPoint(same);
+      if (j == nn - 1)
+        b_.CreateBr(found); // the whole needle buffer matched
+    }
+    if (nn == 0)
+      b_.CreateBr(found);
+    b_.SetInsertPoint(next);
+    // The haystack ends here: no later position.
+    auto *more = llvm::BasicBlock::Create(ctx_, "strcontains_more", fn_);
+    auto *hc = b_.CreateLoad(i8, offset_ptr(h.v, i));
+    b_.CreateCondBr(b_.CreateICmpEQ(hc, b_.getInt8(0)), done, more);
+    b_.SetInsertPoint(more);
+  }
+  // Past the haystack: only an empty needle matches.
+  if (nn > 0) {
+    auto *nc = b_.CreateLoad(i8, offset_ptr(needle.v, 0));
+    b_.CreateCondBr(b_.CreateICmpEQ(nc, b_.getInt8(0)), found, done);
+  } else {
+    b_.CreateBr(found);
+  }
+  b_.SetInsertPoint(found);
+  b_.CreateStore(b_.getInt8(1), result);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  return b_.CreateZExt(b_.CreateLoad(i8, result), b_.getInt64Ty());
+}
+
 ProbeCompiler::Value ProbeCompiler::binary(const Binary &bin) {
   auto *i64 = b_.getInt64Ty();
   if (bin.op == BinaryOp::LogicalAnd || bin.op == BinaryOp::LogicalOr) {
@@ -908,49 +1136,18 @@ ProbeCompiler::Value ProbeCompiler::binary(const Binary &bin) {
   };
   switch (bin.op) {
   case BinaryOp::Add:
-    v = b_.CreateAdd(a, c);
-    break;
   case BinaryOp::Sub:
-    v = b_.CreateSub(a, c);
-    break;
   case BinaryOp::Mul:
-    v = b_.CreateMul(a, c);
-    break;
   case BinaryOp::Div:
-  case BinaryOp::Mod: {
-    // BPF before cpu v4 has only unsigned division: divide magnitudes, then fix the sign.
-    if (!result_signed) {
-      v = bin.op == BinaryOp::Div ? b_.CreateUDiv(a, c) : b_.CreateURem(a, c);
-      break;
-    }
-    auto *zero = b_.getInt64(0);
-    auto *a_neg = b_.CreateICmpSLT(a, zero);
-    auto *c_neg = b_.CreateICmpSLT(c, zero);
-    auto *a_abs = b_.CreateSelect(a_neg, b_.CreateNeg(a), a);
-    auto *c_abs = b_.CreateSelect(c_neg, b_.CreateNeg(c), c);
-    if (bin.op == BinaryOp::Div) {
-      auto *q = b_.CreateUDiv(a_abs, c_abs);
-      v = b_.CreateSelect(b_.CreateXor(a_neg, c_neg), b_.CreateNeg(q), q);
-    } else {
-      auto *m = b_.CreateURem(a_abs, c_abs);
-      v = b_.CreateSelect(a_neg, b_.CreateNeg(m), m);
-    }
-    break;
-  }
+  case BinaryOp::Mod:
   case BinaryOp::BitAnd:
-    v = b_.CreateAnd(a, c);
-    break;
   case BinaryOp::BitOr:
-    v = b_.CreateOr(a, c);
-    break;
   case BinaryOp::BitXor:
-    v = b_.CreateXor(a, c);
-    break;
   case BinaryOp::Shl:
-    v = b_.CreateShl(a, c);
+    v = compound(bin.op, a, c, result_signed);
     break;
   case BinaryOp::Shr:
-    v = l.type.is_signed ? b_.CreateAShr(a, c) : b_.CreateLShr(a, c);
+    v = compound(bin.op, a, c, l.type.is_signed);
     break;
   case BinaryOp::Eq:
     v = b_.CreateZExt(b_.CreateICmpEQ(a, c), i64);
@@ -1049,7 +1246,7 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
   const std::string &n = c.name;
   auto *i64 = b_.getInt64Ty();
   Value none{b_.getInt64(0), Type::none()};
-  if (n == "printf") {
+  if (n == "printf" || n == "errorf" || n == "warnf") {
     std::vector<Value> args;
     for (size_t i = 1; i < c.args.size(); i++)
       args.push_back(expr(*c.args[i]));
@@ -1099,8 +1296,50 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
     return stack_value(c.type);
   if (n == "ksym")
     return {expr(*c.args[0]).v, c.type}; // the address; user space names it when printing
-  if (n == "kaddr")
+  if (n == "kaddr" || n == "uaddr") // constants resolved by the semantic pass
     return {b_.getInt64(info_.kernel_addresses.at(c.resource_id)), c.type};
+  if (n == "nsecs") {
+    int id = c.resource_id == kClockBoot  ? BPF_FUNC_ktime_get_boot_ns
+             : c.resource_id == kClockTai ? BPF_FUNC_ktime_get_tai_ns
+                                          : BPF_FUNC_ktime_get_ns;
+    return {helper(id, i64, {}), c.type};
+  }
+  if (n == "pid" || n == "tid") {
+    // init: the ids of the initial PID namespace, whatever namespace bpfscope runs in.
+    llvm::Value *v = c.resource_id == kIdInitNs ? helper(BPF_FUNC_get_current_pid_tgid, i64, {})
+                                                : current_pid_tgid();
+    v = n == "pid" ? b_.CreateLShr(v, 32) : b_.CreateAnd(v, 0xffffffff);
+    return {v, c.type};
+  }
+  if (n == "strlen")
+    return {string_length(expr(*c.args[0])), c.type};
+  if (n == "strncmp") {
+    Value a = expr(*c.args[0]);
+    Value b = expr(*c.args[1]);
+    int64_t len = constant_length(*c.args[2]);
+    return {strings_differ(a, b, static_cast<int>(len)), c.type};
+  }
+  if (n == "strcontains")
+    return {string_contains(expr(*c.args[0]), expr(*c.args[1])), c.type};
+  if (n == "bswap") {
+    Value v = expr(*c.args[0]);
+    if (c.type.size <= 1)
+      return {v.v, c.type};
+    auto *narrow = b_.CreateTrunc(v.v, b_.getIntNTy(c.type.size * 8));
+    auto *swapped = b_.CreateUnaryIntrinsic(llvm::Intrinsic::bswap, narrow);
+    return {extend(swapped, c.type), c.type};
+  }
+  if (n == "cgroupid")
+    return {b_.getInt64(info_.cgroup_ids.at(c.resource_id)), c.type};
+  if (n == "strerror")
+    return {expr(*c.args[0]).v, c.type}; // the number; user space describes it when printing
+  if (n == "has_key") {
+    auto &m = static_cast<const Map &>(*c.args[0]);
+    const MapInfo &mi = info_.maps[info_.map_ids.at(m.name)];
+    llvm::Value *key = build_key(m, mi, nullptr);
+    auto *slot = helper(BPF_FUNC_map_lookup_elem, b_.getPtrTy(), {map_pointer(mi.id), key});
+    return {b_.CreateZExt(b_.CreateIsNotNull(slot), i64), c.type};
+  }
   if (n == "str") {
     Value src = expr(*c.args[0]);
     if (src.type.is_string()) {

@@ -68,9 +68,14 @@ private:
   void store_as(llvm::Value *dst, const Type &dst_type, const Value &v);
   void store_integer(llvm::Value *ptr, int size, llvm::Value *v);
   llvm::Value *load_integer(llvm::Value *ptr, int size, bool is_signed);
+  llvm::Value *usdt_argument(int index);
   llvm::Value *extend(llvm::Value *v, const Type &from);
   llvm::Value *string_constant(const std::string &s, int size);
   llvm::Value *strings_equal(const Value &a, const Value &b);
+  llvm::Value *string_length(const Value &s);
+  llvm::Value *strings_differ(const Value &a, const Value &b, int n);
+  llvm::Value *string_contains(const Value &haystack, const Value &needle);
+  static int64_t constant_length(const ast::Expr &e);
   llvm::Value *to_bool(llvm::Value *v);
   llvm::Value *compound(ast::BinaryOp op, llvm::Value *l, llvm::Value *r, bool is_signed);
   llvm::Value *offset_ptr(llvm::Value *base, int offset);

@@ -39,6 +39,18 @@ enum class ArgumentSource {
   PtRegs,   // x86-64 System V registers in struct pt_regs (kprobes, uprobes)
   GoRegs,   // Go's internal register ABI in struct pt_regs (uprobes on Go functions)
   U64Array, // ctx[i] (fentry/fexit, raw tracepoints); retval at ctx[retval_index]
+  Usdt,     // per ProbeTarget::usdt_args, decoded from struct pt_regs
+};
+
+// One argument of a USDT probe, from its note's argument string ("-4@%edi", "8@-16(%rbp)",
+// "-4@$5"): a register, memory at register + offset, or a constant.
+struct UsdtArgument {
+  enum class Kind { Register, Memory, Constant };
+  Kind kind = Kind::Constant;
+  int size = 8;            // bytes: 1, 2, 4 or 8
+  bool is_signed = false;
+  int reg_offset = -1;     // Register/Memory: byte offset of the register in struct pt_regs
+  int64_t value = 0;       // Memory: displacement; Constant: the value
 };
 
 struct ProbeTarget {
@@ -68,6 +80,11 @@ struct ProbeTarget {
   uint64_t address = 0;     // uprobes: file offset; kprobes: offset within the function
   int btf_id = -1;          // fentry/fexit/tp_btf: the BTF type id of the attach target
   int btf_obj_fd = -1;      // module BTF object, or -1 for vmlinux
+  // uretprobes on Go functions: a plain uprobe on one RET instruction of the function (a kernel
+  // return probe would rewrite the return address, which Go's stack growth cannot stand).
+  bool uprobe_at_return = false;
+  std::vector<UsdtArgument> usdt_args; // usdt: how arg0.. are read (ArgumentSource::Usdt)
+  uint64_t ref_ctr_offset = 0;         // usdt: file offset of the semaphore, 0 when none
 
   // What `-v` tells about how this target is run, when it is not the obvious way (e.g. a kprobe
   // run as fentry on a kernel without kprobes). "" otherwise.

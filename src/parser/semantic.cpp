@@ -1,5 +1,10 @@
 #include "parser/semantic.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <algorithm>
 #include <set>
 
@@ -136,6 +141,10 @@ public:
   Analyser(ProgramInfo &info, const SemanticOptions &opts, Diagnostics &diags)
       : info_(info), opts_(opts), diags_(diags) {}
 
+  static constexpr int kMaxExprDepth = 256;
+  int expr_depth_ = 0;
+  bool depth_reported_ = false;
+
   // The first round only learns the types of maps (a probe may read a map that a later probe
   // assigns); the second reports errors and records resources.
   void run(Program &program, bool reporting) {
@@ -268,7 +277,7 @@ private:
       if (t.is_none())
         return;
       if (!t.is_integer() && !t.is_string() && !t.is_tuple() && t.kind != TypeKind::Stack &&
-          t.kind != TypeKind::Ksym) {
+          !t.is_user_resolved()) {
         error(k->loc, "Invalid map key type: " + t.name());
         return;
       }
@@ -383,6 +392,8 @@ private:
     if (e.kind == ExprKind::Unary) {
       auto &u = static_cast<const Unary &>(e);
       if (u.op == UnaryOp::Neg && constant_integer(*u.operand, out)) {
+        if (out == INT64_MIN)
+          return false; // -(-2^63) does not fit
         out = -out;
         return true;
       }
@@ -505,6 +516,21 @@ private:
   }
 
   Type expr(Expr &e) {
+    // Expressions nested thousands deep (`!!!!…`, `((((…`) would overflow the stack here and in
+    // codegen, which both recurse: refuse them (reported once, at the first level too deep).
+    if (expr_depth_ >= kMaxExprDepth) {
+      if (!depth_reported_)
+        error(e.loc, "expression nested too deeply (more than " +
+                         std::to_string(kMaxExprDepth) + " levels)");
+      depth_reported_ = reporting_;
+      e.type = Type::none();
+      return e.type;
+    }
+    struct DepthGuard {
+      int &d;
+      explicit DepthGuard(int &depth) : d(depth) { ++d; }
+      ~DepthGuard() { --d; }
+    } guard(expr_depth_);
     Type t = expr_inner(e);
     e.type = t;
     return t;
@@ -741,10 +767,23 @@ private:
       return stack_type(false, StackMode::Bpftrace, kDefaultStackLimit);
     if (n == "ustack")
       return stack_type(true, StackMode::Bpftrace, kDefaultStackLimit);
-    static const std::set<std::string> later = {"ppid", "username"};
-    if (later.count(n)) {
-      error(b.loc, "The " + n + " builtin is not available for these probes");
-      return Type::none();
+    if (n == "numaid" || n == "ncpus")
+      return Type::integer(4, false);
+    if (n == "jiffies")
+      return Type::integer(8, false);
+    if (n == "username")
+      return Type::username();
+    if (n == "usermode")
+      return Type::integer(1, false);
+    if (n == "ppid") {
+      if (!info_.ppid_offsets && opts_.ppid_offsets)
+        info_.ppid_offsets = opts_.ppid_offsets();
+      if (!info_.ppid_offsets) {
+        error(b.loc, "The ppid builtin needs kernel BTF (/sys/kernel/btf/vmlinux) to find "
+                     "task_struct's real_parent and tgid");
+        return Type::none();
+      }
+      return Type::integer(4, false);
     }
     error(b.loc, "Unknown identifier: '" + n + "'");
     return Type::none();
@@ -996,20 +1035,92 @@ private:
     return Type::integer(8, false);
   }
 
+  // uaddr("sym"): the address of a symbol of the probed binary (uprobe, uretprobe, usdt), a
+  // constant like kaddr()'s (resource_id indexes info_.kernel_addresses as well).
+  Type uaddr_call(Call &c) {
+    if (!want_args(c, 1, 1))
+      return Type::none();
+    if (c.args[0]->kind != ExprKind::String) {
+      error(c.args[0]->loc, "uaddr() expects a string literal (the symbol's name)");
+      return Type::none();
+    }
+    const std::string &name = static_cast<StringLit &>(*c.args[0]).value;
+    std::string path;
+    for (auto &t : probe_->targets) {
+      if (t.provider != "uprobe" && t.provider != "uretprobe" && t.provider != "usdt") {
+        error(c.loc, "uaddr() can only be used in uprobe, uretprobe and usdt probes, not " +
+                         t.name);
+        return Type::none();
+      }
+      if (!path.empty() && t.path != path) {
+        error(c.loc, "uaddr() needs the probe's targets to be in one binary (" + path +
+                         " and " + t.path + ")");
+        return Type::none();
+      }
+      path = t.path;
+    }
+    std::optional<uint64_t> address;
+    if (opts_.user_symbol_address && !path.empty())
+      address = opts_.user_symbol_address(path, name);
+    if (!address) {
+      error(c.loc, "Could not resolve symbol: " + path + ":" + name,
+            "uaddr() takes a symbol of the probed binary's .symtab or .dynsym");
+      return Type::none();
+    }
+    if (reporting_) {
+      c.resource_id = static_cast<int>(info_.kernel_addresses.size());
+      info_.kernel_addresses.push_back(*address);
+    }
+    return Type::integer(8, false);
+  }
+
+  // nsecs(boot|monotonic|tai), pid(curr_ns|init), tid(curr_ns|init): the mode is a bare word,
+  // remembered in the call's resource_id (see ClockMode and IdNamespace in semantic.h).
+  Type clock_or_id_call(Call &c) {
+    if (!want_args(c, 0, 1))
+      return Type::none();
+    bool is_nsecs = c.name == "nsecs";
+    std::string mode = is_nsecs ? "monotonic" : "curr_ns";
+    if (c.args.size() == 1) {
+      if (c.args[0]->kind != ExprKind::Builtin) {
+        error(c.args[0]->loc, c.name + "() expects " +
+                                  (is_nsecs ? "boot, monotonic or tai" : "curr_ns or init"));
+        return Type::none();
+      }
+      mode = static_cast<Builtin &>(*c.args[0]).name;
+    }
+    static const std::map<std::string, int> clocks = {
+        {"monotonic", kClockMonotonic}, {"boot", kClockBoot}, {"tai", kClockTai}};
+    static const std::map<std::string, int> spaces = {{"curr_ns", kIdCurrentNs},
+                                                      {"init", kIdInitNs}};
+    const auto &modes = is_nsecs ? clocks : spaces;
+    auto it = modes.find(mode);
+    if (it == modes.end()) {
+      error(c.args[0]->loc, c.name + "(): unknown " + (is_nsecs ? "clock" : "namespace") + " '" +
+                                mode + "'",
+            is_nsecs ? "the clocks are boot, monotonic and tai"
+                     : "the namespaces are curr_ns and init");
+      return Type::none();
+    }
+    c.resource_id = it->second;
+    return is_nsecs ? Type::integer(8, false) : Type::integer(4, false);
+  }
+
   Type call(Call &c) {
     const std::string &n = c.name;
     if (is_aggregation_call(n)) {
       error(c.loc, n + "() must be assigned directly to a map", "write @name = " + n + "(...);");
       return Type::none();
     }
-    if ((n == "printf" || n == "print" || n == "time") && reporting_) {
+    if ((n == "printf" || n == "print" || n == "time" || n == "errorf" || n == "warnf") &&
+        reporting_) {
       for (auto &t : probe_->targets)
         if (t.program_kind != ProgramKind::Special)
           info_.prints_from_probes = true;
     }
-    if (n == "printf") {
+    if (n == "printf" || n == "errorf" || n == "warnf") {
       if (c.args.empty() || c.args[0]->kind != ExprKind::String) {
-        error(c.loc, "printf() requires a string literal as its first argument");
+        error(c.loc, n + "() requires a string literal as its first argument");
         return Type::none();
       }
       std::vector<Type> arg_types;
@@ -1033,7 +1144,12 @@ private:
       }
       if (reporting_) {
         record_id_ = static_cast<int>(info_.printfs.size());
-        info_.printfs.push_back({fmt, Type::tuple(arg_types)});
+        info_.printfs.push_back({fmt, Type::tuple(arg_types), ""});
+        if (n != "printf") // errorf/warnf: where the call is, like a diagnostic
+          info_.printfs.back().stderr_prefix =
+              diags_.filename() + ":" + std::to_string(c.loc.begin_line) + ":" +
+              std::to_string(c.loc.begin_col) + "-" + std::to_string(c.loc.end_col) + ": " +
+              (n == "errorf" ? "ERROR: " : "WARNING: ");
         c.resource_id = record_id_;
       }
       return Type::none();
@@ -1197,6 +1313,108 @@ private:
     }
     if (n == "kaddr")
       return kaddr_call(c);
+    if (n == "uaddr")
+      return uaddr_call(c);
+    if (n == "nsecs" || n == "pid" || n == "tid")
+      return clock_or_id_call(c);
+    if (n == "cgroupid") {
+      if (!want_args(c, 1, 1))
+        return Type::none();
+      if (c.args[0]->kind != ExprKind::String) {
+        error(c.args[0]->loc, "cgroupid() expects a string literal (a cgroup's path)");
+        return Type::none();
+      }
+      const std::string &path = static_cast<StringLit &>(*c.args[0]).value;
+      struct stat st;
+      if (stat(path.c_str(), &st) != 0) {
+        error(c.loc, "cgroupid(): cannot stat " + path + ": " + std::strerror(errno),
+              "cgroup v2 paths look like /sys/fs/cgroup/system.slice");
+        return Type::none();
+      }
+      if (reporting_) {
+        c.resource_id = static_cast<int>(info_.cgroup_ids.size());
+        info_.cgroup_ids.push_back(st.st_ino);
+      }
+      return Type::integer(8, false);
+    }
+    if (n == "strlen") {
+      if (!want_args(c, 1, 1))
+        return Type::none();
+      Type t = expr(*c.args[0]);
+      if (!t.is_none() && !t.is_string()) {
+        error(c.args[0]->loc, "strlen() expects a string (" + t.name() + " provided)");
+        return Type::none();
+      }
+      return t.is_none() ? t : Type::integer(8, false);
+    }
+    if (n == "strncmp" || n == "strcontains") {
+      bool is_ncmp = n == "strncmp";
+      if (!want_args(c, is_ncmp ? 3 : 2, is_ncmp ? 3 : 2))
+        return Type::none();
+      Type a = expr(*c.args[0]);
+      Type b = expr(*c.args[1]);
+      if (a.is_none() || b.is_none())
+        return Type::none();
+      if (!a.is_string() || !b.is_string()) {
+        error(c.loc, n + "() expects two strings ('" + a.name() + "' and '" + b.name() +
+                         "' provided)");
+        return Type::none();
+      }
+      if (is_ncmp) {
+        int64_t len;
+        if (!constant_integer(*c.args[2], len) || len < 0) {
+          error(c.args[2]->loc, "strncmp() expects a non-negative constant length");
+          return Type::none();
+        }
+        return Type::integer(8, false);
+      }
+      return Type::boolean();
+    }
+    if (n == "bswap") {
+      if (!want_args(c, 1, 1))
+        return Type::none();
+      Type t = expr(*c.args[0]);
+      if (!t.is_none() && t.kind != TypeKind::Integer) {
+        error(c.args[0]->loc, "bswap() expects an integer (" + t.name() + " provided)");
+        return Type::none();
+      }
+      return t;
+    }
+    if (n == "strerror") {
+      if (!want_args(c, 1, 1))
+        return Type::none();
+      Type t = expr(*c.args[0]);
+      if (!t.is_none() && !t.is_integer()) {
+        error(c.args[0]->loc, "strerror() expects an integer (" + t.name() + " provided)");
+        return Type::none();
+      }
+      return t.is_none() ? t : Type::strerror();
+    }
+    if (n == "has_key") {
+      if (!want_args(c, 1, 2))
+        return Type::none();
+      Map *m = map_argument(c, 0);
+      if (!m)
+        return Type::none();
+      MapInfo *mi = find_map(m->name);
+      if (c.args.size() == 2) {
+        if (!m->keys.empty()) {
+          error(c.loc, "has_key(@m, key) takes the key as its second argument only");
+          return Type::none();
+        }
+        m->keys.push_back(std::move(c.args[1]));
+        c.args.pop_back();
+      } else if (m->keys.empty()) {
+        error(c.loc, "has_key() takes a map and a key: has_key(@m, key)");
+        return Type::none();
+      }
+      if (mi->keyless()) {
+        error(c.loc, "has_key() expects a map with keys (" + m->name + " has none)");
+        return Type::none();
+      }
+      map_keys(*m, *mi);
+      return Type::boolean();
+    }
     error(c.loc, "Unknown function: '" + n + "'");
     return Type::none();
   }

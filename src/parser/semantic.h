@@ -61,9 +61,15 @@ enum class EventKind : uint32_t {
 };
 constexpr int kEventHeaderSize = 8;
 
+// nsecs(CLOCK) and pid/tid(NAMESPACE): the Call's resource_id.
+enum { kClockMonotonic = 0, kClockBoot = 1, kClockTai = 2 };
+enum { kIdCurrentNs = 0, kIdInitNs = 1 };
+
 struct PrintfInfo {
   std::string format;
   Type args; // a Tuple of the argument types, as laid out in the record
+  // errorf/warnf: printed to stderr after this prefix ("FILE:L:C-C: ERROR: "); "" for printf.
+  std::string stderr_prefix;
 };
 
 struct MapPrintInfo {
@@ -110,6 +116,10 @@ struct ProgramInfo {
   std::vector<int> stack_limits;
   // kaddr("name") results, by the call's resource_id (resolved when the script is analysed).
   std::vector<uint64_t> kernel_addresses;
+  // cgroupid("path") results (the cgroup directory's inode), by the call's resource_id.
+  std::vector<uint64_t> cgroup_ids;
+  // ppid: offsets of task_struct.real_parent and task_struct.tgid (from SemanticOptions).
+  std::optional<std::pair<int, int>> ppid_offsets;
 };
 
 struct SemanticOptions {
@@ -122,6 +132,12 @@ struct SemanticOptions {
   // The address of a kernel symbol, for kaddr(); nullopt when unknown. Set by the runtime
   // (kallsyms), like check_printf.
   std::function<std::optional<uint64_t>(const std::string &)> kernel_symbol_address;
+  // The address (st_value) of symbol NAME in the ELF file PATH, for uaddr(); nullopt when unknown.
+  std::function<std::optional<uint64_t>(const std::string &path, const std::string &name)>
+      user_symbol_address;
+  // task_struct.real_parent and task_struct.tgid offsets (kernel BTF), for ppid; nullopt when the
+  // kernel has no BTF. Called only when a script uses ppid.
+  std::function<std::optional<std::pair<int, int>>()> ppid_offsets;
 };
 
 // Returns false when any error was reported (in `diags`).

@@ -75,6 +75,20 @@ Type Type::ksym() {
   return t;
 }
 
+Type Type::username() {
+  Type t;
+  t.kind = TypeKind::Username;
+  t.size = 8;
+  return t;
+}
+
+Type Type::strerror() {
+  Type t;
+  t.kind = TypeKind::Strerror;
+  t.size = 8;
+  return t;
+}
+
 int Type::alignment() const {
   switch (kind) {
   case TypeKind::Integer:
@@ -141,6 +155,10 @@ std::string Type::name() const {
     return stack_user ? "ustack" : "kstack";
   case TypeKind::Ksym:
     return "ksym_t";
+  case TypeKind::Username:
+    return "username";
+  case TypeKind::Strerror:
+    return "strerror_t";
   case TypeKind::Tuple: {
     std::string s = "(";
     for (size_t i = 0; i < fields.size(); i++) {

@@ -17,6 +17,8 @@ enum class TypeKind {
   Context, // the probe's context pointer (`args`)
   Stack,   // kstack/ustack: 8 bytes, (pid << 32) | stack id; printed as symbolised frames
   Ksym,    // ksym(addr): a kernel address, printed as the name of the function containing it
+  Username, // username: 8 bytes, a uid, printed as the user's name (from the passwd database)
+  Strerror, // strerror(e): 8 bytes, an errno value, printed as its description
   // Aggregations: only ever the value of a map.
   Count,
   Sum,
@@ -53,6 +55,12 @@ struct Type {
   static Type aggregation(TypeKind kind, bool is_signed = true);
   static Type stack(bool user, StackMode mode, int limit);
   static Type ksym();
+  static Type username();
+  static Type strerror();
+  // Values held as 8-byte numbers in BPF and turned into text only when printed.
+  bool is_user_resolved() const {
+    return kind == TypeKind::Ksym || kind == TypeKind::Username || kind == TypeKind::Strerror;
+  }
 
   bool is_integer() const { return kind == TypeKind::Integer || kind == TypeKind::Boolean; }
   bool is_string() const { return kind == TypeKind::String; }

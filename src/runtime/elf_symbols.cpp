@@ -202,6 +202,42 @@ std::shared_ptr<const ElfSymbols> read_elf_symbols(const std::string &path, std:
   return symbols;
 }
 
+std::optional<uint64_t> read_elf_data_symbol(const std::string &path, const std::string &name) {
+  if (elf_version(EV_CURRENT) == EV_NONE)
+    return std::nullopt;
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return std::nullopt;
+  std::optional<uint64_t> found;
+  if (Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, nullptr)) {
+    Elf_Scn *scn = nullptr;
+    while (!found && (scn = elf_nextscn(elf, scn)) != nullptr) {
+      GElf_Shdr shdr;
+      if (!gelf_getshdr(scn, &shdr) ||
+          (shdr.sh_type != SHT_SYMTAB && shdr.sh_type != SHT_DYNSYM) || shdr.sh_entsize == 0)
+        continue;
+      Elf_Data *data = elf_getdata(scn, nullptr);
+      size_t count = data ? shdr.sh_size / shdr.sh_entsize : 0;
+      for (size_t i = 0; i < count; i++) {
+        GElf_Sym sym;
+        if (!gelf_getsym(data, static_cast<int>(i), &sym) || sym.st_shndx == SHN_UNDEF)
+          continue;
+        int type = GELF_ST_TYPE(sym.st_info);
+        if (type != STT_OBJECT && type != STT_TLS)
+          continue;
+        const char *n = elf_strptr(elf, shdr.sh_link, sym.st_name);
+        if (n && name == n) {
+          found = sym.st_value;
+          break;
+        }
+      }
+    }
+    elf_end(elf);
+  }
+  close(fd);
+  return found;
+}
+
 size_t elf_symbol_files_parsed() {
   std::lock_guard<std::mutex> lock(cache_mutex);
   return files_parsed;

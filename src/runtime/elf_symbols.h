@@ -50,6 +50,10 @@ public:
 // file or directory", "... is not an ELF file") on failure.
 std::shared_ptr<const ElfSymbols> read_elf_symbols(const std::string &path, std::string *error);
 
+// The address (st_value) of data symbol `name` (a variable: STT_OBJECT or STT_TLS) of `path`,
+// for uaddr(); nullopt when it has none. Not cached: called once per uaddr() of a script.
+std::optional<uint64_t> read_elf_data_symbol(const std::string &path, const std::string &name);
+
 // How many files read_elf_symbols() actually parsed so far (the rest were cache hits); for tests.
 size_t elf_symbol_files_parsed();
 

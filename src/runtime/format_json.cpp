@@ -82,6 +82,8 @@ std::string json_value(const Type &type, const uint8_t *data) {
     return "null";
   case TypeKind::Stack: // symbolised text, as a string
   case TypeKind::Ksym:
+  case TypeKind::Username:
+  case TypeKind::Strerror:
     return json_escape(format_value(type, data));
   default: {
     uint64_t bits = read_integer_bits(type, data);

@@ -1,6 +1,7 @@
 #include "runtime/format_map.h"
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 
 #include "runtime/format_json.h"
@@ -236,6 +237,15 @@ std::vector<uint8_t> padded(const std::vector<uint8_t> &bytes, int size) {
   return out;
 }
 
+// `bytes` itself when it holds at least `size` bytes (no copy), else a zero-padded copy in
+// `scratch`.
+const uint8_t *at_least(const std::vector<uint8_t> &bytes, int size, std::vector<uint8_t> &scratch) {
+  if (!bytes.empty() && bytes.size() >= static_cast<size_t>(std::max(size, 0)))
+    return bytes.data();
+  scratch = padded(bytes, size);
+  return scratch.data();
+}
+
 bool value_signed(const Type &t) { return t.kind != TypeKind::Count && t.is_signed; }
 
 // Avg/Stats average, signed or unsigned integer division; 0 without samples.
@@ -279,26 +289,102 @@ int compare_entry_values(const Type &t, const MapEntry &a, const MapEntry &b) {
   case TypeKind::None:
     return 0;
   default: {
-    auto va = padded(a.value, t.size), vb = padded(b.value, t.size);
-    return compare_values(t, va.data(), vb.data());
+    std::vector<uint8_t> sa, sb;
+    return compare_values(t, at_least(a.value, t.size, sa), at_least(b.value, t.size, sb));
   }
+  }
+}
+
+// `v` with its bits arranged so that unsigned comparison orders it as cmp_bits(.., is_signed).
+uint64_t ordered_bits(uint64_t v, bool is_signed) { return is_signed ? v ^ (1ULL << 63) : v; }
+
+// Whether compare_entry_values orders values of this type by one number (value_sort_number).
+bool numeric_order(const Type &t) {
+  switch (t.kind) {
+  case TypeKind::Count:
+  case TypeKind::Sum:
+  case TypeKind::Min:
+  case TypeKind::Max:
+  case TypeKind::Avg:
+  case TypeKind::Stats:
+  case TypeKind::Hist:
+  case TypeKind::Lhist:
+    return true;
+  default:
+    return false;
+  }
+}
+
+uint64_t value_sort_number(const Type &t, const MapEntry &e) {
+  switch (t.kind) {
+  case TypeKind::Avg:
+  case TypeKind::Stats:
+    return ordered_bits(average_bits(t, e), value_signed(t));
+  case TypeKind::Hist:
+  case TypeKind::Lhist:
+    return bucket_total(e);
+  default:
+    return ordered_bits(static_cast<uint64_t>(e.scalar), value_signed(t));
   }
 }
 
 // The entries to print, in order: sorted by value ascending (ties by key), the last `top` kept.
 std::vector<const MapEntry *> select_entries(const PrintableMap &map, size_t top) {
   std::vector<const MapEntry *> order;
+  order.reserve(map.entries.size());
+  const Type &kt = map.key_type;
+  if (numeric_order(map.value_type)) {
+    // One sort of precomputed numbers (value, then an integer key) instead of decoding both
+    // entries in every comparison: this is most of the time a map of a million keys takes.
+    struct Row {
+      uint64_t value, key;
+      const MapEntry *e;
+    };
+    bool int_key = kt.kind == TypeKind::Integer && kt.size > 0 && kt.size <= 8;
+    std::vector<Row> rows;
+    rows.reserve(map.entries.size());
+    std::vector<uint8_t> scratch;
+    for (auto &e : map.entries) {
+      uint64_t key = 0;
+      if (int_key)
+        key = ordered_bits(read_integer_bits(kt, at_least(e.key, kt.size, scratch)),
+                           is_signed_integer(kt));
+      rows.push_back({value_sort_number(map.value_type, e), key, &e});
+    }
+    // Full order (entries that tie on value and key keep their read order, as a stable sort
+    // would), so std::sort needs no merge buffer.
+    std::sort(rows.begin(), rows.end(), [&](const Row &a, const Row &b) {
+      if (a.value != b.value)
+        return a.value < b.value;
+      if (!kt.is_none()) {
+        if (int_key) {
+          if (a.key != b.key)
+            return a.key < b.key;
+        } else {
+          std::vector<uint8_t> sa, sb;
+          int c = compare_values(kt, at_least(a.e->key, kt.size, sa),
+                                 at_least(b.e->key, kt.size, sb));
+          if (c)
+            return c < 0;
+        }
+      }
+      return a.e < b.e;
+    });
+    size_t first = top > 0 && rows.size() > top ? rows.size() - top : 0;
+    for (size_t i = first; i < rows.size(); i++)
+      order.push_back(rows[i].e);
+    return order;
+  }
   for (auto &e : map.entries)
     order.push_back(&e);
-  const Type &kt = map.key_type;
   std::stable_sort(order.begin(), order.end(), [&](const MapEntry *a, const MapEntry *b) {
     int c = compare_entry_values(map.value_type, *a, *b);
     if (c)
       return c < 0;
     if (kt.is_none())
       return false;
-    auto ka = padded(a->key, kt.size), kb = padded(b->key, kt.size);
-    return compare_values(kt, ka.data(), kb.data()) < 0;
+    std::vector<uint8_t> sa, sb;
+    return compare_values(kt, at_least(a->key, kt.size, sa), at_least(b->key, kt.size, sb)) < 0;
   });
   if (top > 0 && order.size() > top)
     order.erase(order.begin(), order.end() - static_cast<std::ptrdiff_t>(top));
@@ -306,8 +392,8 @@ std::vector<const MapEntry *> select_entries(const PrintableMap &map, size_t top
 }
 
 std::string key_text(const Type &kt, const MapEntry &e) {
-  auto k = padded(e.key, kt.size);
-  std::string s = format_value(kt, k.data());
+  std::vector<uint8_t> scratch;
+  std::string s = format_value(kt, at_least(e.key, kt.size, scratch));
   if (kt.is_tuple() && s.size() >= 2)
     s = s.substr(1, s.size() - 2);
   return s;
@@ -438,25 +524,44 @@ std::string format_hist_json(const Type &value_type, const std::vector<uint64_t>
   return view_json(build_view(value_type, buckets, div == 0 ? 1 : div));
 }
 
-std::string format_map_text(const PrintableMap &map, size_t top, uint64_t div) {
+void format_map_text_chunks(const PrintableMap &map, size_t top, uint64_t div,
+                            const std::function<void(const std::string &)> &sink) {
   if (div == 0)
     div = 1;
   const Type &vt = map.value_type;
   bool keyed = !map.key_type.is_none();
+  constexpr size_t kChunk = 64 * 1024;
   std::string out;
+  out.reserve(kChunk + 4096);
   for (const MapEntry *e : select_entries(map, top)) {
     out += map.name;
-    if (keyed)
-      out += "[" + key_text(map.key_type, *e) + "]";
+    if (keyed) {
+      out += '[';
+      out += key_text(map.key_type, *e);
+      out += ']';
+    }
     if (is_hist(vt)) {
       out += ":\n";
       out += view_lines(build_view(vt, e->buckets, div));
       out += "\n";
     } else {
-      out += ": " + value_text(vt, *e, div) + "\n";
+      out += ": ";
+      out += value_text(vt, *e, div);
+      out += '\n';
+    }
+    if (out.size() >= kChunk) {
+      sink(out);
+      out.clear();
     }
   }
-  return out;
+  if (!out.empty())
+    sink(out);
+}
+
+std::string format_map_text(const PrintableMap &map, size_t top, uint64_t div) {
+  std::string all;
+  format_map_text_chunks(map, top, div, [&](const std::string &chunk) { all += chunk; });
+  return all;
 }
 
 std::string format_map_json(const PrintableMap &map, size_t top, uint64_t div) {

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,10 @@ struct PrintableMap {
 // values, stats' average and hist (not lhist) bucket counts, with integer division.
 // A map with no entries prints nothing ("").
 std::string format_map_text(const PrintableMap &map, size_t top = 0, uint64_t div = 1);
+// The same text, handed to `sink` in pieces of about 64 KiB (a large map is never held as one
+// string).
+void format_map_text_chunks(const PrintableMap &map, size_t top, uint64_t div,
+                            const std::function<void(const std::string &)> &sink);
 
 // One JSON line ending in "\n" ("" for a map with no entries):
 //   {"type": "map", "data": {"@c": {"x": 1, "y": 2}}}

@@ -1,6 +1,7 @@
 #include "runtime/format_printf.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
@@ -96,7 +97,10 @@ std::string format_text(const FormatSpec &s, const std::string &text, bool with_
   return c_format(spec, text.c_str());
 }
 
-std::string format_integer(const FormatSpec &s, uint64_t v) {
+// The printf(3) spec for an integer conversion: flags, width, precision, and the length
+// modifier of the C type `with_integer_value` converts to ("z" stands in for "t" on unsigned
+// conversions, "d" for "i").
+std::string integer_spec(const FormatSpec &s) {
   std::string spec = "%";
   if (s.left)
     spec += '-';
@@ -111,37 +115,50 @@ std::string format_integer(const FormatSpec &s, uint64_t v) {
   spec += width_precision(s, true);
   const std::string &len = s.length;
   char c = s.conversion;
+  if (c == 'd' || c == 'i')
+    return spec + len + "d";
+  return spec + (len == "t" ? std::string("z") : len) + c;
+}
+
+// Calls f(x) with `v` converted to the C type the conversion and its length modifier name.
+template <typename F> auto with_integer_value(const FormatSpec &s, uint64_t v, F f) {
+  const std::string &len = s.length;
+  char c = s.conversion;
   if (c == 'd' || c == 'i') {
     if (len == "hh")
-      return c_format(spec + "hhd", static_cast<int>(static_cast<signed char>(v)));
+      return f(static_cast<int>(static_cast<signed char>(v)));
     if (len == "h")
-      return c_format(spec + "hd", static_cast<int>(static_cast<short>(v)));
+      return f(static_cast<int>(static_cast<short>(v)));
     if (len == "l")
-      return c_format(spec + "ld", static_cast<long>(v));
+      return f(static_cast<long>(v));
     if (len == "ll")
-      return c_format(spec + "lld", static_cast<long long>(v));
+      return f(static_cast<long long>(v));
     if (len == "j")
-      return c_format(spec + "jd", static_cast<intmax_t>(v));
+      return f(static_cast<intmax_t>(v));
     if (len == "z")
-      return c_format(spec + "zd", static_cast<ssize_t>(v));
+      return f(static_cast<ssize_t>(v));
     if (len == "t")
-      return c_format(spec + "td", static_cast<ptrdiff_t>(v));
-    return c_format(spec + "d", static_cast<int>(v));
+      return f(static_cast<ptrdiff_t>(v));
+    return f(static_cast<int>(v));
   }
-  std::string conv(1, c);
   if (len == "hh")
-    return c_format(spec + "hh" + conv, static_cast<unsigned>(static_cast<unsigned char>(v)));
+    return f(static_cast<unsigned>(static_cast<unsigned char>(v)));
   if (len == "h")
-    return c_format(spec + "h" + conv, static_cast<unsigned>(static_cast<unsigned short>(v)));
+    return f(static_cast<unsigned>(static_cast<unsigned short>(v)));
   if (len == "l")
-    return c_format(spec + "l" + conv, static_cast<unsigned long>(v));
+    return f(static_cast<unsigned long>(v));
   if (len == "ll")
-    return c_format(spec + "ll" + conv, static_cast<unsigned long long>(v));
+    return f(static_cast<unsigned long long>(v));
   if (len == "j")
-    return c_format(spec + "j" + conv, static_cast<uintmax_t>(v));
+    return f(static_cast<uintmax_t>(v));
   if (len == "z" || len == "t")
-    return c_format(spec + "z" + conv, static_cast<size_t>(v));
-  return c_format(spec + conv, static_cast<unsigned>(v));
+    return f(static_cast<size_t>(v));
+  return f(static_cast<unsigned>(v));
+}
+
+std::string format_integer(const FormatSpec &s, uint64_t v) {
+  std::string spec = integer_spec(s);
+  return with_integer_value(s, v, [&](auto x) { return c_format(spec, x); });
 }
 
 std::string format_one(const FormatSpec &s, const PrintfArg &arg) {
@@ -275,6 +292,79 @@ std::string format_printf(const std::string &fmt, const std::vector<PrintfArg> &
   }
   out.append(fmt, pos, std::string::npos);
   return out;
+}
+
+PreparedFormat::PreparedFormat(const std::string &fmt, const Type &args) : fmt_(fmt), args_(args) {
+  size_t next_arg = 0;
+  for (const FormatSpec &s : parse_format(fmt)) {
+    Piece p;
+    p.spec = s;
+    if (s.valid && s.conversion == '%') {
+      p.kind = Piece::Percent;
+    } else if (!s.valid || next_arg >= args.fields.size()) {
+      p.kind = Piece::Literal;
+    } else {
+      p.arg = next_arg++;
+      const Type &t = args.fields[p.arg];
+      p.kind = Piece::Generic;
+      if (integer_like(t) && is_integer_conversion(s.conversion) &&
+          static_cast<size_t>(std::max(t.size, 1)) <= 8 && !t.is_aggregation()) {
+        bool plain = !s.left && !s.plus && !s.space && !s.alt && !s.zero && s.width < 0 &&
+                     s.precision < 0;
+        p.kind = plain && (s.conversion == 'd' || s.conversion == 'i' || s.conversion == 'u')
+                     ? Piece::PlainInteger
+                     : Piece::Integer;
+        p.c_spec = integer_spec(s);
+      }
+    }
+    pieces_.push_back(std::move(p));
+  }
+}
+
+void PreparedFormat::append(std::string &out, const uint8_t *data, size_t size) const {
+  size_t pos = 0;
+  for (const Piece &p : pieces_) {
+    const FormatSpec &s = p.spec;
+    out.append(fmt_, pos, s.begin - pos);
+    pos = s.end;
+    switch (p.kind) {
+    case Piece::Percent:
+      out += '%';
+      continue;
+    case Piece::Literal:
+      out.append(fmt_, s.begin, s.end - s.begin);
+      continue;
+    default:
+      break;
+    }
+    const Type &t = args_.fields[p.arg];
+    size_t offset = static_cast<size_t>(args_.field_offsets[p.arg]);
+    size_t need = static_cast<size_t>(std::max(t.size, 1));
+    if (p.kind != Piece::Generic && offset + need <= size) {
+      uint64_t v = read_integer_bits(t, data + offset);
+      char buf[64];
+      if (p.kind == Piece::PlainInteger) {
+        char *end = with_integer_value(s, v, [&](auto x) {
+          return std::to_chars(buf, buf + sizeof(buf), x).ptr;
+        });
+        out.append(buf, static_cast<size_t>(end - buf));
+        continue;
+      }
+      int n = with_integer_value(s, v, [&](auto x) {
+        return std::snprintf(buf, sizeof(buf), p.c_spec.c_str(), x);
+      });
+      if (n >= 0 && static_cast<size_t>(n) < sizeof(buf))
+        out.append(buf, static_cast<size_t>(n));
+      else
+        out += format_integer(s, v);
+      continue;
+    }
+    PrintfArg arg{t, {}};
+    if (offset < size)
+      arg.data.assign(data + offset, data + std::min(size, offset + need));
+    out += format_one(s, arg);
+  }
+  out.append(fmt_, pos, std::string::npos);
 }
 
 std::string check_printf_format(const std::string &fmt, const std::vector<Type> &arg_types,

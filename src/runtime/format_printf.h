@@ -38,6 +38,27 @@ std::vector<FormatSpec> parse_format(const std::string &fmt);
 // conversions without an argument are copied literally (check_printf_format rejects them first).
 std::string format_printf(const std::string &fmt, const std::vector<PrintfArg> &args);
 
+// A printf format parsed once, for the records of one printf call: formatting a record then
+// needs no parsing and, for integer conversions, no heap allocation. `args` is the Tuple of the
+// argument types as laid out in the record. Output is the same as format_printf's.
+class PreparedFormat {
+public:
+  PreparedFormat(const std::string &fmt, const Type &args);
+  // Appends the text for the record `data` (`size` bytes; arguments beyond it print as zeroes).
+  void append(std::string &out, const uint8_t *data, size_t size) const;
+
+private:
+  struct Piece {
+    enum Kind { Literal, Percent, PlainInteger, Integer, Generic } kind = Literal;
+    FormatSpec spec;
+    size_t arg = 0;     // argument index (PlainInteger, Integer, Generic)
+    std::string c_spec; // Integer: the printf(3) spec
+  };
+  std::string fmt_;
+  Type args_;
+  std::vector<Piece> pieces_;
+};
+
 // Compile-time check of a format string against the argument types. Returns "" when fine, else
 // one of:
 //   printf: Unknown format specifier '%y'

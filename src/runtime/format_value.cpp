@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <cstring>
+#include <pwd.h>
+#include <string>
 
 namespace bpfscope {
 
@@ -123,6 +125,16 @@ std::string format_value(const Type &type, const uint8_t *data) {
     return format_stack(type, load_unsigned(data, 8));
   case TypeKind::Ksym:
     return format_ksym(load_unsigned(data, 8));
+  case TypeKind::Username: {
+    uint64_t uid = load_unsigned(data, 8);
+    struct passwd pw, *found = nullptr;
+    char buf[1024];
+    if (getpwuid_r(static_cast<uid_t>(uid), &pw, buf, sizeof(buf), &found) == 0 && found)
+      return found->pw_name;
+    return std::to_string(uid);
+  }
+  case TypeKind::Strerror:
+    return std::strerror(static_cast<int>(load_unsigned(data, 8)));
   default: {
     uint64_t bits = read_integer_bits(type, data);
     if (is_signed_integer(type))

@@ -200,6 +200,41 @@ std::vector<std::string> BtfView::trace_parameter_names(const std::string &event
   return names;
 }
 
+namespace {
+
+// Bit offset of `member` within the struct/union `id`, descending into anonymous members.
+std::optional<long> find_member_bits(const struct btf *btf, int id, const std::string &member,
+                                     int depth) {
+  const btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, id));
+  if (!t || depth > 8 || !(btf_is_struct(t) || btf_is_union(t)))
+    return std::nullopt;
+  const btf_member *m = btf_members(t);
+  for (int i = 0; i < btf_vlen(t); i++, m++) {
+    const char *name = btf__name_by_offset(btf, m->name_off);
+    long bits = btf_member_bit_offset(t, i);
+    if (name && member == name)
+      return bits;
+    if (!name || !*name) {
+      if (auto inner = find_member_bits(btf, m->type, member, depth + 1))
+        return bits + *inner;
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+std::optional<int> BtfView::member_offset(const std::string &struct_name,
+                                          const std::string &member) const {
+  int id = btf__find_by_name_kind(btf_, struct_name.c_str(), BTF_KIND_STRUCT);
+  if (id < 0)
+    return std::nullopt;
+  auto bits = find_member_bits(btf_, id, member, 0);
+  if (!bits || *bits % 8 != 0)
+    return std::nullopt;
+  return static_cast<int>(*bits / 8);
+}
+
 std::vector<std::string> BtfView::function_names() const {
   index();
   std::vector<std::string> out;

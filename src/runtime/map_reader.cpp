@@ -3,6 +3,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <map>
 
@@ -89,23 +91,81 @@ size_t bucket_count(const Type &t) {
 
 } // namespace
 
+namespace {
+
+// Calls `visit(key, value)` for every element of the map. Reads by batches
+// (BPF_MAP_LOOKUP_BATCH: one system call per few thousand elements) and falls back to
+// get_next_key + lookup, one key at a time, on kernels or map types without batch support.
+template <typename Visit> void for_each_element(int fd, const MapInfo &info, Visit visit) {
+  const size_t key_size = info.bpf_key_size();
+  const size_t value_size = value_buffer_size(info);
+  uint32_t chunk = 4096;
+  std::vector<uint8_t> keys, values;
+  // The batch token: a bucket index for hashes, a key for arrays; key_size (at least 8) holds
+  // either.
+  std::vector<uint8_t> in_token(std::max<size_t>(key_size, 8)), out_token(in_token.size());
+  bool first = true, batched = true;
+  while (true) {
+    keys.resize(chunk * key_size);
+    values.resize(chunk * value_size);
+    uint32_t count = chunk;
+    LIBBPF_OPTS(bpf_map_batch_opts, opts);
+    int err = bpf_map_lookup_batch(fd, first ? nullptr : in_token.data(), out_token.data(),
+                                   keys.data(), values.data(), &count, &opts);
+    int e = err ? errno : 0;
+    if (err && e == ENOSPC && chunk < (1u << 20)) {
+      chunk *= 4; // one hash bucket holds more elements than fit
+      continue;
+    }
+    if (err && e != ENOENT) {
+      if (first)
+        batched = false; // not supported: fall back
+      break;
+    }
+    for (uint32_t i = 0; i < count; i++)
+      visit(keys.data() + i * key_size, values.data() + i * value_size);
+    if (err) // ENOENT: that was the last batch
+      break;
+    first = false;
+    in_token = out_token;
+  }
+  if (batched)
+    return;
+  std::vector<uint8_t> value(value_size);
+  for (auto &key : all_keys(fd, info)) {
+    if (bpf_map_lookup_elem(fd, key.data(), value.data()) != 0)
+      continue; // deleted since the key was listed
+    visit(key.data(), value.data());
+  }
+}
+
+} // namespace
+
 bool read_map(int fd, const MapInfo &info, PrintableMap &out, std::string &error) {
   out.name = info.name;
   out.key_type = info.key_type;
   out.value_type = info.value_type;
   out.entries.clear();
-  std::vector<uint8_t> value(value_buffer_size(info));
   size_t user_key_size = info.keyless() ? 0 : info.key_type.size;
+  const size_t key_size = info.bpf_key_size();
 
   std::map<std::vector<uint8_t>, size_t> hist_index; // user key -> entry
-  for (auto &key : all_keys(fd, info)) {
-    if (bpf_map_lookup_elem(fd, key.data(), value.data()) != 0)
-      continue; // deleted since the key was listed
+  MapInfo counter = info;
+  counter.value_type = Type::aggregation(TypeKind::Count);
+  Type kt = info.bpf_key_type();
+  if (!info.is_histogram()) {
+    // Room for a full map up front: a vector that doubles while it is filled briefly holds
+    // both copies (1.5 times the memory); pages reserved but never filled are never resident.
+    bpf_map_info mi{};
+    uint32_t len = sizeof(mi);
+    if (bpf_obj_get_info_by_fd(fd, &mi, &len) == 0)
+      out.entries.reserve(mi.max_entries);
+  }
+  for_each_element(fd, info, [&](const uint8_t *key, const uint8_t *value) {
     if (info.is_histogram()) {
-      std::vector<uint8_t> user_key(key.begin(), key.begin() + user_key_size);
+      std::vector<uint8_t> user_key(key, key + user_key_size);
       uint64_t bucket = 0;
-      Type kt = info.bpf_key_type();
-      std::memcpy(&bucket, key.data() + kt.field_offsets.back(), kt.fields.back().size);
+      std::memcpy(&bucket, key + kt.field_offsets.back(), kt.fields.back().size);
       auto it = hist_index.find(user_key);
       if (it == hist_index.end()) {
         MapEntry e;
@@ -116,30 +176,28 @@ bool read_map(int fd, const MapInfo &info, PrintableMap &out, std::string &error
       }
       MapEntry entry;
       bool seen = false;
-      MapInfo counter = info;
-      counter.value_type = Type::aggregation(TypeKind::Count);
-      combine(counter, value.data(), entry, seen);
+      combine(counter, value, entry, seen);
       if (bucket < out.entries[it->second].buckets.size())
         out.entries[it->second].buckets[bucket] += entry.scalar;
-      continue;
+      return;
     }
     MapEntry entry;
-    if (!info.keyless())
-      entry.key = key;
     if (info.value_type.is_aggregation()) {
       bool seen = false;
-      combine(info, value.data(), entry, seen);
+      combine(info, value, entry, seen);
       // An array slot always exists; one never updated is all zeroes.
       if (info.is_array() && entry.scalar == 0 && entry.count == 0 &&
           info.value_type.kind != TypeKind::Min && info.value_type.kind != TypeKind::Max)
         seen = false;
       if (!seen)
-        continue;
+        return;
     } else {
-      entry.value.assign(value.begin(), value.begin() + info.bpf_value_size());
+      entry.value.assign(value, value + info.bpf_value_size());
     }
+    if (!info.keyless())
+      entry.key.assign(key, key + key_size);
     out.entries.push_back(std::move(entry));
-  }
+  });
   (void)error;
   return true;
 }

@@ -9,9 +9,14 @@ void Output::write(const std::string &s) {
   fwrite(s.data(), 1, s.size(), out_);
   if (line_buffered_)
     fflush(out_);
+  else
+    dirty_ = true;
 }
 
-void Output::flush() { fflush(out_); }
+void Output::flush() {
+  fflush(out_);
+  dirty_ = false;
+}
 
 void Output::attached_probes(uint64_t count) {
   if (json_) {
@@ -39,7 +44,17 @@ void Output::time(const std::string &text) {
 void Output::map(const PrintableMap &map, size_t top, uint64_t div) {
   if (map.entries.empty())
     return;
-  write(json_ ? format_map_json(map, top, div) : format_map_text(map, top, div));
+  if (json_) {
+    write(format_map_json(map, top, div));
+    return;
+  }
+  format_map_text_chunks(map, top, div, [&](const std::string &chunk) {
+    fwrite(chunk.data(), 1, chunk.size(), out_);
+  });
+  if (line_buffered_)
+    fflush(out_);
+  else
+    dirty_ = true;
 }
 
 void Output::exit_separator() {

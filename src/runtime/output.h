@@ -26,6 +26,16 @@ public:
   void flush();
   // -B: line buffering (flush after every record) or full buffering.
   void set_line_buffered(bool on) { line_buffered_ = on; }
+  // -B line when the output is not a terminal: flush whenever the reader has caught up with the
+  // events (end_batch), not after every record, so no line waits while bpfscope waits for events.
+  void set_flush_after_batch(bool on) { flush_after_batch_ = on; }
+  // Called when a batch of records has been handled.
+  void end_batch() {
+    if (flush_after_batch_ && dirty_) {
+      fflush(out_);
+      dirty_ = false;
+    }
+  }
   // -q: no "Attached N probes" line.
   void set_quiet(bool on) { quiet_ = on; }
 
@@ -34,6 +44,8 @@ private:
   FILE *out_;
   bool json_;
   bool line_buffered_ = true;
+  bool flush_after_batch_ = false;
+  bool dirty_ = false; // written since the last flush
   bool quiet_ = false;
 };
 

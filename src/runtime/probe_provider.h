@@ -59,6 +59,8 @@ struct ProviderSettings {
 };
 // uprobe/uretprobe (aliases u, ur): one provider for both, it tells them apart by parts[0].
 std::unique_ptr<ProbeProvider> make_uprobe_provider(const ProviderSettings &settings);
+// usdt (alias U): USDT probes of a binary, from its .note.stapsdt notes.
+std::unique_ptr<ProbeProvider> make_usdt_provider(const ProviderSettings &settings);
 
 class ProviderRegistry : public ProbeResolver {
 public:

@@ -37,6 +37,7 @@ ProviderRegistry::ProviderRegistry() {
   providers_.push_back(make_fentry_provider(true));
   providers_.push_back(make_rawtracepoint_provider());
   providers_.push_back(make_uprobe_provider(settings_));
+  providers_.push_back(make_usdt_provider(settings_));
 }
 
 ProbeProvider *ProviderRegistry::find(const std::string &name) const {
@@ -55,8 +56,8 @@ bool ProviderRegistry::resolve(const ast::AttachPoint &ap, std::vector<ProbeTarg
   std::vector<std::string> parts = split_attach_point(ap.raw);
   ProbeProvider *provider = find(parts[0]);
   // Probe types of bpftrace that bpfscope does not offer yet: say so, rather than "invalid".
-  static const char *const not_yet[] = {"usdt", "U", "watchpoint", "w", "asyncwatchpoint",
-                                        "aw", "iter", "it"};
+  static const char *const not_yet[] = {"watchpoint", "w", "asyncwatchpoint", "aw", "iter",
+                                        "it"};
   for (const char *name : not_yet) {
     if (!provider && parts[0] == name) {
       diags.error(ap.loc, parts[0] + " probes are not supported yet");
@@ -78,10 +79,11 @@ bool ProviderRegistry::resolve(const ast::AttachPoint &ap, std::vector<ProbeTarg
 }
 
 std::vector<std::string> ProviderRegistry::list(const std::string &pattern) const {
-  // Listing uprobes needs the binary, which only the pattern names ('uprobe:/bin/bash:read*'):
-  // that provider reads the pattern itself.
+  // Listing uprobes and USDT probes needs the binary, which only the pattern names
+  // ('uprobe:/bin/bash:read*'): that provider reads the pattern itself.
   std::vector<std::string> parts = split_attach_point(pattern);
-  if (ProbeProvider *p = parts.size() >= 2 ? find(parts[0]) : nullptr; p && p->name() == "uprobe") {
+  if (ProbeProvider *p = parts.size() >= 2 ? find(parts[0]) : nullptr;
+      p && (p->name() == "uprobe" || p->name() == "usdt")) {
     std::vector<std::string> out;
     p->list(pattern, out);
     return out;

@@ -6,6 +6,7 @@
 // kernel removes the probes when bpfscope exits, however it exits.
 #include "runtime/binary_path.h"
 #include "runtime/elf_symbols.h"
+#include "runtime/go_binary.h"
 #include "runtime/probe_provider.h"
 #include "runtime/process_maps.h"
 #include "runtime/suggest.h"
@@ -23,6 +24,7 @@ namespace bpfscope {
 namespace {
 
 constexpr int kMaxUprobeArgs = 6; // x86-64 System V: rdi, rsi, rdx, rcx, r8, r9
+constexpr int kMaxGoArgs = 9;     // Go's register ABI: ax, bx, cx, di, si, r8, r9, r10, r11
 
 bool is_return_probe(const std::string &written) {
   return written == "uretprobe" || written == "ur";
@@ -169,7 +171,8 @@ public:
 
   bool attach(const ProbeTarget &target, int prog_fd, std::vector<Attachment> &out,
               std::string &error) override {
-    int fd = open_uprobe_event(target.path, target.address, target.provider == "uretprobe",
+    bool retprobe = target.provider == "uretprobe" && !target.uprobe_at_return;
+    int fd = open_uprobe_event(target.path, target.address, retprobe,
                                settings_.target_pid, &error);
     if (fd < 0)
       return false;
@@ -203,7 +206,44 @@ private:
     t.function = function;
     t.path = symbols.path;
     t.address = file_offset;
+    if (is_go_binary(symbols.path)) {
+      t.arg_source = ArgumentSource::GoRegs;
+      t.max_args = kMaxGoArgs;
+    }
     return t;
+  }
+
+  // A uretprobe on a function of a Go binary: a plain uprobe on each of its RET instructions
+  // (see runtime/go_binary.h), reading the return value from AX.
+  bool add_go_return_targets(const ElfSymbols &symbols, const ElfFunction &f,
+                             uint64_t file_offset, const ast::AttachPoint &ap,
+                             std::vector<ProbeTarget> &out, Diagnostics &diags) const {
+    std::string shown = display_name(f);
+    std::string error;
+    std::vector<uint8_t> code;
+    std::vector<uint64_t> rets;
+    if (f.size == 0) {
+      error = "its symbol has no size";
+    } else if (read_file_bytes(symbols.path, file_offset, f.size, code, &error)) {
+      find_return_instructions(code, rets, &error);
+    }
+    if (!error.empty() || rets.empty()) {
+      diags.error(ap.loc,
+                  "Cannot place a uretprobe on Go function " + shown + " in " + symbols.path +
+                      ": " + (error.empty() ? "it has no RET instruction" : error),
+                  "kernel return probes crash Go programs whose stacks grow, so bpfscope "
+                  "probes the function's RET instructions instead");
+      return false;
+    }
+    for (uint64_t ret : rets) {
+      ProbeTarget t = make_target("uretprobe", symbols, shown, shown, file_offset + ret);
+      t.uprobe_at_return = true;
+      t.note = "Go function " + shown + ": uprobe on its RET instruction at +" +
+               std::to_string(ret) + " (file offset " + hex(file_offset + ret) +
+               ") instead of a kernel uretprobe, retval from AX";
+      out.push_back(std::move(t));
+    }
+    return true;
   }
 
   // Appends the targets `spec` selects in `symbols` (none is not an error here).
@@ -224,6 +264,12 @@ private:
           : f->address == spec.address
               ? display_name(*f)
               : display_name(*f) + "+" + std::to_string(spec.address - f->address);
+      if (kind == "uretprobe" && is_go_binary(symbols.path)) {
+        diags.error(ap.loc, "uretprobe at an address is not supported in Go binary " +
+                                symbols.path, "write the function's name: uretprobe:" +
+                                symbols.path + ":FUNCTION");
+        return false;
+      }
       out.push_back(make_target(kind, symbols, written, function, *offset));
       return true;
     }
@@ -247,7 +293,33 @@ private:
                                 " is not in a loaded segment of " + symbols.path);
         return false;
       }
+      if (kind == "uretprobe" && is_go_binary(symbols.path)) {
+        if (spec.kind == UprobeFunctionSpec::Kind::NameOffset) {
+          diags.error(ap.loc, "uretprobe at FUNCTION+OFFSET is not supported in Go binary " +
+                                  symbols.path);
+          return false;
+        }
+        if (!add_go_return_targets(symbols, *f, *offset, ap, out, diags))
+          return false;
+        continue;
+      }
       out.push_back(make_target(kind, symbols, shown, display_name(*f), *offset));
+      if (out.back().arg_source == ArgumentSource::GoRegs && kind == "uprobe" &&
+          spec.kind == UprobeFunctionSpec::Kind::Name) {
+        // Past the stack-growth check, so that a call that grows its stack (and restarts the
+        // function from its first instruction) is seen once.
+        std::vector<uint8_t> code;
+        uint64_t skip = 0;
+        if (f->size > 0 &&
+            read_file_bytes(symbols.path, *offset, std::min<uint64_t>(f->size, 64), code, nullptr))
+          skip = go_entry_after_stack_check(code);
+        out.back().address += skip;
+        out.back().note = "Go function " + shown + ": arguments from Go's register ABI" +
+                          (skip ? ", uprobe after its stack-growth check at +" +
+                                      std::to_string(skip) + " (file offset " +
+                                      hex(*offset + skip) + ")"
+                                : "");
+      }
     }
     return true;
   }

@@ -9,10 +9,15 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <iostream>
@@ -37,6 +42,8 @@ struct EventContext {
   bool exit_requested = false;
   bool probes_live = false; // set while the event loop runs with probes attached
   int exit_status = 0; // from exit(code)
+  std::vector<PreparedFormat> printfs; // by printf id, parsed once
+  std::string line;                    // reused for every printf record
 };
 
 void print_map(const EventContext &ec, int map_id, size_t top, uint64_t div) {
@@ -53,15 +60,22 @@ void print_map(const EventContext &ec, int map_id, size_t top, uint64_t div) {
 // Returned from the ring buffer callback to make libbpf stop consuming.
 constexpr int kStopConsuming = -ECANCELED;
 
+void handle_record(EventContext &ec, const void *data, size_t size);
+
 int handle_event(void *ctx, void *data, size_t size) {
   auto &ec = *static_cast<EventContext *>(ctx);
+  handle_record(ec, data, size);
   // While probes run, a stop request must end the loop even if records keep coming (a printf
-  // on every write() feeds itself with our own output). The final drains, after detaching, are
-  // finite and run to the end.
+  // on every write() feeds itself with our own output). libbpf has already consumed this record
+  // when told to stop, so it is handled first; the final drains after detaching are finite.
   if (ec.probes_live && (g_stop || ec.exit_requested))
     return kStopConsuming;
+  return 0;
+}
+
+void handle_record(EventContext &ec, const void *data, size_t size) {
   if (size < kEventHeaderSize)
-    return 0;
+    return;
   const auto *bytes = static_cast<const uint8_t *>(data);
   uint32_t kind, id;
   std::memcpy(&kind, bytes, 4);
@@ -72,14 +86,19 @@ int handle_event(void *ctx, void *data, size_t size) {
   case EventKind::Printf: {
     if (id >= info.printfs.size())
       break;
-    const PrintfInfo &pi = info.printfs[id];
-    std::vector<PrintfArg> args;
-    for (size_t i = 0; i < pi.args.fields.size(); i++) {
-      const Type &t = pi.args.fields[i];
-      const uint8_t *p = payload + pi.args.field_offsets[i];
-      args.push_back({t, std::vector<uint8_t>(p, p + t.size)});
+    if (ec.printfs.size() != info.printfs.size()) {
+      ec.printfs.clear();
+      for (const PrintfInfo &pi : info.printfs)
+        ec.printfs.emplace_back(pi.format, pi.args);
     }
-    ec.output->printf_text(format_printf(pi.format, args));
+    ec.line.clear();
+    ec.printfs[id].append(ec.line, payload, size - kEventHeaderSize);
+    if (!info.printfs[id].stderr_prefix.empty()) { // errorf/warnf
+      std::cerr << info.printfs[id].stderr_prefix << ec.line
+                << (ec.line.empty() || ec.line.back() != '\n' ? "\n" : "") << std::flush;
+      break;
+    }
+    ec.output->printf_text(ec.line);
     break;
   }
   case EventKind::PrintValue:
@@ -113,7 +132,6 @@ int handle_event(void *ctx, void *data, size_t size) {
     ec.exit_requested = true;
     break;
   }
-  return 0;
 }
 
 // Closing a tracepoint's perf event waits for an RCU grace period (~0.1 s). Closed one after
@@ -265,7 +283,7 @@ int run_session(const ast::Program &program, const ProgramInfo &info,
     }
   }
 
-  EventContext ec{&info, &maps, &output};
+  EventContext ec{&info, &maps, &output, false, false, 0, {}, {}};
   ring_buffer *rb = ring_buffer__new(maps.fds[object.internal.ring_buffer], handle_event, &ec,
                                      nullptr);
   if (!rb) {
@@ -289,10 +307,19 @@ int run_session(const ast::Program &program, const ProgramInfo &info,
     }
   }
   ring_buffer__consume(rb);
+  output.end_batch();
 
   if (!ec.exit_requested && !g_stop) {
+    // For the tests only: BPFSCOPE_TEST_FAIL_ATTACH=N makes the Nth attach fail, as a probe that
+    // vanished since it was resolved would (tests/e2e/runtime_faults.sh).
+    const char *fail_env = getenv("BPFSCOPE_TEST_FAIL_ATTACH");
+    size_t fail_at = fail_env ? strtoul(fail_env, nullptr, 10) : 0;
+    size_t attempt = 0;
     for (auto &p : pending) {
-      if (!p.provider->attach(*p.target, p.fd, attachments, error)) {
+      bool injected = ++attempt == fail_at;
+      if (injected)
+        error = "injected failure (BPFSCOPE_TEST_FAIL_ATTACH)";
+      if (injected || !p.provider->attach(*p.target, p.fd, attachments, error)) {
         std::cerr << "ERROR: cannot attach " << p.target->name << ": " << error << "\n";
         return 1; // DetachAll releases what was attached so far
       }
@@ -308,20 +335,38 @@ int run_session(const ast::Program &program, const ProgramInfo &info,
     std::cerr << "ERROR: -c: " << error << "\n";
     return 1;
   }
+  // With -p, the target's exit ends the run like the child's: a pidfd becomes readable when the
+  // process exits (zombies included). Without pidfd_open, kill(pid, 0) tells the same, later.
+  int target_pidfd = -1;
+  if (opts.target_pid > 0)
+    target_pidfd = static_cast<int>(syscall(SYS_pidfd_open, opts.target_pid, 0));
+  auto target_exited = [&]() {
+    if (opts.target_pid <= 0)
+      return false;
+    if (target_pidfd >= 0) {
+      struct pollfd pfd = {target_pidfd, POLLIN, 0};
+      return poll(&pfd, 1, 0) > 0;
+    }
+    return kill(opts.target_pid, 0) != 0 && errno == ESRCH;
+  };
   if (!info.only_special_probes || opts.child) {
     // With -c, the child's exit ends the run (noticed within one poll period, shorter then).
-    while (!ec.exit_requested && !g_stop && !(opts.child && opts.child->exited())) {
+    while (!ec.exit_requested && !g_stop && !(opts.child && opts.child->exited()) &&
+           !target_exited()) {
       if (opts.child)
         remember_process_memory_map(static_cast<uint32_t>(opts.child->pid()), true);
       ec.probes_live = true;
       int n = ring_buffer__poll(rb, opts.child ? 10 : 100);
       ec.probes_live = false;
+      output.end_batch();
       if (n < 0 && n != -EINTR && n != kStopConsuming) {
         std::cerr << "ERROR: reading events: " << strerror(-n) << "\n";
         break;
       }
     }
   }
+  if (target_pidfd >= 0)
+    close(target_pidfd);
   // Stop the probes first so that the maps printed are the ones END sees.
   detach.now();
   ring_buffer__consume(rb);

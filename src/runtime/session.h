@@ -19,6 +19,8 @@ struct SessionOptions {
   int max_map_keys = kDefaultMaxMapKeys;
   // -c: released once every probe is attached and BEGIN has run; the run ends when it exits.
   ChildProcess *child = nullptr;
+  // -p: the run ends (END, maps printed) when that process exits, as in bpftrace. 0: none.
+  int target_pid = 0;
 };
 
 // Returns the process exit status.

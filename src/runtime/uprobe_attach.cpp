@@ -63,8 +63,24 @@ bool read_uprobe_pmu(UprobePmu *pmu, std::string *error) {
   return true;
 }
 
+// The first bit of the ref_ctr_offset field in `config` ("config:32-63"), -1 when the kernel
+// has none (before 4.20).
+static int ref_ctr_shift() {
+  static int shift = -2;
+  if (shift != -2)
+    return shift;
+  std::string text, err;
+  shift = -1;
+  if (read_text_file(std::string(kUprobePmuDir) + "/format/ref_ctr_offset", &text, &err) &&
+      text.rfind("config:", 0) == 0)
+    shift = std::atoi(text.c_str() + 7);
+  if (shift < 0 || shift >= 64)
+    shift = -1;
+  return shift;
+}
+
 int open_uprobe_event(const std::string &path, uint64_t file_offset, bool retprobe, int pid,
-                      std::string *error) {
+                      std::string *error, uint64_t ref_ctr_offset) {
   UprobePmu pmu;
   if (!read_uprobe_pmu(&pmu, error))
     return -1;
@@ -72,6 +88,16 @@ int open_uprobe_event(const std::string &path, uint64_t file_offset, bool retpro
   std::memset(&attr, 0, sizeof(attr));
   attr.type = static_cast<uint32_t>(pmu.type);
   attr.config = retprobe ? (1ULL << pmu.retprobe_bit) : 0;
+  if (ref_ctr_offset) {
+    int shift = ref_ctr_shift();
+    if (shift < 0) {
+      if (error)
+        *error = "this kernel cannot enable USDT semaphores (no uprobe ref_ctr_offset, Linux "
+                 "4.20 and later)";
+      return -1;
+    }
+    attr.config |= ref_ctr_offset << shift;
+  }
   attr.config1 = reinterpret_cast<uint64_t>(path.c_str()); // uprobe_path
   attr.config2 = file_offset;                              // probe_offset
   attr.sample_period = 1;

@@ -21,7 +21,9 @@ bool read_uprobe_pmu(UprobePmu *pmu, std::string *error);
 // Opens a uprobe (or uretprobe) at `file_offset` in `path`, disabled. pid -1 probes every
 // process (on cpu 0, which for uprobes still means every CPU); a pid probes only that process
 // (pid as seen from bpfscope's PID namespace). Returns the fd, or -1 and *error.
+// `ref_ctr_offset`, when not 0, is the file offset of a USDT semaphore: the kernel increments
+// it in every process that maps the file while the probe exists (format/ref_ctr_offset).
 int open_uprobe_event(const std::string &path, uint64_t file_offset, bool retprobe, int pid,
-                      std::string *error);
+                      std::string *error, uint64_t ref_ctr_offset = 0);
 
 } // namespace bpfscope
