@@ -228,6 +228,19 @@ std::optional<PerfAttachment> attach_bpf_to_perf_event(int prog_fd, int perf_fd,
   return a;
 }
 
+bool attach_opened_perf_event(int prog_fd, int perf_fd, std::vector<PerfAttachment> &out,
+                              std::string *error) {
+  if (perf_fd < 0)
+    return false;
+  auto a = attach_bpf_to_perf_event(prog_fd, perf_fd, error);
+  if (!a) {
+    close(perf_fd);
+    return false;
+  }
+  out.push_back(*a);
+  return true;
+}
+
 std::optional<PerfAttachment> attach_bpf_to_tracepoint(int prog_fd, int tracepoint_id,
                                                        std::string *error) {
   std::vector<int> cpus = online_cpus(error);

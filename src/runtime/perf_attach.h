@@ -62,6 +62,12 @@ int open_software_event(uint64_t config, int cpu, uint64_t period, std::string *
 std::optional<PerfAttachment> attach_bpf_to_perf_event(int prog_fd, int perf_fd,
                                                        std::string *error);
 
+// attach_bpf_to_perf_event for a perf event the caller just opened: takes `perf_fd` over (closed
+// when attaching fails) and appends the attachment to `out`. `perf_fd` < 0 (the open failed,
+// `error` already set) is passed through as a failure, so providers can chain open and attach.
+bool attach_opened_perf_event(int prog_fd, int perf_fd, std::vector<PerfAttachment> &out,
+                              std::string *error);
+
 // Opens the single tracepoint perf event needed (pid -1, first online CPU) and attaches prog_fd.
 // The program then runs on all CPUs.
 std::optional<PerfAttachment> attach_bpf_to_tracepoint(int prog_fd, int tracepoint_id,

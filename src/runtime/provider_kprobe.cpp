@@ -86,14 +86,8 @@ public:
     // Like a tracepoint, one kprobe perf event runs the program on every CPU.
     std::string function = t.path.empty() ? t.function : t.path + ":" + t.function;
     int fd = open_kprobe_event(function, t.address, return_, cpus.front(), &error);
-    if (fd < 0)
+    if (!attach_opened_perf_event(prog_fd, fd, out, &error))
       return false;
-    auto a = attach_bpf_to_perf_event(prog_fd, fd, &error);
-    if (!a) {
-      close(fd);
-      return false;
-    }
-    out.push_back(*a);
     return true;
   }
 

@@ -94,14 +94,8 @@ public:
       return false;
     for (int cpu : cpus) {
       int fd = open_software_event(target.perf_config, cpu, target.sample_period, &error);
-      if (fd < 0)
+      if (!attach_opened_perf_event(prog_fd, fd, out, &error))
         return false;
-      auto a = attach_bpf_to_perf_event(prog_fd, fd, &error);
-      if (!a) {
-        close(fd);
-        return false;
-      }
-      out.push_back(*a);
     }
     return true;
   }

@@ -108,14 +108,8 @@ public:
     }
     for (int cpu : cpus) {
       int fd = open_cpu_clock_event(cpu, target.period_ns, target.frequency, &error);
-      if (fd < 0)
+      if (!attach_opened_perf_event(prog_fd, fd, out, &error))
         return false;
-      auto a = attach_bpf_to_perf_event(prog_fd, fd, &error);
-      if (!a) {
-        close(fd);
-        return false;
-      }
-      out.push_back(*a);
     }
     return true;
   }

@@ -174,14 +174,8 @@ public:
     bool retprobe = target.provider == "uretprobe" && !target.uprobe_at_return;
     int fd = open_uprobe_event(target.path, target.address, retprobe,
                                settings_.target_pid, &error);
-    if (fd < 0)
+    if (!attach_opened_perf_event(prog_fd, fd, out, &error))
       return false;
-    auto a = attach_bpf_to_perf_event(prog_fd, fd, &error);
-    if (!a) {
-      close(fd);
-      return false;
-    }
-    out.push_back(*a);
     return true;
   }
 

@@ -147,14 +147,8 @@ public:
               std::string &error) override {
     int fd = open_uprobe_event(target.path, target.address, false, settings_.target_pid, &error,
                                target.ref_ctr_offset);
-    if (fd < 0)
+    if (!attach_opened_perf_event(prog_fd, fd, out, &error))
       return false;
-    auto a = attach_bpf_to_perf_event(prog_fd, fd, &error);
-    if (!a) {
-      close(fd);
-      return false;
-    }
-    out.push_back(*a);
     return true;
   }
 
