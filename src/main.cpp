@@ -125,7 +125,8 @@ struct Timer {
 // spelling): how many keys each map holds. False, with a message, for a value that is not a
 // positive integer.
 bool max_map_keys_from_env(int &keys) {
-  for (const char *name : {"BPFSCOPE_MAX_MAP_KEYS", "BPFTRACE_MAX_MAP_KEYS", "BPFTRACE_MAP_KEYS_MAX"}) {
+  for (const char *name :
+       {"BPFSCOPE_MAX_MAP_KEYS", "BPFTRACE_MAX_MAP_KEYS", "BPFTRACE_MAP_KEYS_MAX"}) {
     const char *v = getenv(name);
     if (!v || !*v)
       continue;
@@ -369,8 +370,8 @@ int main(int argc, char **argv) {
   bool cached = false;
   std::string cache_key, cache_path;
   if (use_cache && !dump_ir) {
-    cache_key = object_cache_key(program_text, info, "max_strlen=" +
-                                                         std::to_string(sema_opts.max_strlen));
+    cache_key =
+        object_cache_key(program_text, info, "max_strlen=" + std::to_string(sema_opts.max_strlen));
     cache_path = object_cache_path(object_cache_dir(), cache_key);
     cached = object_cache_load(cache_path, cache_key, object) == CacheLookup::Hit;
   }
@@ -388,8 +389,8 @@ int main(int argc, char **argv) {
   if (dump_ir)
     std::cout << object.ir;
   if (verbose)
-    std::cerr << "Timings: parse " << parse_ms << " ms, analyse " << analyse_ms
-              << " ms, codegen " << codegen_ms << " ms" << (cached ? " (cached)" : "") << "\n";
+    std::cerr << "Timings: parse " << parse_ms << " ms, analyse " << analyse_ms << " ms, codegen "
+              << codegen_ms << " ms" << (cached ? " (cached)" : "") << "\n";
   if (verbose)
     std::cerr << "codegen: " << (cached ? "cached" : "compiled") << "\n";
 

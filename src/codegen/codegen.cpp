@@ -43,8 +43,8 @@ llvm::TargetMachine *bpf_target_machine(std::string &error) {
   llvm::TargetOptions options;
   // cpu v3: 32-bit jumps and ALU ops, supported since Linux 5.1; v4 (signed division) would
   // exclude the 6.1 kernels still common in production.
-  return target->createTargetMachine(kTriple, "v3", "", options, llvm::Reloc::PIC_,
-                                     std::nullopt, llvm::CodeGenOptLevel::Aggressive);
+  return target->createTargetMachine(kTriple, "v3", "", options, llvm::Reloc::PIC_, std::nullopt,
+                                     llvm::CodeGenOptLevel::Aggressive);
 }
 
 void optimise(llvm::Module &module, llvm::TargetMachine *tm) {
@@ -192,14 +192,12 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
           probe_name = out.programs[index].name;
         }
       }
-      std::string text = message.substr(message.rfind(": ") == std::string::npos
-                                            ? 0
-                                            : message.rfind(": ") + 2);
+      std::string text =
+          message.substr(message.rfind(": ") == std::string::npos ? 0 : message.rfind(": ") + 2);
       text = text.substr(0, text.find('\n'));
       if (size_t sentence = text.find(". "); sentence != std::string::npos)
         text = text.substr(0, sentence + 1); // LLVM's advice about other targets is noise here
-      diags.error(where, "cannot compile probe " + probe_name + ": " + text,
-                  backend_hint(message));
+      diags.error(where, "cannot compile probe " + probe_name + ": " + text, backend_hint(message));
     }
     return false;
   }
@@ -207,8 +205,8 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
   auto buffer = llvm::MemoryBufferRef(llvm::StringRef(object.data(), object.size()), "bpf");
   auto obj = llvm::object::ObjectFile::createObjectFile(buffer);
   if (!obj) {
-    diags.error({}, "internal error: cannot read the BPF object: " +
-                        llvm::toString(obj.takeError()));
+    diags.error({},
+                "internal error: cannot read the BPF object: " + llvm::toString(obj.takeError()));
     return false;
   }
   for (const auto &section : (*obj)->sections()) {

@@ -30,8 +30,8 @@ constexpr int kGlobalLostEvents = 1;
 constexpr int kGlobalSlots = 2;
 
 struct CompiledProgram {
-  std::string name;     // e.g. "tracepoint:syscalls:sys_enter_openat" (first target)
-  int probe_index = 0;  // into Program::probes / ProgramInfo::probes
+  std::string name;                // e.g. "tracepoint:syscalls:sys_enter_openat" (first target)
+  int probe_index = 0;             // into Program::probes / ProgramInfo::probes
   std::vector<int> target_indices; // targets of that probe this program serves
   ProgramKind kind = ProgramKind::Special;
   std::vector<uint64_t> instructions; // raw struct bpf_insn, 8 bytes each

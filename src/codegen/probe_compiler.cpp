@@ -289,8 +289,7 @@ void ProbeCompiler::if_stmt(const If &i) {
 
 // Arithmetic and bitwise `a OP c` on 64-bit operands (also `x OP= c`). `is_signed` selects signed
 // division, remainder and right shift.
-llvm::Value *ProbeCompiler::compound(BinaryOp op, llvm::Value *a, llvm::Value *c,
-                                     bool is_signed) {
+llvm::Value *ProbeCompiler::compound(BinaryOp op, llvm::Value *a, llvm::Value *c, bool is_signed) {
   switch (op) {
   case BinaryOp::Add:
     return b_.CreateAdd(a, c);
@@ -338,9 +337,8 @@ void ProbeCompiler::assign_var(const AssignVar &a) {
     v.v = compound(a.op, current.v, v.v, storage.type.is_signed);
     v.type = storage.type;
   }
-  store_as(storage.v, storage.type.is_integer() ? Type::integer(8, storage.type.is_signed)
-                                                : storage.type,
-           v);
+  store_as(storage.v,
+           storage.type.is_integer() ? Type::integer(8, storage.type.is_signed) : storage.type, v);
 }
 
 ProbeCompiler::Value ProbeCompiler::variable_storage(const std::string &name) {
@@ -508,8 +506,7 @@ llvm::Value *ProbeCompiler::lhist_bucket(llvm::Value *v, const Type &t) {
   llvm::Value *min = b_.getInt64(t.lhist_min);
   llvm::Value *max = b_.getInt64(t.lhist_max);
   llvm::Value *inside =
-      b_.CreateAdd(b_.CreateUDiv(b_.CreateSub(v, min), b_.getInt64(t.lhist_step)),
-                   b_.getInt64(1));
+      b_.CreateAdd(b_.CreateUDiv(b_.CreateSub(v, min), b_.getInt64(t.lhist_step)), b_.getInt64(1));
   llvm::Value *bucket = b_.CreateSelect(b_.CreateICmpSGE(v, max), b_.getInt64(buckets + 1), inside);
   return b_.CreateSelect(b_.CreateICmpSLT(v, min), b_.getInt64(0), bucket);
 }
@@ -604,8 +601,8 @@ void ProbeCompiler::send_event(EventKind kind, int id, const Type *payload_type,
   b_.SetInsertPoint(lost);
   auto *slot_key = stack(4, "global_key");
   b_.CreateAlignedStore(b_.getInt32(kGlobalLostEvents), slot_key, llvm::Align(4));
-  auto *counter = helper(BPF_FUNC_map_lookup_elem, b_.getPtrTy(),
-                         {map_pointer(internal_.globals), slot_key});
+  auto *counter =
+      helper(BPF_FUNC_map_lookup_elem, b_.getPtrTy(), {map_pointer(internal_.globals), slot_key});
   auto *bump = llvm::BasicBlock::Create(ctx_, "lost_bump", fn_);
   b_.CreateCondBr(b_.CreateIsNotNull(counter), bump, sent);
   b_.SetInsertPoint(bump);
@@ -848,8 +845,18 @@ llvm::Value *ProbeCompiler::current_pid_tgid() {
 // Byte offset in the context of argument `index` (-1: the return value), per the target's
 // calling convention. x86-64 struct pt_regs: r15 r14 r13 r12 bp bx r11 r10 r9 r8 ax cx dx si di.
 int ProbeCompiler::argument_offset(int index) const {
-  enum { BX = 40, R11 = 48, R10 = 56, R9 = 64, R8 = 72, AX = 80, CX = 88, DX = 96, SI = 104,
-         DI = 112 };
+  enum {
+    BX = 40,
+    R11 = 48,
+    R10 = 56,
+    R9 = 64,
+    R8 = 72,
+    AX = 80,
+    CX = 88,
+    DX = 96,
+    SI = 104,
+    DI = 112
+  };
   static const int system_v[] = {DI, SI, DX, CX, R8, R9};
   static const int go[] = {AX, BX, CX, DI, SI, R8, R9, R10, R11};
   switch (target_.arg_source) {
@@ -894,9 +901,7 @@ llvm::Value *ProbeCompiler::usdt_argument(int index) {
   return load_integer(buf, a.size, a.is_signed);
 }
 
-llvm::Value *ProbeCompiler::ctx_field_address(int offset) {
-  return offset_ptr(ctx_arg_, offset);
-}
+llvm::Value *ProbeCompiler::ctx_field_address(int offset) { return offset_ptr(ctx_arg_, offset); }
 
 ProbeCompiler::Value ProbeCompiler::field(const Field &f) {
   const ContextField *cf = nullptr;
@@ -932,8 +937,8 @@ ProbeCompiler::Value ProbeCompiler::field(const Field &f) {
     // __data_loc: a u32 whose low half is the offset of the bytes in the record. The verifier
     // forbids variable offsets on the context pointer, so the record's address goes through the
     // stack as a plain number before it is used with the helper.
-    llvm::Value *loc = b_.CreateAlignedLoad(b_.getInt32Ty(), ctx_field_address(cf->offset),
-                                            llvm::Align(4));
+    llvm::Value *loc =
+        b_.CreateAlignedLoad(b_.getInt32Ty(), ctx_field_address(cf->offset), llvm::Align(4));
     llvm::Value *rel = b_.CreateZExt(b_.CreateAnd(loc, 0xffff), i64);
     auto *ctx_slot = stack(8, "ctx_addr");
     auto *ctx_copy = stack(8, "ctx_value");
@@ -1034,10 +1039,14 @@ llvm::Value *ProbeCompiler::strings_differ(const Value &a, const Value &b, int n
   llvm::Value *ended = b_.getFalse();
   int limit = std::min(n, std::max(a.type.size, b.type.size));
   for (int i = 0; i < limit; i++) {
-    llvm::Value *ca = i < a.type.size ? static_cast<llvm::Value *>(b_.CreateLoad(b_.getInt8Ty(), offset_ptr(a.v, i)))
-                                      : b_.getInt8(0);
-    llvm::Value *cb = i < b.type.size ? static_cast<llvm::Value *>(b_.CreateLoad(b_.getInt8Ty(), offset_ptr(b.v, i)))
-                                      : b_.getInt8(0);
+    llvm::Value *ca =
+        i < a.type.size
+            ? static_cast<llvm::Value *>(b_.CreateLoad(b_.getInt8Ty(), offset_ptr(a.v, i)))
+            : b_.getInt8(0);
+    llvm::Value *cb =
+        i < b.type.size
+            ? static_cast<llvm::Value *>(b_.CreateLoad(b_.getInt8Ty(), offset_ptr(b.v, i)))
+            : b_.getInt8(0);
     llvm::Value *ne = b_.CreateICmpNE(ca, cb);
     differ = b_.CreateOr(differ, b_.CreateAnd(ne, b_.CreateNot(ended)));
     ended = b_.CreateOr(ended, b_.CreateOr(ne, b_.CreateICmpEQ(ca, b_.getInt8(0))));
@@ -1255,8 +1264,8 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
     return none;
   }
   if (n == "print") {
-    bool prints_map = c.args[0]->kind == ExprKind::Map &&
-                      static_cast<const Map &>(*c.args[0]).keys.empty();
+    bool prints_map =
+        c.args[0]->kind == ExprKind::Map && static_cast<const Map &>(*c.args[0]).keys.empty();
     if (prints_map) {
       send_event(EventKind::PrintMap, c.resource_id, nullptr, {});
       return none;
@@ -1296,7 +1305,7 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
     return stack_value(c.type);
   if (n == "ksym")
     return {expr(*c.args[0]).v, c.type}; // the address; user space names it when printing
-  if (n == "kaddr" || n == "uaddr") // constants resolved by the semantic pass
+  if (n == "kaddr" || n == "uaddr")      // constants resolved by the semantic pass
     return {b_.getInt64(info_.kernel_addresses.at(c.resource_id)), c.type};
   if (n == "nsecs") {
     int id = c.resource_id == kClockBoot  ? BPF_FUNC_ktime_get_boot_ns

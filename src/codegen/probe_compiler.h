@@ -13,8 +13,7 @@ namespace bpfscope {
 class ProbeCompiler {
 public:
   ProbeCompiler(llvm::Module &module, const ProgramInfo &info, const InternalMaps &internal,
-                const ast::Probe &probe, const ProbeInfo &probe_info,
-                const ProbeTarget &target);
+                const ast::Probe &probe, const ProbeInfo &probe_info, const ProbeTarget &target);
 
   // Emits the function into the module, in ELF section `section`.
   llvm::Function *compile(const std::string &function_name, const std::string &section);

@@ -24,20 +24,20 @@ struct Node {
 // ---------------------------------------------------------------- expressions
 
 enum class ExprKind {
-  Integer,     // 42, 0x2a, 1_000
-  String,      // "text" (escapes already decoded)
-  Builtin,     // pid, comm, nsecs, args, arg0, retval, ...
-  Positional,  // $1, $2 ... (`index`), and $# (`index` == 0, `is_count`)
-  Variable,    // $name
-  Map,         // @name or @name[k1, k2]
-  Call,        // name(args...)
-  Binary,      // lhs op rhs
-  Unary,       // op expr, or expr++ / expr-- (`postfix`)
-  Ternary,     // cond ? a : b
-  Cast,        // (type) expr
-  Field,       // expr.name or expr->name
-  TupleLit,    // (a, b, c)
-  TupleIndex,  // expr.0
+  Integer,    // 42, 0x2a, 1_000
+  String,     // "text" (escapes already decoded)
+  Builtin,    // pid, comm, nsecs, args, arg0, retval, ...
+  Positional, // $1, $2 ... (`index`), and $# (`index` == 0, `is_count`)
+  Variable,   // $name
+  Map,        // @name or @name[k1, k2]
+  Call,       // name(args...)
+  Binary,     // lhs op rhs
+  Unary,      // op expr, or expr++ / expr-- (`postfix`)
+  Ternary,    // cond ? a : b
+  Cast,       // (type) expr
+  Field,      // expr.name or expr->name
+  TupleLit,   // (a, b, c)
+  TupleIndex, // expr.0
 };
 
 struct Expr : Node {
@@ -64,8 +64,8 @@ struct Builtin : Expr {
 
 struct Positional : Expr {
   Positional() : Expr(ExprKind::Positional) {}
-  int index = 0;          // $1 is 1
-  bool is_count = false;  // $#
+  int index = 0;         // $1 is 1
+  bool is_count = false; // $#
 };
 
 struct Variable : Expr {
@@ -87,10 +87,24 @@ struct Call : Expr {
 };
 
 enum class BinaryOp {
-  Add, Sub, Mul, Div, Mod,
-  BitAnd, BitOr, BitXor, Shl, Shr,
-  Eq, Ne, Lt, Le, Gt, Ge,
-  LogicalAnd, LogicalOr,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Mod,
+  BitAnd,
+  BitOr,
+  BitXor,
+  Shl,
+  Shr,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  LogicalAnd,
+  LogicalOr,
 };
 const char *binary_op_spelling(BinaryOp op);
 

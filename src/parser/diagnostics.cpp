@@ -8,8 +8,7 @@ Diagnostics::Diagnostics(std::string filename, std::string source)
     : filename_(std::move(filename)), source_(std::move(source)) {}
 
 void Diagnostics::error(const SourceRange &where, std::string message, std::string hint) {
-  diagnostics_.push_back(
-      {Diagnostic::Severity::Error, where, std::move(message), std::move(hint)});
+  diagnostics_.push_back({Diagnostic::Severity::Error, where, std::move(message), std::move(hint)});
 }
 
 void Diagnostics::warning(const SourceRange &where, std::string message, std::string hint) {

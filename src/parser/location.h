@@ -19,7 +19,8 @@ struct SourceRange {
     if (!b.valid())
       return a;
     SourceRange r = a;
-    if (b.begin_line < r.begin_line || (b.begin_line == r.begin_line && b.begin_col < r.begin_col)) {
+    if (b.begin_line < r.begin_line ||
+        (b.begin_line == r.begin_line && b.begin_col < r.begin_col)) {
       r.begin_line = b.begin_line;
       r.begin_col = b.begin_col;
     }

@@ -47,10 +47,10 @@ enum class ArgumentSource {
 struct UsdtArgument {
   enum class Kind { Register, Memory, Constant };
   Kind kind = Kind::Constant;
-  int size = 8;            // bytes: 1, 2, 4 or 8
+  int size = 8; // bytes: 1, 2, 4 or 8
   bool is_signed = false;
-  int reg_offset = -1;     // Register/Memory: byte offset of the register in struct pt_regs
-  int64_t value = 0;       // Memory: displacement; Constant: the value
+  int reg_offset = -1; // Register/Memory: byte offset of the register in struct pt_regs
+  int64_t value = 0;   // Memory: displacement; Constant: the value
 };
 
 struct ProbeTarget {
@@ -60,26 +60,26 @@ struct ProbeTarget {
   std::vector<ContextField> fields; // what `args` offers
   // Provider-specific facts the loader needs.
   int tracepoint_id = -1;
-  uint64_t period_ns = 0;   // interval/profile in time units
-  uint64_t frequency = 0;   // profile:hz / interval:hz
-  bool every_cpu = false;   // profile fires on every CPU, interval on one
+  uint64_t period_ns = 0;     // interval/profile in time units
+  uint64_t frequency = 0;     // profile:hz / interval:hz
+  bool every_cpu = false;     // profile fires on every CPU, interval on one
   uint64_t perf_config = 0;   // software events: PERF_COUNT_SW_*
   uint64_t sample_period = 0; // software events: sample every N events
 
   // Arguments and return value (see ArgumentSource).
   ArgumentSource arg_source = ArgumentSource::None;
-  int max_args = 0;         // arg0 .. arg(max_args-1) are valid
-  bool has_retval = false;  // return probes
-  int retval_index = -1;    // U64Array: ctx slot holding the return value
-  int retval_size = 8;      // width and sign of `retval` when known (fexit: from BTF; an `int`
+  int max_args = 0;           // arg0 .. arg(max_args-1) are valid
+  bool has_retval = false;    // return probes
+  int retval_index = -1;      // U64Array: ctx slot holding the return value
+  int retval_size = 8;        // width and sign of `retval` when known (fexit: from BTF; an `int`
   bool retval_signed = false; // function's -2 must not read as 4294967294)
-  std::string function;     // what `func` returns: the probed function's name
+  std::string function;       // what `func` returns: the probed function's name
 
   // Attach facts for the providers that need them.
-  std::string path;         // uprobes: the binary; kprobes: the module ("" for vmlinux)
-  uint64_t address = 0;     // uprobes: file offset; kprobes: offset within the function
-  int btf_id = -1;          // fentry/fexit/tp_btf: the BTF type id of the attach target
-  int btf_obj_fd = -1;      // module BTF object, or -1 for vmlinux
+  std::string path;     // uprobes: the binary; kprobes: the module ("" for vmlinux)
+  uint64_t address = 0; // uprobes: file offset; kprobes: offset within the function
+  int btf_id = -1;      // fentry/fexit/tp_btf: the BTF type id of the attach target
+  int btf_obj_fd = -1;  // module BTF object, or -1 for vmlinux
   // uretprobes on Go functions: a plain uprobe on one RET instruction of the function (a kernel
   // return probe would rewrite the return address, which Go's stack growth cannot stand).
   bool uprobe_at_return = false;

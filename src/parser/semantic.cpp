@@ -74,7 +74,7 @@ Type type_from_name(const std::string &name) {
 namespace {
 
 bool is_aggregation_call(const std::string &name) {
-  static const std::set<std::string> names = {"count", "sum", "avg", "min",
+  static const std::set<std::string> names = {"count", "sum",   "avg",  "min",
                                               "max",   "stats", "hist", "lhist"};
   return names.count(name) > 0;
 }
@@ -230,8 +230,9 @@ private:
       if (!constant_integer(*u.count, n)) {
         error(u.count->loc, "unroll() expects a constant integer count");
       } else if (n < 1 || n > 100) {
-        error(u.count->loc, std::string("unroll ") + (n < 1 ? "minimum value is 1" : "maximum value is 100") +
-                                " (" + std::to_string(n) + " given)");
+        error(u.count->loc, std::string("unroll ") +
+                                (n < 1 ? "minimum value is 1" : "maximum value is 100") + " (" +
+                                std::to_string(n) + " given)");
       }
       // break and continue would leave an unrolled body, not a loop: not allowed inside.
       int saved = loop_depth_;
@@ -283,9 +284,9 @@ private:
       }
       key_types.push_back(storage_type(t.kind == TypeKind::Boolean ? Type::integer(8, false) : t));
     }
-    Type key = key_types.empty()        ? Type::none()
+    Type key = key_types.empty()       ? Type::none()
                : key_types.size() == 1 ? key_types[0]
-                                        : Type::tuple(key_types);
+                                       : Type::tuple(key_types);
     if (mi.key_type.is_none() && !mi.key_known) {
       mi.key_type = key;
       mi.key_known = true;
@@ -315,15 +316,14 @@ private:
     auto want_args = [&](size_t n) {
       if (c.args.size() != n) {
         error(c.loc, c.name + "() requires " + std::to_string(n) + " argument" +
-                         (n == 1 ? "" : "s") + " (" + std::to_string(c.args.size()) +
-                         " provided)");
+                         (n == 1 ? "" : "s") + " (" + std::to_string(c.args.size()) + " provided)");
         return false;
       }
       return true;
     };
     static const std::map<std::string, TypeKind> kinds = {
-        {"count", TypeKind::Count}, {"sum", TypeKind::Sum},     {"avg", TypeKind::Avg},
-        {"min", TypeKind::Min},     {"max", TypeKind::Max},     {"stats", TypeKind::Stats},
+        {"count", TypeKind::Count}, {"sum", TypeKind::Sum},    {"avg", TypeKind::Avg},
+        {"min", TypeKind::Min},     {"max", TypeKind::Max},    {"stats", TypeKind::Stats},
         {"hist", TypeKind::Hist},   {"lhist", TypeKind::Lhist}};
     TypeKind kind = kinds.at(c.name);
     size_t nargs = kind == TypeKind::Count ? 0 : kind == TypeKind::Lhist ? 4 : 1;
@@ -341,8 +341,8 @@ private:
     for (size_t i = 0; i < c.args.size(); i++) {
       Type t = expr(*c.args[i]);
       if (!t.is_none() && !t.is_integer()) {
-        error(c.args[i]->loc, c.name + "() only supports integer arguments (" + t.name() +
-                                  " provided)");
+        error(c.args[i]->loc,
+              c.name + "() only supports integer arguments (" + t.name() + " provided)");
         return Type::none();
       }
       if (i == 0)
@@ -358,8 +358,8 @@ private:
         }
       }
       if (bounds[2] <= 0) {
-        error(c.args[3]->loc, "lhist() step must be >= 1 (" + std::to_string(bounds[2]) +
-                                  " provided)");
+        error(c.args[3]->loc,
+              "lhist() step must be >= 1 (" + std::to_string(bounds[2]) + " provided)");
         return Type::none();
       }
       if (bounds[1] <= bounds[0]) {
@@ -370,10 +370,11 @@ private:
       // In 128 bits: max - min may not fit in 64.
       __int128 buckets = (static_cast<__int128>(bounds[1]) - bounds[0]) / bounds[2];
       if (buckets > 1000) {
-        error(c.loc, "lhist() too many buckets, must be <= 1000 (" +
-                         (buckets > INT64_MAX ? std::string("more than 2^63")
-                                              : std::to_string(static_cast<int64_t>(buckets))) +
-                         " requested)",
+        error(c.loc,
+              "lhist() too many buckets, must be <= 1000 (" +
+                  (buckets > INT64_MAX ? std::string("more than 2^63")
+                                       : std::to_string(static_cast<int64_t>(buckets))) +
+                  " requested)",
               "use a larger step");
         return Type::none();
       }
@@ -453,8 +454,7 @@ private:
     }
     if (!mi.value_type.same_kind(stored)) {
       error(a.loc, "Type mismatch for " + mi.name + ": trying to assign value of type '" +
-                       value.name() + "' when map already has a type '" + mi.declared_name +
-                       "'");
+                       value.name() + "' when map already has a type '" + mi.declared_name + "'");
       return;
     }
     unify_into(mi.value_type, stored);
@@ -520,8 +520,8 @@ private:
     // codegen, which both recurse: refuse them (reported once, at the first level too deep).
     if (expr_depth_ >= kMaxExprDepth) {
       if (!depth_reported_)
-        error(e.loc, "expression nested too deeply (more than " +
-                         std::to_string(kMaxExprDepth) + " levels)");
+        error(e.loc, "expression nested too deeply (more than " + std::to_string(kMaxExprDepth) +
+                         " levels)");
       depth_reported_ = reporting_;
       e.type = Type::none();
       return e.type;
@@ -582,8 +582,9 @@ private:
       map_keys(m, *mi);
       mi = find_map(m.name);
       if (mi->value_type.is_aggregation()) {
-        error(m.loc, "The value of " + m.name + " (" + mi->value_type.name() +
-                         ") can only be printed, not read in a probe",
+        error(m.loc,
+              "The value of " + m.name + " (" + mi->value_type.name() +
+                  ") can only be printed, not read in a probe",
               "keep a separate map of plain values to read in the probe");
         return Type::none();
       }
@@ -609,8 +610,8 @@ private:
       if (a.is_integer() && b.is_integer())
         return arithmetic_result(a, b);
       if (!a.same_kind(b)) {
-        error(t.loc, "Ternary operator branches have different types: '" + a.name() +
-                         "' and '" + b.name() + "'");
+        error(t.loc, "Ternary operator branches have different types: '" + a.name() + "' and '" +
+                         b.name() + "'");
         return Type::none();
       }
       Type r = storage_type(a);
@@ -708,14 +709,18 @@ private:
       int index = std::atoi(n.c_str() + 3);
       for (auto &t : probe_->targets) {
         if (t.arg_source == ArgumentSource::None) {
-          error(b.loc, "The " + n + " builtin can only be used with kprobe, uprobe, usdt, "
-                       "fentry and rawtracepoint probes (not " + t.provider + ")",
+          error(b.loc,
+                "The " + n +
+                    " builtin can only be used with kprobe, uprobe, usdt, "
+                    "fentry and rawtracepoint probes (not " +
+                    t.provider + ")",
                 t.provider == "tracepoint" ? "tracepoint arguments are args.NAME" : "");
           return Type::none();
         }
         if (t.max_args == 0 && t.has_retval) {
-          error(b.loc, "The " + n + " builtin cannot be used in " + t.name +
-                           ": a return probe no longer has the arguments",
+          error(b.loc,
+                "The " + n + " builtin cannot be used in " + t.name +
+                    ": a return probe no longer has the arguments",
                 "save them in an entry probe, e.g. @arg[tid] = " + n);
           return Type::none();
         }
@@ -732,7 +737,8 @@ private:
       for (auto &t : probe_->targets) {
         if (!t.has_retval) {
           error(b.loc, "The retval builtin can only be used with return probes (kretprobe, "
-                       "uretprobe, fexit), not " + t.name);
+                       "uretprobe, fexit), not " +
+                           t.name);
           return Type::none();
         }
       }
@@ -748,7 +754,8 @@ private:
       for (auto &t : probe_->targets) {
         if (t.function.empty()) {
           error(b.loc, "The func builtin can only be used with function probes (kprobe, "
-                       "uprobe, fentry and their return probes), not " + t.name);
+                       "uprobe, fentry and their return probes), not " +
+                           t.name);
           return Type::none();
         }
         longest = std::max(longest, t.function.size());
@@ -794,8 +801,8 @@ private:
     if (base.is_none())
       return base;
     if (base.kind != TypeKind::Context) {
-      error(f.loc, "Can not access field '" + f.field + "' on expression of type '" +
-                       base.name() + "'");
+      error(f.loc,
+            "Can not access field '" + f.field + "' on expression of type '" + base.name() + "'");
       return Type::none();
     }
     Type result;
@@ -862,8 +869,9 @@ private:
     if (l.is_string() && r.is_string() && (b.op == BinaryOp::Eq || b.op == BinaryOp::Ne))
       return Type::integer(8, false);
     if (!l.is_integer() || !r.is_integer()) {
-      error(b.loc, std::string("Invalid operands for '") + binary_op_spelling(b.op) + "': '" +
-                       l.name() + "' and '" + r.name() + "'",
+      error(b.loc,
+            std::string("Invalid operands for '") + binary_op_spelling(b.op) + "': '" + l.name() +
+                "' and '" + r.name() + "'",
             l.is_string() || r.is_string() ? "strings support only == and !=" : "");
       return Type::none();
     }
@@ -928,8 +936,8 @@ private:
   bool want_args(Call &c, size_t min, size_t max) {
     if (c.args.size() >= min && c.args.size() <= max)
       return true;
-    std::string expected = min == max ? std::to_string(min)
-                                      : std::to_string(min) + " to " + std::to_string(max);
+    std::string expected =
+        min == max ? std::to_string(min) : std::to_string(min) + " to " + std::to_string(max);
     error(c.loc, c.name + "() takes " + expected + " argument" + (max == 1 ? "" : "s") + " (" +
                      std::to_string(c.args.size()) + " provided)");
     return false;
@@ -1048,13 +1056,13 @@ private:
     std::string path;
     for (auto &t : probe_->targets) {
       if (t.provider != "uprobe" && t.provider != "uretprobe" && t.provider != "usdt") {
-        error(c.loc, "uaddr() can only be used in uprobe, uretprobe and usdt probes, not " +
-                         t.name);
+        error(c.loc,
+              "uaddr() can only be used in uprobe, uretprobe and usdt probes, not " + t.name);
         return Type::none();
       }
       if (!path.empty() && t.path != path) {
-        error(c.loc, "uaddr() needs the probe's targets to be in one binary (" + path +
-                         " and " + t.path + ")");
+        error(c.loc, "uaddr() needs the probe's targets to be in one binary (" + path + " and " +
+                         t.path + ")");
         return Type::none();
       }
       path = t.path;
@@ -1083,8 +1091,8 @@ private:
     std::string mode = is_nsecs ? "monotonic" : "curr_ns";
     if (c.args.size() == 1) {
       if (c.args[0]->kind != ExprKind::Builtin) {
-        error(c.args[0]->loc, c.name + "() expects " +
-                                  (is_nsecs ? "boot, monotonic or tai" : "curr_ns or init"));
+        error(c.args[0]->loc,
+              c.name + "() expects " + (is_nsecs ? "boot, monotonic or tai" : "curr_ns or init"));
         return Type::none();
       }
       mode = static_cast<Builtin &>(*c.args[0]).name;
@@ -1096,8 +1104,8 @@ private:
     const auto &modes = is_nsecs ? clocks : spaces;
     auto it = modes.find(mode);
     if (it == modes.end()) {
-      error(c.args[0]->loc, c.name + "(): unknown " + (is_nsecs ? "clock" : "namespace") + " '" +
-                                mode + "'",
+      error(c.args[0]->loc,
+            c.name + "(): unknown " + (is_nsecs ? "clock" : "namespace") + " '" + mode + "'",
             is_nsecs ? "the clocks are boot, monotonic and tai"
                      : "the namespaces are curr_ns and init");
       return Type::none();
@@ -1176,8 +1184,8 @@ private:
         }
         if (reporting_) {
           c.resource_id = static_cast<int>(info_.map_prints.size());
-          info_.map_prints.push_back({info_.map_ids[m->name], static_cast<uint64_t>(top),
-                                      static_cast<uint64_t>(div)});
+          info_.map_prints.push_back(
+              {info_.map_ids[m->name], static_cast<uint64_t>(top), static_cast<uint64_t>(div)});
         }
         return Type::none();
       }
@@ -1223,14 +1231,13 @@ private:
         return t;
       if (t.is_string()) {
         int64_t len;
-        if (c.args.size() == 2 && constant_integer(*c.args[1], len) && len >= 0 &&
-            len + 1 < t.size)
+        if (c.args.size() == 2 && constant_integer(*c.args[1], len) && len >= 0 && len + 1 < t.size)
           return Type::string(static_cast<int>(len) + 1); // str("abcdef", 3) is "abc"
         return t;
       }
       if (!t.is_integer()) {
-        error(c.args[0]->loc, "str() expects a pointer or integer argument (" + t.name() +
-                                  " provided)");
+        error(c.args[0]->loc,
+              "str() expects a pointer or integer argument (" + t.name() + " provided)");
         return Type::none();
       }
       int size = opts_.max_strlen;
@@ -1356,8 +1363,8 @@ private:
       if (a.is_none() || b.is_none())
         return Type::none();
       if (!a.is_string() || !b.is_string()) {
-        error(c.loc, n + "() expects two strings ('" + a.name() + "' and '" + b.name() +
-                         "' provided)");
+        error(c.loc,
+              n + "() expects two strings ('" + a.name() + "' and '" + b.name() + "' provided)");
         return Type::none();
       }
       if (is_ncmp) {

@@ -111,7 +111,7 @@ struct ProgramInfo {
   // Whether probes other than BEGIN/END print (printf, print, time): they need a large ring
   // buffer; otherwise a small one carries exit() and the rest.
   bool prints_from_probes = false;
-  ProcessScope process;            // from SemanticOptions, for codegen
+  ProcessScope process; // from SemanticOptions, for codegen
   // kstack/ustack: the frame limits in use; each gets a stack map of that depth.
   std::vector<int> stack_limits;
   // kaddr("name") results, by the call's resource_id (resolved when the script is analysed).

@@ -132,9 +132,8 @@ bool Type::operator==(const Type &other) const {
     return false;
   if (kind == TypeKind::Stack && !same_kind(other))
     return false;
-  if (kind == TypeKind::Lhist &&
-      (lhist_min != other.lhist_min || lhist_max != other.lhist_max ||
-       lhist_step != other.lhist_step))
+  if (kind == TypeKind::Lhist && (lhist_min != other.lhist_min || lhist_max != other.lhist_max ||
+                                  lhist_step != other.lhist_step))
     return false;
   return true;
 }

@@ -9,14 +9,14 @@
 namespace bpfscope {
 
 enum class TypeKind {
-  None,    // not yet known, or a statement with no value
-  Integer, // `size` bytes, `is_signed`
-  Boolean, // stored as one byte
-  String,  // char[size], NUL padded
-  Tuple,   // `fields`, laid out with C alignment
-  Context, // the probe's context pointer (`args`)
-  Stack,   // kstack/ustack: 8 bytes, (pid << 32) | stack id; printed as symbolised frames
-  Ksym,    // ksym(addr): a kernel address, printed as the name of the function containing it
+  None,     // not yet known, or a statement with no value
+  Integer,  // `size` bytes, `is_signed`
+  Boolean,  // stored as one byte
+  String,   // char[size], NUL padded
+  Tuple,    // `fields`, laid out with C alignment
+  Context,  // the probe's context pointer (`args`)
+  Stack,    // kstack/ustack: 8 bytes, (pid << 32) | stack id; printed as symbolised frames
+  Ksym,     // ksym(addr): a kernel address, printed as the name of the function containing it
   Username, // username: 8 bytes, a uid, printed as the user's name (from the passwd database)
   Strerror, // strerror(e): 8 bytes, an errno value, printed as its description
   // Aggregations: only ever the value of a map.
@@ -38,8 +38,8 @@ struct Type {
   TypeKind kind = TypeKind::None;
   int size = 0; // bytes of the in-memory value (strings: buffer size, NUL included)
   bool is_signed = false;
-  std::vector<Type> fields;        // Tuple members
-  std::vector<int> field_offsets;  // Tuple layout, same length as `fields`
+  std::vector<Type> fields;                             // Tuple members
+  std::vector<int> field_offsets;                       // Tuple layout, same length as `fields`
   int64_t lhist_min = 0, lhist_max = 0, lhist_step = 0; // Lhist bounds
   // Stack: user (ustack) or kernel (kstack), how it prints, and how many frames it keeps.
   bool stack_user = false;

@@ -213,8 +213,8 @@ std::optional<uint64_t> read_elf_data_symbol(const std::string &path, const std:
     Elf_Scn *scn = nullptr;
     while (!found && (scn = elf_nextscn(elf, scn)) != nullptr) {
       GElf_Shdr shdr;
-      if (!gelf_getshdr(scn, &shdr) ||
-          (shdr.sh_type != SHT_SYMTAB && shdr.sh_type != SHT_DYNSYM) || shdr.sh_entsize == 0)
+      if (!gelf_getshdr(scn, &shdr) || (shdr.sh_type != SHT_SYMTAB && shdr.sh_type != SHT_DYNSYM) ||
+          shdr.sh_entsize == 0)
         continue;
       Elf_Data *data = elf_getdata(scn, nullptr);
       size_t count = data ? shdr.sh_size / shdr.sh_entsize : 0;

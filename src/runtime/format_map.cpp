@@ -239,7 +239,8 @@ std::vector<uint8_t> padded(const std::vector<uint8_t> &bytes, int size) {
 
 // `bytes` itself when it holds at least `size` bytes (no copy), else a zero-padded copy in
 // `scratch`.
-const uint8_t *at_least(const std::vector<uint8_t> &bytes, int size, std::vector<uint8_t> &scratch) {
+const uint8_t *at_least(const std::vector<uint8_t> &bytes, int size,
+                        std::vector<uint8_t> &scratch) {
   if (!bytes.empty() && bytes.size() >= static_cast<size_t>(std::max(size, 0)))
     return bytes.data();
   scratch = padded(bytes, size);
@@ -362,8 +363,8 @@ std::vector<const MapEntry *> select_entries(const PrintableMap &map, size_t top
             return a.key < b.key;
         } else {
           std::vector<uint8_t> sa, sb;
-          int c = compare_values(kt, at_least(a.e->key, kt.size, sa),
-                                 at_least(b.e->key, kt.size, sb));
+          int c =
+              compare_values(kt, at_least(a.e->key, kt.size, sa), at_least(b.e->key, kt.size, sb));
           if (c)
             return c < 0;
         }

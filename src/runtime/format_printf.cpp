@@ -309,8 +309,8 @@ PreparedFormat::PreparedFormat(const std::string &fmt, const Type &args) : fmt_(
       p.kind = Piece::Generic;
       if (integer_like(t) && is_integer_conversion(s.conversion) &&
           static_cast<size_t>(std::max(t.size, 1)) <= 8 && !t.is_aggregation()) {
-        bool plain = !s.left && !s.plus && !s.space && !s.alt && !s.zero && s.width < 0 &&
-                     s.precision < 0;
+        bool plain =
+            !s.left && !s.plus && !s.space && !s.alt && !s.zero && s.width < 0 && s.precision < 0;
         p.kind = plain && (s.conversion == 'd' || s.conversion == 'i' || s.conversion == 'u')
                      ? Piece::PlainInteger
                      : Piece::Integer;
@@ -344,15 +344,13 @@ void PreparedFormat::append(std::string &out, const uint8_t *data, size_t size) 
       uint64_t v = read_integer_bits(t, data + offset);
       char buf[64];
       if (p.kind == Piece::PlainInteger) {
-        char *end = with_integer_value(s, v, [&](auto x) {
-          return std::to_chars(buf, buf + sizeof(buf), x).ptr;
-        });
+        char *end = with_integer_value(
+            s, v, [&](auto x) { return std::to_chars(buf, buf + sizeof(buf), x).ptr; });
         out.append(buf, static_cast<size_t>(end - buf));
         continue;
       }
-      int n = with_integer_value(s, v, [&](auto x) {
-        return std::snprintf(buf, sizeof(buf), p.c_spec.c_str(), x);
-      });
+      int n = with_integer_value(
+          s, v, [&](auto x) { return std::snprintf(buf, sizeof(buf), p.c_spec.c_str(), x); });
       if (n >= 0 && static_cast<size_t>(n) < sizeof(buf))
         out.append(buf, static_cast<size_t>(n));
       else

@@ -53,8 +53,7 @@ public:
   std::vector<std::string> function_names() const;
   std::vector<std::string> raw_tracepoint_names() const;
   // Byte offset of `member` in `struct struct_name` (looking into anonymous members).
-  std::optional<int> member_offset(const std::string &struct_name,
-                                   const std::string &member) const;
+  std::optional<int> member_offset(const std::string &struct_name, const std::string &member) const;
 
 private:
   BtfValue describe(int type_id, const std::string &name) const;

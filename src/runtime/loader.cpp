@@ -40,7 +40,7 @@ bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_
                  MapSet &maps, std::string &error) {
   maps.fds.assign(internal.count(), -1);
   for (const MapInfo &m : info.maps) {
-    bpf_map_type type = m.is_array()   ? BPF_MAP_TYPE_PERCPU_ARRAY
+    bpf_map_type type = m.is_array()  ? BPF_MAP_TYPE_PERCPU_ARRAY
                         : m.per_cpu() ? BPF_MAP_TYPE_PERCPU_HASH
                                       : BPF_MAP_TYPE_HASH;
     uint32_t entries = max_map_keys;
@@ -137,8 +137,7 @@ LoadResult load_program(const CompiledProgram &program, const LoadAttributes &at
       opts.log_size = log.size();
       opts.log_level = 1;
     }
-    int fd = bpf_prog_load(attributes.type, name.c_str(), "GPL", insns.data(), insns.size(),
-                           &opts);
+    int fd = bpf_prog_load(attributes.type, name.c_str(), "GPL", insns.data(), insns.size(), &opts);
     int saved_errno = errno;
     if (with_log)
       result.log = log.data();
@@ -156,8 +155,8 @@ LoadResult load_program(const CompiledProgram &program, const LoadAttributes &at
       size_t from = all.size() > 8 ? all.size() - 8 : 0;
       for (size_t i = from; i < all.size(); i++)
         tail += "  " + all[i] + "\n";
-      result.error = "the kernel's verifier rejected the program for probe " + program.name +
-                     " (" + strerror(saved_errno) + ")";
+      result.error = "the kernel's verifier rejected the program for probe " + program.name + " (" +
+                     strerror(saved_errno) + ")";
       if (!tail.empty())
         result.error += "; its last lines:\n" + tail;
       std::string hint = verifier_hint(result.log);

@@ -16,7 +16,8 @@ namespace bpfscope {
 
 namespace {
 
-constexpr char kMagic[16] = {'B', 'P', 'F', 'S', 'C', 'O', 'P', 'E', '-', 'O', 'B', 'J', 0, 0, 0, 0};
+constexpr char kMagic[16] = {'B', 'P', 'F', 'S', 'C', 'O', 'P', 'E',
+                             '-', 'O', 'B', 'J', 0,   0,   0,   0};
 constexpr uint32_t kFormatVersion = 1;
 
 uint64_t fnv1a(const void *data, size_t n, uint64_t h = 1469598103934665603ULL) {
@@ -82,8 +83,8 @@ std::string object_cache_key(const std::string &script, const ProgramInfo &info,
   std::ostringstream k;
   utsname u{};
   uname(&u);
-  k << "bpfscope-cache " << kFormatVersion << "\nexe " << exe_identity() << "\nkernel "
-    << u.release << " " << u.version << " " << u.machine << "\noptions " << options << "\n";
+  k << "bpfscope-cache " << kFormatVersion << "\nexe " << exe_identity() << "\nkernel " << u.release
+    << " " << u.version << " " << u.machine << "\noptions " << options << "\n";
   k << "params " << info.positional_params.size() << "\n";
   for (const auto &p : info.positional_params)
     k << p.size() << ":" << p << "\n";
@@ -96,21 +97,21 @@ std::string object_cache_key(const std::string &script, const ProgramInfo &info,
   k << "\nkaddr";
   for (uint64_t a : info.kernel_addresses)
     k << " " << a;
-  k << "\nppid " << (info.ppid_offsets ? std::to_string(info.ppid_offsets->first) + " " +
-                                             std::to_string(info.ppid_offsets->second)
-                                       : std::string("-"))
+  k << "\nppid "
+    << (info.ppid_offsets ? std::to_string(info.ppid_offsets->first) + " " +
+                                std::to_string(info.ppid_offsets->second)
+                          : std::string("-"))
     << "\n";
   // The probe facts codegen reads (attach-only facts such as file descriptors are left out).
   for (const ProbeInfo &p : info.probes) {
     k << "probe " << p.program_per_target << " " << p.targets.size() << "\n";
     for (const ProbeTarget &t : p.targets) {
       k << " target " << t.provider << "|" << t.name << "|" << static_cast<int>(t.program_kind)
-        << "|" << t.tracepoint_id << "|" << t.period_ns << "|" << t.frequency << "|"
-        << t.every_cpu << "|" << t.perf_config << "|" << t.sample_period << "|"
-        << static_cast<int>(t.arg_source) << "|" << t.max_args << "|" << t.has_retval << "|"
-        << t.retval_index << "|" << t.retval_size << "|" << t.retval_signed << "|" << t.function
-        << "|" << t.path << "|" << t.address << "|" << t.btf_id << "|" << t.uprobe_at_return
-        << "|" << t.ref_ctr_offset << "\n";
+        << "|" << t.tracepoint_id << "|" << t.period_ns << "|" << t.frequency << "|" << t.every_cpu
+        << "|" << t.perf_config << "|" << t.sample_period << "|" << static_cast<int>(t.arg_source)
+        << "|" << t.max_args << "|" << t.has_retval << "|" << t.retval_index << "|" << t.retval_size
+        << "|" << t.retval_signed << "|" << t.function << "|" << t.path << "|" << t.address << "|"
+        << t.btf_id << "|" << t.uprobe_at_return << "|" << t.ref_ctr_offset << "\n";
       for (const ContextField &f : t.fields)
         k << "  field " << f.name << " " << static_cast<int>(f.kind) << " " << f.offset << " "
           << f.size << " " << f.is_signed << "\n";
@@ -203,8 +204,7 @@ CacheLookup object_cache_load(const std::string &path, const std::string &key,
   if (!in)
     return CacheLookup::Miss;
   std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (data.size() < sizeof(kMagic) + 8 + 8 ||
-      std::memcmp(data.data(), kMagic, sizeof(kMagic)) != 0)
+  if (data.size() < sizeof(kMagic) + 8 + 8 || std::memcmp(data.data(), kMagic, sizeof(kMagic)) != 0)
     return CacheLookup::Corrupt;
   uint64_t stored;
   std::memcpy(&stored, data.data() + data.size() - 8, 8);

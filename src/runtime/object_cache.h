@@ -35,8 +35,7 @@ std::string object_cache_path(const std::string &dir, const std::string &key);
 
 enum class CacheLookup { Hit, Miss, Stale, Corrupt };
 
-CacheLookup object_cache_load(const std::string &path, const std::string &key,
-                              CompiledObject &out);
+CacheLookup object_cache_load(const std::string &path, const std::string &key, CompiledObject &out);
 // False (with `error`) when the entry could not be written; running goes on without it.
 bool object_cache_store(const std::string &path, const std::string &key,
                         const CompiledObject &object, std::string &error);

@@ -37,9 +37,7 @@ void Output::value(const Type &type, const uint8_t *data) {
   write(json_ ? json_value_record(type, data) : format_value(type, data) + "\n");
 }
 
-void Output::time(const std::string &text) {
-  write(json_ ? json_time_record(text) : text);
-}
+void Output::time(const std::string &text) { write(json_ ? json_time_record(text) : text); }
 
 void Output::map(const PrintableMap &map, size_t top, uint64_t div) {
   if (map.entries.empty())

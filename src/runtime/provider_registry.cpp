@@ -56,8 +56,7 @@ bool ProviderRegistry::resolve(const ast::AttachPoint &ap, std::vector<ProbeTarg
   std::vector<std::string> parts = split_attach_point(ap.raw);
   ProbeProvider *provider = find(parts[0]);
   // Probe types of bpftrace that bpfscope does not offer yet: say so, rather than "invalid".
-  static const char *const not_yet[] = {"watchpoint", "w", "asyncwatchpoint", "aw", "iter",
-                                        "it"};
+  static const char *const not_yet[] = {"watchpoint", "w", "asyncwatchpoint", "aw", "iter", "it"};
   for (const char *name : not_yet) {
     if (!provider && parts[0] == name) {
       diags.error(ap.loc, parts[0] + " probes are not supported yet");

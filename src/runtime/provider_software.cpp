@@ -109,8 +109,9 @@ public:
   bool resolve(const std::vector<std::string> &, const ast::AttachPoint &ap,
                std::vector<ProbeTarget> &, Diagnostics &diags) override {
     if (access("/sys/bus/event_source/devices/cpu/type", F_OK) != 0) {
-      diags.error(ap.loc, "hardware probes are not available: this machine has no hardware "
-                          "performance counters (no PMU in /sys/bus/event_source/devices)",
+      diags.error(ap.loc,
+                  "hardware probes are not available: this machine has no hardware "
+                  "performance counters (no PMU in /sys/bus/event_source/devices)",
                   "software:cpu-clock or profile:hz:N sample without a PMU");
       return false;
     }

@@ -26,9 +26,7 @@ public:
     out.push_back(t);
     return true;
   }
-  void list(const std::string &, std::vector<std::string> &out) override {
-    out.push_back(which_);
-  }
+  void list(const std::string &, std::vector<std::string> &out) override { out.push_back(which_); }
   bpf_prog_type program_type() const override { return BPF_PROG_TYPE_RAW_TRACEPOINT; }
   bool attach(const ProbeTarget &, int, std::vector<Attachment> &, std::string &) override {
     return true; // run by the session, not attached

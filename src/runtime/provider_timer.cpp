@@ -48,9 +48,7 @@ class TimerProvider : public ProbeProvider {
 public:
   explicit TimerProvider(bool every_cpu) : every_cpu_(every_cpu) {}
   std::string name() const override { return every_cpu_ ? "profile" : "interval"; }
-  std::vector<std::string> aliases() const override {
-    return {every_cpu_ ? "p" : "i"};
-  }
+  std::vector<std::string> aliases() const override { return {every_cpu_ ? "p" : "i"}; }
 
   bool resolve(const std::vector<std::string> &parts, const ast::AttachPoint &ap,
                std::vector<ProbeTarget> &out, Diagnostics &diags) override {

@@ -172,8 +172,7 @@ public:
   bool attach(const ProbeTarget &target, int prog_fd, std::vector<Attachment> &out,
               std::string &error) override {
     bool retprobe = target.provider == "uretprobe" && !target.uprobe_at_return;
-    int fd = open_uprobe_event(target.path, target.address, retprobe,
-                               settings_.target_pid, &error);
+    int fd = open_uprobe_event(target.path, target.address, retprobe, settings_.target_pid, &error);
     if (!attach_opened_perf_event(prog_fd, fd, out, &error))
       return false;
     return true;
@@ -209,9 +208,9 @@ private:
 
   // A uretprobe on a function of a Go binary: a plain uprobe on each of its RET instructions
   // (see runtime/go_binary.h), reading the return value from AX.
-  bool add_go_return_targets(const ElfSymbols &symbols, const ElfFunction &f,
-                             uint64_t file_offset, const ast::AttachPoint &ap,
-                             std::vector<ProbeTarget> &out, Diagnostics &diags) const {
+  bool add_go_return_targets(const ElfSymbols &symbols, const ElfFunction &f, uint64_t file_offset,
+                             const ast::AttachPoint &ap, std::vector<ProbeTarget> &out,
+                             Diagnostics &diags) const {
     std::string shown = display_name(f);
     std::string error;
     std::vector<uint8_t> code;
@@ -259,9 +258,8 @@ private:
               ? display_name(*f)
               : display_name(*f) + "+" + std::to_string(spec.address - f->address);
       if (kind == "uretprobe" && is_go_binary(symbols.path)) {
-        diags.error(ap.loc, "uretprobe at an address is not supported in Go binary " +
-                                symbols.path, "write the function's name: uretprobe:" +
-                                symbols.path + ":FUNCTION");
+        diags.error(ap.loc, "uretprobe at an address is not supported in Go binary " + symbols.path,
+                    "write the function's name: uretprobe:" + symbols.path + ":FUNCTION");
         return false;
       }
       out.push_back(make_target(kind, symbols, written, function, *offset));
@@ -289,8 +287,8 @@ private:
       }
       if (kind == "uretprobe" && is_go_binary(symbols.path)) {
         if (spec.kind == UprobeFunctionSpec::Kind::NameOffset) {
-          diags.error(ap.loc, "uretprobe at FUNCTION+OFFSET is not supported in Go binary " +
-                                  symbols.path);
+          diags.error(ap.loc,
+                      "uretprobe at FUNCTION+OFFSET is not supported in Go binary " + symbols.path);
           return false;
         }
         if (!add_go_return_targets(symbols, *f, *offset, ap, out, diags))
@@ -308,11 +306,11 @@ private:
             read_file_bytes(symbols.path, *offset, std::min<uint64_t>(f->size, 64), code, nullptr))
           skip = go_entry_after_stack_check(code);
         out.back().address += skip;
-        out.back().note = "Go function " + shown + ": arguments from Go's register ABI" +
-                          (skip ? ", uprobe after its stack-growth check at +" +
-                                      std::to_string(skip) + " (file offset " +
-                                      hex(*offset + skip) + ")"
-                                : "");
+        out.back().note =
+            "Go function " + shown + ": arguments from Go's register ABI" +
+            (skip ? ", uprobe after its stack-growth check at +" + std::to_string(skip) +
+                        " (file offset " + hex(*offset + skip) + ")"
+                  : "");
       }
     }
     return true;

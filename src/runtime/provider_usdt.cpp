@@ -65,8 +65,8 @@ public:
       std::string full = "usdt:" + *path + ":" + p.provider + ":" + p.name;
       auto offset = symbols->file_offset(p.address);
       if (!offset) {
-        diags.error(ap.loc, "USDT probe " + p.provider + ":" + p.name + " at " +
-                                hex(p.address) + " is not in a loaded segment of " + *path);
+        diags.error(ap.loc, "USDT probe " + p.provider + ":" + p.name + " at " + hex(p.address) +
+                                " is not in a loaded segment of " + *path);
         return false;
       }
       ProbeTarget t;

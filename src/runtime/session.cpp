@@ -40,8 +40,8 @@ struct EventContext {
   const MapSet *maps;
   Output *output;
   bool exit_requested = false;
-  bool probes_live = false; // set while the event loop runs with probes attached
-  int exit_status = 0; // from exit(code)
+  bool probes_live = false;            // set while the event loop runs with probes attached
+  int exit_status = 0;                 // from exit(code)
   std::vector<PreparedFormat> printfs; // by printf id, parsed once
   std::string line;                    // reused for every printf record
 };
@@ -194,9 +194,8 @@ struct LoadedProgram {
 
 void request_stop() { g_stop = true; }
 
-int run_session(const ast::Program &program, const ProgramInfo &info,
-                const CompiledObject &object, ProviderRegistry &providers, Output &output,
-                const SessionOptions &opts) {
+int run_session(const ast::Program &program, const ProgramInfo &info, const CompiledObject &object,
+                ProviderRegistry &providers, Output &output, const SessionOptions &opts) {
   (void)program;
   MapSet maps;
   std::string error;
@@ -284,8 +283,8 @@ int run_session(const ast::Program &program, const ProgramInfo &info,
   }
 
   EventContext ec{&info, &maps, &output, false, false, 0, {}, {}};
-  ring_buffer *rb = ring_buffer__new(maps.fds[object.internal.ring_buffer], handle_event, &ec,
-                                     nullptr);
+  ring_buffer *rb =
+      ring_buffer__new(maps.fds[object.internal.ring_buffer], handle_event, &ec, nullptr);
   if (!rb) {
     std::cerr << "ERROR: cannot read the event ring buffer: " << strerror(errno) << "\n";
     return 1;

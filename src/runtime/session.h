@@ -13,8 +13,8 @@
 namespace bpfscope {
 
 struct SessionOptions {
-  bool dry_run = false;   // load, attach nothing
-  bool verbose = false;   // per program: type and instruction count
+  bool dry_run = false; // load, attach nothing
+  bool verbose = false; // per program: type and instruction count
   bool dump_verifier_log = false;
   int max_map_keys = kDefaultMaxMapKeys;
   // -c: released once every probe is attached and BEGIN has run; the run ends when it exits.
@@ -24,9 +24,8 @@ struct SessionOptions {
 };
 
 // Returns the process exit status.
-int run_session(const ast::Program &program, const ProgramInfo &info,
-                const CompiledObject &object, ProviderRegistry &providers, Output &output,
-                const SessionOptions &opts);
+int run_session(const ast::Program &program, const ProgramInfo &info, const CompiledObject &object,
+                ProviderRegistry &providers, Output &output, const SessionOptions &opts);
 
 // Set from signal handlers: the event loop stops at the next wake-up.
 void request_stop();

@@ -115,14 +115,22 @@ int usdt_register_offset(const std::string &name) {
     int offset;
   };
   static const Reg regs[] = {
-      {{"rax", "eax", "ax", "al"}, 80},    {{"rbx", "ebx", "bx", "bl"}, 40},
-      {{"rcx", "ecx", "cx", "cl"}, 88},    {{"rdx", "edx", "dx", "dl"}, 96},
-      {{"rsi", "esi", "si", "sil"}, 104},  {{"rdi", "edi", "di", "dil"}, 112},
-      {{"rbp", "ebp", "bp", "bpl"}, 32},   {{"rsp", "esp", "sp", "spl"}, 152},
-      {{"r8", "r8d", "r8w", "r8b"}, 72},   {{"r9", "r9d", "r9w", "r9b"}, 64},
-      {{"r10", "r10d", "r10w", "r10b"}, 56}, {{"r11", "r11d", "r11w", "r11b"}, 48},
-      {{"r12", "r12d", "r12w", "r12b"}, 24}, {{"r13", "r13d", "r13w", "r13b"}, 16},
-      {{"r14", "r14d", "r14w", "r14b"}, 8},  {{"r15", "r15d", "r15w", "r15b"}, 0},
+      {{"rax", "eax", "ax", "al"}, 80},
+      {{"rbx", "ebx", "bx", "bl"}, 40},
+      {{"rcx", "ecx", "cx", "cl"}, 88},
+      {{"rdx", "edx", "dx", "dl"}, 96},
+      {{"rsi", "esi", "si", "sil"}, 104},
+      {{"rdi", "edi", "di", "dil"}, 112},
+      {{"rbp", "ebp", "bp", "bpl"}, 32},
+      {{"rsp", "esp", "sp", "spl"}, 152},
+      {{"r8", "r8d", "r8w", "r8b"}, 72},
+      {{"r9", "r9d", "r9w", "r9b"}, 64},
+      {{"r10", "r10d", "r10w", "r10b"}, 56},
+      {{"r11", "r11d", "r11w", "r11b"}, 48},
+      {{"r12", "r12d", "r12w", "r12b"}, 24},
+      {{"r13", "r13d", "r13w", "r13b"}, 16},
+      {{"r14", "r14d", "r14w", "r14b"}, 8},
+      {{"r15", "r15d", "r15w", "r15b"}, 0},
       {{"rip", "", "", ""}, 128},
   };
   for (auto &r : regs)
@@ -216,8 +224,8 @@ bool parse_usdt_arguments(const std::string &text, std::vector<UsdtArgument> &ou
     std::string why;
     if (!parse_one(spec, a, why)) {
       if (error)
-        *error = "cannot read USDT argument " + std::to_string(out.size()) + " '" + spec +
-                 "': " + why;
+        *error =
+            "cannot read USDT argument " + std::to_string(out.size()) + " '" + spec + "': " + why;
       return false;
     }
     out.push_back(a);

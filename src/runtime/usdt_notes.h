@@ -23,8 +23,7 @@ struct UsdtProbe {
 
 // The USDT probes of `path`, in note order (empty when it has none). nullopt and *error when
 // the file cannot be read as ELF.
-std::optional<std::vector<UsdtProbe>> read_usdt_probes(const std::string &path,
-                                                       std::string *error);
+std::optional<std::vector<UsdtProbe>> read_usdt_probes(const std::string &path, std::string *error);
 
 // Parses an argument string into `out`. false and *error for a form bpfscope cannot read
 // (e.g. an indexed address "(%rax,%rbx,8)" or a symbol "sym(%rip)").

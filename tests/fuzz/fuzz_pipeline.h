@@ -44,8 +44,7 @@ public:
       t.program_kind = ProgramKind::Kprobe;
       t.arg_source = ArgumentSource::PtRegs;
       t.max_args = 6;
-      t.has_retval = starts("kretprobe:") || starts("uretprobe:") || starts("kr:") ||
-                     starts("ur:");
+      t.has_retval = starts("kretprobe:") || starts("uretprobe:") || starts("kr:") || starts("ur:");
     } else if (starts("fentry:") || starts("fexit:") || starts("f:") || starts("fr:")) {
       t.program_kind = ProgramKind::Tracing;
       t.arg_source = ArgumentSource::U64Array;

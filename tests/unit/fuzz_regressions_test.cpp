@@ -18,7 +18,8 @@ namespace {
 std::vector<std::filesystem::path> inputs(const std::string &sub) {
   std::vector<std::filesystem::path> out;
   std::error_code ec;
-  for (auto &e : std::filesystem::directory_iterator(std::string(BPFSCOPE_FUZZ_DIR) + "/" + sub, ec))
+  for (auto &e :
+       std::filesystem::directory_iterator(std::string(BPFSCOPE_FUZZ_DIR) + "/" + sub, ec))
     if (e.is_regular_file() && e.path().filename().string() != "README.md")
       out.push_back(e.path());
   std::sort(out.begin(), out.end());

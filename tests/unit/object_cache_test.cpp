@@ -165,8 +165,8 @@ std::string reference(const std::string &fmt, const Type &args, const std::vecto
 }
 
 TEST(PreparedFormat, MatchesFormatPrintf) {
-  Type args = Type::tuple({Type::integer(8, true), Type::integer(4, false), Type::string(16),
-                           Type::integer(2, true)});
+  Type args = Type::tuple(
+      {Type::integer(8, true), Type::integer(4, false), Type::string(16), Type::integer(2, true)});
   std::vector<uint8_t> rec(static_cast<size_t>(args.size), 0);
   int64_t a = -1234567890123LL;
   uint32_t b = 4000000000u;

@@ -131,8 +131,7 @@ TEST(Semantic, UnknownArgsFieldListsTheFields) {
   auto a = analyse("tracepoint:test:ev { print(args.nope); }");
   EXPECT_FALSE(a.ok);
   EXPECT_NE(a.errors.find("Can't find field 'nope' in tracepoint:test:ev"), std::string::npos);
-  EXPECT_NE(a.errors.find("fields: count, filename, comm, delta"), std::string::npos)
-      << a.errors;
+  EXPECT_NE(a.errors.find("fields: count, filename, comm, delta"), std::string::npos) << a.errors;
 }
 
 TEST(Semantic, ArgsOutsideTracepoints) {

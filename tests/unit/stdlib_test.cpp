@@ -125,8 +125,7 @@ TEST(StdlibBuiltins, LoadThroughTheVerifier) {
 TEST(StdlibBuiltins, BadModesAreErrors) {
   EXPECT_NE(type_of("nsecs(sideways)").find("unknown clock 'sideways'"), std::string::npos);
   EXPECT_NE(type_of("pid(nowhere)").find("unknown namespace 'nowhere'"), std::string::npos);
-  EXPECT_NE(type_of("nsecs(1)").find("nsecs() expects boot, monotonic or tai"),
-            std::string::npos);
+  EXPECT_NE(type_of("nsecs(1)").find("nsecs() expects boot, monotonic or tai"), std::string::npos);
 }
 
 TEST(StdlibFunctions, Types) {
@@ -173,8 +172,8 @@ TEST(StdlibFunctions, CgroupidIsTheDirectoryInode) {
 }
 
 TEST(StdlibMaps, HasKey) {
-  EXPECT_EQ(type_of("has_key(@m, 1)"), "error: " + analyse("BEGIN { $v = has_key(@m, 1); }")
-                                                       .errors);
+  EXPECT_EQ(type_of("has_key(@m, 1)"),
+            "error: " + analyse("BEGIN { $v = has_key(@m, 1); }").errors);
   EXPECT_EQ(load_all("BEGIN { @m[1, \"a\"] = 2; if (has_key(@m, (1, \"a\"))) { "
                      "printf(\"yes\\n\"); } @n = has_key(@m, (2, \"b\")); }"),
             "");
@@ -202,8 +201,7 @@ TEST(StdlibFormat, UserResolvedTypes) {
   uint64_t root = 0;
   EXPECT_EQ(format_value(Type::username(), reinterpret_cast<const uint8_t *>(&root)), "root");
   uint64_t nobody_uid = 4294967294ull; // not in the passwd database: the number
-  std::string name =
-      format_value(Type::username(), reinterpret_cast<const uint8_t *>(&nobody_uid));
+  std::string name = format_value(Type::username(), reinterpret_cast<const uint8_t *>(&nobody_uid));
   EXPECT_FALSE(name.empty());
   uint64_t enoent = ENOENT;
   EXPECT_EQ(format_value(Type::strerror(), reinterpret_cast<const uint8_t *>(&enoent)),

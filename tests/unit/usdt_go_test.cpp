@@ -12,8 +12,8 @@ namespace {
 TEST(UsdtArguments, RegisterMemoryAndConstantForms) {
   std::vector<UsdtArgument> args;
   std::string error;
-  ASSERT_TRUE(parse_usdt_arguments("-4@%edi 8@-16(%rbp) -4@$5 2@(%rax) 1@%r8b -8@$-3 8@%rsi",
-                                   args, &error))
+  ASSERT_TRUE(
+      parse_usdt_arguments("-4@%edi 8@-16(%rbp) -4@$5 2@(%rax) 1@%r8b -8@$-3 8@%rsi", args, &error))
       << error;
   ASSERT_EQ(args.size(), 7u);
   EXPECT_EQ(args[0].kind, UsdtArgument::Kind::Register);
@@ -77,9 +77,9 @@ namespace {
 
 TEST(GoEntry, AfterTheStackGrowthCheck) {
   // lea -0x3b0(%rsp),%r12; cmp 0x10(%r14),%r12; jbe +0xea; sub $0x430,%rsp
-  std::vector<uint8_t> code = {0x4c, 0x8d, 0xa4, 0x24, 0x50, 0xfc, 0xff, 0xff, 0x4d, 0x3b,
-                               0x66, 0x10, 0x0f, 0x86, 0xea, 0x00, 0x00, 0x00, 0x48, 0x81,
-                               0xec, 0x30, 0x04, 0x00, 0x00};
+  std::vector<uint8_t> code = {0x4c, 0x8d, 0xa4, 0x24, 0x50, 0xfc, 0xff, 0xff, 0x4d,
+                               0x3b, 0x66, 0x10, 0x0f, 0x86, 0xea, 0x00, 0x00, 0x00,
+                               0x48, 0x81, 0xec, 0x30, 0x04, 0x00, 0x00};
   EXPECT_EQ(go_entry_after_stack_check(code), 18u);
   // cmp 0x10(%r14),%rsp; jbe +0x20; sub $0x18,%rsp
   std::vector<uint8_t> small = {0x49, 0x3b, 0x66, 0x10, 0x76, 0x20, 0x48, 0x83, 0xec, 0x18};
