@@ -192,7 +192,9 @@ private:
           return;
         }
       }
+      statement_call_ = es.expr.get();
       expr(*es.expr);
+      statement_call_ = nullptr;
       break;
     }
     case StmtKind::AssignMap:
@@ -1116,6 +1118,14 @@ private:
 
   Type call(Call &c) {
     const std::string &n = c.name;
+    // Functions that produce no value may only stand as statements (`@x = exit();` would leave
+    // codegen with nothing to store).
+    static const std::set<std::string> statements_only = {
+        "printf", "print", "time", "exit", "delete", "clear", "zero", "errorf", "warnf"};
+    if (statements_only.count(n) && statement_call_ != &c) {
+      error(c.loc, n + "() does not return a value", "call it as a statement of its own");
+      return Type::none();
+    }
     if (is_aggregation_call(n)) {
       error(c.loc, n + "() must be assigned directly to a map", "write @name = " + n + "(...);");
       return Type::none();
@@ -1432,7 +1442,8 @@ private:
   ProbeInfo *probe_ = nullptr;
   bool reporting_ = false;
   bool retype_needed_ = false;
-  int loop_depth_ = 0; // while loops around the statement being checked
+  int loop_depth_ = 0;                   // while loops around the statement being checked
+  const Expr *statement_call_ = nullptr; // the expression statement being checked, if any
   int record_id_ = 0;
 
 public:
