@@ -312,16 +312,7 @@ int main(int argc, char **argv) {
       return f->address;
     return read_elf_data_symbol(path, name);
   };
-  sema_opts.ppid_offsets = []() -> std::optional<std::pair<int, int>> {
-    const BtfView *view = KernelBtf::running().view("", nullptr);
-    if (!view)
-      return std::nullopt;
-    auto parent = view->member_offset("task_struct", "real_parent");
-    auto tgid = view->member_offset("task_struct", "tgid");
-    if (!parent || !tgid)
-      return std::nullopt;
-    return std::make_pair(*parent, *tgid);
-  };
+  sema_opts.ppid_offsets = ppid_offsets_from_btf;
 
   // Without the capabilities, resolving probes (tracefs) and loading would fail later with
   // confusing errors: say which one is missing, before doing anything.

@@ -345,4 +345,15 @@ int KernelBtf::module_fd(const std::string &module) {
   return -1;
 }
 
+std::optional<std::pair<int, int>> ppid_offsets_from_btf() {
+  const BtfView *view = KernelBtf::running().view("", nullptr);
+  if (!view)
+    return std::nullopt;
+  auto parent = view->member_offset("task_struct", "real_parent");
+  auto tgid = view->member_offset("task_struct", "tgid");
+  if (!parent || !tgid)
+    return std::nullopt;
+  return std::make_pair(*parent, *tgid);
+}
+
 } // namespace bpfscope

@@ -94,4 +94,8 @@ private:
   std::vector<std::unique_ptr<Module>> modules_;
 };
 
+// Offsets of task_struct's real_parent and tgid in the running kernel's BTF (for `ppid`), or
+// nothing when the kernel has no BTF or lacks those members.
+std::optional<std::pair<int, int>> ppid_offsets_from_btf();
+
 } // namespace bpfscope

@@ -34,16 +34,7 @@ Analysed analyse(const std::string &source) {
   if (a.program) {
     bpfscope::testing::FakeResolver resolver;
     SemanticOptions opts;
-    opts.ppid_offsets = []() -> std::optional<std::pair<int, int>> {
-      const BtfView *view = KernelBtf::running().view("", nullptr);
-      if (!view)
-        return std::nullopt;
-      auto parent = view->member_offset("task_struct", "real_parent");
-      auto tgid = view->member_offset("task_struct", "tgid");
-      if (!parent || !tgid)
-        return std::nullopt;
-      return std::make_pair(*parent, *tgid);
-    };
+    opts.ppid_offsets = ppid_offsets_from_btf;
     a.ok = analyse_program(*a.program, resolver, opts, a.info, diags);
   }
   for (auto &d : diags.all())
