@@ -375,10 +375,12 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
   }
   ring_buffer__consume(rb);
 
-  output.exit_separator();
   std::vector<const MapInfo *> sorted;
-  for (auto &m : info.maps)
-    sorted.push_back(&m);
+  if (opts.print_maps_on_exit) {
+    output.exit_separator();
+    for (auto &m : info.maps)
+      sorted.push_back(&m);
+  }
   std::sort(sorted.begin(), sorted.end(),
             [](const MapInfo *a, const MapInfo *b) { return a->name < b->name; });
   for (const MapInfo *m : sorted)

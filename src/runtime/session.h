@@ -17,6 +17,7 @@ struct SessionOptions {
   bool verbose = false; // per program: type and instruction count
   bool dump_verifier_log = false;
   int max_map_keys = kDefaultMaxMapKeys;
+  bool print_maps_on_exit = true; // config print_maps_on_exit
   // -c: released once every probe is attached and BEGIN has run; the run ends when it exits.
   ChildProcess *child = nullptr;
   // -p: the run ends (END, maps printed) when that process exits, as in bpftrace. 0: none.
