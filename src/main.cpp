@@ -417,6 +417,16 @@ int main(int argc, char **argv) {
   session_opts.target_pid = target_pid;
   session_opts.max_map_keys = config.max_map_keys;
   session_opts.print_maps_on_exit = config.print_maps_on_exit;
+  session_opts.license = config.license;
+  session_opts.log_size = static_cast<uint32_t>(config.log_size);
+  if (config.perf_rb_pages) {
+    // A ring buffer is a power of two pages.
+    uint64_t bytes = static_cast<uint64_t>(getpagesize());
+    while (bytes < config.perf_rb_pages * static_cast<uint64_t>(getpagesize()) &&
+           bytes < (1u << 30))
+      bytes <<= 1;
+    session_opts.ring_bytes = static_cast<uint32_t>(bytes);
+  }
   int status = run_session(*program, info, object, providers, output, session_opts);
   if (verbose)
     std::cerr << "Timings: load, run and exit " << timer.lap_ms() << " ms\n";

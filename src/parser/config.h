@@ -21,8 +21,8 @@ struct RunConfig {
   int max_probes = 1024;
   int max_bpf_progs = 1024;
   bool print_maps_on_exit = true;
-  uint64_t perf_rb_pages = 0; // 0: bpfscope's own ring buffer size
-  uint64_t log_size = 1000000;
+  uint64_t perf_rb_pages = 0;   // 0: bpfscope's own ring buffer size
+  uint64_t log_size = 4u << 20; // bpftrace: 1000000; bpfscope keeps its larger verifier log
   std::string license = "GPL";
   // Accepted and validated; bpfscope behaves as with bpftrace's default whatever they say (a
   // warning tells when a script asks for something else).

@@ -199,7 +199,7 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
   (void)program;
   MapSet maps;
   std::string error;
-  if (!create_maps(info, object.internal, opts.max_map_keys, maps, error)) {
+  if (!create_maps(info, object.internal, opts.max_map_keys, maps, error, opts.ring_bytes)) {
     std::cerr << "ERROR: " << error << "\n";
     return 1;
   }
@@ -229,6 +229,8 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
     const ProbeTarget &first = info.probes[cp.probe_index].targets[cp.target_indices[0]];
     ProbeProvider *provider = providers.find(first.provider);
     LoadAttributes attributes = provider->load_attributes(first);
+    attributes.license = opts.license;
+    attributes.log_size = opts.log_size;
     LoadResult r = load_program(cp, attributes, maps.fds, opts.dump_verifier_log);
     if (opts.dump_verifier_log && !r.log.empty())
       std::cerr << "Verifier log for " << cp.name << ":\n" << r.log << "\n";
