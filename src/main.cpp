@@ -278,8 +278,11 @@ int main(int argc, char **argv) {
   script_input.filename = filename;
   {
     std::string error;
-    if (!split_program_args(std::vector<std::string>(argv + optind, argv + argc),
-                            sema_opts.positional_params, script_input.named_args, error)) {
+    std::vector<std::string> args(argv + optind, argv + argc);
+    // With -e, getopt itself consumed a `--` right after the options: named parameters follow.
+    if (have_program && optind > 1 && std::string(argv[optind - 1]) == "--")
+      args.insert(args.begin(), "--");
+    if (!split_program_args(args, sema_opts.positional_params, script_input.named_args, error)) {
       std::cerr << "ERROR: " << error << "\n";
       return 1;
     }
