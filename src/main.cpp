@@ -321,6 +321,9 @@ int main(int argc, char **argv) {
   auto &program = script.program;
   const RunConfig &config = script.config;
   sema_opts.max_strlen = config.max_strlen;
+  sema_opts.stack_mode = config.stack_mode == "perf"  ? StackMode::Perf
+                         : config.stack_mode == "raw" ? StackMode::Raw
+                                                      : StackMode::Bpftrace;
   for (const auto &w : script.warnings)
     std::cerr << "WARNING: " << w << "\n";
   if (verbose)

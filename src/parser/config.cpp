@@ -326,7 +326,6 @@ std::vector<std::string> config_not_honoured(const RunConfig &config) {
                     find_key(name)->show(defaults));
   };
   check("missing_probes", config.missing_probes != defaults.missing_probes);
-  check("stack_mode", config.stack_mode != defaults.stack_mode);
   check("str_trunc_trailer", config.str_trunc_trailer != defaults.str_trunc_trailer);
   check("max_cat_bytes", config.max_cat_bytes != defaults.max_cat_bytes);
   return out;

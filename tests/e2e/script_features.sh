@@ -85,7 +85,7 @@ assert_contains "malformed value, located" "$ERR" "stdin:1:15-30: ERROR: program
 # 5. Where output goes. Every kind of program output (printf, print of a value and of a map,
 #    maps at exit) goes to -o FILE in every -B mode; warnings and "Attached" go to stderr; -q
 #    drops "Attached" only.
-PROG='config = { stack_mode = perf }
+PROG='config = { str_trunc_trailer = "..." }
 tracepoint:syscalls:sys_enter_openat /pid == getopt("pid", 0)/ { @n = count(); printf("open\n"); }
 END { print(42); print(@n); }'
 for mode in none line full; do
@@ -112,14 +112,14 @@ for mode in none line full; do
     assert_eq "-B $mode: -o FILE holds printf, print and the maps at exit" "$expected" \
       "$(cat "$TMPD/out_$mode.txt")"
     assert_contains "-B $mode: the warning is on stderr" "$ERR" \
-      "WARNING: config variable stack_mode = perf has no effect"
+      "WARNING: config variable str_trunc_trailer = ... has no effect"
     assert_match "-B $mode: 'Attached 2 probes' on stderr" "$ERR" '^Attached 2 probes$'
   fi
 done
-bps -q -o "$TMPD/q.txt" -e 'config = { stack_mode = perf } BEGIN { printf("q\n"); exit(); }'
+bps -q -o "$TMPD/q.txt" -e 'config = { str_trunc_trailer = "..." } BEGIN { printf("q\n"); exit(); }'
 assert_rc "-q run" 0 "$RC"
 assert_not_contains "-q: no 'Attached' on stderr" "$ERR" "Attached"
-assert_contains "-q: warnings still on stderr" "$ERR" "WARNING: config variable stack_mode"
+assert_contains "-q: warnings still on stderr" "$ERR" "WARNING: config variable str_trunc_trailer"
 assert_eq "-q: the output in the file" "q" "$(head -1 "$TMPD/q.txt")"
 
 finish
