@@ -270,6 +270,7 @@ bool set_config(RunConfig &config, const std::string &key, const ConfigValue &va
     break;
   }
   spec->store(config, v);
+  config.explicitly_set.insert(spec->name);
   return true;
 }
 
@@ -326,7 +327,10 @@ std::vector<std::string> config_not_honoured(const RunConfig &config) {
                     find_key(name)->show(defaults));
   };
   check("missing_probes", config.missing_probes != defaults.missing_probes);
-  check("str_trunc_trailer", config.str_trunc_trailer != defaults.str_trunc_trailer);
+  // bpfscope marks no truncated string, whatever the trailer.
+  if (config.explicitly_set.count("str_trunc_trailer") && !config.str_trunc_trailer.empty())
+    out.push_back("config variable str_trunc_trailer = " + config.str_trunc_trailer +
+                  " has no effect in bpfscope: truncated strings get no trailer");
   check("max_cat_bytes", config.max_cat_bytes != defaults.max_cat_bytes);
   return out;
 }

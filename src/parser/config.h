@@ -39,8 +39,10 @@ struct RunConfig {
   std::string unstable_tseries = "warn";
   std::string unstable_addr = "warn";
 
-  // Canonical names of the variables set by the environment (they win over the script).
+  // Canonical names of the variables set by the environment (they win over the script), and of
+  // every variable set at all.
   std::set<std::string> from_env;
+  std::set<std::string> explicitly_set;
 
   // One line per variable, `name=value`, for the object cache key: a compiled object depends on
   // the configuration it was compiled with.

@@ -112,7 +112,7 @@ for mode in none line full; do
     assert_eq "-B $mode: -o FILE holds printf, print and the maps at exit" "$expected" \
       "$(cat "$TMPD/out_$mode.txt")"
     assert_contains "-B $mode: the warning is on stderr" "$ERR" \
-      "WARNING: config variable str_trunc_trailer = ... has no effect"
+      "WARNING: config variable str_trunc_trailer = ... has no effect in bpfscope: truncated strings get no trailer"
     assert_match "-B $mode: 'Attached 2 probes' on stderr" "$ERR" '^Attached 2 probes$'
   fi
 done

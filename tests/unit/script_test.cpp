@@ -129,6 +129,16 @@ TEST(Config, SummaryChangesWithTheConfiguration) {
   EXPECT_NE(a.summary().find("print_maps_on_exit=true"), std::string::npos);
 }
 
+TEST(Config, WarnsOnlyAboutVariablesWithoutEffect) {
+  EXPECT_TRUE(
+      load("config = { max_strlen = 8; stack_mode = raw } BEGIN { }").script.warnings.empty());
+  auto l = load("config = { str_trunc_trailer = \"~\"; missing_probes = warn } BEGIN { }");
+  ASSERT_TRUE(l.ok) << l.errors;
+  ASSERT_EQ(l.script.warnings.size(), 2u);
+  EXPECT_NE(l.script.warnings[0].find("missing_probes = warn has no effect"), std::string::npos);
+  EXPECT_NE(l.script.warnings[1].find("str_trunc_trailer = ~ has no effect"), std::string::npos);
+}
+
 // ---------------------------------------------------------------- macros
 
 TEST(Macro, ExpressionMacrosAsInTheDocs) {
