@@ -412,3 +412,108 @@ void for_each_expr_slot(Probe &p, const std::function<bool(ExprPtr &)> &fn) {
 }
 
 } // namespace bpfscope::ast
+
+namespace bpfscope::ast {
+
+namespace {
+
+bool deeper(const Expr *e, int left);
+bool deeper(const Stmt *s, int left);
+
+bool deeper_block(const Block *b, int left) {
+  if (!b)
+    return false;
+  if (left <= 0)
+    return true;
+  for (const auto &s : b->stmts)
+    if (deeper(s.get(), left - 1))
+      return true;
+  return false;
+}
+
+bool deeper(const Expr *e, int left) {
+  if (!e)
+    return false;
+  if (left <= 0)
+    return true;
+  int l = left - 1;
+  switch (e->kind) {
+  case ExprKind::Map:
+    for (const auto &k : static_cast<const Map *>(e)->keys)
+      if (deeper(k.get(), l))
+        return true;
+    return false;
+  case ExprKind::Call:
+    for (const auto &a : static_cast<const Call *>(e)->args)
+      if (deeper(a.get(), l))
+        return true;
+    return false;
+  case ExprKind::Binary:
+    return deeper(static_cast<const Binary *>(e)->lhs.get(), l) ||
+           deeper(static_cast<const Binary *>(e)->rhs.get(), l);
+  case ExprKind::Unary:
+    return deeper(static_cast<const Unary *>(e)->operand.get(), l);
+  case ExprKind::Ternary:
+    return deeper(static_cast<const Ternary *>(e)->cond.get(), l) ||
+           deeper(static_cast<const Ternary *>(e)->then_expr.get(), l) ||
+           deeper(static_cast<const Ternary *>(e)->else_expr.get(), l);
+  case ExprKind::Cast:
+    return deeper(static_cast<const Cast *>(e)->operand.get(), l);
+  case ExprKind::Field:
+    return deeper(static_cast<const Field *>(e)->base.get(), l);
+  case ExprKind::TupleLit:
+    for (const auto &x : static_cast<const TupleLit *>(e)->elems)
+      if (deeper(x.get(), l))
+        return true;
+    return false;
+  case ExprKind::TupleIndex:
+    return deeper(static_cast<const TupleIndex *>(e)->base.get(), l);
+  default:
+    return false;
+  }
+}
+
+bool deeper(const Stmt *s, int left) {
+  if (!s)
+    return false;
+  if (left <= 0)
+    return true;
+  int l = left - 1;
+  switch (s->kind) {
+  case StmtKind::Expr:
+    return deeper(static_cast<const ExprStmt *>(s)->expr.get(), l);
+  case StmtKind::AssignMap:
+    return deeper(static_cast<const AssignMap *>(s)->map.get(), l) ||
+           deeper(static_cast<const AssignMap *>(s)->value.get(), l);
+  case StmtKind::AssignVar:
+    return deeper(static_cast<const AssignVar *>(s)->value.get(), l);
+  case StmtKind::Block:
+    return deeper_block(static_cast<const Block *>(s), left);
+  case StmtKind::If:
+    return deeper(static_cast<const If *>(s)->cond.get(), l) ||
+           deeper_block(static_cast<const If *>(s)->then_block.get(), l) ||
+           deeper_block(static_cast<const If *>(s)->else_block.get(), l);
+  case StmtKind::While:
+    return deeper(static_cast<const While *>(s)->cond.get(), l) ||
+           deeper_block(static_cast<const While *>(s)->body.get(), l);
+  case StmtKind::Unroll:
+    return deeper(static_cast<const Unroll *>(s)->count.get(), l) ||
+           deeper_block(static_cast<const Unroll *>(s)->body.get(), l);
+  case StmtKind::Jump:
+    return false;
+  }
+  return false;
+}
+
+} // namespace
+
+bool deeper_than(const Stmt &s, int limit) { return deeper(&s, limit); }
+bool deeper_than(const Expr &e, int limit) { return deeper(&e, limit); }
+
+size_t node_count(const Expr &e) {
+  size_t n = 0;
+  for_each_range(const_cast<Expr &>(e), [&n](SourceRange &) { n++; });
+  return n;
+}
+
+} // namespace bpfscope::ast

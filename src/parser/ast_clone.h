@@ -26,3 +26,16 @@ namespace bpfscope::ast {
 void for_each_expr_slot(Probe &p, const std::function<bool(ExprPtr &)> &fn);
 
 } // namespace bpfscope::ast
+
+namespace bpfscope::ast {
+
+// Whether the tree under `s` (or `e`) is more than `limit` nodes deep. Never recurses deeper than
+// `limit` itself, so it is safe on any tree: macro expansion checks its results with it, since
+// later passes recurse over the tree.
+bool deeper_than(const Stmt &s, int limit);
+bool deeper_than(const Expr &e, int limit);
+
+// The number of nodes under `e`, itself included.
+size_t node_count(const Expr &e);
+
+} // namespace bpfscope::ast

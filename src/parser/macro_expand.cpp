@@ -184,6 +184,7 @@ private:
   struct Binding {
     const MacroParam *param;
     const Expr *arg;
+    size_t size = 0; // nodes in `arg`, for the expansion budget
   };
 
   // The body of `m` for the call `call`, parameters bound, nested macros expanded.
@@ -246,17 +247,27 @@ private:
         fail(a.loc, "macro '" + name + "' expects a map for parameter " + p.name, defined);
         return out;
       }
-      bindings[p.name] = {&p, &a};
+      // node_count recurses over the argument: it must be checked for depth first.
+      if (deeper_than(a, kMaxDepth)) {
+        fail(a.loc, "macro expansion too deep", defined);
+        return out;
+      }
+      bindings[p.name] = {&p, &a, node_count(a)};
     }
 
     suffix_ = "__" + name + "_" + std::to_string(++expansions_);
     for (const auto &s : m.body->stmts) {
       auto copy = clone_stmt(*s);
       bind_stmt(*copy, bindings, m);
+      if (!ok_)
+        return {};
+      // Later passes (and the expansion of nested calls) recurse over the result.
+      if (deeper_than(*copy, kMaxDepth)) {
+        fail(call.loc, "macro expansion too deep", defined);
+        return {};
+      }
       out.push_back(std::move(copy));
     }
-    if (!ok_)
-      return {};
     stack_.push_back(name);
     out = statements(std::move(out));
     stack_.pop_back();
@@ -299,8 +310,17 @@ private:
     switch (e->kind) {
     case ExprKind::Builtin: {
       auto it = b.find(static_cast<Builtin &>(*e).name);
-      if (it != b.end() && it->second.param->kind == MacroParam::Kind::Expression)
+      if (it != b.end() && it->second.param->kind == MacroParam::Kind::Expression) {
+        // Each use copies the argument: nested calls could otherwise grow the program
+        // exponentially.
+        nodes_ += it->second.size;
+        if (nodes_ > kMaxNodes) {
+          fail(e->loc,
+               "macro expansion too large (more than " + std::to_string(kMaxNodes) + " nodes)");
+          return;
+        }
         e = clone_expr(*it->second.arg); // the caller's expression, not renamed
+      }
       break;
     }
     case ExprKind::Variable: {
@@ -391,7 +411,11 @@ private:
     }
   }
 
+  static constexpr int kMaxDepth = 1000; // as the parser's limit
+  static constexpr size_t kMaxNodes = 200000;
+
   std::map<std::string, const MacroDef *> macros_;
+  size_t nodes_ = 0;
   const std::function<std::string(const SourceRange &)> &where_;
   Diagnostics &diags_;
   std::vector<std::string> stack_;
@@ -415,6 +439,12 @@ bool expand_macros(ast::Program &program, const std::vector<MacroDef> &macros,
       x.block(*probe->body);
     if (!x.ok())
       return false;
+    // Each expansion was checked; a call's result placed deep in its caller can still add up.
+    if ((probe->predicate && ast::deeper_than(*probe->predicate, 2000)) ||
+        (probe->body && ast::deeper_than(*probe->body, 2000))) {
+      diags.error(probe->loc, "macro expansion too deep");
+      return false;
+    }
   }
   return x.ok();
 }

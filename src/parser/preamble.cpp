@@ -2,6 +2,7 @@
 // enough of the language to step over probes: strings, comments and nested braces.
 #include "parser/preamble.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace bpfscope {
@@ -163,7 +164,7 @@ private:
       p_++;
       while (p_ < s_.size() && s_[p_] != '"' && s_[p_] != '\n')
         p_ += s_[p_] == '\\' ? 2 : 1;
-      p_++;
+      p_ = std::min(p_ + 1, s_.size());
     } else if (s_.compare(p_, 2, "//") == 0 || s_.compare(p_, 2, "/*") == 0) {
       skip_blank();
     } else {

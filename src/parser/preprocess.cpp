@@ -2,6 +2,7 @@
 
 #include "parser/preamble.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 
@@ -12,11 +13,15 @@ namespace {
 bool ident_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool ident_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
-// Replaces defined names in `text` outside strings and comments; `depth` bounds definitions
-// that refer to each other in a cycle.
+// The most text substitution may produce: definitions that use others twice would otherwise
+// grow exponentially.
+constexpr size_t kMaxExpansion = 1u << 20;
+
+// Replaces defined names in `text` outside strings and comments. As in cpp, a name is not
+// replaced again inside its own replacement (`active`). Sets `too_big` past kMaxExpansion.
 std::string substitute(const std::string &text, const std::map<std::string, std::string> &defs,
-                       int depth = 0) {
-  if (defs.empty() || depth > 32)
+                       bool &too_big, std::vector<std::string> active = {}) {
+  if (defs.empty() || too_big)
     return text;
   std::string out;
   size_t i = 0;
@@ -47,10 +52,18 @@ std::string substitute(const std::string &text, const std::map<std::string, std:
       auto it = defs.find(word);
       // `$NAME` and `@NAME` are variables and maps, not the definition.
       bool sigil = i > 0 && (text[i - 1] == '$' || text[i - 1] == '@');
-      if (it != defs.end() && !sigil)
-        out += substitute(it->second, defs, depth + 1);
-      else
+      bool expanding = std::find(active.begin(), active.end(), word) != active.end();
+      if (it != defs.end() && !sigil && !expanding) {
+        active.push_back(word);
+        out += substitute(it->second, defs, too_big, active);
+        active.pop_back();
+      } else {
         out += word;
+      }
+      if (out.size() > kMaxExpansion) {
+        too_big = true;
+        return out;
+      }
       i = j;
     } else {
       out += c;
@@ -67,7 +80,7 @@ bool preprocess(const std::string &source, Preprocessed &out, Diagnostics &diags
   LineIndex lines(source);
   std::map<std::string, std::string> defs;
   std::string pending; // text since the last directive, substituted when the next one comes
-  bool ok = true;
+  bool ok = true, too_big = false;
   size_t pos = 0;
   bool in_comment = false; // inside a /* */ that spans lines: a '#' there is no directive
   while (pos < source.size()) {
@@ -106,7 +119,7 @@ bool preprocess(const std::string &source, Preprocessed &out, Diagnostics &diags
       body.append(source, dir_end, next_end - dir_end);
       dir_end = next_end;
     }
-    out.text += substitute(pending, defs);
+    out.text += substitute(pending, defs, too_big);
     pending.clear();
     size_t i = first + 1;
     while (i < body.size() && (body[i] == ' ' || body[i] == '\t'))
@@ -161,7 +174,12 @@ bool preprocess(const std::string &source, Preprocessed &out, Diagnostics &diags
         out.text += '\n';
     pos = dir_end;
   }
-  out.text += substitute(pending, defs);
+  out.text += substitute(pending, defs, too_big);
+  if (too_big) {
+    diags.error(SourceRange{}, "#define: substitution produces more than " +
+                                   std::to_string(kMaxExpansion) + " bytes");
+    return false;
+  }
   return ok;
 }
 

@@ -230,6 +230,17 @@ TEST(Macro, DefinedTwice) {
   EXPECT_NE(l.errors.find("macro 'f' is defined twice"), std::string::npos);
 }
 
+TEST(Macro, ExponentialExpansionIsCapped) {
+  std::string calls, close;
+  for (int i = 0; i < 40; i++) {
+    calls += "d(";
+    close += ")";
+  }
+  auto l = load("macro d(x) { x + x }\nBEGIN { print(" + calls + "1" + close + "); }");
+  EXPECT_FALSE(l.ok);
+  EXPECT_NE(l.errors.find("macro expansion too large"), std::string::npos) << l.errors;
+}
+
 // ---------------------------------------------------------------- getopt
 
 TEST(Getopt, DefaultsAndGivenValues) {
@@ -358,6 +369,18 @@ TEST(Preprocessor, FunctionLikeDefinesAndConditionalsAreRefused) {
             std::string::npos);
   EXPECT_NE(load("#ifdef X\n#endif\nBEGIN { }").errors.find("#ifdef: preprocessor directive not"),
             std::string::npos);
+}
+
+TEST(Preprocessor, SelfReferenceAndBlowUpAreBounded) {
+  auto l = load("#define A A\n#define B C\n#define C B\nBEGIN { @a = 1; }");
+  EXPECT_TRUE(l.ok) << l.errors;
+  std::string defs = "#define A0 1\n";
+  for (int i = 1; i < 40; i++)
+    defs += "#define A" + std::to_string(i) + " (A" + std::to_string(i - 1) + " + A" +
+            std::to_string(i - 1) + ")\n";
+  auto big = load(defs + "BEGIN { print(A39); }");
+  EXPECT_FALSE(big.ok);
+  EXPECT_NE(big.errors.find("#define: substitution produces more than"), std::string::npos);
 }
 
 } // namespace
