@@ -431,7 +431,7 @@ int main(int argc, char **argv) {
     while (bytes < config.perf_rb_pages * static_cast<uint64_t>(getpagesize()) &&
            bytes < (1u << 30))
       bytes <<= 1;
-    session_opts.ring_bytes = static_cast<uint32_t>(bytes);
+    session_opts.ring_buffer_bytes = static_cast<uint32_t>(bytes);
   }
   int status = run_session(*program, info, object, providers, output, session_opts);
   if (verbose)
