@@ -82,8 +82,13 @@ public:
         blank(start + word.size(), p_); // keep `macro`: the grammar reads the body as a probe's
         if (!skip_braced())
           return true; // unterminated: the grammar reports it
+      } else if (s_[p_] == ';') {
+        p_++; // after a type definition or a map declaration
       } else {
-        seen_probe = true;
+        // C type definitions belong to the preamble too: a config block may follow them.
+        if (word != "struct" && word != "union" && word != "enum" && word != "typedef" &&
+            word != "let")
+          seen_probe = true;
         if (!skip_probe())
           return true;
       }
@@ -188,8 +193,12 @@ private:
     return false;
   }
 
+  // Steps over a probe (or a type definition) to the end of its braced body, or over a
+  // declaration to its `;`.
   bool skip_probe() {
     while (p_ < s_.size() && s_[p_] != '{') {
+      if (s_[p_] == ';')
+        return true;
       if (s_[p_] == '}') { // a stray `}`: the grammar reports it
         p_ = s_.size();
         return false;

@@ -1,6 +1,7 @@
 // The script-level front end: config block, macros, getopt(), imports and #define
 // (parser/script.cpp and the passes it runs).
 #include "parser/config.h"
+#include "parser/preamble.h"
 #include "parser/script.h"
 #include "test_support.h"
 
@@ -99,6 +100,19 @@ TEST(Config, MustComeBeforeProbes) {
   auto l = load("BEGIN { } config = { max_strlen = 8 }");
   EXPECT_FALSE(l.ok);
   EXPECT_NE(l.errors.find("the config block must come before any probe"), std::string::npos);
+}
+
+TEST(Config, MayFollowTypeDefinitionsAndDeclarations) {
+  // What the preamble may hold before a config block; the grammar reads them afterwards (here
+  // it refuses them, which is not this test's business: only the preamble's reading matters).
+  Preamble p;
+  Diagnostics diags("stdin", "");
+  ASSERT_TRUE(read_preamble("struct S { int x; };\nconfig = { max_strlen = 8 }\n"
+                            "macro m() { 1 }\nBEGIN { }",
+                            p, diags));
+  EXPECT_TRUE(p.has_config);
+  ASSERT_EQ(p.macros.size(), 1u);
+  EXPECT_EQ(p.macros[0].name, "m");
 }
 
 TEST(Config, EnvironmentWinsOverTheScript) {
