@@ -9,6 +9,7 @@
 #include "runtime/format_printf.h"
 #include "runtime/kernel_btf.h"
 #include "runtime/kernel_symbols.h"
+#include "runtime/missing_probes.h"
 #include "runtime/object_cache.h"
 #include "runtime/output.h"
 #include "runtime/pid_namespace.h"
@@ -347,6 +348,13 @@ int main(int argc, char **argv) {
     sema_opts.process.child_pid = child->pid();
   }
 
+  if (drop_missing_probes(*program, providers, config.missing_probes, diags) &&
+      program->probes.empty()) {
+    diags.error(SourceRange{}, "no probe of the script exists here (missing_probes = " +
+                                   config.missing_probes + ")");
+    diags.print(std::cerr);
+    return 1;
+  }
   ProgramInfo info;
   if (!analyse_program(*program, providers, sema_opts, info, diags)) {
     diags.print(std::cerr);

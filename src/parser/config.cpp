@@ -326,7 +326,6 @@ std::vector<std::string> config_not_honoured(const RunConfig &config) {
                     " has no effect in bpfscope; it behaves as with " +
                     find_key(name)->show(defaults));
   };
-  check("missing_probes", config.missing_probes != defaults.missing_probes);
   // bpfscope marks no truncated string, whatever the trailer.
   if (config.explicitly_set.count("str_trunc_trailer") && !config.str_trunc_trailer.empty())
     out.push_back("config variable str_trunc_trailer = " + config.str_trunc_trailer +

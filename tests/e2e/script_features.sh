@@ -82,6 +82,26 @@ bps -e 'BEGIN { print(getopt("aa", 1)); exit(); }' -- --aa=many
 assert_nonzero "a malformed value is refused" "$RC"
 assert_contains "malformed value, located" "$ERR" "stdin:1:15-30: ERROR: program option --aa expects an integer, got 'many'"
 
+# 5a. missing_probes: an attach point that matches nothing is refused by default, skipped with a
+#     warning (warn) or silently (ignore); the rest of the script runs.
+MISSING='tracepoint:no_such_category:no_such_event, BEGIN { printf("ran\n"); exit(); }'
+bps -e "$MISSING"
+assert_nonzero "missing_probes = error (default): refused" "$RC"
+assert_contains "the missing tracepoint is named" "$ERR" "ERROR: No matches for tracepoint no_such_category:no_such_event"
+bps -e "config = { missing_probes = warn } $MISSING"
+assert_rc "missing_probes = warn: runs" 0 "$RC"
+assert_eq "missing_probes = warn: the other probe runs" "ran" "$OUT"
+assert_contains "missing_probes = warn: a located warning" "$ERR" \
+  "stdin:1:36-77: WARNING: No matches for tracepoint no_such_category:no_such_event. (skipped: missing_probes = warn)"
+bps -e "config = { missing_probes = ignore } $MISSING"
+assert_rc "missing_probes = ignore: runs" 0 "$RC"
+assert_not_contains "missing_probes = ignore: no warning" "$ERR" "WARNING"
+bps -e 'config = { missing_probes = ignore } tracepoint:no_such_category:x { }'
+assert_nonzero "missing_probes = ignore with nothing left: refused" "$RC"
+assert_contains "nothing left, said so" "$ERR" "no probe of the script exists here"
+bps -e 'config = { missing_probes = ignore } tracepiont:sched:x, BEGIN { exit(); }'
+assert_nonzero "an unknown provider is an error whatever missing_probes says" "$RC"
+
 # 5. Where output goes. Every kind of program output (printf, print of a value and of a map,
 #    maps at exit) goes to -o FILE in every -B mode; warnings and "Attached" go to stderr; -q
 #    drops "Attached" only.
