@@ -24,10 +24,10 @@ struct RunConfig {
   uint64_t perf_rb_pages = 0;   // 0: bpfscope's own ring buffer size
   uint64_t log_size = 4u << 20; // bpftrace: 1000000; bpfscope keeps its larger verifier log
   std::string license = "GPL";
+  std::string missing_probes = "error"; // or warn, ignore (runtime/missing_probes.h)
   std::string stack_mode = "bpftrace"; // of kstack/ustack written without a mode
   // Accepted and validated; bpfscope behaves as with bpftrace's default whatever they say (a
   // warning tells when a script asks for something else).
-  std::string missing_probes = "error";
   std::string str_trunc_trailer = "..";
   uint64_t on_stack_limit = 32;
   uint64_t max_cat_bytes = 10240;
