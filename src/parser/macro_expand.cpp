@@ -3,6 +3,7 @@
 #include "parser/ast_clone.h"
 
 #include <map>
+#include <set>
 
 namespace bpfscope {
 
@@ -256,6 +257,9 @@ private:
     }
 
     suffix_ = "__" + name + "_" + std::to_string(++expansions_);
+    assigned_.clear();
+    for (const auto &s : m.body->stmts)
+      collect_assigned(*s);
     for (const auto &s : m.body->stmts) {
       auto copy = clone_stmt(*s);
       bind_stmt(*copy, bindings, m);
@@ -280,6 +284,36 @@ private:
       }
     }
     return out;
+  }
+
+  // The variables a body creates: those it assigns (or declares with `let`) anywhere.
+  void collect_assigned(const Stmt &s) {
+    auto block = [&](const std::unique_ptr<Block> &b) {
+      if (b)
+        for (const auto &x : b->stmts)
+          collect_assigned(*x);
+    };
+    switch (s.kind) {
+    case StmtKind::AssignVar:
+      assigned_.insert(static_cast<const AssignVar &>(s).var->name);
+      break;
+    case StmtKind::Block:
+      for (const auto &x : static_cast<const Block &>(s).stmts)
+        collect_assigned(*x);
+      break;
+    case StmtKind::If:
+      block(static_cast<const If &>(s).then_block);
+      block(static_cast<const If &>(s).else_block);
+      break;
+    case StmtKind::While:
+      block(static_cast<const While &>(s).body);
+      break;
+    case StmtKind::Unroll:
+      block(static_cast<const Unroll &>(s).body);
+      break;
+    default:
+      break;
+    }
   }
 
   std::string variable_name(const std::string &name, const std::map<std::string, Binding> &b) {
@@ -325,6 +359,14 @@ private:
     }
     case ExprKind::Variable: {
       auto &v = static_cast<Variable &>(*e);
+      if (!b.count(v.name) && !assigned_.count(v.name)) {
+        // Hygiene: the caller's variables are reachable only through parameters.
+        fail(v.loc,
+             "macro '" + m.header.name + "' uses variable " + v.name +
+                 ", which is neither one of its parameters nor assigned in it",
+             "pass the variable to the macro, as a parameter like " + v.name);
+        return;
+      }
       v.name = variable_name(v.name, b);
       break;
     }
@@ -420,6 +462,7 @@ private:
   Diagnostics &diags_;
   std::vector<std::string> stack_;
   std::string suffix_;
+  std::set<std::string> assigned_; // by the body being bound
   int expansions_ = 0;
   bool ok_ = true;
 };

@@ -146,11 +146,11 @@ TEST(Config, SummaryChangesWithTheConfiguration) {
 TEST(Config, WarnsOnlyAboutVariablesWithoutEffect) {
   EXPECT_TRUE(
       load("config = { max_strlen = 8; stack_mode = raw } BEGIN { }").script.warnings.empty());
-  auto l = load("config = { str_trunc_trailer = \"~\"; missing_probes = warn } BEGIN { }");
+  auto l = load("config = { str_trunc_trailer = \"~\"; max_cat_bytes = 5 } BEGIN { }");
   ASSERT_TRUE(l.ok) << l.errors;
   ASSERT_EQ(l.script.warnings.size(), 2u);
-  EXPECT_NE(l.script.warnings[0].find("missing_probes = warn has no effect"), std::string::npos);
-  EXPECT_NE(l.script.warnings[1].find("str_trunc_trailer = ~ has no effect"), std::string::npos);
+  EXPECT_NE(l.script.warnings[1].find("max_cat_bytes = 5 has no effect"), std::string::npos);
+  EXPECT_NE(l.script.warnings[0].find("str_trunc_trailer = ~ has no effect"), std::string::npos);
 }
 
 // ---------------------------------------------------------------- macros
@@ -208,6 +208,17 @@ TEST(Macro, UnhygienicMapAccessIsRefused) {
   EXPECT_FALSE(l.ok);
   EXPECT_NE(l.errors.find("stdin:1:13-15: ERROR: macro 'f' accesses map @x"), std::string::npos)
       << l.errors;
+}
+
+TEST(Macro, CallerVariablesOnlyThroughParameters) {
+  auto l = load("macro f() { $x + 1 }\nBEGIN { $x = 1; @a = f(); }");
+  EXPECT_FALSE(l.ok);
+  EXPECT_NE(l.errors.find("stdin:1:13-15: ERROR: macro 'f' uses variable $x, which is neither one "
+                          "of its parameters nor assigned in it"),
+            std::string::npos)
+      << l.errors;
+  // Assigned anywhere in the body (here in a nested block) makes it the body's own.
+  EXPECT_TRUE(load("macro f() { if (1) { $t = 2; } $t }\nBEGIN { @a = f(); }").ok);
 }
 
 TEST(Macro, RecursionIsRefused) {
