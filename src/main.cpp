@@ -44,6 +44,7 @@ void usage(std::ostream &out) {
   out << "USAGE:\n"
          "    bpfscope [options] FILENAME [ARG...]\n"
          "    bpfscope [options] -e 'program' [ARG...]\n"
+         "    bpfscope [options] FILENAME [ARG...] -- [--NAME=VALUE | --NAME | ARG]...\n"
          "    bpfscope -l [SEARCH]\n"
          "\n"
          "OPTIONS:\n"
