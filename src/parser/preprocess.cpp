@@ -93,6 +93,12 @@ bool preprocess(const std::string &source, Preprocessed &out, Diagnostics &diags
     if (!directive) {
       // Track block comments so that a `#` inside one is left alone.
       for (size_t i = 0; i + 1 < line.size(); i++) {
+        if (!in_comment && line[i] == '"') { // a string: "/*" in it opens no comment
+          for (i++; i < line.size() && line[i] != '"'; i++)
+            if (line[i] == '\\')
+              i++;
+          continue;
+        }
         if (!in_comment && line[i] == '/' && line[i + 1] == '*') {
           in_comment = true;
           i++;

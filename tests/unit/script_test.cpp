@@ -389,6 +389,13 @@ TEST(Preprocessor, DefinesAreSubstitutedAndLinesKept) {
   EXPECT_NE(l.script.notes[0].find("#include <linux/sched.h>: ignored"), std::string::npos);
 }
 
+TEST(Preprocessor, CommentsAndStringsAroundDirectives) {
+  // A `#` line inside a block comment is no directive; "/*" in a string opens no comment.
+  auto l = load("/*\n#define X 1\n*/\nBEGIN { printf(\"/*\"); }\n#define Y 2\nEND { @y = Y; }");
+  ASSERT_TRUE(l.ok) << l.errors;
+  EXPECT_NE(l.ast.find("Integer 2"), std::string::npos) << l.ast;
+}
+
 TEST(Preprocessor, FunctionLikeDefinesAndConditionalsAreRefused) {
   EXPECT_NE(load("#define F(x) x\nBEGIN { }").errors.find("function-like definitions are not"),
             std::string::npos);
