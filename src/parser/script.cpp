@@ -6,6 +6,7 @@
 #include "parser/preamble.h"
 #include "parser/preprocess.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -149,11 +150,42 @@ private:
       d.error(at, "Unable to find suitable path for import", "checked: " + path.string());
       return false;
     }
-    if (fs::is_directory(path, ec) || path.extension() != ".bt") {
-      d.error(at, "unknown import type: " + path.filename().string(),
-              "bpfscope imports bpftrace scripts (.bt files)");
+    // As bpftrace: code anyone may write is not run as root.
+    if (world_writable(path) || world_writable(path.parent_path())) {
+      d.error(at, "cowardly refusing to import from a directory with global write permissions: " +
+                      path.string());
       return false;
     }
+    if (fs::is_directory(path, ec)) {
+      // A directory: every .bt file in it, in name order.
+      std::vector<fs::path> files;
+      for (const auto &entry : fs::directory_iterator(path, ec))
+        if (entry.path().extension() == ".bt" && !fs::is_directory(entry.path(), ec))
+          files.push_back(entry.path());
+      std::sort(files.begin(), files.end());
+      for (const auto &f : files)
+        if (!import_file(f, at, probes))
+          return false;
+      return true;
+    }
+    if (path.extension() != ".bt") {
+      d.error(at, "unknown import type: " + path.filename().string(),
+              "bpfscope imports bpftrace scripts (.bt files) and directories of them");
+      return false;
+    }
+    return import_file(path, at, probes);
+  }
+
+  static bool world_writable(const fs::path &p) {
+    std::error_code ec;
+    auto st = fs::status(p.empty() ? fs::path(".") : p, ec);
+    return !ec && (st.permissions() & fs::perms::others_write) != fs::perms::none;
+  }
+
+  bool import_file(const fs::path &path, const SourceRange &at,
+                   std::vector<std::unique_ptr<ast::Probe>> &probes) {
+    Diagnostics &d = diags_;
+    std::error_code ec;
     fs::path canonical = fs::weakly_canonical(path, ec);
     std::string key = canonical.string();
     for (size_t i = 0; i < active_.size(); i++)

@@ -366,6 +366,31 @@ TEST_F(ImportTest, MissingFileUnknownTypeAndConfig) {
             std::string::npos);
 }
 
+TEST_F(ImportTest, ADirectoryImportsItsScriptsInNameOrder) {
+  std::filesystem::create_directories(dir_ / "lib/pack");
+  write("lib/pack/b.bt", "BEGIN { @b = 1; }\n");
+  write("lib/pack/a.bt", "macro a() { 1 }\nBEGIN { @a = a(); }\n");
+  write("lib/pack/notes.txt", "not a script");
+  auto l = load("import \"lib/pack\";\nBEGIN { @main = a(); }", {}, path("main.bt"));
+  ASSERT_TRUE(l.ok) << l.errors;
+  ASSERT_EQ(l.script.program->probes.size(), 3u);
+  EXPECT_NE(l.ast.find("Map @a"), std::string::npos);
+  EXPECT_LT(l.ast.find("Map @a"), l.ast.find("Map @b"));
+  EXPECT_LT(l.ast.find("Map @b"), l.ast.find("Map @main"));
+}
+
+TEST_F(ImportTest, WorldWritablePlacesAreRefused) {
+  write("lib/open.bt", "macro o() { 1 }\n");
+  std::filesystem::permissions(dir_ / "lib/open.bt", std::filesystem::perms::others_write,
+                               std::filesystem::perm_options::add);
+  auto l = load("import \"lib/open.bt\";\nBEGIN { }", {}, path("main.bt"));
+  EXPECT_FALSE(l.ok);
+  EXPECT_NE(l.errors.find("cowardly refusing to import from a directory with global write "
+                          "permissions"),
+            std::string::npos)
+      << l.errors;
+}
+
 TEST_F(ImportTest, DiamondImportsAreReadOnce) {
   write("lib/base.bt", "macro base() { 1 }\n");
   write("lib/l.bt", "import \"base.bt\";\nmacro l() { base() }\n");
