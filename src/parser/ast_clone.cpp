@@ -4,19 +4,27 @@ namespace bpfscope::ast {
 
 namespace {
 
+// Set when a node of a kind this file does not know was met: the copy is then incomplete, and
+// the public functions return null rather than a tree with holes.
+thread_local bool incomplete = false;
+
+ExprPtr copy_expr(const Expr &e);
+StmtPtr copy_stmt(const Stmt &s);
+std::unique_ptr<Block> copy_block(const Block &b);
+
 template <class T> std::unique_ptr<T> copy_node(const T &from) {
   auto n = std::make_unique<T>();
   n->loc = from.loc;
   return n;
 }
 
-ExprPtr maybe(const ExprPtr &e) { return e ? clone_expr(*e) : nullptr; }
+ExprPtr maybe(const ExprPtr &e) { return e ? copy_expr(*e) : nullptr; }
 
 std::unique_ptr<Map> clone_map(const Map &m) {
   auto n = copy_node(m);
   n->name = m.name;
   for (const auto &k : m.keys)
-    n->keys.push_back(clone_expr(*k));
+    n->keys.push_back(copy_expr(*k));
   n->type = m.type;
   return n;
 }
@@ -28,9 +36,7 @@ std::unique_ptr<Variable> clone_var(const Variable &v) {
   return n;
 }
 
-} // namespace
-
-ExprPtr clone_expr(const Expr &e) {
+ExprPtr copy_expr(const Expr &e) {
   ExprPtr out;
   switch (e.kind) {
   case ExprKind::Integer: {
@@ -70,7 +76,7 @@ ExprPtr clone_expr(const Expr &e) {
     auto n = copy_node(c);
     n->name = c.name;
     for (const auto &a : c.args)
-      n->args.push_back(clone_expr(*a));
+      n->args.push_back(copy_expr(*a));
     out = std::move(n);
     break;
   }
@@ -122,7 +128,7 @@ ExprPtr clone_expr(const Expr &e) {
     auto &t = static_cast<const TupleLit &>(e);
     auto n = copy_node(t);
     for (const auto &x : t.elems)
-      n->elems.push_back(clone_expr(*x));
+      n->elems.push_back(copy_expr(*x));
     out = std::move(n);
     break;
   }
@@ -137,17 +143,19 @@ ExprPtr clone_expr(const Expr &e) {
   }
   if (out)
     out->type = e.type;
+  else
+    incomplete = true;
   return out;
 }
 
-std::unique_ptr<Block> clone_block(const Block &b) {
+std::unique_ptr<Block> copy_block(const Block &b) {
   auto n = copy_node(b);
   for (const auto &s : b.stmts)
-    n->stmts.push_back(clone_stmt(*s));
+    n->stmts.push_back(copy_stmt(*s));
   return n;
 }
 
-StmtPtr clone_stmt(const Stmt &s) {
+StmtPtr copy_stmt(const Stmt &s) {
   switch (s.kind) {
   case StmtKind::Expr: {
     auto n = copy_node(static_cast<const ExprStmt &>(s));
@@ -173,28 +181,28 @@ StmtPtr clone_stmt(const Stmt &s) {
     return n;
   }
   case StmtKind::Block:
-    return clone_block(static_cast<const Block &>(s));
+    return copy_block(static_cast<const Block &>(s));
   case StmtKind::If: {
     auto &i = static_cast<const If &>(s);
     auto n = copy_node(i);
     n->cond = maybe(i.cond);
-    n->then_block = clone_block(*i.then_block);
+    n->then_block = copy_block(*i.then_block);
     if (i.else_block)
-      n->else_block = clone_block(*i.else_block);
+      n->else_block = copy_block(*i.else_block);
     return n;
   }
   case StmtKind::While: {
     auto &w = static_cast<const While &>(s);
     auto n = copy_node(w);
     n->cond = maybe(w.cond);
-    n->body = clone_block(*w.body);
+    n->body = copy_block(*w.body);
     return n;
   }
   case StmtKind::Unroll: {
     auto &u = static_cast<const Unroll &>(s);
     auto n = copy_node(u);
     n->count = maybe(u.count);
-    n->body = clone_block(*u.body);
+    n->body = copy_block(*u.body);
     return n;
   }
   case StmtKind::Jump: {
@@ -203,7 +211,28 @@ StmtPtr clone_stmt(const Stmt &s) {
     return n;
   }
   }
+  incomplete = true;
   return nullptr;
+}
+
+} // namespace
+
+ExprPtr clone_expr(const Expr &e) {
+  incomplete = false;
+  auto out = copy_expr(e);
+  return incomplete ? nullptr : std::move(out);
+}
+
+StmtPtr clone_stmt(const Stmt &s) {
+  incomplete = false;
+  auto out = copy_stmt(s);
+  return incomplete ? nullptr : std::move(out);
+}
+
+std::unique_ptr<Block> clone_block(const Block &b) {
+  incomplete = false;
+  auto out = copy_block(b);
+  return incomplete ? nullptr : std::move(out);
 }
 
 void for_each_range(Expr &e, const std::function<void(SourceRange &)> &fn) {
