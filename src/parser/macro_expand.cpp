@@ -130,9 +130,11 @@ private:
       if (!ok_)
         return;
       if (!m->has_value) {
-        fail(call_loc, "macro '" + m->header.name + "' has no value to use in an expression",
-             "its body (" + where_(m->header.name_range) +
-                 ") must end with an expression and no ';'");
+        fail(call_loc,
+             "Macro '" + m->header.name +
+                 "' expanded to a block instead of a block expression. Try removing the "
+                 "semicolon from the end of the last statement in the macro body.",
+             "macro " + m->header.name + " is defined at " + where_(m->header.name_range));
         return;
       }
       auto last = std::move(body.back());
@@ -185,7 +187,8 @@ private:
   struct Binding {
     const MacroParam *param;
     const Expr *arg;
-    size_t size = 0; // nodes in `arg`, for the expansion budget
+    size_t size = 0;       // nodes in `arg`, for the expansion budget
+    bool by_value = false; // a `$param` given an expression: uses are copies of it
   };
 
   // The body of `m` for the call `call`, parameters bound, nested macros expanded.
@@ -202,8 +205,8 @@ private:
       if (active == name) {
         std::string chain;
         for (const auto &a : stack_)
-          chain += a + " -> ";
-        fail(call.loc, "recursive macro call: " + chain + name, defined);
+          chain += a + " > ";
+        fail(call.loc, "Recursive macro call detected. Call chain: " + chain + name, defined);
         return out;
       }
     if (stack_.size() >= 64) {
@@ -227,25 +230,49 @@ private:
     } else {
       args = &none;
     }
-    if (args->size() != m.header.params.size()) {
+    if (call.kind != ExprKind::Call && !m.header.params.empty()) {
       fail(call.loc,
-           "macro '" + name + "' takes " + std::to_string(m.header.params.size()) + " argument" +
-               (m.header.params.size() == 1 ? "" : "s") + ", got " + std::to_string(args->size()),
+           "Call to macro has no number arguments. Expected: " +
+               std::to_string(m.header.params.size()),
            defined);
       return out;
     }
+    if (args->size() != m.header.params.size()) {
+      fail(call.loc,
+           "Call to macro has wrong number arguments. Expected: " +
+               std::to_string(m.header.params.size()) + " but got " + std::to_string(args->size()),
+           defined);
+      return out;
+    }
+    assigned_.clear();
+    for (const auto &s : m.body->stmts)
+      collect_assigned(*s);
     std::map<std::string, Binding> bindings;
     for (size_t i = 0; i < args->size(); i++) {
       const MacroParam &p = m.header.params[i];
       const Expr &a = *(*args)[i];
-      if (p.kind == MacroParam::Kind::Variable && a.kind != ExprKind::Variable) {
-        fail(a.loc, "macro '" + name + "' expects a scratch variable for parameter " + p.name,
+      bool is_map = a.kind == ExprKind::Map && static_cast<const Map &>(a).keys.empty();
+      if (p.kind == MacroParam::Kind::Variable && is_map) {
+        fail(call.loc,
+             "Mismatched arg to macro call. Macro expects a variable for arg " + p.name +
+                 " but got a map.",
              defined);
         return out;
       }
-      if (p.kind == MacroParam::Kind::Map &&
-          (a.kind != ExprKind::Map || !static_cast<const Map &>(a).keys.empty())) {
-        fail(a.loc, "macro '" + name + "' expects a map for parameter " + p.name, defined);
+      // A `$param` given an expression stands for it, as long as the body does not assign it.
+      bool by_value = p.kind == MacroParam::Kind::Variable && a.kind != ExprKind::Variable;
+      if (by_value && assigned_.count(p.name)) {
+        fail(call.loc,
+             "Macro '" + name + "' assigns to parameter '" + p.name +
+                 "', meaning it expects a variable, not an expression.",
+             defined);
+        return out;
+      }
+      if (p.kind == MacroParam::Kind::Map && !is_map) {
+        fail(call.loc,
+             "Mismatched arg to macro call. Macro expects a map for arg " + p.name + " but got " +
+                 (a.kind == ExprKind::Variable ? "a variable." : "an expression."),
+             defined);
         return out;
       }
       // node_count recurses over the argument: it must be checked for depth first.
@@ -253,13 +280,10 @@ private:
         fail(a.loc, "macro expansion too deep", defined);
         return out;
       }
-      bindings[p.name] = {&p, &a, node_count(a)};
+      bindings[p.name] = {&p, &a, node_count(a), by_value};
     }
 
     suffix_ = "__" + name + "_" + std::to_string(++expansions_);
-    assigned_.clear();
-    for (const auto &s : m.body->stmts)
-      collect_assigned(*s);
     for (const auto &s : m.body->stmts) {
       auto copy = clone_stmt(*s);
       if (!copy) { // a node kind ast_clone.cpp does not know yet
@@ -320,6 +344,18 @@ private:
     }
   }
 
+  void rename_variable(Variable &v, const std::map<std::string, Binding> &b, const MacroDef &m) {
+    if (!b.count(v.name) && !assigned_.count(v.name)) {
+      // Hygiene: the caller's variables are reachable only through parameters.
+      fail(v.loc,
+           "macro '" + m.header.name + "' uses variable " + v.name +
+               ", which is neither one of its parameters nor assigned in it",
+           "pass the variable to the macro, as a parameter like " + v.name);
+      return;
+    }
+    v.name = variable_name(v.name, b);
+  }
+
   std::string variable_name(const std::string &name, const std::map<std::string, Binding> &b) {
     auto it = b.find(name);
     if (it != b.end())
@@ -331,10 +367,9 @@ private:
     auto it = b.find(map.name);
     if (it == b.end()) {
       fail(map.loc,
-           "macro '" + m.header.name + "' accesses map " + map.name +
-               " which is not one of its parameters",
-           "pass the map to the macro, as a parameter like @" +
-               std::string(map.name.size() > 1 ? map.name.substr(1) : "m"));
+           "Unhygienic access to map: " + map.name +
+               ". Maps must be passed into the macro as arguments.",
+           "macro " + m.header.name + " is defined at " + where_(m.header.name_range));
       return;
     }
     map.name = static_cast<const Map &>(*it->second.arg).name;
@@ -346,9 +381,18 @@ private:
     if (!e)
       return;
     switch (e->kind) {
-    case ExprKind::Builtin: {
-      auto it = b.find(static_cast<Builtin &>(*e).name);
-      if (it != b.end() && it->second.param->kind == MacroParam::Kind::Expression) {
+    case ExprKind::Builtin:
+    case ExprKind::Variable: {
+      const std::string &n = e->kind == ExprKind::Builtin ? static_cast<Builtin &>(*e).name
+                                                          : static_cast<Variable &>(*e).name;
+      auto it = b.find(n);
+      bool copy = it != b.end() &&
+                  (it->second.param->kind == MacroParam::Kind::Expression || it->second.by_value);
+      if (e->kind == ExprKind::Variable && !copy) {
+        rename_variable(static_cast<Variable &>(*e), b, m);
+        break;
+      }
+      if (copy) {
         // Each use copies the argument: nested calls could otherwise grow the program
         // exponentially.
         nodes_ += it->second.size;
@@ -364,19 +408,6 @@ private:
           return;
         }
       }
-      break;
-    }
-    case ExprKind::Variable: {
-      auto &v = static_cast<Variable &>(*e);
-      if (!b.count(v.name) && !assigned_.count(v.name)) {
-        // Hygiene: the caller's variables are reachable only through parameters.
-        fail(v.loc,
-             "macro '" + m.header.name + "' uses variable " + v.name +
-                 ", which is neither one of its parameters nor assigned in it",
-             "pass the variable to the macro, as a parameter like " + v.name);
-        return;
-      }
-      v.name = variable_name(v.name, b);
       break;
     }
     case ExprKind::Map:

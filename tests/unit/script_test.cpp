@@ -188,7 +188,8 @@ TEST(Macro, VariableAndMapParametersAreTheCallers) {
 TEST(Macro, ArityErrorAtTheCallWithTheDefinition) {
   auto l = load("macro f(a, b) { a }\nBEGIN { print(f(1)); }");
   EXPECT_FALSE(l.ok);
-  EXPECT_EQ(l.errors, "stdin:2:15-19: ERROR: macro 'f' takes 2 arguments, got 1\n"
+  EXPECT_EQ(l.errors, "stdin:2:15-19: ERROR: Call to macro has wrong number arguments. Expected: "
+                      "2 but got 1\n"
                       "BEGIN { print(f(1)); }\n"
                       "              ~~~~\n"
                       "HINT: macro f(a, b) is defined at stdin:1:7\n");
@@ -196,17 +197,34 @@ TEST(Macro, ArityErrorAtTheCallWithTheDefinition) {
 
 TEST(Macro, ParameterKindsAreChecked) {
   EXPECT_NE(load("macro f($x) { $x++ }\nBEGIN { @x = 1; f(@x); }")
-                .errors.find("macro 'f' expects a scratch variable for parameter $x"),
+                .errors.find("Mismatched arg to macro call. Macro expects a variable for arg $x "
+                             "but got a map."),
             std::string::npos);
   EXPECT_NE(load("macro f(@m) { @m++ }\nBEGIN { f(1 + 1); }")
-                .errors.find("macro 'f' expects a map for parameter @m"),
+                .errors.find("Mismatched arg to macro call. Macro expects a map for arg @m but "
+                             "got an expression."),
             std::string::npos);
+  EXPECT_NE(load("macro f($x) { $x = 2; }\nBEGIN { f(1 + 1); }")
+                .errors.find("Macro 'f' assigns to parameter '$x', meaning it expects a "
+                             "variable, not an expression."),
+            std::string::npos);
+  EXPECT_NE(load("macro f(a) { a }\nBEGIN { print(f); }")
+                .errors.find("Call to macro has no number arguments. Expected: 1"),
+            std::string::npos);
+}
+
+TEST(Macro, AVariableParameterMayTakeAnExpressionItOnlyReads) {
+  auto l = load("macro twice($x) { $x * 2 }\nBEGIN { @a = twice(3 + 4); }");
+  ASSERT_TRUE(l.ok) << l.errors;
+  EXPECT_NE(l.ast.find("Binary *\n     Binary +"), std::string::npos) << l.ast;
 }
 
 TEST(Macro, UnhygienicMapAccessIsRefused) {
   auto l = load("macro f() { @x++ }\nBEGIN { @x = 1; f(); }");
   EXPECT_FALSE(l.ok);
-  EXPECT_NE(l.errors.find("stdin:1:13-15: ERROR: macro 'f' accesses map @x"), std::string::npos)
+  EXPECT_NE(l.errors.find("stdin:1:13-15: ERROR: Unhygienic access to map: @x. Maps must be "
+                          "passed into the macro as arguments."),
+            std::string::npos)
       << l.errors;
 }
 
@@ -224,7 +242,9 @@ TEST(Macro, CallerVariablesOnlyThroughParameters) {
 TEST(Macro, RecursionIsRefused) {
   auto l = load("macro f(a) { g(a) }\nmacro g(a) { f(a) }\nBEGIN { print(f(1)); }");
   EXPECT_FALSE(l.ok);
-  EXPECT_NE(l.errors.find("recursive macro call: f -> g -> f"), std::string::npos) << l.errors;
+  EXPECT_NE(l.errors.find("Recursive macro call detected. Call chain: f > g > f"),
+            std::string::npos)
+      << l.errors;
 }
 
 TEST(Macro, StatementsBeforeTheValueRunBeforeTheStatement) {
@@ -239,7 +259,8 @@ TEST(Macro, StatementsBeforeTheValueRunBeforeTheStatement) {
 TEST(Macro, WithoutValueInAnExpression) {
   auto l = load("macro f() { printf(\"x\"); }\nBEGIN { @a = f(); }");
   EXPECT_FALSE(l.ok);
-  EXPECT_NE(l.errors.find("macro 'f' has no value to use in an expression"), std::string::npos);
+  EXPECT_NE(l.errors.find("Macro 'f' expanded to a block instead of a block expression"),
+            std::string::npos);
 }
 
 TEST(Macro, InAPredicateOnlyAsASingleExpression) {
