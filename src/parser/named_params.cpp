@@ -109,7 +109,7 @@ bool split_program_args(const std::vector<std::string> &args, std::vector<std::s
 bool substitute_getopt(Program &program, const NamedArgs &named, Diagnostics &diags) {
   bool ok = true;
   std::set<std::string> asked;
-  std::map<std::string, OptType> types;
+  std::map<std::string, std::pair<OptType, std::string>> defaults; // type, default as shown
   auto fail = [&](const SourceRange &at, std::string msg, std::string hint = "") {
     diags.error(at, std::move(msg), std::move(hint));
     ok = false;
@@ -123,7 +123,7 @@ bool substitute_getopt(Program &program, const NamedArgs &named, Diagnostics &di
       return true;
     }
     if (call.args[0]->kind != ExprKind::String) {
-      fail(call.args[0]->loc, "getopt(): the option name must be a string literal");
+      fail(call.args[0]->loc, "First argument to 'getopt' must be a string literal.");
       return true;
     }
     std::string name = static_cast<StringLit &>(*call.args[0]).value;
@@ -153,16 +153,23 @@ bool substitute_getopt(Program &program, const NamedArgs &named, Diagnostics &di
                                                   static_cast<Builtin *>(d)->name == "false")) {
         def_bool = static_cast<Builtin *>(d)->name == "true";
       } else {
-        fail(d->loc, "getopt(): the default value must be an integer, string or boolean literal");
+        fail(d->loc, "Second argument to 'getopt' must be a string literal, integer literal, or a "
+                     "boolean literal.");
         return true;
       }
     }
-    auto seen = types.find(name);
-    if (seen != types.end() && seen->second != type) {
-      fail(call.loc, "getopt(): option '" + name + "' is used with different types");
+    std::string shown = type == OptType::Integer  ? (def_neg ? "-" : "") + std::to_string(def_int)
+                        : type == OptType::String ? def_str
+                                                  : (def_bool ? "true" : "false");
+    auto seen = defaults.find(name);
+    if (seen != defaults.end() && (seen->second.first != type || seen->second.second != shown)) {
+      fail(call.loc, "Command line option '" + name +
+                         "' needs to have the same default value in all places it is used. "
+                         "Previous default value: " +
+                         seen->second.second);
       return true;
     }
-    types[name] = type;
+    defaults[name] = {type, shown};
     asked.insert(name);
     SourceRange loc = call.loc;
     auto given = named.values.find(name);
@@ -180,22 +187,25 @@ bool substitute_getopt(Program &program, const NamedArgs &named, Diagnostics &di
       else if (*value == "false" || *value == "0")
         e = boolean(false, loc);
       else
-        fail(loc, "program option --" + name + " expects true or false, got '" + *value + "'");
+        fail(loc, "Command line option '" + name +
+                      "' is expecting a boolean (e.g. 1, 'true'). Got: " + *value);
       break;
     case OptType::Integer: {
       bool neg = false;
       uint64_t mag = 0;
       if (!value)
-        fail(loc, "program option --" + name + " needs a value: --" + name + "=NUMBER");
+        fail(loc, "Command line option '" + name + "' is expecting an integer. Got no value",
+             "give it as --" + name + "=NUMBER");
       else if (!parse_int(*value, neg, mag))
-        fail(loc, "program option --" + name + " expects an integer, got '" + *value + "'");
+        fail(loc, "Command line option '" + name + "' is expecting an integer. Got: " + *value);
       else
         e = integer(mag, neg, loc);
       break;
     }
     case OptType::String:
       if (!value)
-        fail(loc, "program option --" + name + " needs a value: --" + name + "=STRING");
+        fail(loc, "Command line option '" + name + "' is expecting a string. Got no value",
+             "give it as --" + name + "=STRING");
       else
         e = string(*value, loc);
       break;
@@ -204,10 +214,12 @@ bool substitute_getopt(Program &program, const NamedArgs &named, Diagnostics &di
   };
   for (auto &probe : program.probes)
     for_each_expr_slot(*probe, replace);
+  std::string unused;
   for (const auto &[name, value] : named.values)
     if (!asked.count(name))
-      fail(SourceRange{},
-           "unexpected program option --" + name + ": the script has no getopt(\"" + name + "\")");
+      unused += (unused.empty() ? "" : ", ") + name;
+  if (!unused.empty())
+    fail(SourceRange{}, "Unexpected command line options: " + unused);
   return ok;
 }
 

@@ -77,10 +77,10 @@ bps -e 'BEGIN { print((getopt("aa", 1), getopt("bb"), getopt("name", "x"))); exi
 assert_eq "getopt defaults" "(1, false, x)" "$OUT"
 bps -e 'BEGIN { print(getopt("aa", 1)); exit(); }' -- --zz=1
 assert_nonzero "an option no getopt() asks for is refused" "$RC"
-assert_contains "unknown option named" "$ERR" 'unexpected program option --zz'
+assert_contains "unknown option named" "$ERR" 'ERROR: Unexpected command line options: zz'
 bps -e 'BEGIN { print(getopt("aa", 1)); exit(); }' -- --aa=many
 assert_nonzero "a malformed value is refused" "$RC"
-assert_contains "malformed value, located" "$ERR" "stdin:1:15-30: ERROR: program option --aa expects an integer, got 'many'"
+assert_contains "malformed value, located" "$ERR" "stdin:1:15-30: ERROR: Command line option 'aa' is expecting an integer. Got: many"
 
 # 5a. missing_probes: an attach point that matches nothing is refused by default, skipped with a
 #     warning (warn) or silently (ignore); the rest of the script runs.

@@ -318,16 +318,25 @@ TEST(Getopt, PositionalAndNamedArgumentsSplit) {
 
 TEST(Getopt, BadValuesAndUnknownOptions) {
   EXPECT_NE(load("BEGIN { @a = getopt(\"n\", 1); }", {"--", "--n=abc"})
-                .errors.find("program option --n expects an integer, got 'abc'"),
+                .errors.find("stdin:1:14-28: ERROR: Command line option 'n' is expecting an "
+                             "integer. Got: abc"),
             std::string::npos);
   EXPECT_NE(load("BEGIN { @a = getopt(\"n\", 1); }", {"--", "--n"})
-                .errors.find("program option --n needs a value"),
+                .errors.find("Command line option 'n' is expecting an integer. Got no value"),
             std::string::npos);
-  EXPECT_NE(load("BEGIN { @a = getopt(\"n\", 1); }", {"--", "--m=1"})
-                .errors.find("unexpected program option --m"),
+  EXPECT_NE(load("BEGIN { @a = getopt(\"b\"); }", {"--", "--b=maybe"})
+                .errors.find("Command line option 'b' is expecting a boolean (e.g. 1, 'true'). "
+                             "Got: maybe"),
             std::string::npos);
+  EXPECT_EQ(load("BEGIN { @a = getopt(\"n\", 1); }", {"--", "--m=1", "--k"}).errors,
+            "ERROR: Unexpected command line options: k, m\n");
   EXPECT_NE(load("BEGIN { @a = getopt(\"n\", 1 + 1); }")
-                .errors.find("the default value must be an integer, string or boolean literal"),
+                .errors.find("Second argument to 'getopt' must be a string literal, integer "
+                             "literal, or a boolean literal."),
+            std::string::npos);
+  EXPECT_NE(load("BEGIN { @a = getopt(\"n\", 1); @b = getopt(\"n\", 2); }")
+                .errors.find("Command line option 'n' needs to have the same default value in "
+                             "all places it is used. Previous default value: 1"),
             std::string::npos);
 }
 
