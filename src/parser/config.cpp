@@ -104,12 +104,12 @@ const std::vector<KeySpec> &key_table() {
        1u << 20,
        [](RunConfig &c, const ConfigValue &v) { c.max_probes = static_cast<int>(v.number); },
        [](const RunConfig &c) { return num(c.max_probes); }},
-      // bpfscope builds strings on the BPF stack (512 bytes in all), hence the bound.
+      // Values over kMaxStrlen are lowered to it, with a warning (set_config).
       {"max_strlen",
        KeyType::Integer,
        {},
        1,
-       200,
+       1u << 20,
        [](RunConfig &c, const ConfigValue &v) { c.max_strlen = static_cast<int>(v.number); },
        [](const RunConfig &c) { return num(c.max_strlen); }},
       {"missing_probes",
@@ -207,7 +207,7 @@ std::string canonical_config_key(const std::string &key) {
 }
 
 bool set_config(RunConfig &config, const std::string &key, const ConfigValue &value,
-                std::string &error, bool &bad_key) {
+                std::string &error, bool &bad_key, std::string *warning) {
   bad_key = false;
   std::string canonical = canonical_config_key(key);
   const KeySpec *spec = find_key(canonical);
@@ -231,6 +231,13 @@ bool set_config(RunConfig &config, const std::string &key, const ConfigValue &va
       error = "Invalid value for " + key + ": " + std::to_string(v.number) + " (expected " +
               std::to_string(spec->min) + " to " + std::to_string(spec->max) + ")";
       return false;
+    }
+    if (canonical == "max_strlen" && v.number > static_cast<uint64_t>(kMaxStrlen)) {
+      if (warning)
+        *warning = key + " = " + std::to_string(v.number) + " is lowered to " +
+                   std::to_string(kMaxStrlen) +
+                   ", the most bpfscope supports (strings are built on the 512-byte BPF stack)";
+      v.number = kMaxStrlen;
     }
     break;
   case KeyType::Bool:
@@ -306,10 +313,13 @@ bool apply_config_env(RunConfig &config, std::string &error) {
       }
       bool bad_key = false;
       std::string message;
-      if (!set_config(config, name, v, message, bad_key)) {
+      std::string warning;
+      if (!set_config(config, name, v, message, bad_key, &warning)) {
         error = message;
         return false;
       }
+      if (!warning.empty())
+        config.env_warnings.push_back(warning);
       config.from_env.insert(spec.name);
       break;
     }

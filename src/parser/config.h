@@ -14,6 +14,9 @@
 
 namespace bpfscope {
 
+// The largest max_strlen bpfscope accepts: strings are built on the BPF stack (512 bytes).
+constexpr int kMaxStrlen = 200;
+
 struct RunConfig {
   // Honoured by bpfscope.
   int max_strlen = kDefaultMaxStrlen;
@@ -25,7 +28,7 @@ struct RunConfig {
   uint64_t log_size = 4u << 20; // bpftrace: 1000000; bpfscope keeps its larger verifier log
   std::string license = "GPL";
   std::string missing_probes = "error"; // or warn, ignore (runtime/missing_probes.h)
-  std::string stack_mode = "bpftrace"; // of kstack/ustack written without a mode
+  std::string stack_mode = "bpftrace";  // of kstack/ustack written without a mode
   // Accepted and validated; bpfscope behaves as with bpftrace's default whatever they say (a
   // warning tells when a script asks for something else).
   std::string str_trunc_trailer = "..";
@@ -43,6 +46,7 @@ struct RunConfig {
   // every variable set at all.
   std::set<std::string> from_env;
   std::set<std::string> explicitly_set;
+  std::vector<std::string> env_warnings; // about values from the environment
 
   // One line per variable, `name=value`, for the object cache key: a compiled object depends on
   // the configuration it was compiled with.
@@ -71,8 +75,9 @@ std::string canonical_config_key(const std::string &key);
 
 // Sets one variable. On failure returns false with bpftrace's message in `error` and whether
 // the key itself (rather than its value) was wrong in `bad_key`.
+// A value set but changed (max_strlen over kMaxStrlen is lowered) gives a `warning`.
 bool set_config(RunConfig &config, const std::string &key, const ConfigValue &value,
-                std::string &error, bool &bad_key);
+                std::string &error, bool &bad_key, std::string *warning = nullptr);
 
 // Applies BPFSCOPE_<KEY> then BPFTRACE_<KEY> (the first set one) for every variable, and
 // BPFTRACE_MAP_KEYS_MAX (bpftrace's older spelling of max_map_keys). False with a message for a

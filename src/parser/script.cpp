@@ -131,9 +131,12 @@ private:
     for (const auto &a : preamble.config) {
       std::string error;
       bool bad_key = false;
-      if (!set_config(out_.config, a.key, a.value, error, bad_key)) {
+      std::string warning;
+      if (!set_config(out_.config, a.key, a.value, error, bad_key, &warning)) {
         diags_.error(bad_key ? a.key_range : a.value_range, error);
         ok = false;
+      } else if (!warning.empty()) {
+        diags_.warning(a.value_range, warning);
       }
     }
     return ok;
@@ -253,6 +256,8 @@ bool load_script(const std::string &text, const ScriptInput &input, Script &out,
       return false;
     }
   }
+  for (auto &w : out.config.env_warnings)
+    out.warnings.push_back(w);
   for (auto &w : config_not_honoured(out.config))
     out.warnings.push_back(w);
 

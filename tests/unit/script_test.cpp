@@ -96,6 +96,15 @@ TEST(Config, WrongTypeAndBadValues) {
             std::string::npos);
 }
 
+TEST(Config, MaxStrlenOverBpfscopesLimitIsLoweredWithAWarning) {
+  auto l = load("config = { max_strlen = 1024 }\nBEGIN { }");
+  ASSERT_TRUE(l.ok) << l.errors;
+  EXPECT_EQ(l.script.config.max_strlen, kMaxStrlen);
+  EXPECT_NE(l.errors.find("stdin:1:25-29: WARNING: max_strlen = 1024 is lowered to 200"),
+            std::string::npos)
+      << l.errors;
+}
+
 TEST(Config, MustComeBeforeProbes) {
   auto l = load("BEGIN { } config = { max_strlen = 8 }");
   EXPECT_FALSE(l.ok);
