@@ -68,6 +68,23 @@ BPFSCOPE_MAX_STRLEN=0 bps -e 'BEGIN { exit(); }'
 assert_nonzero "BPFSCOPE_MAX_STRLEN=0 is refused" "$RC"
 assert_contains "the bad environment value is named" "$ERR" "Invalid value for BPFSCOPE_MAX_STRLEN: 0"
 
+# 3a. Imported probes run too, the imported file's BEGIN first; a macro defined there is usable
+#     here; errors inside an imported file name that file.
+cat >"$TMPD/lib/hello.bt" <<'BT'
+macro greet(who) { printf("hello %s\n", who) }
+BEGIN { printf("lib begin\n"); }
+BT
+printf 'import "lib/hello.bt";\nBEGIN { greet("main"); exit(); }\n' >"$TMPD/imp.bt"
+bps "$TMPD/imp.bt"
+assert_rc "a script importing another" 0 "$RC"
+assert_eq "the imported BEGIN runs first, the imported macro expands" "lib begin
+hello main" "$OUT"
+printf 'BEGIN { @x = undefined_function(); }\n' >"$TMPD/lib/broken.bt"
+printf 'import "lib/broken.bt";\nBEGIN { exit(); }\n' >"$TMPD/impbad.bt"
+bps "$TMPD/impbad.bt"
+assert_nonzero "an error in an imported file" "$RC"
+assert_contains "the error names the imported file" "$ERR" "$TMPD/lib/broken.bt:1:14-34: ERROR:"
+
 # 4. getopt(): values after --, typed by the default; positional parameters on both sides of --.
 bps -e 'BEGIN { print((getopt("aa", 1), getopt("bb"), getopt("name", "x"), getopt("neg", 0), $1, $2, $#)); exit(); }' \
   p1 -- --aa=20 --bb --name=hi --neg=-7 p2
