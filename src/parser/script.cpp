@@ -267,10 +267,11 @@ bool load_script(const std::string &text, const ScriptInput &input, Script &out,
     diags.error(SourceRange{}, "the script has no probes");
     return false;
   }
-  if (!substitute_getopt(*out.program, input.named_args, diags))
-    return false;
   auto where = [&loader](const SourceRange &r) { return loader.where(r); };
   if (!expand_macros(*out.program, loader.macros, where, diags))
+    return false;
+  // After expansion, so that a getopt() in a macro body is replaced too.
+  if (!substitute_getopt(*out.program, input.named_args, diags))
     return false;
   return !diags.has_errors();
 }

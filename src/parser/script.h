@@ -1,7 +1,7 @@
 // The front end of a script as a whole: preprocessor lines, the config block, imports, macros
 // and named parameters around the grammar proper (parse.h):
 //
-//   text -> preprocess -> read_preamble -> parse -> imports -> getopt() -> macros -> AST
+//   text -> preprocess -> read_preamble -> parse -> imports -> macros -> getopt() -> AST
 //
 // The AST that comes out has no macro calls, no getopt() calls and the probes of every imported
 // file, each node marked with the file it came from; it goes to the semantic pass as usual.

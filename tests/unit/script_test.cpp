@@ -309,6 +309,13 @@ TEST(Getopt, DefaultsAndGivenValues) {
   EXPECT_NE(l.ast.find("Unary -"), std::string::npos) << l.ast;
 }
 
+TEST(Getopt, InsideAMacroBody) {
+  auto l =
+      load("macro limit() { getopt(\"limit\", 5) }\nBEGIN { @a = limit(); }", {"--", "--limit=9"});
+  ASSERT_TRUE(l.ok) << l.errors;
+  EXPECT_NE(l.ast.find("Map @a\n    Integer 9"), std::string::npos) << l.ast;
+}
+
 TEST(Getopt, PositionalAndNamedArgumentsSplit) {
   std::vector<std::string> pos;
   NamedArgs named;
