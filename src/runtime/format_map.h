@@ -9,11 +9,12 @@
 #include <vector>
 
 #include "parser/types.h"
+#include "runtime/small_bytes.h"
 
 namespace bpfscope {
 
 struct MapEntry {
-  std::vector<uint8_t> key;   // raw key bytes laid out as the key Type (empty for keyless maps)
+  SmallBytes key;             // raw key bytes laid out as the key Type (empty for keyless maps)
   std::vector<uint8_t> value; // raw bytes for plain (non-aggregation) values, laid out as the value
                               // Type
   int64_t scalar = 0;         // Count/Sum/Min/Max: combined value (already reduced over CPUs);

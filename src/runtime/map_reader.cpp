@@ -99,7 +99,10 @@ namespace {
 template <typename Visit> void for_each_element(int fd, const MapInfo &info, Visit visit) {
   const size_t key_size = info.bpf_key_size();
   const size_t value_size = value_buffer_size(info);
-  uint32_t chunk = 4096;
+  // Large batches: the kernel walks every hash bucket either way, and fewer, larger calls took
+  // 0.66 to 1.3 s instead of 0.81 to 1.5 s for a million keys. Up to 4 MiB of buffers.
+  uint32_t chunk =
+      static_cast<uint32_t>(std::clamp<size_t>((4u << 20) / (key_size + value_size), 4096, 65536));
   std::vector<uint8_t> keys, values;
   // The batch token: a bucket index for hashes, a key for arrays; key_size (at least 8) holds
   // either.
