@@ -449,6 +449,13 @@ std::string json_key_text(const Type &t, const uint8_t *data, bool outer) {
 }
 
 // Scalar values after `div`: {bits, signed}.
+// `bits` (a count/sum/min/max, or an average) after `div`: {bits, signed}.
+std::pair<uint64_t, bool> divided(const Type &t, uint64_t bits, uint64_t div) {
+  if (value_signed(t))
+    return {static_cast<uint64_t>(static_cast<int64_t>(bits) / static_cast<int64_t>(div)), true};
+  return {bits / div, false};
+}
+
 std::pair<uint64_t, bool> scalar_value(const Type &t, const MapEntry &e, uint64_t div) {
   bool sign = value_signed(t);
   uint64_t bits;
@@ -577,10 +584,88 @@ std::string format_hist_json(const Type &value_type, const std::vector<uint64_t>
   return view_json(build_view(value_type, buckets, div == 0 ? 1 : div));
 }
 
+bool compact_form(const Type &key_type, const Type &value_type) {
+  switch (value_type.kind) {
+  case TypeKind::Count:
+  case TypeKind::Sum:
+  case TypeKind::Min:
+  case TypeKind::Max:
+    return key_type.kind == TypeKind::Integer && key_type.size > 0 && key_type.size <= 8;
+  default:
+    return false;
+  }
+}
+
+namespace {
+
+// Compact entries in print order (value, then key, ascending; keys are unique, so this is a
+// total order), the last `top` from `first` on.
+std::vector<CompactEntry> sorted_compact(const PrintableMap &map, size_t top, size_t &first) {
+  std::vector<CompactEntry> rows = map.compact;
+  bool value_sign = value_signed(map.value_type), key_sign = is_signed_integer(map.key_type);
+  std::sort(rows.begin(), rows.end(), [&](const CompactEntry &a, const CompactEntry &b) {
+    uint64_t va = ordered_bits(a.scalar, value_sign), vb = ordered_bits(b.scalar, value_sign);
+    if (va != vb)
+      return va < vb;
+    return ordered_bits(a.key, key_sign) < ordered_bits(b.key, key_sign);
+  });
+  first = top > 0 && rows.size() > top ? rows.size() - top : 0;
+  return rows;
+}
+
+void compact_text_chunks(const PrintableMap &map, size_t top, uint64_t div,
+                         const std::function<void(const std::string &)> &sink) {
+  size_t first;
+  auto rows = sorted_compact(map, top, first);
+  bool key_sign = is_signed_integer(map.key_type);
+  constexpr size_t kChunk = 64 * 1024;
+  std::string out;
+  out.reserve(kChunk + 4096);
+  for (size_t i = first; i < rows.size(); i++) {
+    out += map.name;
+    out += '[';
+    append_number(out, {rows[i].key, key_sign});
+    out += "]: ";
+    append_number(out, divided(map.value_type, rows[i].scalar, div));
+    out += '\n';
+    if (out.size() >= kChunk) {
+      sink(out);
+      out.clear();
+    }
+  }
+  if (!out.empty())
+    sink(out);
+}
+
+std::string compact_json(const PrintableMap &map, size_t top, uint64_t div) {
+  size_t first;
+  auto rows = sorted_compact(map, top, first);
+  if (first >= rows.size())
+    return "";
+  bool key_sign = is_signed_integer(map.key_type);
+  std::string out = "{\"type\": \"map\", \"data\": {" + json_escape(map.name) + ": {";
+  for (size_t i = first; i < rows.size(); i++) {
+    if (i > first)
+      out += ", ";
+    out += '"';
+    append_number(out, {rows[i].key, key_sign});
+    out += "\": ";
+    out += number_json(divided(map.value_type, rows[i].scalar, div));
+  }
+  out += "}}}\n";
+  return out;
+}
+
+} // namespace
+
 void format_map_text_chunks(const PrintableMap &map, size_t top, uint64_t div,
                             const std::function<void(const std::string &)> &sink) {
   if (div == 0)
     div = 1;
+  if (!map.compact.empty()) {
+    compact_text_chunks(map, top, div, sink);
+    return;
+  }
   const Type &vt = map.value_type;
   bool keyed = !map.key_type.is_none();
   constexpr size_t kChunk = 64 * 1024;
@@ -624,6 +709,8 @@ std::string format_map_text(const PrintableMap &map, size_t top, uint64_t div) {
 std::string format_map_json(const PrintableMap &map, size_t top, uint64_t div) {
   if (div == 0)
     div = 1;
+  if (!map.compact.empty())
+    return compact_json(map, top, div);
   auto entries = select_entries(map, top);
   if (entries.empty())
     return "";

@@ -1,5 +1,7 @@
 #include "runtime/map_reader.h"
 
+#include "runtime/format_value.h"
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -149,6 +151,8 @@ bool read_map(int fd, const MapInfo &info, PrintableMap &out, std::string &error
   out.key_type = info.key_type;
   out.value_type = info.value_type;
   out.entries.clear();
+  out.compact.clear();
+  const bool compact = compact_form(info.key_type, info.value_type);
   size_t user_key_size = info.keyless() ? 0 : info.key_type.size;
   const size_t key_size = info.bpf_key_size();
 
@@ -161,8 +165,12 @@ bool read_map(int fd, const MapInfo &info, PrintableMap &out, std::string &error
     // both copies (1.5 times the memory); pages reserved but never filled are never resident.
     bpf_map_info mi{};
     uint32_t len = sizeof(mi);
-    if (bpf_obj_get_info_by_fd(fd, &mi, &len) == 0)
-      out.entries.reserve(mi.max_entries);
+    if (bpf_obj_get_info_by_fd(fd, &mi, &len) == 0) {
+      if (compact)
+        out.compact.reserve(mi.max_entries);
+      else
+        out.entries.reserve(mi.max_entries);
+    }
   }
   for_each_element(fd, info, [&](const uint8_t *key, const uint8_t *value) {
     if (info.is_histogram()) {
@@ -196,6 +204,13 @@ bool read_map(int fd, const MapInfo &info, PrintableMap &out, std::string &error
         return;
     } else {
       entry.value.assign(value, value + info.bpf_value_size());
+    }
+    if (compact) {
+      uint8_t bytes[8] = {};
+      std::memcpy(bytes, key, std::min<size_t>(key_size, sizeof(bytes)));
+      out.compact.push_back(
+          {read_integer_bits(info.key_type, bytes), static_cast<uint64_t>(entry.scalar)});
+      return;
     }
     if (!info.keyless())
       entry.key.assign(key, key + key_size);
