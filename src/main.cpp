@@ -262,8 +262,12 @@ int main(int argc, char **argv) {
   ProviderRegistry providers;
   if (list_mode) {
     std::string pattern = optind < argc ? argv[optind] : "";
-    for (auto &name : providers.list(pattern))
+    for (auto &name : providers.list(pattern)) {
       std::cout << name << "\n";
+      if (verbose) // -lv: e.g. a uprobe's parameters from DWARF
+        for (auto &line : providers.details(name))
+          std::cout << "    " << line << "\n";
+    }
     return 0;
   }
 

@@ -58,6 +58,7 @@ struct ProbeTarget {
   std::string name;     // canonical full name, what the `probe` builtin returns
   ProgramKind program_kind = ProgramKind::Special;
   std::vector<ContextField> fields; // what `args` offers
+  std::string args_error;           // why `args` is not available here, when it is not
   // Provider-specific facts the loader needs.
   int tracepoint_id = -1;
   uint64_t period_ns = 0;     // interval/profile in time units

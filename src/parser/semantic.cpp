@@ -1,4 +1,5 @@
 #include "parser/semantic.h"
+#include "parser/field_suggest.h"
 
 #include <sys/stat.h>
 
@@ -699,6 +700,12 @@ private:
       bool has_fields = false;
       for (auto &t : probe_->targets)
         has_fields |= !t.fields.empty();
+      for (auto &t : probe_->targets) {
+        if (t.fields.empty() && !t.args_error.empty()) {
+          error(b.loc, t.args_error);
+          return Type::none();
+        }
+      }
       if (!has_fields) {
         error(b.loc, "The " + n + " builtin can only be used with tracepoint probes");
         return Type::none();
@@ -814,12 +821,8 @@ private:
         if (cf.name == f.field)
           found = &cf;
       if (!found) {
-        std::string names;
-        for (auto &cf : t.fields)
-          if (cf.name.rfind("common_", 0) != 0)
-            names += (names.empty() ? "" : ", ") + cf.name;
         error(f.loc, "Can't find field '" + f.field + "' in " + t.name,
-              names.empty() ? "" : "fields: " + names);
+              field_hint(f.field, t.fields));
         return Type::none();
       }
       Type ft = context_field_type(*found);

@@ -5,6 +5,7 @@
 // and every probe fires for that process only. Attached through the perf uprobe PMU, so the
 // kernel removes the probes when bpfscope exits, however it exits.
 #include "runtime/binary_path.h"
+#include "runtime/dwarf_args.h"
 #include "runtime/elf_symbols.h"
 #include "runtime/go_binary.h"
 #include "runtime/probe_provider.h"
@@ -167,6 +168,29 @@ public:
       out.push_back(kind + ":" + *path + ":" + n);
   }
 
+  // -lv: a uprobe's parameters as its DWARF declares them, "TYPE NAME" each.
+  std::vector<std::string> details(const std::string &name) override {
+    std::vector<std::string> parts = split_attach_point(name);
+    if (parts.size() < 3 || is_return_probe(parts[0]))
+      return {};
+    std::string error;
+    auto symbols = read_elf_symbols(parts[1], &error);
+    const ElfFunction *f = symbols ? symbols->find(join_from(parts, 2)) : nullptr;
+    if (!f)
+      return {};
+    if (!has_dwarf(parts[1])) {
+      if (no_dwarf_warned_.insert(parts[1]).second)
+        std::cerr << "WARNING: No DWARF found for " << parts[1] << ", cannot show parameter info\n";
+      return {};
+    }
+    auto fn = read_dwarf_function(parts[1], f->name, &error);
+    std::vector<std::string> lines;
+    if (fn)
+      for (auto &p : fn->parameters)
+        lines.push_back(p.type_name + (p.name.empty() ? "" : " " + p.name));
+    return lines;
+  }
+
   bpf_prog_type program_type() const override { return BPF_PROG_TYPE_KPROBE; }
 
   bool attach(const ProbeTarget &target, int prog_fd, std::vector<Attachment> &out,
@@ -184,6 +208,22 @@ private:
       if (auto mapped = find_in_process(settings_.target_pid, name))
         return mapped;
     return resolve_binary_path(name, error);
+  }
+
+  // `args` from the binary's DWARF: one field per parameter readable at function entry.
+  static void add_dwarf_arguments(const std::string &symbol, ProbeTarget &t) {
+    std::string error;
+    auto fn = read_dwarf_function(t.path, symbol, &error);
+    if (!fn) {
+      t.args_error = "Cannot use args in " + t.name + ": " + error +
+                     (has_dwarf(t.path) ? "" : " (build it with -g)");
+      return;
+    }
+    t.fields = dwarf_context_fields(*fn);
+    if (t.fields.empty())
+      t.args_error = "Cannot use args in " + t.name + ": " + t.function +
+                     (fn->parameters.empty() ? " has no parameters"
+                                             : " has no parameter readable from registers");
   }
 
   ProbeTarget make_target(const std::string &kind, const ElfSymbols &symbols,
@@ -296,6 +336,13 @@ private:
         continue;
       }
       out.push_back(make_target(kind, symbols, shown, display_name(*f), *offset));
+      if (kind == "uprobe" && spec.kind == UprobeFunctionSpec::Kind::Name &&
+          out.back().arg_source == ArgumentSource::PtRegs)
+        add_dwarf_arguments(f->name, out.back());
+      else
+        out.back().args_error = "args (DWARF-typed arguments) are available only in uprobes "
+                                "on a function's entry, not in " +
+                                out.back().name;
       if (out.back().arg_source == ArgumentSource::GoRegs && kind == "uprobe" &&
           spec.kind == UprobeFunctionSpec::Kind::Name) {
         // Past the stack-growth check, so that a call that grows its stack (and restarts the
@@ -317,6 +364,7 @@ private:
   }
 
   const ProviderSettings &settings_;
+  std::set<std::string> no_dwarf_warned_; // -lv warns once per binary
 };
 
 } // namespace
