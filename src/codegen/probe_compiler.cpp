@@ -166,6 +166,10 @@ void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value
       b_.CreateStore(b_.getInt8(0), offset_ptr(dst, n - 1));
     return;
   }
+  case TypeKind::Usym:
+  case TypeKind::Buffer: // same layout on both sides (the semantic pass checks the capacity)
+    b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), dst_type.size);
+    return;
   case TypeKind::Tuple: {
     if (v.type == dst_type) {
       b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), dst_type.size);
@@ -533,6 +537,8 @@ bool stored_whole(const Type &t) {
   case TypeKind::Strerror:
   case TypeKind::String:
   case TypeKind::Tuple:
+  case TypeKind::Usym:
+  case TypeKind::Buffer:
     return true;
   default:
     return false;
@@ -1305,6 +1311,10 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
     return stack_value(c.type);
   if (n == "ksym")
     return {expr(*c.args[0]).v, c.type}; // the address; user space names it when printing
+  if (n == "usym")
+    return usym_value(expr(*c.args[0]), c.type);
+  if (n == "buf")
+    return buffer_value(c);
   if (n == "kaddr" || n == "uaddr")      // constants resolved by the semantic pass
     return {b_.getInt64(info_.kernel_addresses.at(c.resource_id)), c.type};
   if (n == "nsecs") {

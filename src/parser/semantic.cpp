@@ -281,7 +281,7 @@ private:
       if (t.is_none())
         return;
       if (!t.is_integer() && !t.is_string() && !t.is_tuple() && t.kind != TypeKind::Stack &&
-          !t.is_user_resolved()) {
+          !t.is_user_resolved() && t.kind != TypeKind::Usym && t.kind != TypeKind::Buffer) {
         error(k->loc, "Invalid map key type: " + t.name());
         return;
       }
@@ -1119,6 +1119,39 @@ private:
     return is_nsecs ? Type::integer(8, false) : Type::integer(4, false);
   }
 
+  // buf(ptr, len): a buffer as big as a constant length, or max_strlen for a run-time one.
+  Type buffer_call(Call &c) {
+    if (!want_args(c, 2, 2))
+      return Type::none();
+    Type p = expr(*c.args[0]);
+    Type len = expr(*c.args[1]);
+    if (p.is_none() || len.is_none())
+      return Type::none();
+    if (!p.is_integer()) {
+      error(c.args[0]->loc, "buf() expects an address (" + p.name() + " provided)");
+      return Type::none();
+    }
+    if (!len.is_integer()) {
+      error(c.args[1]->loc, "buf() expects an integer length (" + len.name() + " provided)");
+      return Type::none();
+    }
+    int64_t n = 0;
+    if (constant_integer(*c.args[1], n)) {
+      if (n < 0) {
+        error(c.args[1]->loc, "buf() length must not be negative");
+        return Type::none();
+      }
+      if (n > opts_.max_strlen) {
+        error(c.args[1]->loc,
+              "buf() length " + std::to_string(n) + " exceeds the maximum of " +
+                  std::to_string(opts_.max_strlen));
+        return Type::none();
+      }
+      return Type::buffer(static_cast<int>(n));
+    }
+    return Type::buffer(opts_.max_strlen);
+  }
+
   Type call(Call &c) {
     const std::string &n = c.name;
     // Functions that produce no value may only stand as statements (`@x = exit();` would leave
@@ -1331,6 +1364,18 @@ private:
       }
       return t.is_none() ? t : Type::ksym();
     }
+    if (n == "usym") {
+      if (!want_args(c, 1, 1))
+        return Type::none();
+      Type t = expr(*c.args[0]);
+      if (!t.is_none() && !t.is_integer()) {
+        error(c.args[0]->loc, "usym() expects an integer address (" + t.name() + " provided)");
+        return Type::none();
+      }
+      return t.is_none() ? t : Type::usym();
+    }
+    if (n == "buf")
+      return buffer_call(c);
     if (n == "kaddr")
       return kaddr_call(c);
     if (n == "uaddr")

@@ -4,7 +4,8 @@
 //   dwarf_args
 //
 // describe("widget", 7, -3, 0x1234) ; scale(2.5, 40, &total) ; count_bytes(buffer, 16) where
-// `buffer` holds "AB\0\x01\xff" followed by zeros.
+// `buffer` holds "AB\0\x01\xff" followed by zeros; then apply(no_params) and apply(scale_by_two),
+// whose argument is a function pointer (for usym()).
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +35,8 @@ PROBED long count_bytes(const unsigned char *data, int len) {
 // A struct by value: it and what follows it are not readable.
 PROBED long by_value(struct pair p, int after) { return p.a + p.b + after; }
 PROBED int no_params(void) { return 1; }
+PROBED int scale_by_two(void) { return 2; }
+PROBED int apply(int (*fn)(void)) { return fn(); }
 
 int main(void) {
   static unsigned char buffer[16] = {'A', 'B', 0, 1, 0xff};
@@ -46,5 +49,6 @@ int main(void) {
   struct pair p = {1, 2};
   sink += by_value(p, 3);
   sink += no_params();
+  sink += apply(no_params) + apply(scale_by_two);
   return 0;
 }
