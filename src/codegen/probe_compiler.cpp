@@ -893,7 +893,9 @@ llvm::Value *ProbeCompiler::usdt_argument(int index) {
   Type from = Type::integer(a.size, a.is_signed);
   if (a.kind == UsdtArgument::Kind::Constant)
     return b_.getInt64(static_cast<uint64_t>(a.value));
-  llvm::Value *reg = b_.CreateAlignedLoad(i64, ctx_field_address(a.reg_offset), llvm::Align(8));
+  llvm::Value *reg = b_.getInt64(0); // "(,%rax,8)": no base register
+  if (a.reg_offset >= 0)
+    reg = b_.CreateAlignedLoad(i64, ctx_field_address(a.reg_offset), llvm::Align(8));
   if (a.kind == UsdtArgument::Kind::Register) {
     if (a.size == 8)
       return reg;
@@ -902,6 +904,11 @@ llvm::Value *ProbeCompiler::usdt_argument(int index) {
   auto *buf = stack(8, "usdt_arg");
   b_.CreateAlignedStore(b_.getInt64(0), buf, llvm::Align(8));
   llvm::Value *addr = b_.CreateAdd(reg, b_.getInt64(static_cast<uint64_t>(a.value)));
+  if (a.index_offset >= 0) { // DISP(BASE,INDEX,SCALE)
+    llvm::Value *index =
+        b_.CreateAlignedLoad(i64, ctx_field_address(a.index_offset), llvm::Align(8));
+    addr = b_.CreateAdd(addr, b_.CreateMul(index, b_.getInt64(a.scale)));
+  }
   helper(BPF_FUNC_probe_read_user, i64,
          {buf, b_.getInt64(a.size), b_.CreateIntToPtr(addr, b_.getPtrTy())});
   return load_integer(buf, a.size, a.is_signed);

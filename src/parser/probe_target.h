@@ -51,6 +51,12 @@ struct UsdtArgument {
   bool is_signed = false;
   int reg_offset = -1; // Register/Memory: byte offset of the register in struct pt_regs
   int64_t value = 0;   // Memory: displacement; Constant: the value
+  // Memory: an index register ("-8@-8(%rbx,%rax,8)"): address += index * scale; -1 for none.
+  int index_offset = -1;
+  int scale = 1;
+  // Memory: "sym+D(%rip)", the variable `sym` of the binary. The provider turns it into
+  // ip + (sym - probe address + D), ip being the probe's own address in a uprobe.
+  std::string symbol;
 };
 
 struct ProbeTarget {

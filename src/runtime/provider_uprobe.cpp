@@ -38,22 +38,6 @@ std::string join_from(const std::vector<std::string> &parts, size_t first) {
   return s;
 }
 
-std::string basename_of(const std::string &path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-// A library as the process has it mapped: "libc" matches libc.so.6 (and libc-2.31.so).
-std::optional<std::string> find_in_process(int pid, const std::string &name) {
-  std::string error;
-  for (auto &file : process_code_files(pid, &error)) {
-    std::string base = basename_of(file);
-    if (base == name || base.rfind(name + ".so", 0) == 0 || base.rfind(name + "-", 0) == 0)
-      return file;
-  }
-  return std::nullopt;
-}
-
 std::string hex(uint64_t v) {
   char buf[32];
   snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(v));
@@ -205,7 +189,7 @@ public:
 private:
   std::optional<std::string> find_binary(const std::string &name, std::string *error) const {
     if (settings_.target_pid >= 0 && name.find('/') == std::string::npos)
-      if (auto mapped = find_in_process(settings_.target_pid, name))
+      if (auto mapped = find_mapped_library(settings_.target_pid, name))
         return mapped;
     return resolve_binary_path(name, error);
   }
