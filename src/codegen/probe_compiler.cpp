@@ -1318,6 +1318,8 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
     return stack_value(c.type);
   if (n == "ksym")
     return {expr(*c.args[0]).v, c.type}; // the address; user space names it when printing
+  if (n == "reg") // resource_id: the register's offset in pt_regs (see parser/pt_regs.h)
+    return {b_.CreateAlignedLoad(i64, ctx_field_address(c.resource_id), llvm::Align(8)), c.type};
   if (n == "usym")
     return usym_value(expr(*c.args[0]), c.type);
   if (n == "buf")

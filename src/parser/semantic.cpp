@@ -1,5 +1,6 @@
 #include "parser/semantic.h"
 #include "parser/field_suggest.h"
+#include "parser/pt_regs.h"
 
 #include <sys/stat.h>
 
@@ -1050,6 +1051,31 @@ private:
 
   // uaddr("sym"): the address of a symbol of the probed binary (uprobe, uretprobe, usdt), a
   // constant like kaddr()'s (resource_id indexes info_.kernel_addresses as well).
+  // reg("name"): a register of the probe's pt_regs context; resource_id is its byte offset.
+  Type reg_call(Call &c) {
+    if (!want_args(c, 1, 1))
+      return Type::none();
+    if (c.args[0]->kind != ExprKind::String) {
+      error(c.args[0]->loc, "reg() expects a string literal (a register's name)");
+      return Type::none();
+    }
+    const std::string &name = static_cast<StringLit &>(*c.args[0]).value;
+    int offset = pt_regs_offset(name);
+    if (offset < 0) {
+      error(c.args[0]->loc, "'" + name + "' is not a valid register", "registers: " + pt_regs_names());
+      return Type::none();
+    }
+    for (auto &t : probe_->targets) {
+      if (t.program_kind != ProgramKind::Kprobe && t.program_kind != ProgramKind::PerfEvent) {
+        error(c.loc, "reg() can only be used in kprobe, uprobe, usdt and profile/interval probes, "
+                     "not " + t.name);
+        return Type::none();
+      }
+    }
+    c.resource_id = offset;
+    return Type::integer(8, false);
+  }
+
   Type uaddr_call(Call &c) {
     if (!want_args(c, 1, 1))
       return Type::none();
@@ -1376,6 +1402,8 @@ private:
     }
     if (n == "buf")
       return buffer_call(c);
+    if (n == "reg")
+      return reg_call(c);
     if (n == "kaddr")
       return kaddr_call(c);
     if (n == "uaddr")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # usym() and buf() in uprobes on tests/programs/dwarf_args.c (built here):
-#   - usym(arg0) of apply(fn): the function pointer named in user space from the process's
+#   - usym(reg("ip")) is the probed function; usym(arg0) of apply(fn): the function pointer named in user space from the process's
 #     memory map (PIE), as text, as a map key and in JSON; an address in no function stays hex
 #   - buf(ptr, len) of count_bytes()'s buffer "AB\0\x01\xff...": %r, %rx, %rh, print(), a run-time
 #     length, a map value
@@ -34,6 +34,12 @@ bps -f json -c ./prog -e 'uprobe:./prog:apply { print(usym(arg0)); }'
 assert_eq "usym: JSON" '{"type": "attached_probes", "count": 1, "data": {"probes": 1}}
 {"type": "value", "data": "no_params"}
 {"type": "value", "data": "scale_by_two"}' "$OUT"
+
+# usym(reg("ip")) in a uprobe is the probed function; reg("di") is the first argument.
+bps -c ./prog -e 'uprobe:./prog:describe,uprobe:./prog:count_bytes {
+  printf("%s %s %d\n", usym(reg("ip")), func, reg("si") == arg1); }'
+assert_eq "usym(reg(\"ip\")) names the probed function; reg(\"si\") is arg1" "describe describe 1
+count_bytes count_bytes 1" "$OUT"
 
 # 2. buf: the first bytes of "AB\0\x01\xff" + zeroes.
 bps -c ./prog -e 'uprobe:./prog:count_bytes {
