@@ -1324,7 +1324,7 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
     return usym_value(expr(*c.args[0]), c.type);
   if (n == "buf")
     return buffer_value(c);
-  if (n == "kaddr" || n == "uaddr")      // constants resolved by the semantic pass
+  if (n == "kaddr" || n == "uaddr") // constants resolved by the semantic pass
     return {b_.getInt64(info_.kernel_addresses.at(c.resource_id)), c.type};
   if (n == "nsecs") {
     int id = c.resource_id == kClockBoot  ? BPF_FUNC_ktime_get_boot_ns

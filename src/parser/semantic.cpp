@@ -1062,13 +1062,15 @@ private:
     const std::string &name = static_cast<StringLit &>(*c.args[0]).value;
     int offset = pt_regs_offset(name);
     if (offset < 0) {
-      error(c.args[0]->loc, "'" + name + "' is not a valid register", "registers: " + pt_regs_names());
+      error(c.args[0]->loc, "'" + name + "' is not a valid register",
+            "registers: " + pt_regs_names());
       return Type::none();
     }
     for (auto &t : probe_->targets) {
       if (t.program_kind != ProgramKind::Kprobe && t.program_kind != ProgramKind::PerfEvent) {
         error(c.loc, "reg() can only be used in kprobe, uprobe, usdt and profile/interval probes, "
-                     "not " + t.name);
+                     "not " +
+                         t.name);
         return Type::none();
       }
     }
@@ -1168,9 +1170,8 @@ private:
         return Type::none();
       }
       if (n > opts_.max_strlen) {
-        error(c.args[1]->loc,
-              "buf() length " + std::to_string(n) + " exceeds the maximum of " +
-                  std::to_string(opts_.max_strlen));
+        error(c.args[1]->loc, "buf() length " + std::to_string(n) + " exceeds the maximum of " +
+                                  std::to_string(opts_.max_strlen));
         return Type::none();
       }
       return Type::buffer(static_cast<int>(n));

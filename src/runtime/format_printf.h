@@ -27,7 +27,7 @@ struct FormatSpec {
   std::string length; // "", "hh", "h", "l", "ll", "j", "z", "t", "L"
   char conversion = 0;
   char buffer_style = 0; // %r: 0, %rx: 'x', %rh: 'h'
-  bool valid = false; // a supported conversion with a supported length modifier
+  bool valid = false;    // a supported conversion with a supported length modifier
 };
 
 // Every `%` sequence of `fmt` in order, `%%` included (conversion '%').
