@@ -85,7 +85,7 @@ bool is_aggregation_call(const std::string &name) {
 // any integer assigned to it; strings keep their size (unified to the largest later).
 Type storage_type(const Type &t) {
   if (t.kind == TypeKind::Integer)
-    return Type::integer(8, t.is_signed);
+    return t.is_pointer ? t : Type::integer(8, t.is_signed);
   if (t.kind == TypeKind::Tuple) {
     std::vector<Type> fields;
     for (auto &f : t.fields)
@@ -844,7 +844,7 @@ private:
     case ContextField::Kind::DataLocString:
       return Type::string(opts_.max_strlen);
     case ContextField::Kind::Pointer:
-      return Type::integer(8, false);
+      return Type::pointer();
     case ContextField::Kind::Integer:
       return Type::integer(cf.size == 1 || cf.size == 2 || cf.size == 4 ? cf.size : 8,
                            cf.is_signed);

@@ -89,6 +89,12 @@ Type Type::strerror() {
   return t;
 }
 
+Type Type::pointer() {
+  Type t = integer(8, false);
+  t.is_pointer = true;
+  return t;
+}
+
 Type Type::usym() {
   Type t;
   t.kind = TypeKind::Usym;

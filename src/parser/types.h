@@ -47,6 +47,9 @@ struct Type {
   bool stack_user = false;
   StackMode stack_mode = StackMode::Bpftrace;
   int stack_limit = 0;
+  // Integer: an address (a pointer argument or field), printed in hex as bpftrace prints
+  // pointers; arithmetic on it gives plain integers.
+  bool is_pointer = false;
 
   static Type none() { return {}; }
   static Type integer(int bytes, bool is_signed);
@@ -59,6 +62,7 @@ struct Type {
   static Type ksym();
   static Type username();
   static Type strerror();
+  static Type pointer(); // uint64 printed as 0x...
   static Type usym();
   static Type buffer(int capacity); // capacity: the most bytes it holds
   int buffer_capacity() const { return size - kBufferHeader; }

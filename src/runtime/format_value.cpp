@@ -142,6 +142,11 @@ std::string format_value(const Type &type, const uint8_t *data) {
     return format_buffer(type, data, BufferStyle::Escaped);
   default: {
     uint64_t bits = read_integer_bits(type, data);
+    if (type.is_pointer) {
+      char buf[24];
+      std::snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(bits));
+      return buf;
+    }
     if (is_signed_integer(type))
       return std::to_string(static_cast<int64_t>(bits));
     return std::to_string(bits);

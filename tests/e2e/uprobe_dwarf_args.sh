@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # DWARF-typed uprobe arguments (`args.NAME`) on tests/programs/dwarf_args.c, built here with -g:
-#   - integers with their width and sign, a typedef'd uint64_t, str() of a `const char *`
+#   - integers with their width and sign, a typedef'd uint64_t, str() of a `const char *`, a
+#     `long *` printed in hex
 #   - a double before an int (SSE register: the int is still the first integer register)
 #   - `-lv` prints the signature; a binary without DWARF, an unknown field (with a suggestion),
 #     a uretprobe, a function without parameters and a struct by value are refused clearly
@@ -39,6 +40,12 @@ assert_eq "int16 stays signed, uint32 widens without sign" "
 
 @c: 7000000000
 @d: -3000" "$OUT"
+
+# Pointers print in hex, as %p shows them.
+bps -c ./dwarf_args -e 'uprobe:./dwarf_args:scale { print(args.total); printf("%p\n", args.total); }'
+assert_match "a pointer prints in hex" "$OUT" '^0x[0-9a-f]{6,}$'
+assert_eq "print() and %p agree" "$(printf '%s\n' "$OUT" | sed -n 1p)" \
+  "$(printf '%s\n' "$OUT" | sed -n 2p)"
 
 # 3. -lv lists the signature.
 bps -lv 'uprobe:./dwarf_args:describe'
