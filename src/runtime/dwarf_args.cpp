@@ -3,7 +3,10 @@
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
+#include <elfutils/libdwelf.h>
 #include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
 #include <unistd.h>
 
 #include <map>
@@ -242,12 +245,67 @@ int on_function(Dwarf_Die *fn, void *arg) {
   return DWARF_CB_OK;
 }
 
+bool readable(const std::string &path) { return access(path.c_str(), R_OK) == 0; }
+
+// Where a stripped file's DWARF may be, as gdb looks for it: by build id under
+// /usr/lib/debug/.build-id (Debian's -dbgsym packages), then by its .gnu_debuglink name next
+// to it, in .debug/ beside it, and under /usr/lib/debug with its directory.
+std::string separate_debug_file(int fd, const std::string &path) {
+  if (elf_version(EV_CURRENT) == EV_NONE)
+    return "";
+  Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, nullptr);
+  if (!elf)
+    return "";
+  std::string found;
+  const void *id = nullptr;
+  ssize_t id_size = dwelf_elf_gnu_build_id(elf, &id);
+  if (id_size > 1) {
+    auto *bytes = static_cast<const unsigned char *>(id);
+    char hex[3];
+    std::string name = "/usr/lib/debug/.build-id/";
+    for (ssize_t i = 0; i < id_size; i++) {
+      snprintf(hex, sizeof(hex), "%02x", bytes[i]);
+      name += hex;
+      if (i == 0)
+        name += '/';
+    }
+    name += ".debug";
+    if (readable(name))
+      found = name;
+  }
+  GElf_Word crc;
+  const char *link = found.empty() ? dwelf_elf_gnu_debuglink(elf, &crc) : nullptr;
+  if (link) {
+    size_t slash = path.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+    for (const std::string &candidate :
+         {dir + "/" + link, dir + "/.debug/" + link, "/usr/lib/debug" + dir + "/" + link}) {
+      if (candidate != path && readable(candidate)) {
+        found = candidate;
+        break;
+      }
+    }
+  }
+  elf_end(elf);
+  return found;
+}
+
 std::shared_ptr<const DwarfIndex> build_index(const std::string &path) {
   auto index = std::make_shared<DwarfIndex>();
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return index;
   Dwarf *dw = dwarf_begin(fd, DWARF_C_READ);
+  if (!dw) {
+    std::string debug = separate_debug_file(fd, path);
+    if (!debug.empty()) {
+      close(fd);
+      fd = open(debug.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0)
+        return index;
+      dw = dwarf_begin(fd, DWARF_C_READ);
+    }
+  }
   if (dw) {
     index->has_dwarf = true;
     IndexBuilder builder{index.get()};

@@ -32,7 +32,10 @@ struct DwarfFunction {
   std::vector<DwarfParameter> parameters;
 };
 
-// Whether `path` has DWARF debug info at all.
+// Whether `path` has DWARF debug info at all, in itself or in a separate debug file: by build
+// id under /usr/lib/debug/.build-id, or by its .gnu_debuglink name beside it, in .debug/ beside
+// it, or under /usr/lib/debug (where Debian's -dbgsym packages and `objcopy --only-keep-debug`
+// put it).
 bool has_dwarf(const std::string &path);
 
 // The parameters of function `name` (its C name, or for C++ its mangled linkage name) in

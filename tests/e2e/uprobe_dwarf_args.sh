@@ -3,6 +3,7 @@
 #   - integers with their width and sign, a typedef'd uint64_t, str() of a `const char *`, a
 #     `long *` printed in hex
 #   - a double before an int (SSE register: the int is still the first integer register)
+#   - DWARF in a separate file found through .gnu_debuglink
 #   - `-lv` prints the signature; a binary without DWARF, an unknown field (with a suggestion),
 #     a uretprobe, a function without parameters and a struct by value are refused clearly
 source "$(dirname "$0")/lib.sh"
@@ -59,7 +60,25 @@ assert_eq "-lv without DWARF: the name only" "uprobe:$TMPD/nodwarf:describe" "$O
 assert_eq "-lv without DWARF: a warning" \
   "WARNING: No DWARF found for $TMPD/nodwarf, cannot show parameter info" "$ERR"
 
-# 4. Errors.
+# 4. DWARF in a separate file (objcopy --only-keep-debug, then strip), found through the
+#    binary's .gnu_debuglink in .debug/ beside it.
+mkdir -p "$TMPD/split/.debug"
+cp "$TMPD/dwarf_args" "$TMPD/split/prog"
+if (cd "$TMPD/split" && objcopy --only-keep-debug prog .debug/prog.debug &&
+  strip --strip-debug prog && objcopy --add-gnu-debuglink=.debug/prog.debug prog) \
+  2>"$TMPD/split.err"; then
+  bps -c ./split/prog -e 'uprobe:./split/prog:describe { printf("%s %d\n", str(args.name), args.delta); }'
+  assert_eq "separate debug file: args read" "widget -3" "$OUT"
+  bps -lv 'uprobe:./split/prog:scale'
+  assert_eq "separate debug file: -lv" "uprobe:$TMPD/split/prog:scale
+    double factor
+    int base
+    long int * total" "$OUT"
+else
+  fail "cannot split the debug info with objcopy/strip" "$(cat "$TMPD/split.err")"
+fi
+
+# 5. Errors.
 bps -e 'uprobe:./nodwarf:describe { print(args.count); }'
 assert_nonzero "no DWARF: refused" "$RC"
 assert_eq "no DWARF: the reason" "stdin:1:35-39: ERROR: Cannot use args in uprobe:$TMPD/nodwarf:describe: no DWARF debug info in $TMPD/nodwarf (build it with -g)
