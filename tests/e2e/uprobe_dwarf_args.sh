@@ -3,7 +3,7 @@
 #   - integers with their width and sign, a typedef'd uint64_t, str() of a `const char *`, a
 #     `long *` printed in hex
 #   - a double before an int (SSE register: the int is still the first integer register)
-#   - DWARF in a separate file found through .gnu_debuglink
+#   - DWARF in a separate file found through .gnu_debuglink; C++ methods (after `this`)
 #   - `-lv` prints the signature; a binary without DWARF, an unknown field (with a suggestion),
 #     a uretprobe, a function without parameters and a struct by value are refused clearly
 source "$(dirname "$0")/lib.sh"
@@ -76,6 +76,17 @@ if (cd "$TMPD/split" && objcopy --only-keep-debug prog .debug/prog.debug &&
     long int * total" "$OUT"
 else
   fail "cannot split the debug info with objcopy/strip" "$(cat "$TMPD/split.err")"
+fi
+
+# C++: parameters after the implicit `this`, found by the function's mangled (linkage) name.
+if c++ -g -O0 -fcf-protection=none -o "$TMPD/app" "$SRCDIR/tests/programs/uprobe_cpp.cpp" \
+  2>"$TMPD/build.err"; then
+  bps -c ./app -e 'uprobe:./app:"ns::Klass::method(int)" { printf("%d %d\n", args.x, args.this != 0); }
+uprobe:./app:"ns::free_function" { printf("%d\n", args.v); }'
+  assert_eq "C++: method(int x) with 7 (this in rdi), free_function(long v) with 42" "7 1
+42" "$OUT"
+else
+  fail "cannot build uprobe_cpp.cpp" "$(cat "$TMPD/build.err")"
 fi
 
 # 5. Errors.
