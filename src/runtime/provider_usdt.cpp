@@ -38,7 +38,8 @@ public:
   bool resolve(const std::vector<std::string> &parts, const ast::AttachPoint &ap,
                std::vector<ProbeTarget> &out, Diagnostics &diags) override {
     const std::string usage =
-        "usdt:PATH:PROVIDER:NAME or usdt:PATH:NAME (with -p PID: usdt:::NAME, usdt:PROVIDER:NAME)";
+        "usdt:PATH:PROVIDER:NAME or usdt:PATH:NAME (with -p PID: usdt:*:NAME, usdt:::NAME, "
+        "usdt:PROVIDER:NAME)";
     if (parts.size() < 3 || parts.size() > 4) {
       diags.error(ap.loc, "Invalid usdt probe " + ap.raw + ": it needs a binary and a probe name",
                   usage);
@@ -53,6 +54,9 @@ public:
       provider_glob = binary;
       binary.clear();
     }
+    // bpftrace's form for "everywhere the process has code": a lone `*` as the binary.
+    if (binary == "*")
+      binary.clear();
     std::vector<std::string> files;
     std::string error;
     bool whole_process = binary.empty();

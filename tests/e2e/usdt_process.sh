@@ -3,7 +3,7 @@
 # through a process (-p) without a path, on tests/programs/usdt_forms.c (built here):
 #   - -8@-8(%rbx,%rax,8), -4@counter(%rip), 8@(%rcx,%rax,8), -4@counter+4(%rip), in a PIE
 #     (the %rip form works wherever the file is loaded)
-#   - -p PID with usdt:::NAME, usdt::NAME and usdt:PROVIDER:NAME: the process's executable and
+#   - -p PID with usdt:::NAME, usdt::NAME, usdt:*:NAME and usdt:PROVIDER:NAME: the process's executable and
 #     libraries are searched; the probe's full name has the path
 #   - errors: no -p and no path, a name no mapped file has
 source "$(dirname "$0")/lib.sh"
@@ -36,6 +36,7 @@ for ((i = 0; i < 500; i++)); do
 done
 bg_start usdtp -p "$TP" -e 'usdt:::forms { @all[probe] = count(); }
 usdt::forms { @short = sum((int64)arg1); }
+usdt:*:forms { @star = count(); }
 usdt:bpfscope_test:forms { @provider = count(); }'
 if wait_attached usdtp; then
   ./forms # not traced: another process
@@ -47,7 +48,8 @@ if wait_attached usdtp; then
 
 @all[usdt:$TMPD/forms:bpfscope_test:forms]: 4
 @provider: 4
-@short: -18" "$OUT"
+@short: -18
+@star: 4" "$OUT"
 fi
 
 # 3. Errors.
