@@ -4,6 +4,7 @@
 #include "parser/semantic.h"
 #include "runtime/capabilities.h"
 #include "runtime/child_process.h"
+#include "runtime/dwarf_args.h"
 #include "runtime/elf_symbols.h"
 #include "runtime/format_printf.h"
 #include "runtime/kernel_btf.h"
@@ -307,6 +308,7 @@ int main(int argc, char **argv) {
   sema_opts.kernel_symbol_address = [](const std::string &name) {
     return KernelSymbols::running().address_of(name);
   };
+  sema_opts.load_context_fields = load_dwarf_context_fields; // uprobe args, from DWARF
   sema_opts.user_symbol_address = [](const std::string &path,
                                      const std::string &name) -> std::optional<uint64_t> {
     auto symbols = read_elf_symbols(path, nullptr);

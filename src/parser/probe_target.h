@@ -65,6 +65,9 @@ struct ProbeTarget {
   ProgramKind program_kind = ProgramKind::Special;
   std::vector<ContextField> fields; // what `args` offers
   std::string args_error;           // why `args` is not available here, when it is not
+  // uprobes: the symbol whose DWARF parameters `args` offers; they are read (into `fields` or
+  // `args_error`) only when a probe uses `args`, through SemanticOptions::load_context_fields.
+  std::string dwarf_function;
   // Provider-specific facts the loader needs.
   int tracepoint_id = -1;
   uint64_t period_ns = 0;     // interval/profile in time units

@@ -698,6 +698,12 @@ private:
       return Type::string(static_cast<int>(longest) + 1);
     }
     if (n == "args" || n == "ctx") {
+      for (auto &t : probe_->targets) {
+        if (!t.dwarf_function.empty() && opts_.load_context_fields) {
+          opts_.load_context_fields(t);
+          t.dwarf_function.clear(); // read once, whatever the result
+        }
+      }
       bool has_fields = false;
       for (auto &t : probe_->targets)
         has_fields |= !t.fields.empty();

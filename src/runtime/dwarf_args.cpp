@@ -371,4 +371,19 @@ std::vector<ContextField> dwarf_context_fields(const DwarfFunction &fn) {
   return fields;
 }
 
+void load_dwarf_context_fields(ProbeTarget &t) {
+  std::string error;
+  auto fn = read_dwarf_function(t.path, t.dwarf_function, &error);
+  if (!fn) {
+    t.args_error = "Cannot use args in " + t.name + ": " + error +
+                   (has_dwarf(t.path) ? "" : " (build it with -g)");
+    return;
+  }
+  t.fields = dwarf_context_fields(*fn);
+  if (t.fields.empty())
+    t.args_error = "Cannot use args in " + t.name + ": " + t.function +
+                   (fn->parameters.empty() ? " has no parameters"
+                                           : " has no parameter readable from registers");
+}
+
 } // namespace bpfscope

@@ -46,4 +46,8 @@ std::optional<DwarfFunction> read_dwarf_function(const std::string &path, const 
 // `args` fields for a uprobe on `fn`: one per readable named parameter.
 std::vector<ContextField> dwarf_context_fields(const DwarfFunction &fn);
 
+// SemanticOptions::load_context_fields for uprobes: `t.fields` from the DWARF of
+// t.dwarf_function in t.path, or `t.args_error` saying why there are none.
+void load_dwarf_context_fields(ProbeTarget &t);
+
 } // namespace bpfscope

@@ -194,22 +194,6 @@ private:
     return resolve_binary_path(name, error);
   }
 
-  // `args` from the binary's DWARF: one field per parameter readable at function entry.
-  static void add_dwarf_arguments(const std::string &symbol, ProbeTarget &t) {
-    std::string error;
-    auto fn = read_dwarf_function(t.path, symbol, &error);
-    if (!fn) {
-      t.args_error = "Cannot use args in " + t.name + ": " + error +
-                     (has_dwarf(t.path) ? "" : " (build it with -g)");
-      return;
-    }
-    t.fields = dwarf_context_fields(*fn);
-    if (t.fields.empty())
-      t.args_error = "Cannot use args in " + t.name + ": " + t.function +
-                     (fn->parameters.empty() ? " has no parameters"
-                                             : " has no parameter readable from registers");
-  }
-
   ProbeTarget make_target(const std::string &kind, const ElfSymbols &symbols,
                           const std::string &shown, const std::string &function,
                           uint64_t file_offset) const {
@@ -322,7 +306,7 @@ private:
       out.push_back(make_target(kind, symbols, shown, display_name(*f), *offset));
       if (kind == "uprobe" && spec.kind == UprobeFunctionSpec::Kind::Name &&
           out.back().arg_source == ArgumentSource::PtRegs)
-        add_dwarf_arguments(f->name, out.back());
+        out.back().dwarf_function = f->name; // read if the program uses args
       else
         out.back().args_error = "args (DWARF-typed arguments) are available only in uprobes "
                                 "on a function's entry, not in " +
