@@ -5,6 +5,7 @@
 #include "parser/semantic.h"
 #include "runtime/capabilities.h"
 #include "runtime/child_process.h"
+#include "runtime/dwarf_args.h"
 #include "runtime/elf_symbols.h"
 #include "runtime/format_printf.h"
 #include "runtime/kernel_btf.h"
@@ -242,8 +243,12 @@ int main(int argc, char **argv) {
   ProviderRegistry providers;
   if (list_mode) {
     std::string pattern = optind < argc ? argv[optind] : "";
-    for (auto &name : providers.list(pattern))
+    for (auto &name : providers.list(pattern)) {
       std::cout << name << "\n";
+      if (verbose) // -lv: e.g. a uprobe's parameters from DWARF
+        for (auto &line : providers.details(name))
+          std::cout << "    " << line << "\n";
+    }
     return 0;
   }
 
@@ -295,6 +300,7 @@ int main(int argc, char **argv) {
   sema_opts.kernel_symbol_address = [](const std::string &name) {
     return KernelSymbols::running().address_of(name);
   };
+  sema_opts.load_context_fields = load_dwarf_context_fields; // uprobe args, from DWARF
   sema_opts.user_symbol_address = [](const std::string &path,
                                      const std::string &name) -> std::optional<uint64_t> {
     auto symbols = read_elf_symbols(path, nullptr);
