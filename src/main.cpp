@@ -413,6 +413,15 @@ int main(int argc, char **argv) {
   session_opts.dry_run = dry_run;
   session_opts.verbose = verbose;
   session_opts.dump_verifier_log = dump_verifier;
+  session_opts.rejection.source = &diags;
+  session_opts.rejection.compile_with_line_info = [&](CompiledObject &with_lines) {
+    CodegenOptions line_opts = cg_opts;
+    line_opts.keep_ir = false;
+    line_opts.line_info = true;
+    line_opts.filename = filename;
+    Diagnostics ignored(filename, program_text);
+    return compile_program(*program, info, line_opts, with_lines, ignored);
+  };
   session_opts.child = child.get();
   session_opts.target_pid = target_pid;
   if (!max_map_keys_from_env(session_opts.max_map_keys))

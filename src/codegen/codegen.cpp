@@ -1,6 +1,7 @@
 #include "codegen/codegen.h"
 
 #include "codegen/probe_compiler.h"
+#include "codegen/source_lines.h"
 
 #include <llvm/IR/DiagnosticInfo.h>
 #include <llvm/IR/DiagnosticPrinter.h>
@@ -13,6 +14,7 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -105,6 +107,9 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
   llvm::Module module("bpfscope", context);
   module.setTargetTriple(kTriple);
   module.setDataLayout(tm->createDataLayout());
+  std::unique_ptr<SourceLines> source_lines;
+  if (opts.line_info)
+    source_lines = std::make_unique<SourceLines>(module, opts.filename);
 
   out.internal.ring_buffer = static_cast<int>(info.maps.size());
   out.internal.globals = out.internal.ring_buffer + 1;
@@ -147,11 +152,14 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
       cp.kind = target.program_kind;
       std::string section = section_name(out.programs.size());
       ProbeCompiler compiler(module, info, out.internal, *program.probes[p], pi, target);
+      compiler.set_source_lines(source_lines.get());
       compiler.compile("fn_" + section, section);
       out.programs.push_back(std::move(cp));
     }
   }
 
+  if (source_lines)
+    source_lines->finish();
   std::string verify_errors;
   llvm::raw_string_ostream verify_stream(verify_errors);
   if (llvm::verifyModule(module, &verify_stream)) {
@@ -227,6 +235,19 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
     auto &insns = out.programs[index].instructions;
     insns.resize(contents->size() / 8);
     std::memcpy(insns.data(), contents->data(), insns.size() * 8);
+  }
+  if (source_lines) {
+    std::map<std::string, std::vector<LineInfoEntry>> by_section;
+    if (!read_line_info(**obj, by_section, error)) {
+      diags.error({}, "internal error: " + error);
+      return false;
+    }
+    for (size_t i = 0; i < out.programs.size(); i++) {
+      auto &entries = out.programs[i].line_info;
+      entries = std::move(by_section[section_name(i)]);
+      for (auto &e : entries)
+        e.range = source_lines->range_at(e.line, e.col);
+    }
   }
   for (auto &p : out.programs) {
     if (p.instructions.empty()) {

@@ -29,12 +29,21 @@ constexpr int kGlobalStartTime = 0;
 constexpr int kGlobalLostEvents = 1;
 constexpr int kGlobalSlots = 2;
 
+// Where a run of instructions came from in the script (only with CodegenOptions::line_info).
+struct LineInfoEntry {
+  uint32_t insn = 0; // the first instruction it applies to (until the next entry)
+  int line = 0;      // as recorded in BTF (column: 10 bits)
+  int col = 0;
+  SourceRange range; // the AST node that starts there, when known
+};
+
 struct CompiledProgram {
   std::string name;                // e.g. "tracepoint:syscalls:sys_enter_openat" (first target)
   int probe_index = 0;             // into Program::probes / ProgramInfo::probes
   std::vector<int> target_indices; // targets of that probe this program serves
   ProgramKind kind = ProgramKind::Special;
   std::vector<uint64_t> instructions; // raw struct bpf_insn, 8 bytes each
+  std::vector<LineInfoEntry> line_info; // in instruction order; empty unless asked for
 };
 
 struct CompiledObject {
@@ -45,6 +54,10 @@ struct CompiledObject {
 
 struct CodegenOptions {
   bool keep_ir = false;
+  // Compile with debug info and fill CompiledProgram::line_info, naming `filename`. Used only
+  // to explain a program the kernel refused (see runtime/verifier_location.h).
+  bool line_info = false;
+  std::string filename = "stdin";
 };
 
 // Returns false (with diagnostics) when the program cannot be compiled.

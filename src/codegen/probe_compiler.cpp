@@ -1,5 +1,7 @@
 #include "codegen/probe_compiler.h"
 
+#include "codegen/source_lines.h"
+
 #include <algorithm>
 #include <linux/bpf.h>
 #include <llvm/IR/Intrinsics.h>
@@ -30,6 +32,9 @@ llvm::Function *ProbeCompiler::compile(const std::string &function_name,
   fn_ = llvm::Function::Create(fn_type, llvm::Function::ExternalLinkage, function_name, module_);
   fn_->setSection(section);
   ctx_arg_ = fn_->getArg(0);
+  if (source_lines_)
+    debug_scope_ = source_lines_->function(*fn_, probe_.loc);
+  SourceLocationGuard at_probe(b_, source_lines_, debug_scope_, probe_.loc);
   entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);
   auto *body = llvm::BasicBlock::Create(ctx_, "body", fn_);
   b_.SetInsertPoint(body);
@@ -201,6 +206,7 @@ void ProbeCompiler::block(const Block &blk) {
 }
 
 void ProbeCompiler::stmt(const Stmt &s) {
+  SourceLocationGuard at(b_, source_lines_, debug_scope_, s.loc);
   switch (s.kind) {
   case StmtKind::Expr:
     expr(*static_cast<const ExprStmt &>(s).expr);
@@ -623,6 +629,7 @@ void ProbeCompiler::exit_probe(const Value &code) {
 // ------------------------------------------------------------------ expressions
 
 ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
+  SourceLocationGuard at(b_, source_lines_, debug_scope_, e.loc);
   switch (e.kind) {
   case ExprKind::Integer:
     return {b_.getInt64(static_cast<const IntegerLit &>(e).value), e.type};

@@ -17,6 +17,8 @@ public:
 
   // Emits the function into the module, in ELF section `section`.
   llvm::Function *compile(const std::string &function_name, const std::string &section);
+  // With line info wanted: the code emitted for each node carries its source location.
+  void set_source_lines(class SourceLines *lines) { source_lines_ = lines; }
 
 private:
   // A computed value: integers as an i64 (already extended per their type); strings and tuples
@@ -100,6 +102,8 @@ private:
     llvm::BasicBlock *done; // where `break` goes
   };
   std::vector<Loop> loops_;
+  class SourceLines *source_lines_ = nullptr;
+  llvm::DIScope *debug_scope_ = nullptr;
 };
 
 } // namespace bpfscope

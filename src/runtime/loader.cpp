@@ -155,13 +155,15 @@ LoadResult load_program(const CompiledProgram &program, const LoadAttributes &at
       size_t from = all.size() > 8 ? all.size() - 8 : 0;
       for (size_t i = from; i < all.size(); i++)
         tail += "  " + all[i] + "\n";
-      result.error = "the kernel's verifier rejected the program for probe " + program.name + " (" +
-                     strerror(saved_errno) + ")";
+      result.summary = "the kernel's verifier rejected the program for probe " + program.name +
+                       " (" + strerror(saved_errno) + ")";
       if (!tail.empty())
-        result.error += "; its last lines:\n" + tail;
-      std::string hint = verifier_hint(result.log);
-      if (!hint.empty())
-        result.error += "HINT: " + hint + "\n";
+        result.summary += "; its last lines:";
+      result.log_tail = tail;
+      result.hint = verifier_hint(result.log);
+      result.error = result.summary + (tail.empty() ? "" : "\n" + tail);
+      if (!result.hint.empty())
+        result.error += "HINT: " + result.hint + "\n";
       return result;
     }
   }

@@ -233,9 +233,8 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
     if (opts.dump_verifier_log && !r.log.empty())
       std::cerr << "Verifier log for " << cp.name << ":\n" << r.log << "\n";
     if (r.fd < 0) {
-      std::cerr << "ERROR: " << r.error;
-      if (r.error.back() != '\n')
-        std::cerr << "\n";
+      size_t index = static_cast<size_t>(&cp - object.programs.data());
+      std::cerr << explain_rejection(index, r, attributes, maps.fds, opts.rejection);
       return 1;
     }
     if (opts.verbose) {

@@ -9,6 +9,7 @@
 #include "runtime/child_process.h"
 #include "runtime/output.h"
 #include "runtime/probe_provider.h"
+#include "runtime/verifier_location.h"
 
 namespace bpfscope {
 
@@ -16,6 +17,8 @@ struct SessionOptions {
   bool dry_run = false; // load, attach nothing
   bool verbose = false; // per program: type and instruction count
   bool dump_verifier_log = false;
+  // To point a verifier rejection at the script line (verifier_location.h).
+  RejectionContext rejection;
   int max_map_keys = kDefaultMaxMapKeys;
   // -c: released once every probe is attached and BEGIN has run; the run ends when it exits.
   ChildProcess *child = nullptr;
