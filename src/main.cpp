@@ -13,6 +13,7 @@
 #include "runtime/pid_namespace.h"
 #include "runtime/probe_provider.h"
 #include "runtime/process_maps.h"
+#include "runtime/run_limits.h"
 #include "runtime/session.h"
 #include "runtime/stack_format.h"
 #include "runtime/user_symbols.h"
@@ -321,6 +322,12 @@ int main(int argc, char **argv) {
     return 1;
   }
 
+  RunLimits limits;
+  if (std::string error; !run_limits_from_env(limits, error)) {
+    std::cerr << "ERROR: " << error << "\n";
+    return 1;
+  }
+
   Timer timer;
   Diagnostics diags(filename, program_text);
   auto program = parse_program(program_text, diags);
@@ -352,6 +359,11 @@ int main(int argc, char **argv) {
     return 1;
   }
   diags.print(std::cerr); // warnings
+  if (Diagnostics limit_diags(filename, program_text);
+      !check_run_limits(*program, info, limits, limit_diags)) {
+    limit_diags.print(std::cerr);
+    return 1;
+  }
   double analyse_ms = timer.lap_ms();
 
   CompiledObject object;
@@ -426,6 +438,9 @@ int main(int argc, char **argv) {
   session_opts.target_pid = target_pid;
   if (!max_map_keys_from_env(session_opts.max_map_keys))
     return 1;
+  if (limits.perf_rb_pages)
+    session_opts.ring_buffer_bytes =
+        static_cast<uint32_t>(limits.perf_rb_pages) * static_cast<uint32_t>(getpagesize());
   int status = run_session(*program, info, object, providers, output, session_opts);
   if (verbose)
     std::cerr << "Timings: load, run and exit " << timer.lap_ms() << " ms\n";

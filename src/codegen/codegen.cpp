@@ -92,6 +92,33 @@ std::string backend_hint(const std::string &message) {
 
 } // namespace
 
+std::vector<std::vector<int>> program_groups(const ProbeInfo &pi) {
+  std::vector<std::vector<int>> groups;
+  for (size_t t = 0; t < pi.targets.size(); t++) {
+    const ProbeTarget &target = pi.targets[t];
+    // BEGIN/END run separately; fentry-style programs are loaded for one BTF id each.
+    // USDT sites each have their own argument locations.
+    bool alone = pi.program_per_target || target.program_kind == ProgramKind::Special ||
+                 target.program_kind == ProgramKind::Tracing ||
+                 target.arg_source == ArgumentSource::Usdt;
+    bool joined = false;
+    if (!alone) {
+      for (auto &g : groups) {
+        const ProbeTarget &first = pi.targets[g[0]];
+        if (first.program_kind == target.program_kind && first.provider == target.provider &&
+            first.arg_source == target.arg_source) {
+          g.push_back(static_cast<int>(t));
+          joined = true;
+          break;
+        }
+      }
+    }
+    if (!joined)
+      groups.push_back({static_cast<int>(t)});
+  }
+  return groups;
+}
+
 bool compile_program(const ast::Program &program, const ProgramInfo &info,
                      const CodegenOptions &opts, CompiledObject &out, Diagnostics &diags) {
   std::string error;
@@ -118,31 +145,7 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
 
   for (size_t p = 0; p < program.probes.size(); p++) {
     const ProbeInfo &pi = info.probes[p];
-    // Targets served by one program: all of them, or one each when the body depends on which
-    // target fired.
-    std::vector<std::vector<int>> groups;
-    for (size_t t = 0; t < pi.targets.size(); t++) {
-      const ProbeTarget &target = pi.targets[t];
-      // BEGIN/END run separately; fentry-style programs are loaded for one BTF id each.
-      // USDT sites each have their own argument locations.
-      bool alone = pi.program_per_target || target.program_kind == ProgramKind::Special ||
-                   target.program_kind == ProgramKind::Tracing ||
-                   target.arg_source == ArgumentSource::Usdt;
-      bool joined = false;
-      if (!alone) {
-        for (auto &g : groups) {
-          const ProbeTarget &first = pi.targets[g[0]];
-          if (first.program_kind == target.program_kind && first.provider == target.provider &&
-              first.arg_source == target.arg_source) {
-            g.push_back(static_cast<int>(t));
-            joined = true;
-            break;
-          }
-        }
-      }
-      if (!joined)
-        groups.push_back({static_cast<int>(t)});
-    }
+    std::vector<std::vector<int>> groups = program_groups(pi);
     for (auto &group : groups) {
       const ProbeTarget &target = pi.targets[group[0]];
       CompiledProgram cp;

@@ -42,7 +42,7 @@ struct CompiledProgram {
   int probe_index = 0;             // into Program::probes / ProgramInfo::probes
   std::vector<int> target_indices; // targets of that probe this program serves
   ProgramKind kind = ProgramKind::Special;
-  std::vector<uint64_t> instructions; // raw struct bpf_insn, 8 bytes each
+  std::vector<uint64_t> instructions;   // raw struct bpf_insn, 8 bytes each
   std::vector<LineInfoEntry> line_info; // in instruction order; empty unless asked for
 };
 
@@ -59,6 +59,10 @@ struct CodegenOptions {
   bool line_info = false;
   std::string filename = "stdin";
 };
+
+// The BPF programs one probe compiles to, as lists of the target indices each serves: all
+// targets of one kind share a program unless the body depends on which one fired.
+std::vector<std::vector<int>> program_groups(const ProbeInfo &probe);
 
 // Returns false (with diagnostics) when the program cannot be compiled.
 bool compile_program(const ast::Program &program, const ProgramInfo &info,

@@ -37,7 +37,7 @@ int hist_bucket_count(const Type &t) {
 } // namespace
 
 bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_map_keys,
-                 MapSet &maps, std::string &error) {
+                 MapSet &maps, std::string &error, uint32_t ring_buffer_bytes) {
   maps.fds.assign(internal.count(), -1);
   for (const MapInfo &m : info.maps) {
     bpf_map_type type = m.is_array()  ? BPF_MAP_TYPE_PERCPU_ARRAY
@@ -58,7 +58,9 @@ bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_
     maps.fds[m.id] = fd;
   }
   LIBBPF_OPTS(bpf_map_create_opts, opts);
-  uint32_t ring_bytes = info.prints_from_probes ? kRingBufferBytes : kSmallRingBufferBytes;
+  uint32_t ring_bytes = ring_buffer_bytes         ? ring_buffer_bytes
+                        : info.prints_from_probes ? kRingBufferBytes
+                                                  : kSmallRingBufferBytes;
   int rb = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "events", 0, 0, ring_bytes, &opts);
   if (rb < 0) {
     error = std::string("cannot create the event ring buffer: ") + strerror(errno);

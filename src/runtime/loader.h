@@ -25,8 +25,9 @@ struct MapSet {
   MapSet &operator=(const MapSet &) = delete;
 };
 
+// `ring_buffer_bytes`: the event ring buffer's size (a power of 2 pages); 0 for the default.
 bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_map_keys,
-                 MapSet &maps, std::string &error);
+                 MapSet &maps, std::string &error, uint32_t ring_buffer_bytes = 0);
 
 struct LoadResult {
   int fd = -1;

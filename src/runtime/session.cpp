@@ -199,7 +199,7 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
   (void)program;
   MapSet maps;
   std::string error;
-  if (!create_maps(info, object.internal, opts.max_map_keys, maps, error)) {
+  if (!create_maps(info, object.internal, opts.max_map_keys, maps, error, opts.ring_buffer_bytes)) {
     std::cerr << "ERROR: " << error << "\n";
     return 1;
   }

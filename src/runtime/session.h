@@ -20,6 +20,7 @@ struct SessionOptions {
   // To point a verifier rejection at the script line (verifier_location.h).
   RejectionContext rejection;
   int max_map_keys = kDefaultMaxMapKeys;
+  uint32_t ring_buffer_bytes = 0; // 0: by what the probes print (loader.h)
   // -c: released once every probe is attached and BEGIN has run; the run ends when it exits.
   ChildProcess *child = nullptr;
   // -p: the run ends (END, maps printed) when that process exits, as in bpftrace. 0: none.

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Run limits: max_probes (BPFTRACE_MAX_PROBES, default 1024) and max_bpf_progs
+# (BPFTRACE_MAX_BPF_PROGS, default 1024) refuse a program that would exceed them, with bpftrace's
+# error at the attach points, the count, the limit and how to raise it, before anything is
+# loaded; a wildcard within the limits says how many probes it attached.
+source "$(dirname "$0")/lib.sh"
+
+EVENTS=/sys/kernel/tracing/available_events
+[ -r "$EVENTS" ] || EVENTS=/sys/kernel/debug/tracing/available_events
+n_enter=$(grep -c '^syscalls:sys_enter_' "$EVENTS")
+[ "$n_enter" -gt 10 ] || skip "fewer than 10 syscall entry tracepoints on this kernel"
+
+# --- max_probes
+BPFTRACE_MAX_PROBES=5 bps -e 'tracepoint:syscalls:sys_enter_* {}'
+assert_rc "max_probes=5: exit status 1" 1 "$RC"
+assert_eq "max_probes=5: bpftrace's error at the wildcard, and how to raise the limit" \
+  "stdin:1:1-32: ERROR: Can't attach to $n_enter probes because it exceeds the current limit of 5 probes.
+tracepoint:syscalls:sys_enter_* {}
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+HINT: You can increase the limit through the BPFTRACE_MAX_PROBES environment variable (max_probes), but be careful: a high number of probes attached can make the system unresponsive." "$ERR"
+assert_eq "max_probes=5: nothing on stdout" "" "$OUT"
+
+# BPFSCOPE_MAX_PROBES wins over BPFTRACE_MAX_PROBES; BEGIN and END count as probes.
+BPFSCOPE_MAX_PROBES=2 BPFTRACE_MAX_PROBES=100 bps -e 'BEGIN { exit(); } END {}
+tracepoint:syscalls:sys_enter_close {}'
+assert_rc "BPFSCOPE_MAX_PROBES=2, three probes: exit status 1" 1 "$RC"
+assert_contains "BPFSCOPE_MAX_PROBES=2: the limit named" "$ERR" \
+  "stdin:2:1-36: ERROR: Can't attach to 3 probes because it exceeds the current limit of 2 probes."
+
+# Exactly at the limit: runs.
+BPFTRACE_MAX_PROBES=3 bps -e 'BEGIN { exit(); } END {}
+tracepoint:syscalls:sys_enter_close {}'
+assert_rc "max_probes=3, three probes: runs" 0 "$RC"
+assert_contains "max_probes=3: attached" "$ERR" "Attached 3 probes"
+
+BPFTRACE_MAX_PROBES=lots bps -e 'BEGIN { exit(); }'
+assert_rc "max_probes=lots: exit status 1" 1 "$RC"
+assert_eq "max_probes=lots: a clear error" \
+  "ERROR: BPFTRACE_MAX_PROBES: expected a number from 1 to 1073741824, got 'lots'" "$ERR"
+
+# --- max_bpf_progs: probe bodies that use `probe` get one program per target.
+BPFTRACE_MAX_BPF_PROGS=2 bps -e 'BEGIN {}
+tracepoint:syscalls:sys_enter_close,tracepoint:syscalls:sys_enter_dup { @[probe] = count(); }'
+assert_rc "max_bpf_progs=2: exit status 1" 1 "$RC"
+assert_eq "max_bpf_progs=2: bpftrace's error and how to raise the limit" \
+  "stdin:2:1-70: ERROR: Your program is trying to generate 3 BPF programs, which exceeds the current limit of 2.
+tracepoint:syscalls:sys_enter_close,tracepoint:syscalls:sys_enter_dup { @[probe] = count(); }
+~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+HINT: You can increase the limit through the BPFTRACE_MAX_BPF_PROGS environment variable (max_bpf_progs)." "$ERR"
+
+# A wildcard whose targets share one program stays within max_bpf_progs=1.
+BPFTRACE_MAX_BPF_PROGS=1 bps --dry-run -e 'tracepoint:syscalls:sys_enter_* { @ = count(); }'
+assert_rc "max_bpf_progs=1, one shared program for $n_enter tracepoints: loads" 0 "$RC"
+
+# --- Within the default limits, every matching tracepoint is attached and counted.
+bps -e 'tracepoint:syscalls:sys_enter_* { @ = count(); } interval:ms:200 { exit(); }'
+assert_rc "sys_enter_*: exit status 0" 0 "$RC"
+assert_contains "sys_enter_*: says how many it attached" "$ERR" "Attached $((n_enter + 1)) probes"
+
+finish
