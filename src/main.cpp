@@ -53,6 +53,7 @@ void usage(std::ostream &out) {
          "    -q             quiet: do not print 'Attached N probes'\n"
          "    -v             verbose: program types, instruction counts, phase timings\n"
          "    -d STAGE       debug output: ast, ir, verifier or all\n"
+         "    -k             warn when a probe_read or map helper fails, at the call's location\n"
          "    -B MODE        output buffering: line (default), full or none\n"
          "    -p PID         trace only process PID (uprobe:FUNC then searches its binaries)\n"
          "    -c 'CMD'       run CMD, trace it (cpid = its pid), exit when it exits\n"
@@ -151,6 +152,7 @@ int main(int argc, char **argv) {
   std::string program_text, filename;
   bool have_program = false, list_mode = false, verbose = false, quiet = false, dry_run = false;
   bool json = false, want_ast = false, dump_ir = false, dump_verifier = false;
+  bool helper_errors = false; // -k
   std::string output_path, buffering = "line";
   std::string child_command;
   bool have_child = false;
@@ -166,7 +168,7 @@ int main(int argc, char **argv) {
   opterr = 0;
   int c;
   // '+': stop at the first non-option, so that script arguments may look like options.
-  while ((c = getopt_long(argc, argv, "+e:lvqd:o:f:B:p:c:hV", long_options, nullptr)) != -1) {
+  while ((c = getopt_long(argc, argv, "+e:lvqkd:o:f:B:p:c:hV", long_options, nullptr)) != -1) {
     switch (c) {
     case 'e':
       program_text = optarg;
@@ -181,6 +183,9 @@ int main(int argc, char **argv) {
       break;
     case 'q':
       quiet = true;
+      break;
+    case 'k':
+      helper_errors = true;
       break;
     case 'd': {
       std::string stage = optarg;
@@ -369,12 +374,14 @@ int main(int argc, char **argv) {
   CompiledObject object;
   CodegenOptions cg_opts;
   cg_opts.keep_ir = dump_ir;
+  cg_opts.helper_errors = helper_errors;
   // Compiled objects are cached on disk (not with -d ir, which needs the IR codegen makes).
   bool cached = false;
   std::string cache_key, cache_path;
   if (use_cache && !dump_ir) {
-    cache_key =
-        object_cache_key(program_text, info, "max_strlen=" + std::to_string(sema_opts.max_strlen));
+    cache_key = object_cache_key(program_text, info,
+                                 "max_strlen=" + std::to_string(sema_opts.max_strlen) +
+                                     (helper_errors ? " helper_errors" : ""));
     cache_path = object_cache_path(object_cache_dir(), cache_key);
     cached = object_cache_load(cache_path, cache_key, object) == CacheLookup::Hit;
   }

@@ -1,5 +1,6 @@
 #include "codegen/codegen.h"
 
+#include "codegen/helper_errors.h"
 #include "codegen/probe_compiler.h"
 #include "codegen/source_lines.h"
 
@@ -134,6 +135,7 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
   llvm::Module module("bpfscope", context);
   module.setTargetTriple(kTriple);
   module.setDataLayout(tm->createDataLayout());
+  HelperErrorSites error_sites(opts.helper_errors);
   std::unique_ptr<SourceLines> source_lines;
   if (opts.line_info)
     source_lines = std::make_unique<SourceLines>(module, opts.filename);
@@ -156,11 +158,13 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
       std::string section = section_name(out.programs.size());
       ProbeCompiler compiler(module, info, out.internal, *program.probes[p], pi, target);
       compiler.set_source_lines(source_lines.get());
+      compiler.set_helper_error_sites(&error_sites);
       compiler.compile("fn_" + section, section);
       out.programs.push_back(std::move(cp));
     }
   }
 
+  out.internal.helper_error_sites = error_sites.count();
   if (source_lines)
     source_lines->finish();
   std::string verify_errors;

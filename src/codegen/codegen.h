@@ -23,6 +23,9 @@ struct InternalMaps {
   int globals = -1;     // array of u64: [0] start time (ns), [1] lost events
   // BPF_MAP_TYPE_STACK_TRACE maps for kstack/ustack, parallel to ProgramInfo::stack_limits.
   std::vector<int> stacks;
+  // Call sites whose helper failures are reported (helper_errors.h): each has a `globals` slot
+  // after kGlobalSlots, set once it has reported, so that it reports only once.
+  int helper_error_sites = 0;
   int count() const { return globals + 1 + static_cast<int>(stacks.size()); }
 };
 constexpr int kGlobalStartTime = 0;
@@ -57,6 +60,9 @@ struct CodegenOptions {
   // Compile with debug info and fill CompiledProgram::line_info, naming `filename`. Used only
   // to explain a program the kernel refused (see runtime/verifier_location.h).
   bool line_info = false;
+  // -k: report failures of the probe_read helpers and of map updates and deletes, not only
+  // full maps.
+  bool helper_errors = false;
   std::string filename = "stdin";
 };
 

@@ -1,5 +1,6 @@
 #include "codegen/probe_compiler.h"
 
+#include "codegen/helper_errors.h"
 #include "codegen/source_lines.h"
 
 #include <algorithm>
@@ -87,7 +88,10 @@ llvm::Value *ProbeCompiler::helper(int id, llvm::Type *ret, std::vector<llvm::Va
     arg_types.push_back(a->getType());
   auto *fn_type = llvm::FunctionType::get(ret, arg_types, false);
   auto *callee = b_.CreateIntToPtr(b_.getInt64(id), b_.getPtrTy());
-  return b_.CreateCall(fn_type, callee, args);
+  llvm::Value *result = b_.CreateCall(fn_type, callee, args);
+  if (error_sites_ && error_sites_->all_helpers() && is_reported_read_helper(id))
+    check_helper_result(id, result, -1);
+  return result;
 }
 
 llvm::AllocaInst *ProbeCompiler::stack(int bytes, const std::string &name) {
@@ -207,6 +211,7 @@ void ProbeCompiler::block(const Block &blk) {
 
 void ProbeCompiler::stmt(const Stmt &s) {
   SourceLocationGuard at(b_, source_lines_, debug_scope_, s.loc);
+  CurrentNode node(current_node_, &s);
   switch (s.kind) {
   case StmtKind::Expr:
     expr(*static_cast<const ExprStmt &>(s).expr);
@@ -382,8 +387,9 @@ llvm::Value *ProbeCompiler::build_key(const Map &m, const MapInfo &mi, llvm::Val
 }
 
 void ProbeCompiler::map_update(int map_index, llvm::Value *key, llvm::Value *value) {
-  helper(BPF_FUNC_map_update_elem, b_.getInt64Ty(),
-         {map_pointer(map_index), key, value, b_.getInt64(BPF_ANY)});
+  llvm::Value *result = helper(BPF_FUNC_map_update_elem, b_.getInt64Ty(),
+                               {map_pointer(map_index), key, value, b_.getInt64(BPF_ANY)});
+  check_helper_result(BPF_FUNC_map_update_elem, result, map_index); // a full map, at least
 }
 
 void ProbeCompiler::assign_map(const AssignMap &a) {
@@ -520,7 +526,10 @@ llvm::Value *ProbeCompiler::lhist_bucket(llvm::Value *v, const Type &t) {
 void ProbeCompiler::map_delete(const Map &m) {
   const MapInfo &mi = info_.maps[info_.map_ids.at(m.name)];
   llvm::Value *key = build_key(m, mi, nullptr);
-  helper(BPF_FUNC_map_delete_elem, b_.getInt64Ty(), {map_pointer(mi.id), key});
+  llvm::Value *result =
+      helper(BPF_FUNC_map_delete_elem, b_.getInt64Ty(), {map_pointer(mi.id), key});
+  if (error_sites_ && error_sites_->all_helpers())
+    check_helper_result(BPF_FUNC_map_delete_elem, result, mi.id);
 }
 
 // ------------------------------------------------------------------ events
@@ -630,6 +639,7 @@ void ProbeCompiler::exit_probe(const Value &code) {
 
 ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
   SourceLocationGuard at(b_, source_lines_, debug_scope_, e.loc);
+  CurrentNode node(current_node_, &e);
   switch (e.kind) {
   case ExprKind::Integer:
     return {b_.getInt64(static_cast<const IntegerLit &>(e).value), e.type};

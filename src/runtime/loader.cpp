@@ -67,7 +67,8 @@ bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_
     return false;
   }
   maps.fds[internal.ring_buffer] = rb;
-  int globals = bpf_map_create(BPF_MAP_TYPE_ARRAY, "globals", 4, 8, kGlobalSlots, &opts);
+  int globals = bpf_map_create(BPF_MAP_TYPE_ARRAY, "globals", 4, 8,
+                               kGlobalSlots + internal.helper_error_sites, &opts);
   if (globals < 0) {
     error = std::string("cannot create the globals map: ") + strerror(errno);
     return false;
@@ -94,7 +95,7 @@ std::string verifier_hint(const std::string &log) {
       has("exceeds"))
     return "the probe uses more than 512 bytes of BPF stack; use fewer or shorter strings "
            "and tuples in one probe";
-  if (has("too large") || has("processed 1000001"))
+  if (has("too large") || has("processed 1000001") || has("is too complex"))
     return "the program is too large for the verifier; split the work across probes";
   if (has("unknown func") || has("not allowed") || has("program of this type cannot use helper"))
     return "a function used here is not available for this probe type on this kernel";

@@ -18,7 +18,7 @@ namespace {
 
 constexpr char kMagic[16] = {'B', 'P', 'F', 'S', 'C', 'O', 'P', 'E',
                              '-', 'O', 'B', 'J', 0,   0,   0,   0};
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2; // 2: helper error sites
 
 uint64_t fnv1a(const void *data, size_t n, uint64_t h = 1469598103934665603ULL) {
   const auto *p = static_cast<const uint8_t *>(data);
@@ -145,6 +145,7 @@ std::string serialize_compiled_object(const CompiledObject &object) {
   put_u32(s, static_cast<uint32_t>(object.internal.stacks.size()));
   for (int m : object.internal.stacks)
     put_u32(s, static_cast<uint32_t>(m));
+  put_u32(s, static_cast<uint32_t>(object.internal.helper_error_sites));
   put_u32(s, static_cast<uint32_t>(object.programs.size()));
   for (const CompiledProgram &p : object.programs) {
     put_str(s, p.name);
@@ -172,6 +173,9 @@ bool deserialize_compiled_object(const std::string &bytes, CompiledObject &out) 
     return false;
   for (uint32_t i = 0; i < n && r.u32(v); i++)
     o.internal.stacks.push_back(static_cast<int>(v));
+  if (!r.u32(v) || v > 1000000)
+    return false;
+  o.internal.helper_error_sites = static_cast<int>(v);
   if (!r.u32(n) || n > 1000000)
     return false;
   for (uint32_t i = 0; i < n && r.ok; i++) {

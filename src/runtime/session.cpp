@@ -2,6 +2,7 @@
 
 #include "runtime/format_printf.h"
 #include "runtime/format_value.h"
+#include "runtime/helper_error_report.h"
 #include "runtime/loader.h"
 #include "runtime/map_reader.h"
 #include "runtime/stack_format.h"
@@ -44,6 +45,7 @@ struct EventContext {
   int exit_status = 0;                 // from exit(code)
   std::vector<PreparedFormat> printfs; // by printf id, parsed once
   std::string line;                    // reused for every printf record
+  const SessionOptions *opts = nullptr;
 };
 
 void print_map(const EventContext &ec, int map_id, size_t top, uint64_t div) {
@@ -122,6 +124,16 @@ void handle_record(EventContext &ec, const void *data, size_t size) {
   case EventKind::ZeroMap:
     if (id < info.maps.size())
       zero_map(ec.maps->fds[id], info.maps[id]);
+    break;
+  case EventKind::HelperError:
+    if (size >= kEventHeaderSize + sizeof(HelperErrorRecord) && ec.opts->rejection.source) {
+      HelperErrorRecord record;
+      std::memcpy(&record, payload, sizeof(record));
+      ec.output->flush(); // the warning comes after the output printed before it
+      std::cerr << render_helper_error(record, info, *ec.opts->rejection.source,
+                                       ec.opts->max_map_keys)
+                << std::flush;
+    }
     break;
   case EventKind::Exit:
     if (!ec.exit_requested && size >= kEventHeaderSize + 8) {
@@ -282,6 +294,7 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
   }
 
   EventContext ec{&info, &maps, &output, false, false, 0, {}, {}};
+  ec.opts = &opts;
   ring_buffer *rb =
       ring_buffer__new(maps.fds[object.internal.ring_buffer], handle_event, &ec, nullptr);
   if (!rb) {

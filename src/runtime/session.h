@@ -17,7 +17,8 @@ struct SessionOptions {
   bool dry_run = false; // load, attach nothing
   bool verbose = false; // per program: type and instruction count
   bool dump_verifier_log = false;
-  // To point a verifier rejection at the script line (verifier_location.h).
+  // The script, to point a verifier rejection (verifier_location.h) and helper failures
+  // reported by the probes (helper_error_report.h) at its lines.
   RejectionContext rejection;
   int max_map_keys = kDefaultMaxMapKeys;
   uint32_t ring_buffer_bytes = 0; // 0: by what the probes print (loader.h)

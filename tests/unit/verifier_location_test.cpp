@@ -77,7 +77,7 @@ TEST(VerifierLocation, LineInfoCoversEveryProgramWithStatementColumns) {
 TEST(VerifierLocation, RealRejectionPointsAtTheStatement) {
   // An endless loop (quick to refuse, unlike a long one): the verifier stops at the loop's
   // first instruction, the body's.
-  std::string source = "BEGIN {\n  $n = 1;\n  while ($n) {\n    @a = 1;\n  }\n}\n";
+  std::string source = "BEGIN {\n  while (1) {\n    @a[1] = count();\n  }\n}\n";
   auto a = analyse(source);
   ASSERT_TRUE(a.ok) << a.errors;
   CompiledObject object;
@@ -96,12 +96,12 @@ TEST(VerifierLocation, RealRejectionPointsAtTheStatement) {
     return compile_with_lines(a, source, out);
   };
   std::string text = explain_rejection(0, r, attributes, maps.fds, context);
-  EXPECT_EQ(text.rfind("test.bt:4:5-11: ERROR: the kernel's verifier rejected the program for "
+  EXPECT_EQ(text.rfind("test.bt:3:5-20: ERROR: the kernel's verifier rejected the program for "
                        "probe BEGIN",
                        0),
             0u)
       << text;
-  EXPECT_NE(text.find("\n    @a = 1;\n    ~~~~~~\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\n    @a[1] = count();\n    ~~~~~~~~~~~~~~~\n"), std::string::npos) << text;
   EXPECT_NE(text.find("HINT: "), std::string::npos) << text;
 
   // Without a way to recompile, the plain message.
