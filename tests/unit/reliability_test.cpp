@@ -1,0 +1,150 @@
+// Reliability: helper failures reported by the probes (the record's layout, the warning's
+// words, which call sites report) and the run limits (max_probes, max_bpf_progs, perf_rb_pages).
+#include "codegen/codegen.h"
+#include "codegen/helper_errors.h"
+#include "runtime/helper_error_report.h"
+#include "runtime/loader.h"
+#include "runtime/run_limits.h"
+#include "test_support.h"
+
+#include <gtest/gtest.h>
+#include <linux/bpf.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdlib>
+
+using namespace bpfscope;
+using bpfscope::testing::analyse;
+
+namespace {
+
+TEST(HelperErrors, RecordLayoutIsThePayloadType) {
+  Type t = helper_error_payload_type();
+  ASSERT_EQ(t.size, static_cast<int>(sizeof(HelperErrorRecord)));
+  std::vector<size_t> offsets = {
+      offsetof(HelperErrorRecord, result),    offsetof(HelperErrorRecord, helper),
+      offsetof(HelperErrorRecord, map_id),    offsetof(HelperErrorRecord, begin_line),
+      offsetof(HelperErrorRecord, begin_col), offsetof(HelperErrorRecord, end_line),
+      offsetof(HelperErrorRecord, end_col)};
+  ASSERT_EQ(t.field_offsets.size(), offsets.size());
+  for (size_t i = 0; i < offsets.size(); i++)
+    EXPECT_EQ(static_cast<size_t>(t.field_offsets[i]), offsets[i]) << "field " << i;
+}
+
+TEST(HelperErrors, WarningsInBpftracesWords) {
+  std::string source = "BEGIN { @a[1] = 1; delete(@a[2]); print(str(0)); }";
+  auto a = analyse(source);
+  ASSERT_TRUE(a.ok) << a.errors;
+  Diagnostics script("stdin", source);
+  HelperErrorRecord full{-E2BIG, BPF_FUNC_map_update_elem, 0, 1, 9, 1, 18};
+  EXPECT_EQ(render_helper_error(full, a.info, script, 5),
+            "stdin:1:9-18: WARNING: Map full; can't update element. Try increasing max_map_keys "
+            "config\n" +
+                source +
+                "\n        ~~~~~~~~~\nHINT: @a holds at most 5 keys: raise the limit with "
+                "BPFTRACE_MAX_MAP_KEYS\n");
+  HelperErrorRecord gone{-ENOENT, BPF_FUNC_map_delete_elem, 0, 1, 20, 1, 34};
+  EXPECT_EQ(render_helper_error(gone, a.info, script, 5).substr(0, 75),
+            "stdin:1:20-34: WARNING: Can't delete map element because it does not exist.");
+  HelperErrorRecord read{-EFAULT, BPF_FUNC_probe_read_str, kNoMap, 1, 42, 1, 48};
+  EXPECT_EQ(render_helper_error(read, a.info, script, 5).substr(0, 67),
+            "stdin:1:42-48: WARNING: Failed to probe_read_str: Bad address (-14)");
+}
+
+CompiledObject compile(const std::string &source, bool helper_errors) {
+  auto a = analyse(source);
+  EXPECT_TRUE(a.ok) << a.errors;
+  CompiledObject object;
+  Diagnostics diags("stdin", source);
+  CodegenOptions opts;
+  opts.helper_errors = helper_errors;
+  EXPECT_TRUE(compile_program(*a.program, a.info, opts, object, diags));
+  // Whatever is checked, the kernel accepts it.
+  MapSet maps;
+  std::string error;
+  EXPECT_TRUE(create_maps(a.info, object.internal, 16, maps, error)) << error;
+  for (auto &p : object.programs) {
+    LoadAttributes attributes;
+    attributes.type =
+        p.kind == ProgramKind::Tracepoint ? BPF_PROG_TYPE_TRACEPOINT : BPF_PROG_TYPE_RAW_TRACEPOINT;
+    LoadResult r = load_program(p, attributes, maps.fds, false);
+    EXPECT_GE(r.fd, 0) << r.error;
+    if (r.fd >= 0)
+      close(r.fd);
+  }
+  return object;
+}
+
+TEST(HelperErrors, WhichCallSitesReport) {
+  // A map update reports a full map, always; reads only with -k.
+  EXPECT_EQ(compile("BEGIN { @a[1] = 1; @b[2] = count(); }", false).internal.helper_error_sites, 2);
+  EXPECT_EQ(compile("BEGIN { print(str(0)); }", false).internal.helper_error_sites, 0);
+  EXPECT_EQ(compile("BEGIN { print(str(0)); }", true).internal.helper_error_sites, 1);
+  EXPECT_EQ(compile("BEGIN { @a[1] = 1; delete(@a[1]); }", false).internal.helper_error_sites, 1);
+  EXPECT_EQ(compile("BEGIN { @a[1] = 1; delete(@a[1]); }", true).internal.helper_error_sites, 2);
+  // One node compiled into a program per target is one site: it warns once in all.
+  CompiledObject per_target =
+      compile("tracepoint:test:a,tracepoint:test:b { @[probe] = 1; }", false);
+  EXPECT_EQ(per_target.programs.size(), 2u);
+  EXPECT_EQ(per_target.internal.helper_error_sites, 1);
+}
+
+TEST(RunLimits, ProbesAndProgramsCounted) {
+  auto a = analyse("BEGIN { }\nEND { }\ntracepoint:test:a,tracepoint:test:b { @[probe] = 1; }");
+  ASSERT_TRUE(a.ok) << a.errors;
+  RunLimits limits;
+  Diagnostics ok("stdin", "");
+  EXPECT_TRUE(check_run_limits(*a.program, a.info, limits, ok));
+
+  limits.max_probes = 3;
+  Diagnostics probes("stdin", "");
+  EXPECT_FALSE(check_run_limits(*a.program, a.info, limits, probes));
+  ASSERT_EQ(probes.all().size(), 1u);
+  EXPECT_EQ(probes.all()[0].message,
+            "Can't attach to 4 probes because it exceeds the current limit of 3 probes.");
+  EXPECT_EQ(probes.all()[0].range.begin_line, 3); // the probe that crosses the limit
+  EXPECT_NE(probes.all()[0].hint.find("BPFTRACE_MAX_PROBES"), std::string::npos);
+
+  limits.max_probes = 4;
+  limits.max_bpf_progs = 3; // BEGIN, END, and one program per tracepoint (`probe` differs)
+  Diagnostics programs("stdin", "");
+  EXPECT_FALSE(check_run_limits(*a.program, a.info, limits, programs));
+  ASSERT_EQ(programs.all().size(), 1u);
+  EXPECT_EQ(programs.all()[0].message,
+            "Your program is trying to generate 4 BPF programs, which exceeds the current limit "
+            "of 3.");
+  EXPECT_NE(programs.all()[0].hint.find("BPFTRACE_MAX_BPF_PROGS"), std::string::npos);
+}
+
+TEST(RunLimits, FromTheEnvironment) {
+  RunLimits limits;
+  std::string error;
+  setenv("BPFTRACE_MAX_PROBES", "7", 1);
+  setenv("BPFSCOPE_MAX_PROBES", "9", 1); // bpfscope's own name wins
+  setenv("BPFTRACE_MAX_BPF_PROGS", "11", 1);
+  setenv("BPFTRACE_PERF_RB_PAGES", "4", 1);
+  EXPECT_TRUE(run_limits_from_env(limits, error)) << error;
+  EXPECT_EQ(limits.max_probes, 9);
+  EXPECT_EQ(limits.max_bpf_progs, 11);
+  EXPECT_EQ(limits.perf_rb_pages, 4);
+
+  setenv("BPFTRACE_PERF_RB_PAGES", "6", 1);
+  EXPECT_FALSE(run_limits_from_env(limits, error));
+  EXPECT_NE(error.find("power of 2"), std::string::npos) << error;
+  setenv("BPFTRACE_PERF_RB_PAGES", "1", 1);
+  setenv("BPFTRACE_MAX_BPF_PROGS", "0", 1);
+  EXPECT_FALSE(run_limits_from_env(limits, error));
+  EXPECT_EQ(error, "BPFTRACE_MAX_BPF_PROGS: expected a number from 1 to 1073741824, got '0'");
+  for (const char *name : {"BPFTRACE_MAX_PROBES", "BPFSCOPE_MAX_PROBES", "BPFTRACE_MAX_BPF_PROGS",
+                           "BPFTRACE_PERF_RB_PAGES"})
+    unsetenv(name);
+  RunLimits defaults;
+  EXPECT_TRUE(run_limits_from_env(defaults, error));
+  EXPECT_EQ(defaults.max_probes, 1024);
+  EXPECT_EQ(defaults.max_bpf_progs, 1024);
+  EXPECT_EQ(defaults.perf_rb_pages, 0);
+}
+
+} // namespace
