@@ -144,6 +144,8 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
   out.internal.globals = out.internal.ring_buffer + 1;
   for (size_t i = 0; i < info.stack_limits.size(); i++)
     out.internal.stacks.push_back(out.internal.globals + 1 + static_cast<int>(i));
+  out.internal.helper_errors =
+      out.internal.globals + 1 + static_cast<int>(out.internal.stacks.size());
 
   for (size_t p = 0; p < program.probes.size(); p++) {
     const ProbeInfo &pi = info.probes[p];
@@ -164,7 +166,8 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
     }
   }
 
-  out.internal.helper_error_sites = error_sites.count();
+  out.helper_error_sites = error_sites.take();
+  out.internal.helper_error_slots = static_cast<int>(out.helper_error_sites.size());
   if (source_lines)
     source_lines->finish();
   std::string verify_errors;

@@ -23,10 +23,14 @@ struct InternalMaps {
   int globals = -1;     // array of u64: [0] start time (ns), [1] lost events
   // BPF_MAP_TYPE_STACK_TRACE maps for kstack/ustack, parallel to ProgramInfo::stack_limits.
   std::vector<int> stacks;
-  // Call sites whose helper failures are reported (helper_errors.h): each has a `globals` slot
-  // after kGlobalSlots, set once it has reported, so that it reports only once.
-  int helper_error_sites = 0;
-  int count() const { return globals + 1 + static_cast<int>(stacks.size()); }
+  // BPF_MAP_TYPE_ARRAY of one element: a u64 per helper error site
+  // (CompiledObject::helper_error_sites), the errno of that site's first failure (helper_errors.h).
+  int helper_errors = -1;
+  int helper_error_slots = 0; // CompiledObject::helper_error_sites.size()
+  int count() const {
+    int before = globals + 1 + static_cast<int>(stacks.size());
+    return helper_errors >= before ? helper_errors + 1 : before;
+  }
 };
 constexpr int kGlobalStartTime = 0;
 constexpr int kGlobalLostEvents = 1;
@@ -49,10 +53,18 @@ struct CompiledProgram {
   std::vector<LineInfoEntry> line_info; // in instruction order; empty unless asked for
 };
 
+// A call whose failure the probes report (helper_errors.h), with what the warning says.
+struct HelperErrorSite {
+  int helper = 0;    // BPF_FUNC_*
+  int map_id = -1;   // the script's map it updates or deletes from
+  SourceRange where; // the statement or expression that made the call
+};
+
 struct CompiledObject {
   std::vector<CompiledProgram> programs;
   InternalMaps internal;
-  std::string ir; // textual LLVM IR, kept only when asked for (-d)
+  std::vector<HelperErrorSite> helper_error_sites; // by slot of InternalMaps::helper_errors
+  std::string ir;                                  // textual LLVM IR, kept only when asked for (-d)
 };
 
 struct CodegenOptions {

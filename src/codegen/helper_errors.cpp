@@ -6,13 +6,11 @@
 
 namespace bpfscope {
 
-Type helper_error_payload_type() {
-  Type u32 = Type::integer(4, false);
-  return Type::tuple({Type::integer(8, true), u32, u32, u32, u32, u32, u32});
-}
-
-int HelperErrorSites::site(const ast::Node *node, int helper) {
-  auto [it, inserted] = sites_.emplace(std::make_pair(node, helper), count());
+int HelperErrorSites::site(const ast::Node &node, int helper, int map_id) {
+  auto [it, inserted] =
+      index_.emplace(std::make_pair(&node, helper), static_cast<int>(sites_.size()));
+  if (inserted)
+    sites_.push_back({helper, map_id, node.loc});
   return it->second;
 }
 

@@ -76,7 +76,7 @@ llvm::Function *ProbeCompiler::compile(const std::string &function_name,
     b_.CreateRet(b_.getInt64(0));
 
   llvm::IRBuilder<> eb(entry_);
-  eb.CreateBr(body);
+  finish_entry(eb, body);
   return fn_;
 }
 
@@ -210,7 +210,7 @@ void ProbeCompiler::block(const Block &blk) {
 }
 
 void ProbeCompiler::stmt(const Stmt &s) {
-  SourceLocationGuard at(b_, source_lines_, debug_scope_, s.loc);
+  SourceLocationGuard at(b_, source_lines_, debug_scope_, statement_head(s));
   CurrentNode node(current_node_, &s);
   switch (s.kind) {
   case StmtKind::Expr:

@@ -86,9 +86,12 @@ private:
   llvm::Value *ctx_field_address(int offset);
   int argument_offset(int index) const;
   llvm::Value *current_pid_tgid();
-  // Sends a HelperError record, once per call site, when `result` of `helper` (called for the
-  // node being compiled) is a failure worth reporting. `map_id`: the script's map, or -1.
+  // Records in the call site's slot a failure worth reporting of `helper`, called for the node
+  // being compiled (compile_helper_errors.cpp). `map_id`: the script's map, or -1.
   void check_helper_result(int helper, llvm::Value *result, int map_id);
+  llvm::Value *helper_error_slots();
+  void finish_entry(llvm::IRBuilder<> &entry, llvm::BasicBlock *body);
+  llvm::Value *opaque(llvm::Value *v);
 
   // The statement or expression being compiled, for the locations helper failures report.
   struct CurrentNode {
@@ -118,6 +121,9 @@ private:
   class SourceLines *source_lines_ = nullptr;
   class HelperErrorSites *error_sites_ = nullptr;
   const ast::Node *current_node_ = nullptr;
+  llvm::BasicBlock *errors_setup_ = nullptr; // looks up the helper error slots, when used
+  llvm::Value *errors_slots_ = nullptr;
+  int opaque_sequence_ = 0;
   llvm::DIScope *debug_scope_ = nullptr;
 };
 

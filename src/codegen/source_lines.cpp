@@ -47,6 +47,19 @@ SourceRange SourceLines::range_at(int line, int col) const {
   return {};
 }
 
+SourceRange statement_head(const ast::Stmt &s) {
+  const ast::Expr *test = nullptr;
+  if (s.kind == ast::StmtKind::If)
+    test = static_cast<const ast::If &>(s).cond.get();
+  else if (s.kind == ast::StmtKind::While)
+    test = static_cast<const ast::While &>(s).cond.get();
+  else if (s.kind == ast::StmtKind::Unroll)
+    test = static_cast<const ast::Unroll &>(s).count.get();
+  if (!test || !test->loc.valid() || !s.loc.valid())
+    return s.loc;
+  return {s.loc.begin_line, s.loc.begin_col, test->loc.end_line, test->loc.end_col + 1};
+}
+
 SourceLocationGuard::SourceLocationGuard(llvm::IRBuilder<> &b, SourceLines *lines,
                                          llvm::DIScope *scope, const SourceRange &where)
     : b_(b), saved_(b.getCurrentDebugLocation()), active_(lines && scope && where.valid()) {

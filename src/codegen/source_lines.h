@@ -6,6 +6,7 @@
 // normal runs compile without debug info, so start-up and the object cache do not pay for it.
 #pragma once
 
+#include "parser/ast.h"
 #include "parser/location.h"
 
 #include <llvm/IR/DIBuilder.h>
@@ -43,6 +44,11 @@ private:
   llvm::DISubroutineType *signature_;
   std::map<std::pair<int, int>, SourceRange> ranges_;
 };
+
+// Where a statement's own code comes from: for `if`, `while` and `unroll`, only their head
+// (`while (cond)`, up to the closing parenthesis), whose code is the test and the jumps; the
+// statements of the body have their own locations. Other statements: their whole range.
+SourceRange statement_head(const ast::Stmt &s);
 
 // Sets the builder's debug location to `where` for the lifetime of the guard and restores the
 // previous one after, so that the code emitted for the rest of an enclosing node keeps the

@@ -58,7 +58,6 @@ enum class EventKind : uint32_t {
   PrintValue = 5, // id: index into ProgramInfo::value_prints; payload: the value
   Time = 6,       // id: index into ProgramInfo::time_formats
   Exit = 7,       // id: unused; payload: int64 exit status
-  HelperError = 8, // id: call site; payload: HelperErrorRecord (codegen/helper_errors.h)
 };
 constexpr int kEventHeaderSize = 8;
 

@@ -3,6 +3,7 @@
 #include <bpf/bpf.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 
@@ -67,13 +68,23 @@ bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_
     return false;
   }
   maps.fds[internal.ring_buffer] = rb;
-  int globals = bpf_map_create(BPF_MAP_TYPE_ARRAY, "globals", 4, 8,
-                               kGlobalSlots + internal.helper_error_sites, &opts);
+  int globals = bpf_map_create(BPF_MAP_TYPE_ARRAY, "globals", 4, 8, kGlobalSlots, &opts);
   if (globals < 0) {
     error = std::string("cannot create the globals map: ") + strerror(errno);
     return false;
   }
   maps.fds[internal.globals] = globals;
+  if (internal.helper_errors >= 0) {
+    // One u64 per helper error site, in one element: a probe looks it up once and then records
+    // a failure with one atomic instruction, no branch (helper_errors.h).
+    uint32_t value_size = 8u * static_cast<uint32_t>(std::max(1, internal.helper_error_slots));
+    int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "helper_errors", 4, value_size, 1, &opts);
+    if (fd < 0) {
+      error = std::string("cannot create the helper errors map: ") + strerror(errno);
+      return false;
+    }
+    maps.fds[internal.helper_errors] = fd;
+  }
   for (size_t i = 0; i < internal.stacks.size(); i++) {
     // Key: the stack id bpf_get_stackid() returns; value: up to `limit` return addresses.
     uint32_t value_size = 8u * static_cast<uint32_t>(info.stack_limits.at(i));

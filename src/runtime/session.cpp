@@ -45,7 +45,6 @@ struct EventContext {
   int exit_status = 0;                 // from exit(code)
   std::vector<PreparedFormat> printfs; // by printf id, parsed once
   std::string line;                    // reused for every printf record
-  const SessionOptions *opts = nullptr;
 };
 
 void print_map(const EventContext &ec, int map_id, size_t top, uint64_t div) {
@@ -124,16 +123,6 @@ void handle_record(EventContext &ec, const void *data, size_t size) {
   case EventKind::ZeroMap:
     if (id < info.maps.size())
       zero_map(ec.maps->fds[id], info.maps[id]);
-    break;
-  case EventKind::HelperError:
-    if (size >= kEventHeaderSize + sizeof(HelperErrorRecord) && ec.opts->rejection.source) {
-      HelperErrorRecord record;
-      std::memcpy(&record, payload, sizeof(record));
-      ec.output->flush(); // the warning comes after the output printed before it
-      std::cerr << render_helper_error(record, info, *ec.opts->rejection.source,
-                                       ec.opts->max_map_keys)
-                << std::flush;
-    }
     break;
   case EventKind::Exit:
     if (!ec.exit_requested && size >= kEventHeaderSize + 8) {
@@ -294,7 +283,6 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
   }
 
   EventContext ec{&info, &maps, &output, false, false, 0, {}, {}};
-  ec.opts = &opts;
   ring_buffer *rb =
       ring_buffer__new(maps.fds[object.internal.ring_buffer], handle_event, &ec, nullptr);
   if (!rb) {
@@ -305,6 +293,12 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
     ring_buffer *rb;
     ~FreeRing() { ring_buffer__free(rb); }
   } free_ring{rb};
+  // Helper failures the probes recorded: warned about at every wake-up, after the output
+  // printed before them.
+  HelperErrorReporter helper_errors(
+      object.internal.helper_errors >= 0 ? maps.fds[object.internal.helper_errors] : -1,
+      object.helper_error_sites, info, opts.rejection.source, opts.max_map_keys);
+  auto report_helper_errors = [&] { helper_errors.report(std::cerr, [&] { output.flush(); }); };
 
   // "Attached N probes" means every probe is live: a user (or a test) may start the workload
   // as soon as it appears. With nothing to attach after BEGIN, it comes first, as in bpftrace.
@@ -319,6 +313,7 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
   }
   ring_buffer__consume(rb);
   output.end_batch();
+  report_helper_errors();
 
   if (!ec.exit_requested && !g_stop) {
     // For the tests only: BPFSCOPE_TEST_FAIL_ATTACH=N makes the Nth attach fail, as a probe that
@@ -370,6 +365,7 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
       int n = ring_buffer__poll(rb, opts.child ? 10 : 100);
       ec.probes_live = false;
       output.end_batch();
+      report_helper_errors();
       if (n < 0 && n != -EINTR && n != kStopConsuming) {
         std::cerr << "ERROR: reading events: " << strerror(-n) << "\n";
         break;
@@ -386,6 +382,7 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
       std::cerr << "ERROR: END: " << error << "\n";
   }
   ring_buffer__consume(rb);
+  report_helper_errors();
 
   output.exit_separator();
   std::vector<const MapInfo *> sorted;
