@@ -52,6 +52,15 @@ HINT: You can increase the limit through the BPFTRACE_MAX_BPF_PROGS environment 
 BPFTRACE_MAX_BPF_PROGS=1 bps --dry-run -e 'tracepoint:syscalls:sys_enter_* { @ = count(); }'
 assert_rc "max_bpf_progs=1, one shared program for $n_enter tracepoints: loads" 0 "$RC"
 
+# --- The default max_probes is 1024: every tracepoint of the kernel is more.
+n_all=$(grep -c . "$EVENTS")
+if [ "$n_all" -gt 1024 ]; then
+  bps -e 'tracepoint:*:* { @ = count(); }'
+  assert_rc "tracepoint:*:* ($n_all): exit status 1" 1 "$RC"
+  assert_contains "tracepoint:*:*: refused by the default limit, with the count" "$ERR" \
+    "stdin:1:1-15: ERROR: Can't attach to $n_all probes because it exceeds the current limit of 1024 probes."
+fi
+
 # --- Within the default limits, every matching tracepoint is attached and counted.
 bps -e 'tracepoint:syscalls:sys_enter_* { @ = count(); } interval:ms:200 { exit(); }'
 assert_rc "sys_enter_*: exit status 0" 0 "$RC"
