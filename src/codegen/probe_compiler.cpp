@@ -799,8 +799,8 @@ ProbeCompiler::Value ProbeCompiler::builtin(const Builtin &bi) {
   }
   if (n == "comm") {
     auto *buf = stack(16, "comm");
-    // Kernels before 6.2 copy the name with strscpy, leaving the bytes after its NUL as they
-    // were: zero them, or `@[comm]` keys differ by stack garbage.
+    // Older kernels (6.1 among them) copy the name with strscpy, leaving the bytes after its NUL
+    // as they were: zero them, or `@[comm]` keys differ by stack garbage.
     b_.CreateMemSet(buf, b_.getInt8(0), 16, llvm::MaybeAlign(8));
     helper(BPF_FUNC_get_current_comm, i64, {buf, b_.getInt64(16)});
     return {buf, bi.type};
