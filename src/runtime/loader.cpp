@@ -141,7 +141,7 @@ LoadResult load_program(const CompiledProgram &program, const LoadAttributes &at
   // Load without a log first (cheaper); ask for the log only to explain a rejection.
   for (int attempt = 0; attempt < 2; attempt++) {
     bool with_log = want_log || attempt == 1;
-    std::vector<char> log(with_log ? 4u << 20 : 0);
+    std::vector<char> log(with_log ? attributes.log_size : 0);
     LIBBPF_OPTS(bpf_prog_load_opts, opts);
     opts.expected_attach_type = attributes.expected_attach_type;
     opts.attach_btf_id = attributes.attach_btf_id;
@@ -151,7 +151,8 @@ LoadResult load_program(const CompiledProgram &program, const LoadAttributes &at
       opts.log_size = log.size();
       opts.log_level = 1;
     }
-    int fd = bpf_prog_load(attributes.type, name.c_str(), "GPL", insns.data(), insns.size(), &opts);
+    int fd = bpf_prog_load(attributes.type, name.c_str(), attributes.license.c_str(), insns.data(),
+                           insns.size(), &opts);
     int saved_errno = errno;
     if (with_log)
       result.log = log.data();

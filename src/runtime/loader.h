@@ -46,6 +46,9 @@ struct LoadAttributes {
   bpf_attach_type expected_attach_type = static_cast<bpf_attach_type>(0);
   int attach_btf_id = 0;
   int attach_btf_obj_fd = 0;
+  // Config variables license and log_size (the verifier log buffer).
+  std::string license = "GPL";
+  uint32_t log_size = 4u << 20;
 };
 
 LoadResult load_program(const CompiledProgram &program, const LoadAttributes &attributes,

@@ -154,6 +154,7 @@ std::string serialize_compiled_object(const CompiledObject &object) {
     put_u32(s, static_cast<uint32_t>(site.where.begin_col));
     put_u32(s, static_cast<uint32_t>(site.where.end_line));
     put_u32(s, static_cast<uint32_t>(site.where.end_col));
+    put_u32(s, static_cast<uint32_t>(site.where.file));
   }
   put_u32(s, static_cast<uint32_t>(object.programs.size()));
   for (const CompiledProgram &p : object.programs) {
@@ -187,14 +188,17 @@ bool deserialize_compiled_object(const std::string &bytes, CompiledObject &out) 
   if (!r.u32(n) || n > 1000000)
     return false;
   for (uint32_t i = 0; i < n && r.ok; i++) {
-    uint32_t f[6] = {};
+    uint32_t f[7] = {};
     for (uint32_t &x : f)
       r.u32(x);
     HelperErrorSite site;
     site.helper = static_cast<int>(f[0]);
     site.map_id = static_cast<int>(f[1]);
-    site.where = {static_cast<int>(f[2]), static_cast<int>(f[3]), static_cast<int>(f[4]),
-                  static_cast<int>(f[5])};
+    site.where.begin_line = static_cast<int>(f[2]);
+    site.where.begin_col = static_cast<int>(f[3]);
+    site.where.end_line = static_cast<int>(f[4]);
+    site.where.end_col = static_cast<int>(f[5]);
+    site.where.file = static_cast<int>(f[6]);
     o.helper_error_sites.push_back(site);
   }
   o.internal.helper_error_slots = static_cast<int>(o.helper_error_sites.size());
@@ -288,6 +292,7 @@ bool object_cache_store(const std::string &path, const std::string &key,
     unlink(tmp.c_str());
     return false;
   }
+  object_cache_prune(dir, ObjectCacheLimits{}, time(nullptr));
   return true;
 }
 

@@ -2,33 +2,9 @@
 
 #include "codegen/codegen.h"
 
-#include <cerrno>
-#include <cstdlib>
-
 namespace bpfscope {
 
 namespace {
-
-// The first of `names` that is set: false with `error` if it is not an integer in [1, max].
-bool positive_from_env(std::initializer_list<const char *> names, long long max, int &value,
-                       std::string &error) {
-  for (const char *name : names) {
-    const char *v = getenv(name);
-    if (!v || !*v)
-      continue;
-    char *end = nullptr;
-    errno = 0;
-    long long n = strtoll(v, &end, 10);
-    if (errno || *end || n < 1 || n > max) {
-      error = std::string(name) + ": expected a number from 1 to " + std::to_string(max) +
-              ", got '" + v + "'";
-      return false;
-    }
-    value = static_cast<int>(n);
-    return true;
-  }
-  return true;
-}
 
 SourceRange attach_points_of(const ast::Probe &probe) {
   SourceRange r;
@@ -38,25 +14,6 @@ SourceRange attach_points_of(const ast::Probe &probe) {
 }
 
 } // namespace
-
-bool run_limits_from_env(RunLimits &limits, std::string &error) {
-  constexpr long long kMax = 1 << 30;
-  if (!positive_from_env({"BPFSCOPE_MAX_PROBES", "BPFTRACE_MAX_PROBES"}, kMax, limits.max_probes,
-                         error) ||
-      !positive_from_env({"BPFSCOPE_MAX_BPF_PROGS", "BPFTRACE_MAX_BPF_PROGS"}, kMax,
-                         limits.max_bpf_progs, error) ||
-      !positive_from_env({"BPFSCOPE_PERF_RB_PAGES", "BPFTRACE_PERF_RB_PAGES"}, 1 << 20,
-                         limits.perf_rb_pages, error))
-    return false;
-  int pages = limits.perf_rb_pages;
-  if (pages && (pages & (pages - 1))) {
-    error = "BPFTRACE_PERF_RB_PAGES (perf_rb_pages): the ring buffer size must be a power of 2 "
-            "pages, got " +
-            std::to_string(pages);
-    return false;
-  }
-  return true;
-}
 
 bool check_run_limits(const ast::Program &program, const ProgramInfo &info, const RunLimits &limits,
                       Diagnostics &diags) {

@@ -151,33 +151,4 @@ TEST(RunLimits, ProbesAndProgramsCounted) {
   EXPECT_NE(programs.all()[0].hint.find("BPFTRACE_MAX_BPF_PROGS"), std::string::npos);
 }
 
-TEST(RunLimits, FromTheEnvironment) {
-  RunLimits limits;
-  std::string error;
-  setenv("BPFTRACE_MAX_PROBES", "7", 1);
-  setenv("BPFSCOPE_MAX_PROBES", "9", 1); // bpfscope's own name wins
-  setenv("BPFTRACE_MAX_BPF_PROGS", "11", 1);
-  setenv("BPFTRACE_PERF_RB_PAGES", "4", 1);
-  EXPECT_TRUE(run_limits_from_env(limits, error)) << error;
-  EXPECT_EQ(limits.max_probes, 9);
-  EXPECT_EQ(limits.max_bpf_progs, 11);
-  EXPECT_EQ(limits.perf_rb_pages, 4);
-
-  setenv("BPFTRACE_PERF_RB_PAGES", "6", 1);
-  EXPECT_FALSE(run_limits_from_env(limits, error));
-  EXPECT_NE(error.find("power of 2"), std::string::npos) << error;
-  setenv("BPFTRACE_PERF_RB_PAGES", "1", 1);
-  setenv("BPFTRACE_MAX_BPF_PROGS", "0", 1);
-  EXPECT_FALSE(run_limits_from_env(limits, error));
-  EXPECT_EQ(error, "BPFTRACE_MAX_BPF_PROGS: expected a number from 1 to 1073741824, got '0'");
-  for (const char *name : {"BPFTRACE_MAX_PROBES", "BPFSCOPE_MAX_PROBES", "BPFTRACE_MAX_BPF_PROGS",
-                           "BPFTRACE_PERF_RB_PAGES"})
-    unsetenv(name);
-  RunLimits defaults;
-  EXPECT_TRUE(run_limits_from_env(defaults, error));
-  EXPECT_EQ(defaults.max_probes, 1024);
-  EXPECT_EQ(defaults.max_bpf_progs, 1024);
-  EXPECT_EQ(defaults.perf_rb_pages, 0);
-}
-
 } // namespace
