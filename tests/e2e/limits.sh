@@ -35,8 +35,21 @@ assert_contains "max_probes=3: attached" "$ERR" "Attached 3 probes"
 
 BPFTRACE_MAX_PROBES=lots bps -e 'BEGIN { exit(); }'
 assert_rc "max_probes=lots: exit status 1" 1 "$RC"
-assert_eq "max_probes=lots: a clear error" \
-  "ERROR: BPFTRACE_MAX_PROBES: expected a number from 1 to 1073741824, got 'lots'" "$ERR"
+assert_match "max_probes=lots: a clear error naming the variable and the value" "$ERR" \
+  "^ERROR: BPFTRACE_MAX_PROBES: .*'lots'"
+
+# The script's config block sets the same limits.
+bps -e 'config = { max_probes = 2 }
+BEGIN { exit(); } END {}
+tracepoint:syscalls:sys_enter_close {}'
+assert_rc "config max_probes = 2, three probes: exit status 1" 1 "$RC"
+assert_contains "config max_probes = 2: the limit named" "$ERR" \
+  "stdin:3:1-36: ERROR: Can't attach to 3 probes because it exceeds the current limit of 2 probes."
+bps -e 'config = { max_bpf_progs = 1 }
+BEGIN { exit(); } END {}'
+assert_rc "config max_bpf_progs = 1, two programs: exit status 1" 1 "$RC"
+assert_contains "config max_bpf_progs = 1: the limit named" "$ERR" \
+  "Your program is trying to generate 2 BPF programs, which exceeds the current limit of 1."
 
 # --- max_bpf_progs: probe bodies that use `probe` get one program per target.
 BPFTRACE_MAX_BPF_PROGS=2 bps -e 'BEGIN {}
