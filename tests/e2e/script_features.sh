@@ -85,6 +85,13 @@ bps "$TMPD/impbad.bt"
 assert_nonzero "an error in an imported file" "$RC"
 assert_contains "the error names the imported file" "$ERR" "$TMPD/lib/broken.bt:1:14-34: ERROR:"
 
+# 3b. #include lines are accepted and ignored (kernel types come from BTF), which -v says.
+printf '#include <linux/sched.h>\n#define GREETING "hi"\nBEGIN { printf("%%s\\n", GREETING); exit(); }\n' >"$TMPD/inc.bt"
+bps -v "$TMPD/inc.bt"
+assert_rc "a script with #include and #define" 0 "$RC"
+assert_eq "#define substituted" "hi" "$(head -1 "$TMPD/last.out")"
+assert_contains "-v notes the ignored #include" "$ERR" "#include <linux/sched.h>: ignored (kernel types come from BTF)"
+
 # 4. getopt(): values after --, typed by the default; positional parameters on both sides of --.
 bps -e 'BEGIN { print((getopt("aa", 1), getopt("bb"), getopt("name", "x"), getopt("neg", 0), $1, $2, $#)); exit(); }' \
   p1 -- --aa=20 --bb --name=hi --neg=-7 p2
