@@ -227,10 +227,15 @@ void ProbeCompiler::stmt(const Stmt &s) {
       block(*u.body);
     return;
   }
+  case StmtKind::For:
+    for_loop(static_cast<const For &>(s));
+    return;
   case StmtKind::Jump: {
     auto kind = static_cast<const Jump &>(s).jump;
     if (kind == JumpKind::Return || loops_.empty())
-      b_.CreateRet(b_.getInt64(0));
+      leave_probe();
+    else if (!loops_.back().done) // a `for` callback: 1 stops the helper's iteration
+      b_.CreateRet(b_.getInt64(kind == JumpKind::Break ? 1 : 0));
     else
       b_.CreateBr(kind == JumpKind::Break ? loops_.back().done : loops_.back().next);
     return;
@@ -342,8 +347,9 @@ void ProbeCompiler::assign_var(const AssignVar &a) {
 }
 
 ProbeCompiler::Value ProbeCompiler::variable_storage(const std::string &name) {
-  const Type &t = probe_info_.variables.at(name);
-  return {variables_.at(name), t};
+  auto alias = loop_variables_.find(name);
+  const std::string &key = alias == loop_variables_.end() ? name : alias->second;
+  return {variables_.at(key), probe_info_.variables.at(key)};
 }
 
 llvm::Value *ProbeCompiler::build_key(const Map &m, const MapInfo &mi, llvm::Value *bucket) {
@@ -617,7 +623,17 @@ void ProbeCompiler::send_event(EventKind kind, int id, const Type *payload_type,
 void ProbeCompiler::exit_probe(const Value &code) {
   Type status = Type::integer(8, true);
   send_event(EventKind::Exit, 0, &status, {code});
-  b_.CreateRet(b_.getInt64(0));
+  leave_probe();
+}
+
+void ProbeCompiler::leave_probe() {
+  if (!leave_flag_) {
+    b_.CreateRet(b_.getInt64(0));
+    return;
+  }
+  // Inside a `for` callback: stop the iteration and have the caller end the probe.
+  b_.CreateAlignedStore(b_.getInt64(1), leave_flag_, llvm::Align(8));
+  b_.CreateRet(b_.getInt64(1));
 }
 
 // ------------------------------------------------------------------ expressions

@@ -155,7 +155,7 @@ struct TupleIndex : Expr {
 
 // ---------------------------------------------------------------- statements
 
-enum class StmtKind { Expr, AssignMap, AssignVar, If, Block, While, Unroll, Jump };
+enum class StmtKind { Expr, AssignMap, AssignVar, If, Block, While, Unroll, Jump, For };
 
 struct Stmt : Node {
   explicit Stmt(StmtKind k) : kind(k) {}
@@ -217,6 +217,20 @@ enum class JumpKind { Break, Continue, Return };
 struct Jump : Stmt {
   Jump() : Stmt(StmtKind::Jump) {}
   JumpKind jump = JumpKind::Break;
+};
+
+// `for ($i : start..end) { ... }` over integers (start inclusive, end exclusive, both evaluated
+// once), or `for ($kv : @map) { ... }` over a map's elements, `$kv` being `(key, value)`.
+// Compiled to a callback run by bpf_loop / bpf_for_each_map_elem.
+struct For : Stmt {
+  For() : Stmt(StmtKind::For) {}
+  std::unique_ptr<Variable> var;
+  std::unique_ptr<Map> map; // the map form; null for a range
+  ExprPtr start, end;       // the range form
+  std::unique_ptr<Block> body;
+  // Set by the semantic pass: the key of the loop variable in ProbeInfo::variables, unique to
+  // this loop ("$kv#2"), as the variable exists only inside the loop's body.
+  std::string storage;
 };
 
 // ---------------------------------------------------------------- probes

@@ -294,6 +294,20 @@ public:
       block(u->body.get(), d + 1, "Body");
       break;
     }
+    case ast::StmtKind::For: {
+      auto *f = static_cast<const ast::For *>(s);
+      line(d, "For");
+      expr(f->var.get(), d + 1);
+      if (f->map) {
+        expr(f->map.get(), d + 1);
+      } else {
+        line(d + 1, "Range");
+        expr(f->start.get(), d + 2);
+        expr(f->end.get(), d + 2);
+      }
+      block(f->body.get(), d + 1, "Body");
+      break;
+    }
     case ast::StmtKind::Jump: {
       auto kind = static_cast<const ast::Jump *>(s)->jump;
       line(d, kind == ast::JumpKind::Break      ? "Break"

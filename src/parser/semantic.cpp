@@ -158,6 +158,8 @@ public:
     for (size_t i = 0; i < program.probes.size(); i++) {
       probe_ = &info_.probes[i];
       probe_->variables.clear();
+      loop_scope_.clear();
+      loop_count_ = 0;
       probe_->program_per_target = false;
       Probe &p = *program.probes[i];
       if (p.predicate) {
@@ -243,14 +245,64 @@ private:
       loop_depth_ = saved;
       break;
     }
+    case StmtKind::For:
+      for_stmt(static_cast<For &>(s));
+      break;
     case StmtKind::Jump: {
       auto &j = static_cast<Jump &>(s);
       if (j.jump != JumpKind::Return && loop_depth_ == 0)
         error(j.loc, std::string(j.jump == JumpKind::Break ? "break" : "continue") +
-                         " used outside of a while loop");
+                         " used outside of a loop");
       break;
     }
     }
+  }
+
+  // `for ($i : a..b)` and `for ($kv : @map)`. The loop variable exists only in the body, under a
+  // storage name of its own; it must not shadow a variable in scope (bpftrace's rule).
+  void for_stmt(For &f) {
+    const std::string &name = f.var->name;
+    if (probe_->variables.count(name) || loop_scope_.count(name))
+      error(f.var->loc, "Loop declaration shadows existing variable: " + name);
+    Type var_type;
+    if (f.map) {
+      MapInfo *mi = find_map(f.map->name);
+      if (!mi) {
+        error(f.map->loc, "Undefined map: " + f.map->name);
+      } else if (mi->value_type.is_aggregation()) {
+        error(f.map->loc, "Loop expression does not support type: " + mi->value_type.name(),
+              "iterate over a map of plain values");
+      } else if (mi->key_known && mi->keyless()) {
+        error(f.map->loc, "Maps used as for-loop expressions must have keys to iterate over");
+      } else if (!mi->value_type.is_none() && !mi->key_type.is_none()) {
+        var_type = Type::tuple({mi->key_type, mi->value_type});
+      }
+    } else {
+      Type start = expr(*f.start), end = expr(*f.end);
+      if (!start.is_none() && !start.is_integer())
+        error(f.start->loc, "Loop range requires an integer for the start value, not " +
+                                start.name());
+      if (!end.is_none() && !end.is_integer())
+        error(f.end->loc, "Loop range requires an integer for the end value, not " + end.name());
+      var_type = Type::integer(8, true);
+    }
+    f.storage = name + "#" + std::to_string(loop_count_++);
+    if (!var_type.is_none()) {
+      probe_->variables[f.storage] = var_type;
+      f.var->type = var_type;
+    }
+    auto saved = loop_scope_;
+    loop_scope_[name] = f.storage;
+    loop_depth_++;
+    block(*f.body);
+    loop_depth_--;
+    loop_scope_ = std::move(saved);
+  }
+
+  // The key of `$name` in ProbeInfo::variables: a loop variable's storage name inside its loop.
+  std::string variable_key(const std::string &name) const {
+    auto it = loop_scope_.find(name);
+    return it == loop_scope_.end() ? name : it->second;
   }
 
   // ------------------------------------------------------------------ maps
@@ -478,7 +530,7 @@ private:
 
   void assign_var(AssignVar &a) {
     Type value = expr(*a.value);
-    auto it = probe_->variables.find(a.var->name);
+    auto it = probe_->variables.find(variable_key(a.var->name));
     if (a.compound) {
       if (it == probe_->variables.end()) {
         error(a.var->loc, "Undefined or undeclared variable: " + a.var->name);
@@ -494,7 +546,7 @@ private:
     }
     Type stored = storage_type(value);
     if (it == probe_->variables.end()) {
-      probe_->variables[a.var->name] = stored;
+      probe_->variables[variable_key(a.var->name)] = stored;
       a.var->type = stored;
       return;
     }
@@ -567,7 +619,7 @@ private:
     }
     case ExprKind::Variable: {
       auto &v = static_cast<Variable &>(e);
-      auto it = probe_->variables.find(v.name);
+      auto it = probe_->variables.find(variable_key(v.name));
       if (it == probe_->variables.end()) {
         error(v.loc, "Undefined or undeclared variable: " + v.name);
         return Type::none();
@@ -1443,6 +1495,8 @@ private:
   bool reporting_ = false;
   bool retype_needed_ = false;
   int loop_depth_ = 0;                   // while loops around the statement being checked
+  std::map<std::string, std::string> loop_scope_; // `for` variables in scope: name -> storage
+  int loop_count_ = 0;                            // `for` loops seen so far in the probe
   const Expr *statement_call_ = nullptr; // the expression statement being checked, if any
   int record_id_ = 0;
 

@@ -1,4 +1,5 @@
 #include "runtime/loader.h"
+#include "runtime/subprogram_btf.h"
 
 #include <bpf/bpf.h>
 #include <unistd.h>
@@ -119,6 +120,9 @@ LoadResult load_program(const CompiledProgram &program, const LoadAttributes &at
       i++; // the second half of the 16-byte instruction
     }
   }
+  SubprogramBtf subprograms;
+  if (!describe_subprograms(insns, subprograms, result.error))
+    return result;
   std::string name = program.name.substr(0, 15);
   for (char &c : name)
     if (!isalnum(static_cast<unsigned char>(c)) && c != '_')
@@ -132,6 +136,12 @@ LoadResult load_program(const CompiledProgram &program, const LoadAttributes &at
     opts.expected_attach_type = attributes.expected_attach_type;
     opts.attach_btf_id = attributes.attach_btf_id;
     opts.attach_btf_obj_fd = attributes.attach_btf_obj_fd;
+    if (subprograms.btf_fd >= 0) {
+      opts.prog_btf_fd = subprograms.btf_fd;
+      opts.func_info = subprograms.func_info.data();
+      opts.func_info_cnt = static_cast<uint32_t>(subprograms.func_info.size());
+      opts.func_info_rec_size = sizeof(bpf_func_info);
+    }
     if (with_log) {
       opts.log_buf = log.data();
       opts.log_size = log.size();

@@ -164,7 +164,7 @@ TEST(Codegen, UnrollRepeatsTheBody) {
 }
 
 TEST(Codegen, LoopErrors) {
-  EXPECT_NE(analyse("BEGIN { break; }").errors.find("break used outside of a while loop"),
+  EXPECT_NE(analyse("BEGIN { break; }").errors.find("break used outside of a loop"),
             std::string::npos);
   EXPECT_NE(analyse("BEGIN { unroll(101) { } }").errors.find("maximum value is 100"),
             std::string::npos);
