@@ -50,7 +50,16 @@ void ProbeCompiler::for_loop(const For &f) {
     helper(BPF_FUNC_for_each_map_elem, b_.getInt64Ty(),
            {map_pointer(map_id), callback, context, b_.getInt64(0)});
   } else {
+    // An empty range does not call bpf_loop at all: with a count the verifier knows to be 0 it
+    // would never visit the callback and would remove its code while the reference to it stays
+    // (Linux 6.18 then fails with "No program to jit").
+    auto *run = llvm::BasicBlock::Create(ctx_, "for_run", fn_);
+    auto *ran = llvm::BasicBlock::Create(ctx_, "for_ran", fn_);
+    b_.CreateCondBr(b_.CreateICmpNE(count, b_.getInt64(0)), run, ran);
+    b_.SetInsertPoint(run);
     helper(BPF_FUNC_loop, b_.getInt64Ty(), {count, callback, context, b_.getInt64(0)});
+    b_.CreateBr(ran);
+    b_.SetInsertPoint(ran);
   }
   llvm::Value *leave =
       b_.CreateAlignedLoad(b_.getInt64Ty(), offset_ptr(context, kContextLeave), llvm::Align(8));

@@ -4,6 +4,7 @@
 #include "runtime/loader.h"
 #include "test_support.h"
 
+#include <cstring>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -240,6 +241,73 @@ TEST(Codegen, VerifierHints) {
             std::string::npos);
   EXPECT_NE(verifier_hint("R1 invalid mem access 'scalar'").find("str()"), std::string::npos);
   EXPECT_EQ(verifier_hint("all good"), "");
+}
+
+} // namespace
+
+namespace {
+
+TEST(CodegenFor, RangeAndMapLoopsPassTheVerifier) {
+  // Captured variables are written through the context; break, continue, return and exit()
+  // leave the callback; loops nest (a callback calling bpf_loop again).
+  EXPECT_EQ(load_all("BEGIN { $s = 0; $t = \"x\"; for ($i : 0..10) { if ($i == 2) { continue; } "
+                     "if ($i == 7) { break; } $s += $i; @h[$i] = $s; } "
+                     "for ($kv : @h) { @sum += $kv.1; if ($kv.0 == 3) { return; } } "
+                     "for ($a : 0..3) { for ($b : $a..3) { @n[$a, $b] = 1; } exit(); } }"),
+            "");
+  EXPECT_EQ(load_all("BEGIN { @m[\"a\", 1] = \"v\"; for ($kv : @m) { printf(\"%s %d %s\\n\", "
+                     "$kv.0.0, $kv.0.1, $kv.1); print($kv); } }"),
+            "");
+}
+
+TEST(CodegenFor, TracepointContextReachesTheBody) {
+  EXPECT_EQ(load_all("tracepoint:test:a { for ($i : 0..2) { "
+                     "@[str(args.filename), $i, args.delta, args.comm] = count(); } }"),
+            "");
+}
+
+TEST(CodegenFor, CallbacksAreSeparateFunctionsReferencedByOffset) {
+  Compiled c = compile("BEGIN { for ($i : 0..3) { @x += $i; } }");
+  ASSERT_TRUE(c.ok) << c.errors;
+  const auto &insns = c.object.programs[0].instructions;
+  int pseudo_func = 0;
+  for (size_t i = 0; i < insns.size(); i++) {
+    bpf_insn in;
+    std::memcpy(&in, &insns[i], sizeof in);
+    if (in.code == (BPF_LD | BPF_IMM | BPF_DW) && in.src_reg == BPF_PSEUDO_FUNC) {
+      pseudo_func++;
+      EXPECT_GT(static_cast<int64_t>(i) + in.imm + 1, static_cast<int64_t>(i));
+      EXPECT_LT(static_cast<size_t>(i + in.imm + 1), insns.size());
+    }
+  }
+  EXPECT_EQ(pseudo_func, 1);
+}
+
+TEST(CodegenFor, Errors) {
+  auto error_of = [](const std::string &src) { return analyse(src).errors; };
+  EXPECT_NE(error_of("BEGIN { $i = 1; for ($i : 0..2) { } }")
+                .find("Loop declaration shadows existing variable: $i"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { for ($i : 0..2) { for ($i : 0..2) { } } }").find("shadows"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { for ($i : 0..2) { } print($i); }")
+                .find("Undefined or undeclared variable: $i"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { for ($i : \"a\"..2) { } }")
+                .find("Loop range requires an integer for the start value, not string[2]"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { @c[1] = count(); for ($kv : @c) { } }")
+                .find("Loop expression does not support type: count_t"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { @x = 1; for ($kv : @x) { } }")
+                .find("Maps used as for-loop expressions must have keys to iterate over"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { for ($kv : @nope) { } }").find("Undefined map: @nope"),
+            std::string::npos);
+  // Two loops may use the same name with different types: each has its own variable.
+  EXPECT_EQ(error_of("BEGIN { @a[1] = 2; @b[\"s\"] = \"t\"; for ($kv : @a) { } "
+                     "for ($kv : @b) { } for ($kv : 0..1) { } }"),
+            "");
 }
 
 } // namespace

@@ -914,13 +914,31 @@ TEST(ParserLoops, WhileUnrollAndJumps) {
   EXPECT_NE(dump.find("Return"), std::string::npos) << dump;
 }
 
-TEST(ParserLoops, ForIsRefusedWithItsLocation) {
-  std::string src = "BEGIN { for ($i : 0..3) { } }";
+TEST(ParserLoops, ForOverARangeAndOverAMap) {
+  std::string src = "BEGIN { $n = 4; for ($i : 1..$n) { } for ($kv : @m) { break; } }";
   bpfscope::Diagnostics d("stdin", src);
-  EXPECT_FALSE(bpfscope::parse_program(src, d));
-  ASSERT_FALSE(d.all().empty());
-  EXPECT_EQ(d.render(d.all()[0]).substr(0, 73),
-            "stdin:1:9-12: ERROR: for loops are not supported yet: use while or unroll");
+  auto program = bpfscope::parse_program(src, d);
+  ASSERT_TRUE(program);
+  std::string dump = bpfscope::dump_ast(*program);
+  EXPECT_NE(dump.find("For\n    Variable $i\n    Range\n     Integer 1\n     Variable $n"),
+            std::string::npos)
+      << dump;
+  EXPECT_NE(dump.find("For\n    Variable $kv\n    Map @m\n    Body\n     Break"), std::string::npos)
+      << dump;
+}
+
+TEST(ParserLoops, ForNeedsAVariableAndARangeOrMap) {
+  for (std::string src : {"BEGIN { for (@m : @x) { } }", "BEGIN { for ($i : 1, 2) { } }",
+                          "BEGIN { for ($i in @m) { } }"}) {
+    bpfscope::Diagnostics d("stdin", src);
+    EXPECT_FALSE(bpfscope::parse_program(src, d)) << src;
+    ASSERT_FALSE(d.all().empty()) << src;
+    EXPECT_NE(d.render(d.all()[0]).find("ERROR: syntax"), std::string::npos) << src;
+  }
+  // `for` not followed by `(` is still an identifier (a field name, say).
+  std::string src = "tracepoint:a:b { $x = args.for; }";
+  bpfscope::Diagnostics d("stdin", src);
+  EXPECT_TRUE(bpfscope::parse_program(src, d));
 }
 
 } // namespace
