@@ -70,6 +70,16 @@ seen
 @m[2]: 2
 EOF
 
+# ---------------------------------------------------------------- literals
+
+golden "duration literals are integer nanoseconds; C suffixes and <m>e<n>" \
+  'BEGIN { print(1m); $t = 10ms + 5us + 100ns; printf("%d %d %ld %d %d\n", $t, 1s / 1ms, 2h, 123UL, 2e3); exit(); }' <<'EOF'
+60000000000
+10005100 1000 7200000000000 123 2000
+
+
+EOF
+
 # On a tracepoint: the loop body reads the probe's context (comm, args) and updates maps; a
 # second probe iterates over a map the first one fills.
 N=9

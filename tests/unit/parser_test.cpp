@@ -942,3 +942,43 @@ TEST(ParserLoops, ForNeedsAVariableAndARangeOrMap) {
 }
 
 } // namespace
+
+namespace {
+
+// The integer a one-expression program prints, from the AST dump.
+std::string literal_value(const std::string &literal) {
+  std::string src = "BEGIN { $x = " + literal + "; }";
+  bpfscope::Diagnostics d("stdin", src);
+  auto program = bpfscope::parse_program(src, d);
+  if (!program)
+    return d.all().empty() ? "?" : d.render(d.all()[0]);
+  std::string dump = bpfscope::dump_ast(*program);
+  size_t at = dump.find("Integer ");
+  return at == std::string::npos ? dump : dump.substr(at + 8, dump.find('\n', at) - at - 8);
+}
+
+TEST(ParserLiterals, DurationsAreNanoseconds) {
+  EXPECT_EQ(literal_value("100ns"), "100");
+  EXPECT_EQ(literal_value("5us"), "5000");
+  EXPECT_EQ(literal_value("10ms"), "10000000");
+  EXPECT_EQ(literal_value("1s"), "1000000000");
+  EXPECT_EQ(literal_value("1m"), "60000000000");
+  EXPECT_EQ(literal_value("2h"), "7200000000000");
+  EXPECT_EQ(literal_value("1d"), "86400000000000");
+  EXPECT_EQ(literal_value("1_500ms"), "1500000000");
+  EXPECT_NE(literal_value("300000d").find("is out of range"), std::string::npos);
+  EXPECT_NE(literal_value("1ks").find("invalid integer literal '1ks'"), std::string::npos);
+}
+
+TEST(ParserLiterals, CSuffixesAndScientificForm) {
+  EXPECT_EQ(literal_value("123UL"), "123");
+  EXPECT_EQ(literal_value("123u"), "123");
+  EXPECT_EQ(literal_value("123LL"), "123");
+  EXPECT_EQ(literal_value("0xffull"), "255");
+  EXPECT_EQ(literal_value("0x1d"), "29"); // a hex digit, not a day
+  EXPECT_EQ(literal_value("2e3"), "2000");
+  EXPECT_EQ(literal_value("1e19"), "10000000000000000000");
+  EXPECT_NE(literal_value("1e20").find("out of range"), std::string::npos);
+}
+
+} // namespace
