@@ -336,7 +336,7 @@ private:
         error(k->loc, "Invalid map key type: " + t.name());
         return;
       }
-      key_types.push_back(storage_type(t.kind == TypeKind::Boolean ? Type::integer(8, false) : t));
+      key_types.push_back(storage_type(t));
     }
     Type key = key_types.empty()       ? Type::none()
                : key_types.size() == 1 ? key_types[0]
@@ -920,8 +920,9 @@ private:
       return Type::none();
     bool comparison = b.op == BinaryOp::Eq || b.op == BinaryOp::Ne || b.op == BinaryOp::Lt ||
                       b.op == BinaryOp::Le || b.op == BinaryOp::Gt || b.op == BinaryOp::Ge;
+    // Comparisons and logical operators give a bool (printed true/false), as in bpftrace v0.26.
     if (l.is_string() && r.is_string() && (b.op == BinaryOp::Eq || b.op == BinaryOp::Ne))
-      return Type::integer(8, false);
+      return Type::boolean();
     if (!l.is_integer() || !r.is_integer()) {
       error(b.loc,
             std::string("Invalid operands for '") + binary_op_spelling(b.op) + "': '" + l.name() +
@@ -930,7 +931,7 @@ private:
       return Type::none();
     }
     if (comparison || b.op == BinaryOp::LogicalAnd || b.op == BinaryOp::LogicalOr)
-      return Type::integer(8, false);
+      return Type::boolean();
     return arithmetic_result(l, r);
   }
 
@@ -976,7 +977,7 @@ private:
         error(u.loc, "Invalid operand type for '!': '" + t.name() + "'");
         return Type::none();
       }
-      return Type::integer(8, false);
+      return Type::boolean();
     case UnaryOp::Deref:
     case UnaryOp::AddressOf:
       error(u.loc, "Pointer dereference and address-of are not supported yet");

@@ -80,6 +80,30 @@ golden "duration literals are integer nanoseconds; C suffixes and <m>e<n>" \
 
 EOF
 
+# ---------------------------------------------------------------- bool
+
+golden "comparisons, ! and true/false are bools, printed true/false" \
+  'BEGIN { print(true == false); $b = 2 > 1; print($b); print(!$b); print((1 < 2, "a" == "b")); printf("%d %d\n", 3 >= 3, !1); @v = 1 != 1; @k[5 > 4] = 1; @k[false] = 2; exit(); }' <<'EOF'
+false
+true
+false
+(true, false)
+1 0
+
+
+@k[true]: 1
+@k[false]: 2
+@v: false
+EOF
+
+golden "bools in -f json" \
+  'BEGIN { print(1 == 1); @v = 1 != 1; @k[5 > 4] = 1; exit(); }' -f json <<'EOF'
+{"type": "attached_probes", "count": 1, "data": {"probes": 1}}
+{"type": "value", "data": true}
+{"type": "map", "data": {"@k": {"true": 1}}}
+{"type": "map", "data": {"@v": false}}
+EOF
+
 # On a tracepoint: the loop body reads the probe's context (comm, args) and updates maps; a
 # second probe iterates over a map the first one fills.
 N=9
@@ -97,13 +121,13 @@ if wait_attached forloop; then
   bg_stop forloop INT
   assert_rc "SIGINT ends bpfscope" 0 "$RC"
   # Every open (N, plus 2 per failed one: the 2>/dev/null too) is counted once per loop pass
-  # before the break; the exit probe saw @seen[1] = AT_FDCWD on each of them.
+  # before the break; the exit probe saw @seen[true] = AT_FDCWD on each of them.
   assert_eq "for bodies on tracepoints count every openat of the workload" "
 
 @[e2efor, 0]: $((N + 2 * M))
 @[e2efor, 1]: $((N + 2 * M))
-@pairs[1, -100]: $((N + 2 * M))
-@seen[1]: -100" "$OUT"
+@pairs[true, -100]: $((N + 2 * M))
+@seen[true]: -100" "$OUT"
 fi
 
 finish

@@ -197,3 +197,18 @@ TEST(Semantic, TupleIndexOutOfRange) {
 }
 
 } // namespace
+
+TEST(SemanticBool, ComparisonsAndNotAreBools) {
+  for (const char *e : {"1 == 2", "\"a\" != \"b\"", "1 < 2", "!5", "1 && 0", "true", "1 >= 2"}) {
+    auto a = bpfscope::testing::analyse(std::string("BEGIN { $x = ") + e + "; }");
+    ASSERT_TRUE(a.ok) << e << a.errors;
+    EXPECT_EQ(a.info.probes[0].variables.at("$x").name(), "bool") << e;
+  }
+  // A bool is not an integer variable's type: bpftrace refuses mixing them.
+  auto mixed = bpfscope::testing::analyse("BEGIN { $x = 1; $x = 1 == 1; }");
+  EXPECT_NE(mixed.errors.find("Type mismatch for $x"), std::string::npos) << mixed.errors;
+  // Bool map keys keep their type (printed true/false).
+  auto key = bpfscope::testing::analyse("BEGIN { @m[1 > 0] = 1; }");
+  ASSERT_TRUE(key.ok) << key.errors;
+  EXPECT_EQ(key.info.maps[0].key_type.name(), "bool");
+}
