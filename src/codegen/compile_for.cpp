@@ -105,8 +105,6 @@ llvm::Function *ProbeCompiler::for_callback(const For &f, bool over_map) {
   llvm::Value *saved_leave = leave_flag_;
   auto saved_variables = std::move(variables_);
   auto saved_loops = std::move(loops_);
-  auto saved_loop_variables = loop_variables_;
-  loop_variables_[f.var->name] = f.storage;
   variables_.clear();
   loops_.clear();
 
@@ -124,7 +122,7 @@ llvm::Function *ProbeCompiler::for_callback(const For &f, bool over_map) {
   }
 
   // The loop variable, set afresh on every iteration.
-  Value var = variable_storage(f.var->name);
+  Value var = variable_storage(f.var->storage);
   if (over_map) {
     const MapInfo &mi = info_.maps[info_.map_ids.at(f.map->name)];
     const Type &tuple = var.type;
@@ -156,7 +154,6 @@ llvm::Function *ProbeCompiler::for_callback(const For &f, bool over_map) {
   leave_flag_ = saved_leave;
   variables_ = std::move(saved_variables);
   loops_ = std::move(saved_loops);
-  loop_variables_ = std::move(saved_loop_variables);
   b_.restoreIP(saved_ip);
   return callback;
 }

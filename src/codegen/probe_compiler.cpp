@@ -335,7 +335,9 @@ llvm::Value *ProbeCompiler::compound(BinaryOp op, llvm::Value *a, llvm::Value *c
 }
 
 void ProbeCompiler::assign_var(const AssignVar &a) {
-  Value storage = variable_storage(a.var->name);
+  if (!a.value) // `let $x;`: the slot is zeroed at entry
+    return;
+  Value storage = variable_storage(a.var->storage);
   Value v = expr(*a.value);
   if (a.compound) {
     Value current{load_integer(storage.v, 8, storage.type.is_signed), storage.type};
@@ -346,10 +348,9 @@ void ProbeCompiler::assign_var(const AssignVar &a) {
            storage.type.is_integer() ? Type::integer(8, storage.type.is_signed) : storage.type, v);
 }
 
+// `storage` is the variable's key in ProbeInfo::variables (ast::Variable::storage).
 ProbeCompiler::Value ProbeCompiler::variable_storage(const std::string &name) {
-  auto alias = loop_variables_.find(name);
-  const std::string &key = alias == loop_variables_.end() ? name : alias->second;
-  return {variables_.at(key), probe_info_.variables.at(key)};
+  return {variables_.at(name), probe_info_.variables.at(name)};
 }
 
 llvm::Value *ProbeCompiler::build_key(const Map &m, const MapInfo &mi, llvm::Value *bucket) {
@@ -660,7 +661,7 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
     return {b_.getInt64(text.empty() ? 0 : std::strtoll(text.c_str(), nullptr, 0)), e.type};
   }
   case ExprKind::Variable: {
-    Value storage = variable_storage(static_cast<const Variable &>(e).name);
+    Value storage = variable_storage(static_cast<const Variable &>(e).storage);
     if (held_in_register(storage.type))
       return {load_integer(storage.v, 8, storage.type.is_signed), storage.type};
     return storage;
@@ -1218,7 +1219,7 @@ ProbeCompiler::Value ProbeCompiler::unary(const Unary &u) {
     llvm::Value *delta = b_.getInt64(u.op == UnaryOp::Increment ? 1 : -1);
     Value updated{b_.CreateAdd(old.v, delta), old.type};
     if (u.operand->kind == ExprKind::Variable) {
-      Value storage = variable_storage(static_cast<const Variable &>(*u.operand).name);
+      Value storage = variable_storage(static_cast<const Variable &>(*u.operand).storage);
       store_integer(storage.v, 8, updated.v);
     } else {
       auto &m = static_cast<const Map &>(*u.operand);

@@ -111,8 +111,6 @@ private:
   // In a `for` callback: the caller's flag that asks it to end the probe after the loop (set by
   // `return` and exit()); null in the probe's own function.
   llvm::Value *leave_flag_ = nullptr;
-  // The `for` variables in scope: name as written -> storage name (ast::For::storage).
-  std::map<std::string, std::string> loop_variables_;
 };
 
 } // namespace bpfscope

@@ -70,7 +70,8 @@ struct Positional : Expr {
 
 struct Variable : Expr {
   Variable() : Expr(ExprKind::Variable) {}
-  std::string name; // with the leading '$'
+  std::string name;    // with the leading '$'
+  std::string storage; // set by the semantic pass: its key in ProbeInfo::variables (scopes.h)
 };
 
 struct Map : Expr {
@@ -181,7 +182,8 @@ struct AssignMap : Stmt {
 struct AssignVar : Stmt {
   AssignVar() : Stmt(StmtKind::AssignVar) {}
   std::unique_ptr<Variable> var;
-  ExprPtr value;
+  ExprPtr value;            // null for a declaration without a value (`let $x;`)
+  bool declaration = false; // `let $x ...`: a new variable of the current block
   bool compound = false;
   BinaryOp op = BinaryOp::Add;
 };
@@ -228,9 +230,6 @@ struct For : Stmt {
   std::unique_ptr<Map> map; // the map form; null for a range
   ExprPtr start, end;       // the range form
   std::unique_ptr<Block> body;
-  // Set by the semantic pass: the key of the loop variable in ProbeInfo::variables, unique to
-  // this loop ("$kv#2"), as the variable exists only inside the loop's body.
-  std::string storage;
 };
 
 // ---------------------------------------------------------------- probes

@@ -1,5 +1,7 @@
 #include "parser/semantic.h"
 
+#include "parser/scopes.h"
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -158,8 +160,7 @@ public:
     for (size_t i = 0; i < program.probes.size(); i++) {
       probe_ = &info_.probes[i];
       probe_->variables.clear();
-      loop_scope_.clear();
-      loop_count_ = 0;
+      scopes_.reset();
       probe_->program_per_target = false;
       Probe &p = *program.probes[i];
       if (p.predicate) {
@@ -178,8 +179,10 @@ private:
   }
 
   void block(Block &b) {
+    scopes_.push();
     for (auto &s : b.stmts)
       stmt(*s);
+    scopes_.pop();
   }
 
   void stmt(Stmt &s) {
@@ -258,11 +261,11 @@ private:
     }
   }
 
-  // `for ($i : a..b)` and `for ($kv : @map)`. The loop variable exists only in the body, under a
-  // storage name of its own; it must not shadow a variable in scope (bpftrace's rule).
+  // `for ($i : a..b)` and `for ($kv : @map)`. The loop variable exists only in the body and must
+  // not shadow a variable in scope (bpftrace's rule).
   void for_stmt(For &f) {
     const std::string &name = f.var->name;
-    if (probe_->variables.count(name) || loop_scope_.count(name))
+    if (!scopes_.resolve(name).empty())
       error(f.var->loc, "Loop declaration shadows existing variable: " + name);
     Type var_type;
     if (f.map) {
@@ -286,23 +289,16 @@ private:
         error(f.end->loc, "Loop range requires an integer for the end value, not " + end.name());
       var_type = Type::integer(8, true);
     }
-    f.storage = name + "#" + std::to_string(loop_count_++);
+    scopes_.push();
+    f.var->storage = scopes_.declare(name);
     if (!var_type.is_none()) {
-      probe_->variables[f.storage] = var_type;
+      probe_->variables[f.var->storage] = var_type;
       f.var->type = var_type;
     }
-    auto saved = loop_scope_;
-    loop_scope_[name] = f.storage;
     loop_depth_++;
     block(*f.body);
     loop_depth_--;
-    loop_scope_ = std::move(saved);
-  }
-
-  // The key of `$name` in ProbeInfo::variables: a loop variable's storage name inside its loop.
-  std::string variable_key(const std::string &name) const {
-    auto it = loop_scope_.find(name);
-    return it == loop_scope_.end() ? name : it->second;
+    scopes_.pop();
   }
 
   // ------------------------------------------------------------------ maps
@@ -529,11 +525,28 @@ private:
   }
 
   void assign_var(AssignVar &a) {
-    Type value = expr(*a.value);
-    auto it = probe_->variables.find(variable_key(a.var->name));
+    const std::string &name = a.var->name;
+    Type value = a.value ? expr(*a.value) : Type::none(); // `let $x = $x` reads an outer $x
+    std::string storage = scopes_.resolve(name);
+    if (a.declaration) {
+      if (!storage.empty())
+        error(a.var->loc,
+              "Variable " + name + " was already declared. Variable shadowing is not allowed.");
+      storage = scopes_.declare(name);
+    } else if (storage.empty()) {
+      if (a.compound) {
+        error(a.var->loc, "Undefined or undeclared variable: " + name);
+        return;
+      }
+      storage = scopes_.declare(name);
+    }
+    a.var->storage = storage;
+    if (!a.value)
+      return;
+    auto it = probe_->variables.find(storage);
     if (a.compound) {
       if (it == probe_->variables.end()) {
-        error(a.var->loc, "Undefined or undeclared variable: " + a.var->name);
+        error(a.var->loc, "Undefined or undeclared variable: " + name);
         return;
       }
       value = compound_result(a.op, a.var->loc, it->second, value, a.loc);
@@ -546,7 +559,7 @@ private:
     }
     Type stored = storage_type(value);
     if (it == probe_->variables.end()) {
-      probe_->variables[variable_key(a.var->name)] = stored;
+      probe_->variables[storage] = stored;
       a.var->type = stored;
       return;
     }
@@ -619,7 +632,8 @@ private:
     }
     case ExprKind::Variable: {
       auto &v = static_cast<Variable &>(e);
-      auto it = probe_->variables.find(variable_key(v.name));
+      v.storage = scopes_.resolve(v.name);
+      auto it = probe_->variables.find(v.storage);
       if (it == probe_->variables.end()) {
         error(v.loc, "Undefined or undeclared variable: " + v.name);
         return Type::none();
@@ -1496,8 +1510,7 @@ private:
   bool reporting_ = false;
   bool retype_needed_ = false;
   int loop_depth_ = 0;                   // while loops around the statement being checked
-  std::map<std::string, std::string> loop_scope_; // `for` variables in scope: name -> storage
-  int loop_count_ = 0;                            // `for` loops seen so far in the probe
+  ScopeStack scopes_; // the `$variables` visible at the statement being checked
   const Expr *statement_call_ = nullptr; // the expression statement being checked, if any
   int record_id_ = 0;
 
