@@ -697,6 +697,11 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
       return {load_integer(p, ft.size, ft.is_signed), ft};
     return {p, ft};
   }
+  case ExprKind::BlockExpr: {
+    auto &b = static_cast<const BlockExpr &>(e);
+    block(*b.body);
+    return expr(*b.value);
+  }
   }
   return {b_.getInt64(0), e.type};
 }

@@ -38,6 +38,7 @@ enum class ExprKind {
   Field,      // expr.name or expr->name
   TupleLit,   // (a, b, c)
   TupleIndex, // expr.0
+  BlockExpr,  // { stmts; value }
 };
 
 struct Expr : Node {
@@ -152,6 +153,16 @@ struct TupleIndex : Expr {
   TupleIndex() : Expr(ExprKind::TupleIndex) {}
   ExprPtr base;
   int index = 0;
+};
+
+struct Block;
+
+// A block used as a value: `{ let $y = 2; $y + 1 }`. Its statements run in a scope of their
+// own, then `value` (the last statement, written without a `;`) gives the result.
+struct BlockExpr : Expr {
+  BlockExpr() : Expr(ExprKind::BlockExpr) {}
+  std::unique_ptr<Block> body;
+  std::unique_ptr<Expr> value;
 };
 
 // ---------------------------------------------------------------- statements

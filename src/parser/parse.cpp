@@ -231,6 +231,13 @@ public:
       expr(t->base.get(), d + 1);
       break;
     }
+    case ast::ExprKind::BlockExpr: {
+      auto *b = static_cast<const ast::BlockExpr *>(e);
+      line(d, "BlockExpr");
+      block(b->body.get(), d + 1);
+      expr(b->value.get(), d + 1);
+      break;
+    }
     }
   }
 

@@ -605,6 +605,16 @@ private:
 
   Type expr_inner(Expr &e) {
     switch (e.kind) {
+    case ExprKind::BlockExpr: {
+      // The statements and the value share one scope, which ends with the block.
+      auto &b = static_cast<BlockExpr &>(e);
+      scopes_.push();
+      for (auto &s : b.body->stmts)
+        stmt(*s);
+      Type t = expr(*b.value);
+      scopes_.pop();
+      return t;
+    }
     case ExprKind::Integer:
       return smallest_integer_for(static_cast<IntegerLit &>(e).value);
     case ExprKind::String: {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The language constructs of bpftrace v0.26 beyond the basics: for loops (over a range and over a
-# map), ... Each is checked on BEGIN (text and -f json, compared exactly with output worked out
+# map), block expressions and block scopes, duration literals, bool. Each is checked on BEGIN (text and -f json, compared exactly with output worked out
 # by hand from the docs) and on a real tracepoint with a workload this test starts itself.
 source "$(dirname "$0")/lib.sh"
 
@@ -70,6 +70,25 @@ seen
 @m[2]: 2
 EOF
 
+# ---------------------------------------------------------------- blocks and scopes
+
+golden "block expressions give their last expression; let is scoped to its block" \
+  'BEGIN { let $a = { let $b = 1; $b + 1 }; print($a); print({ printf("side effect, "); "value" }); if ($a == 2) { let $b = "inner"; print($b); } let $b = 40; print($b + $a); @m = { let $s = "kept"; $s }; exit(); }' <<'EOF'
+2
+side effect, value
+inner
+42
+
+
+@m: kept
+EOF
+
+golden "block expressions: -f json" \
+  'BEGIN { print({ let $t = (1, "a"); $t }); exit(); }' -f json <<'EOF'
+{"type": "attached_probes", "count": 1, "data": {"probes": 1}}
+{"type": "value", "data": [1,"a"]}
+EOF
+
 # ---------------------------------------------------------------- literals
 
 golden "duration literals are integer nanoseconds; C suffixes and <m>e<n>" \
@@ -113,7 +132,7 @@ WORK="for ((i = 0; i < $N; i++)); do : < '$TMPD/file'; done
 for ((i = 0; i < $M; i++)); do : 2>/dev/null < '$TMPD/missing'; done
 exit 0"
 workload_start e2efor "$WORK" || finish
-bg_start forloop -e "tracepoint:syscalls:sys_enter_openat /pid == $WL_PID/ { for (\$i : 0..5) { if (\$i == 2) { break; } @[comm, \$i] = count(); } @seen[args.filename != 0] = (int32)args.dfd; }
+bg_start forloop -e "tracepoint:syscalls:sys_enter_openat /pid == $WL_PID/ { for (\$i : 0..5) { if (\$i == 2) { break; } @[comm, \$i] = count(); } @seen[args.filename != 0] = { let \$fd = (int32)args.dfd; \$fd }; }
 tracepoint:syscalls:sys_exit_openat /pid == $WL_PID/ { for (\$kv : @seen) { @pairs[\$kv.0, \$kv.1] = count(); } }"
 if wait_attached forloop; then
   workload_run

@@ -311,3 +311,14 @@ TEST(CodegenFor, Errors) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(CodegenBlockExpr, BlockValuesAndScopedVariablesPassTheVerifier) {
+  EXPECT_EQ(load_all("BEGIN { $x = { let $y = 2; $y + 1 }; print({ printf(\"a\"); $x }); "
+                     "@m[1] = { let $s = \"str\"; $s }; if (1) { $v = 1; } if (1) { "
+                     "$v = \"s\"; print($v); } }"),
+            "");
+}
+
+} // namespace

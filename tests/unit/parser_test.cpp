@@ -66,6 +66,8 @@ std::string sexpr(const ast::Expr *e) {
   }
   case ExprKind::Variable:
     return static_cast<const Variable *>(e)->name;
+  case ExprKind::BlockExpr:
+    return "{... " + sexpr(static_cast<const BlockExpr *>(e)->value.get()) + "}";
   case ExprKind::Map: {
     auto *m = static_cast<const Map *>(e);
     if (m->keys.empty())
@@ -979,6 +981,34 @@ TEST(ParserLiterals, CSuffixesAndScientificForm) {
   EXPECT_EQ(literal_value("2e3"), "2000");
   EXPECT_EQ(literal_value("1e19"), "10000000000000000000");
   EXPECT_NE(literal_value("1e20").find("out of range"), std::string::npos);
+}
+
+} // namespace
+
+namespace {
+
+TEST(ParserBlockExpr, BlocksAsAssignedValuesAndArguments) {
+  std::string src = "BEGIN { $x = { let $y = 2; $y + 1 }; print({ 1 }); @m = { \"s\" }; }";
+  bpfscope::Diagnostics d("stdin", src);
+  auto program = bpfscope::parse_program(src, d);
+  ASSERT_TRUE(program) << (d.all().empty() ? "" : d.render(d.all()[0]));
+  std::string dump = bpfscope::dump_ast(*program);
+  EXPECT_NE(dump.find("AssignVar\n    Variable $x\n    BlockExpr\n     Block\n      AssignVar\n"
+                      "       Variable $y\n       Integer 2\n     Binary +"),
+            std::string::npos)
+      << dump;
+  EXPECT_NE(dump.find("Call print\n     BlockExpr\n      Block\n      Integer 1"),
+            std::string::npos)
+      << dump;
+}
+
+TEST(ParserBlockExpr, TheLastStatementMustBeAnExpression) {
+  for (std::string src : {"BEGIN { $x = { let $y = 2; }; }", "BEGIN { $x = { $y = 2 }; }"}) {
+    bpfscope::Diagnostics d("stdin", src);
+    EXPECT_FALSE(bpfscope::parse_program(src, d)) << src;
+    ASSERT_FALSE(d.all().empty());
+    EXPECT_NE(d.render(d.all()[0]).find("ERROR: syntax"), std::string::npos) << src;
+  }
 }
 
 } // namespace
