@@ -257,7 +257,16 @@ struct Probe : Node {
   std::unique_ptr<Block> body;
 };
 
+// `let @name = TYPE(MAX_ENTRIES);` in the preamble (bpftrace's map declarations).
+struct MapDecl : Node {
+  std::string name;     // "@name"
+  std::string map_type; // hash, lruhash, percpuhash or percpulruhash (checked by the semantic pass)
+  SourceRange type_loc;
+  uint64_t max_entries = 0;
+};
+
 struct Program : Node {
+  std::vector<std::unique_ptr<MapDecl>> map_decls;
   std::vector<std::unique_ptr<Probe>> probes;
 };
 

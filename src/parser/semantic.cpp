@@ -1,6 +1,7 @@
 #include "parser/semantic.h"
 
 #include "parser/scopes.h"
+#include "parser/semantic_map_decls.h"
 
 #include <sys/stat.h>
 
@@ -1558,6 +1559,7 @@ bool analyse_program(Program &program, ProbeResolver &resolver, const SemanticOp
     if (m.value_type.is_none() && !diags.has_errors())
       diags.error(m.first_use, "Map " + m.name + " is used but never assigned a value");
   }
+  apply_map_declarations(program, info, diags);
   return !diags.has_errors();
 }
 

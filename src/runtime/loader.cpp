@@ -37,6 +37,21 @@ int hist_bucket_count(const Type &t) {
 
 } // namespace
 
+namespace {
+bpf_map_type declared_map_type(MapDeclKind kind) {
+  switch (kind) {
+  case MapDeclKind::LruHash:
+    return BPF_MAP_TYPE_LRU_HASH;
+  case MapDeclKind::PercpuHash:
+    return BPF_MAP_TYPE_PERCPU_HASH;
+  case MapDeclKind::PercpuLruHash:
+    return BPF_MAP_TYPE_LRU_PERCPU_HASH;
+  default:
+    return BPF_MAP_TYPE_HASH;
+  }
+}
+} // namespace
+
 bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_map_keys,
                  MapSet &maps, std::string &error) {
   maps.fds.assign(internal.count(), -1);
@@ -49,6 +64,11 @@ bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_
       entries = m.is_histogram() ? hist_bucket_count(m.value_type) : 1;
     else if (m.is_histogram())
       entries = max_map_keys * 8u; // several buckets per key
+    if (m.declared_kind != MapDeclKind::None) {
+      // `let @m = lruhash(N);`: the declared type and size (semantic_map_decls.cpp checked them).
+      type = declared_map_type(m.declared_kind);
+      entries = m.max_entries * (m.is_histogram() ? 8u : 1u);
+    }
     LIBBPF_OPTS(bpf_map_create_opts, opts);
     int fd = bpf_map_create(type, kernel_map_name(m.name).c_str(), m.bpf_key_size(),
                             m.bpf_value_size(), entries, &opts);

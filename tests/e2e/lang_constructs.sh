@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The language constructs of bpftrace v0.26 beyond the basics: for loops (over a range and over a
-# map), block expressions and block scopes, duration literals, bool. Each is checked on BEGIN (text and -f json, compared exactly with output worked out
+# map), block expressions and block scopes, duration literals, bool, map declarations. Each is checked on BEGIN (text and -f json, compared exactly with output worked out
 # by hand from the docs) and on a real tracepoint with a workload this test starts itself.
 source "$(dirname "$0")/lib.sh"
 
@@ -89,6 +89,17 @@ golden "block expressions: -f json" \
 {"type": "value", "data": [1,"a"]}
 EOF
 
+# ---------------------------------------------------------------- map declarations
+
+golden "a declared hash(2) holds 2 keys: the third update is refused, as by the kernel" \
+  'let @a = hash(2); let @c = percpulruhash(10); BEGIN { @a[1] = 10; @a[2] = 20; @a[3] = 30; @c["x"] = count(); exit(); }' <<'EOF'
+
+
+@a[1]: 10
+@a[2]: 20
+@c[x]: 1
+EOF
+
 # ---------------------------------------------------------------- literals
 
 golden "duration literals are integer nanoseconds; C suffixes and <m>e<n>" \
@@ -132,7 +143,8 @@ WORK="for ((i = 0; i < $N; i++)); do : < '$TMPD/file'; done
 for ((i = 0; i < $M; i++)); do : 2>/dev/null < '$TMPD/missing'; done
 exit 0"
 workload_start e2efor "$WORK" || finish
-bg_start forloop -e "tracepoint:syscalls:sys_enter_openat /pid == $WL_PID/ { for (\$i : 0..5) { if (\$i == 2) { break; } @[comm, \$i] = count(); } @seen[args.filename != 0] = { let \$fd = (int32)args.dfd; \$fd }; }
+bg_start forloop -e "let @ = percpuhash(8); let @seen = lruhash(100);
+tracepoint:syscalls:sys_enter_openat /pid == $WL_PID/ { for (\$i : 0..5) { if (\$i == 2) { break; } @[comm, \$i] = count(); } @seen[args.filename != 0] = { let \$fd = (int32)args.dfd; \$fd }; }
 tracepoint:syscalls:sys_exit_openat /pid == $WL_PID/ { for (\$kv : @seen) { @pairs[\$kv.0, \$kv.1] = count(); } }"
 if wait_attached forloop; then
   workload_run

@@ -4,6 +4,7 @@
 #include "runtime/loader.h"
 #include "test_support.h"
 
+#include <bpf/bpf.h>
 #include <cstring>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -319,6 +320,68 @@ TEST(CodegenBlockExpr, BlockValuesAndScopedVariablesPassTheVerifier) {
                      "@m[1] = { let $s = \"str\"; $s }; if (1) { $v = 1; } if (1) { "
                      "$v = \"s\"; print($v); } }"),
             "");
+}
+
+} // namespace
+
+namespace {
+
+// The kernel's view of a script's map `name`, created as the runtime creates it.
+bpf_map_info created_map(const std::string &source, const std::string &name) {
+  bpf_map_info info{};
+  Compiled c = compile(source);
+  EXPECT_TRUE(c.ok) << c.errors;
+  if (!c.ok)
+    return info;
+  MapSet maps;
+  std::string error;
+  EXPECT_TRUE(create_maps(c.analysed.info, c.object.internal, 64, maps, error)) << error;
+  int id = c.analysed.info.map_ids.at(name);
+  uint32_t len = sizeof info;
+  EXPECT_EQ(bpf_obj_get_info_by_fd(maps.fds[id], &info, &len), 0);
+  return info;
+}
+
+TEST(MapDeclarations, GiveTheMapTypeAndSize) {
+  auto lru = created_map("let @a = lruhash(100); BEGIN { @a[1] = 2; }", "@a");
+  EXPECT_EQ(lru.type, BPF_MAP_TYPE_LRU_HASH);
+  EXPECT_EQ(lru.max_entries, 100u);
+  auto hash = created_map("let @a = hash(7); BEGIN { @a[\"k\"] = \"v\"; }", "@a");
+  EXPECT_EQ(hash.type, BPF_MAP_TYPE_HASH);
+  EXPECT_EQ(hash.max_entries, 7u);
+  auto percpu = created_map("let @c = percpuhash(10); BEGIN { @c[pid] = count(); }", "@c");
+  EXPECT_EQ(percpu.type, BPF_MAP_TYPE_PERCPU_HASH);
+  EXPECT_EQ(percpu.max_entries, 10u);
+  auto lru_percpu = created_map("let @s = percpulruhash(3); BEGIN { @s[1] = sum(5); }", "@s");
+  EXPECT_EQ(lru_percpu.type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+  EXPECT_EQ(lru_percpu.max_entries, 3u);
+  // Undeclared maps keep the default size.
+  auto plain = created_map("let @a = hash(5); BEGIN { @a[1] = 1; @b[1] = 1; }", "@b");
+  EXPECT_EQ(plain.type, BPF_MAP_TYPE_HASH);
+  EXPECT_EQ(plain.max_entries, 64u);
+  EXPECT_EQ(load_all("let @a = lruhash(4); BEGIN { @a[1] = 1; for ($kv : @a) { @n += $kv.1; } }"),
+            "");
+}
+
+TEST(MapDeclarations, Errors) {
+  auto errors = [](const std::string &src) { return analyse(src).errors; };
+  EXPECT_NE(errors("let @a = btree(5); BEGIN { @a[1] = 1; }").find("Invalid bpf map type: btree"),
+            std::string::npos);
+  EXPECT_NE(errors("let @a = hash(5); BEGIN { @a[1] = count(); }")
+                .find("Incompatible map types. Type from declaration: hash. Type from value/key "
+                      "type: percpuhash"),
+            std::string::npos);
+  EXPECT_NE(errors("let @a = percpuhash(5); BEGIN { @a[1] = 1; }")
+                .find("Type from declaration: percpuhash. Type from value/key type: hash"),
+            std::string::npos);
+  EXPECT_NE(errors("let @a = hash(0); BEGIN { @a[1] = 1; }").find("number of entries"),
+            std::string::npos);
+  EXPECT_NE(errors("let @a = hash(1); let @a = hash(2); BEGIN { @a[1] = 1; }")
+                .find("declared more than once"),
+            std::string::npos);
+  auto unused = analyse("let @u = hash(3); BEGIN { }");
+  EXPECT_TRUE(unused.ok);
+  EXPECT_NE(unused.errors.find("WARNING: Unused map: @u"), std::string::npos) << unused.errors;
 }
 
 } // namespace

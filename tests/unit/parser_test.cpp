@@ -1012,3 +1012,32 @@ TEST(ParserBlockExpr, TheLastStatementMustBeAnExpression) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(ParserMapDecl, DeclarationsBeforeTheProbes) {
+  std::string src = "// maps\nlet @a = lruhash(100);\nlet @ = percpuhash(2);\nBEGIN { @a[1] = 1; }";
+  bpfscope::Diagnostics d("stdin", src);
+  auto program = bpfscope::parse_program(src, d);
+  ASSERT_TRUE(program) << (d.all().empty() ? "" : d.render(d.all()[0]));
+  ASSERT_EQ(program->map_decls.size(), 2u);
+  EXPECT_EQ(program->map_decls[0]->name, "@a");
+  EXPECT_EQ(program->map_decls[0]->map_type, "lruhash");
+  EXPECT_EQ(program->map_decls[0]->max_entries, 100u);
+  EXPECT_EQ(program->map_decls[0]->loc.begin_line, 2);
+  EXPECT_EQ(program->map_decls[1]->name, "@");
+  ASSERT_EQ(program->probes.size(), 1u);
+}
+
+TEST(ParserMapDecl, MalformedDeclarations) {
+  for (std::string src : {"let @a = hash(2) BEGIN { }", "let @a = hash() ; BEGIN { }",
+                          "let @a = hash(\"x\"); BEGIN { }", "BEGIN { } let @a = hash(2);"}) {
+    bpfscope::Diagnostics d("stdin", src);
+    EXPECT_FALSE(bpfscope::parse_program(src, d)) << src;
+    ASSERT_FALSE(d.all().empty()) << src;
+    EXPECT_NE(d.render(d.all()[0]).find("ERROR: syntax"), std::string::npos)
+        << src << d.render(d.all()[0]);
+  }
+}
+
+} // namespace
