@@ -697,6 +697,16 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
       return {load_integer(p, ft.size, ft.is_signed), ft};
     return {p, ft};
   }
+  case ExprKind::Index: {
+    auto &ix = static_cast<const Index &>(e);
+    Value base = expr(*ix.base);
+    int offset = base.type.is_tuple() ? base.type.field_offsets[ix.constant]
+                                      : static_cast<int>(ix.constant);
+    auto *p = offset_ptr(base.v, offset);
+    if (held_in_register(e.type))
+      return {load_integer(p, e.type.size, e.type.is_signed), e.type};
+    return {p, e.type};
+  }
   case ExprKind::BlockExpr: {
     auto &b = static_cast<const BlockExpr &>(e);
     block(*b.body);

@@ -39,6 +39,7 @@ enum class ExprKind {
   TupleLit,   // (a, b, c)
   TupleIndex, // expr.0
   BlockExpr,  // { stmts; value }
+  Index,      // expr[i]: a tuple's field or a string's byte (i a constant)
 };
 
 struct Expr : Node {
@@ -153,6 +154,14 @@ struct TupleIndex : Expr {
   TupleIndex() : Expr(ExprKind::TupleIndex) {}
   ExprPtr base;
   int index = 0;
+};
+
+// `$t[0]`, `$s[1]`: the index is an expression with a constant value (`(1, "a")[1 - 1]`). The
+// semantic pass sets `constant` to it.
+struct Index : Expr {
+  Index() : Expr(ExprKind::Index) {}
+  ExprPtr base, index;
+  int64_t constant = 0;
 };
 
 struct Block;

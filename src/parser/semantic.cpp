@@ -462,6 +462,26 @@ private:
     return false;
   }
 
+  // A constant index may be computed: `(1, "a")[1 - 1]`.
+  bool constant_index(const Expr &e, int64_t &out) {
+    if (e.kind != ExprKind::Binary)
+      return constant_integer(e, out);
+    auto &b = static_cast<const Binary &>(e);
+    int64_t l, r;
+    if (!constant_index(*b.lhs, l) || !constant_index(*b.rhs, r))
+      return false;
+    switch (b.op) {
+    case BinaryOp::Add:
+      return !__builtin_add_overflow(l, r, &out);
+    case BinaryOp::Sub:
+      return !__builtin_sub_overflow(l, r, &out);
+    case BinaryOp::Mul:
+      return !__builtin_mul_overflow(l, r, &out);
+    default:
+      return false;
+    }
+  }
+
   void assign_map(AssignMap &a) {
     MapInfo &mi0 = get_or_create_map(*a.map);
     int id = mi0.id;
@@ -606,6 +626,36 @@ private:
 
   Type expr_inner(Expr &e) {
     switch (e.kind) {
+    case ExprKind::Index: {
+      // Tuples by field number, strings by byte (an int8, like C's char).
+      auto &ix = static_cast<Index &>(e);
+      Type base = expr(*ix.base);
+      expr(*ix.index);
+      if (base.is_none())
+        return base;
+      if (!constant_index(*ix.index, ix.constant)) {
+        error(ix.index->loc, "The index must be a constant integer");
+        return Type::none();
+      }
+      if (base.is_tuple()) {
+        if (ix.constant < 0 || static_cast<size_t>(ix.constant) >= base.fields.size()) {
+          error(ix.loc, "Invalid tuple index: " + std::to_string(ix.constant) + ". Found " +
+                            std::to_string(base.fields.size()) + " elements in tuple.");
+          return Type::none();
+        }
+        return base.fields[ix.constant];
+      }
+      if (base.is_string()) {
+        if (ix.constant < 0 || ix.constant >= base.size) {
+          error(ix.loc, "Index " + std::to_string(ix.constant) + " is out of bounds for " +
+                            base.name());
+          return Type::none();
+        }
+        return Type::integer(1, true);
+      }
+      error(ix.loc, "The [] operator can not be used on expressions of type " + base.name());
+      return Type::none();
+    }
     case ExprKind::BlockExpr: {
       // The statements and the value share one scope, which ends with the block.
       auto &b = static_cast<BlockExpr &>(e);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The language constructs of bpftrace v0.26 beyond the basics: for loops (over a range and over a
-# map), block expressions and block scopes, duration literals, bool, map declarations. Each is checked on BEGIN (text and -f json, compared exactly with output worked out
+# map), block expressions and block scopes, duration literals, bool, map declarations, [] on
+# tuples and strings. Each is checked on BEGIN (text and -f json, compared exactly with output worked out
 # by hand from the docs) and on a real tracepoint with a workload this test starts itself.
 source "$(dirname "$0")/lib.sh"
 
@@ -89,6 +90,18 @@ golden "block expressions: -f json" \
 {"type": "value", "data": [1,"a"]}
 EOF
 
+# ---------------------------------------------------------------- indexing
+
+golden "tuples indexed with [constant], strings by byte" \
+  'BEGIN { $t = (1, "hello", (3, 4)); print($t[1]); print($t[2][0]); print((7, "x")[2 - 2]); $s = "abc"; printf("%d %c\n", $s[1], $s[2]); exit(); }' <<'EOF'
+hello
+3
+7
+98 c
+
+
+EOF
+
 # ---------------------------------------------------------------- map declarations
 
 golden "a declared hash(2) holds 2 keys: the third update is refused, as by the kernel" \
@@ -144,7 +157,7 @@ for ((i = 0; i < $M; i++)); do : 2>/dev/null < '$TMPD/missing'; done
 exit 0"
 workload_start e2efor "$WORK" || finish
 bg_start forloop -e "let @ = percpuhash(8); let @seen = lruhash(100);
-tracepoint:syscalls:sys_enter_openat /pid == $WL_PID/ { for (\$i : 0..5) { if (\$i == 2) { break; } @[comm, \$i] = count(); } @seen[args.filename != 0] = { let \$fd = (int32)args.dfd; \$fd }; }
+tracepoint:syscalls:sys_enter_openat /pid == $WL_PID/ { for (\$i : 0..5) { if (\$i == 2) { break; } @[comm, \$i, comm[1]] = count(); } @seen[args.filename != 0] = { let \$fd = (int32)args.dfd; \$fd }; }
 tracepoint:syscalls:sys_exit_openat /pid == $WL_PID/ { for (\$kv : @seen) { @pairs[\$kv.0, \$kv.1] = count(); } }"
 if wait_attached forloop; then
   workload_run
@@ -155,8 +168,8 @@ if wait_attached forloop; then
   # before the break; the exit probe saw @seen[true] = AT_FDCWD on each of them.
   assert_eq "for bodies on tracepoints count every openat of the workload" "
 
-@[e2efor, 0]: $((N + 2 * M))
-@[e2efor, 1]: $((N + 2 * M))
+@[e2efor, 0, 50]: $((N + 2 * M))
+@[e2efor, 1, 50]: $((N + 2 * M))
 @pairs[true, -100]: $((N + 2 * M))
 @seen[true]: -100" "$OUT"
 fi

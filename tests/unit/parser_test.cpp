@@ -66,6 +66,9 @@ std::string sexpr(const ast::Expr *e) {
   }
   case ExprKind::Variable:
     return static_cast<const Variable *>(e)->name;
+  case ExprKind::Index:
+    return sexpr(static_cast<const Index *>(e)->base.get()) + "[" +
+           sexpr(static_cast<const Index *>(e)->index.get()) + "]";
   case ExprKind::BlockExpr:
     return "{... " + sexpr(static_cast<const BlockExpr *>(e)->value.get()) + "}";
   case ExprKind::Map: {
@@ -1038,6 +1041,16 @@ TEST(ParserMapDecl, MalformedDeclarations) {
     EXPECT_NE(d.render(d.all()[0]).find("ERROR: syntax"), std::string::npos)
         << src << d.render(d.all()[0]);
   }
+}
+
+} // namespace
+
+namespace {
+
+TEST(ParserIndex, MapKeysStayKeysAndValuesCanBeIndexed) {
+  EXPECT_EQ(bpfscope::expr("@m[1][0]"), "@m[1][0]");
+  EXPECT_EQ(bpfscope::expr("$t[1 - 1].0"), "(. $t[(- 1 1)] 0)");
+  EXPECT_EQ(bpfscope::expr("-$s[2]"), "(- $s[2])");
 }
 
 } // namespace

@@ -250,3 +250,15 @@ TEST(SemanticBlockExpr, TheValueIsTheLastExpression) {
   EXPECT_EQ(a.info.probes[0].variables.at("$x").name(), "string[3]");
   EXPECT_EQ(a.info.probes[0].variables.at("$n").name(), "int64");
 }
+
+TEST(SemanticIndex, TuplesByFieldStringsByByte) {
+  auto a = analyse("BEGIN { $t = (1, \"ab\"); $u = $t[1]; $c = $u[0]; $v = (1, \"x\")[2 - 1]; }");
+  ASSERT_TRUE(a.ok) << a.errors;
+  EXPECT_EQ(a.info.probes[0].variables.at("$u").name(), "string[3]");
+  EXPECT_EQ(a.info.probes[0].variables.at("$c").name(), "int64"); // int8, stored widened
+  EXPECT_NE(analyse("BEGIN { $t = (1, 2); print($t[2]); }")
+                .errors.find("Invalid tuple index: 2. Found 2 elements in tuple."),
+            std::string::npos);
+  EXPECT_NE(analyse("BEGIN { print(\"ab\"[3]); }").errors.find("out of bounds for string[3]"),
+            std::string::npos);
+}
