@@ -16,6 +16,7 @@
 // returns 0. The verifier requires callbacks to be static functions described by BTF; the
 // loader provides that (see runtime/subprogram_btf.cpp).
 #include "codegen/probe_compiler.h"
+#include "codegen/source_lines.h"
 
 #include <linux/bpf.h>
 
@@ -103,12 +104,20 @@ llvm::Function *ProbeCompiler::for_callback(const For &f, bool over_map) {
   llvm::BasicBlock *saved_entry = entry_;
   llvm::Value *saved_ctx = ctx_arg_;
   llvm::Value *saved_leave = leave_flag_;
+  llvm::BasicBlock *saved_errors_setup = errors_setup_;
+  llvm::Value *saved_errors_slots = errors_slots_;
+  llvm::DIScope *saved_debug_scope = debug_scope_;
   auto saved_variables = std::move(variables_);
   auto saved_loops = std::move(loops_);
   variables_.clear();
   loops_.clear();
 
   fn_ = callback;
+  errors_setup_ = nullptr;
+  errors_slots_ = nullptr;
+  if (source_lines_)
+    debug_scope_ = source_lines_->function(*fn_, f.loc);
+  SourceLocationGuard at_loop(b_, source_lines_, debug_scope_, f.loc);
   entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);
   auto *body = llvm::BasicBlock::Create(ctx_, "body", fn_);
   b_.SetInsertPoint(body);
@@ -146,12 +155,15 @@ llvm::Function *ProbeCompiler::for_callback(const For &f, bool over_map) {
   if (!b_.GetInsertBlock()->getTerminator())
     b_.CreateRet(b_.getInt64(0));
   llvm::IRBuilder<> eb(entry_);
-  eb.CreateBr(body);
+  finish_entry(eb, body);
 
   fn_ = saved_fn;
   entry_ = saved_entry;
   ctx_arg_ = saved_ctx;
   leave_flag_ = saved_leave;
+  errors_setup_ = saved_errors_setup;
+  errors_slots_ = saved_errors_slots;
+  debug_scope_ = saved_debug_scope;
   variables_ = std::move(saved_variables);
   loops_ = std::move(saved_loops);
   b_.restoreIP(saved_ip);

@@ -1,5 +1,8 @@
 #include "codegen/probe_compiler.h"
 
+#include "codegen/helper_errors.h"
+#include "codegen/source_lines.h"
+
 #include <algorithm>
 #include <linux/bpf.h>
 #include <llvm/IR/Intrinsics.h>
@@ -30,6 +33,9 @@ llvm::Function *ProbeCompiler::compile(const std::string &function_name,
   fn_ = llvm::Function::Create(fn_type, llvm::Function::ExternalLinkage, function_name, module_);
   fn_->setSection(section);
   ctx_arg_ = fn_->getArg(0);
+  if (source_lines_)
+    debug_scope_ = source_lines_->function(*fn_, probe_.loc);
+  SourceLocationGuard at_probe(b_, source_lines_, debug_scope_, probe_.loc);
   entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);
   auto *body = llvm::BasicBlock::Create(ctx_, "body", fn_);
   b_.SetInsertPoint(body);
@@ -70,7 +76,7 @@ llvm::Function *ProbeCompiler::compile(const std::string &function_name,
     b_.CreateRet(b_.getInt64(0));
 
   llvm::IRBuilder<> eb(entry_);
-  eb.CreateBr(body);
+  finish_entry(eb, body);
   return fn_;
 }
 
@@ -82,7 +88,10 @@ llvm::Value *ProbeCompiler::helper(int id, llvm::Type *ret, std::vector<llvm::Va
     arg_types.push_back(a->getType());
   auto *fn_type = llvm::FunctionType::get(ret, arg_types, false);
   auto *callee = b_.CreateIntToPtr(b_.getInt64(id), b_.getPtrTy());
-  return b_.CreateCall(fn_type, callee, args);
+  llvm::Value *result = b_.CreateCall(fn_type, callee, args);
+  if (error_sites_ && error_sites_->all_helpers() && is_reported_read_helper(id))
+    check_helper_result(id, result, -1);
+  return result;
 }
 
 llvm::AllocaInst *ProbeCompiler::stack(int bytes, const std::string &name) {
@@ -166,6 +175,10 @@ void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value
       b_.CreateStore(b_.getInt8(0), offset_ptr(dst, n - 1));
     return;
   }
+  case TypeKind::Usym:
+  case TypeKind::Buffer: // same layout on both sides (the semantic pass checks the capacity)
+    b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), dst_type.size);
+    return;
   case TypeKind::Tuple: {
     if (v.type == dst_type) {
       b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), dst_type.size);
@@ -201,6 +214,8 @@ void ProbeCompiler::block(const Block &blk) {
 }
 
 void ProbeCompiler::stmt(const Stmt &s) {
+  SourceLocationGuard at(b_, source_lines_, debug_scope_, statement_head(s));
+  CurrentNode node(current_node_, &s);
   switch (s.kind) {
   case StmtKind::Expr:
     expr(*static_cast<const ExprStmt &>(s).expr);
@@ -383,8 +398,9 @@ llvm::Value *ProbeCompiler::build_key(const Map &m, const MapInfo &mi, llvm::Val
 }
 
 void ProbeCompiler::map_update(int map_index, llvm::Value *key, llvm::Value *value) {
-  helper(BPF_FUNC_map_update_elem, b_.getInt64Ty(),
-         {map_pointer(map_index), key, value, b_.getInt64(BPF_ANY)});
+  llvm::Value *result = helper(BPF_FUNC_map_update_elem, b_.getInt64Ty(),
+                               {map_pointer(map_index), key, value, b_.getInt64(BPF_ANY)});
+  check_helper_result(BPF_FUNC_map_update_elem, result, map_index); // a full map, at least
 }
 
 void ProbeCompiler::assign_map(const AssignMap &a) {
@@ -521,7 +537,10 @@ llvm::Value *ProbeCompiler::lhist_bucket(llvm::Value *v, const Type &t) {
 void ProbeCompiler::map_delete(const Map &m) {
   const MapInfo &mi = info_.maps[info_.map_ids.at(m.name)];
   llvm::Value *key = build_key(m, mi, nullptr);
-  helper(BPF_FUNC_map_delete_elem, b_.getInt64Ty(), {map_pointer(mi.id), key});
+  llvm::Value *result =
+      helper(BPF_FUNC_map_delete_elem, b_.getInt64Ty(), {map_pointer(mi.id), key});
+  if (error_sites_ && error_sites_->all_helpers())
+    check_helper_result(BPF_FUNC_map_delete_elem, result, mi.id);
 }
 
 // ------------------------------------------------------------------ events
@@ -540,6 +559,8 @@ bool stored_whole(const Type &t) {
   case TypeKind::Strerror:
   case TypeKind::String:
   case TypeKind::Tuple:
+  case TypeKind::Usym:
+  case TypeKind::Buffer:
     return true;
   default:
     return false;
@@ -547,6 +568,32 @@ bool stored_whole(const Type &t) {
 }
 
 } // namespace
+
+// Wake-ups of the reader. By default the ring buffer wakes the reader whenever a record is
+// submitted while the reader has caught up, and in a VM each wake-up (an irq_work, a self-IPI)
+// costs several times the rest of a printf: 245 against 61 ns/event on the bench machine. Output
+// records (printf, print of a value) therefore never wake the reader, except the one whose
+// reservation crosses a multiple of kWakeupBytes of unread data, so a flood wakes it once per
+// kWakeupBytes; a trickle is picked up by the reader's short poll timeout
+// (kBatchedPollTimeoutMs in session.cpp). Records the reader acts on (exit, clear, print of a
+// map, time) keep the default, so their effect is not delayed.
+namespace {
+constexpr int kWakeupShift = 16; // kWakeupBytes = 64 KiB, a quarter of the small ring buffer
+} // namespace
+
+llvm::Value *ProbeCompiler::submit_flags(EventKind kind, int size) {
+  // Earlier output records may be unread with no wake-up pending, so the default policy (wake
+  // only a reader that has caught up) could leave these asleep: they always wake it.
+  if (kind != EventKind::Printf && kind != EventKind::PrintValue)
+    return b_.getInt64(BPF_RB_FORCE_WAKEUP);
+  auto *unread = helper(BPF_FUNC_ringbuf_query, b_.getInt64Ty(),
+                        {map_pointer(internal_.ring_buffer), b_.getInt64(BPF_RB_AVAIL_DATA)});
+  // The record's footprint: its size plus the ring buffer's 8-byte record header.
+  auto *before = b_.CreateSub(unread, b_.getInt64(size + 8));
+  auto *crossed =
+      b_.CreateICmpNE(b_.CreateLShr(unread, kWakeupShift), b_.CreateLShr(before, kWakeupShift));
+  return b_.CreateSelect(crossed, b_.getInt64(BPF_RB_FORCE_WAKEUP), b_.getInt64(BPF_RB_NO_WAKEUP));
+}
 
 // The record is reserved in the ring buffer and written in place (no copy on the stack first,
 // no second copy by bpf_ringbuf_output); only the bytes no field covers are zeroed. Every path
@@ -603,7 +650,7 @@ void ProbeCompiler::send_event(EventKind kind, int id, const Type *payload_type,
       store_as(body, *payload_type, payload[0]);
     }
   }
-  helper(BPF_FUNC_ringbuf_submit, b_.getVoidTy(), {record, b_.getInt64(0)});
+  helper(BPF_FUNC_ringbuf_submit, b_.getVoidTy(), {record, submit_flags(kind, size)});
   b_.CreateBr(sent);
   b_.SetInsertPoint(lost);
   auto *slot_key = stack(4, "global_key");
@@ -640,6 +687,8 @@ void ProbeCompiler::leave_probe() {
 // ------------------------------------------------------------------ expressions
 
 ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
+  SourceLocationGuard at(b_, source_lines_, debug_scope_, e.loc);
+  CurrentNode node(current_node_, &e);
   switch (e.kind) {
   case ExprKind::Integer:
     return {b_.getInt64(static_cast<const IntegerLit &>(e).value), e.type};
@@ -814,6 +863,9 @@ ProbeCompiler::Value ProbeCompiler::builtin(const Builtin &bi) {
   }
   if (n == "comm") {
     auto *buf = stack(16, "comm");
+    // Older kernels (6.1 among them) copy the name with strscpy, leaving the bytes after its NUL
+    // as they were: zero them, or `@[comm]` keys differ by stack garbage.
+    b_.CreateMemSet(buf, b_.getInt8(0), 16, llvm::MaybeAlign(8));
     helper(BPF_FUNC_get_current_comm, i64, {buf, b_.getInt64(16)});
     return {buf, bi.type};
   }
@@ -919,7 +971,9 @@ llvm::Value *ProbeCompiler::usdt_argument(int index) {
   Type from = Type::integer(a.size, a.is_signed);
   if (a.kind == UsdtArgument::Kind::Constant)
     return b_.getInt64(static_cast<uint64_t>(a.value));
-  llvm::Value *reg = b_.CreateAlignedLoad(i64, ctx_field_address(a.reg_offset), llvm::Align(8));
+  llvm::Value *reg = b_.getInt64(0); // "(,%rax,8)": no base register
+  if (a.reg_offset >= 0)
+    reg = b_.CreateAlignedLoad(i64, ctx_field_address(a.reg_offset), llvm::Align(8));
   if (a.kind == UsdtArgument::Kind::Register) {
     if (a.size == 8)
       return reg;
@@ -928,6 +982,11 @@ llvm::Value *ProbeCompiler::usdt_argument(int index) {
   auto *buf = stack(8, "usdt_arg");
   b_.CreateAlignedStore(b_.getInt64(0), buf, llvm::Align(8));
   llvm::Value *addr = b_.CreateAdd(reg, b_.getInt64(static_cast<uint64_t>(a.value)));
+  if (a.index_offset >= 0) { // DISP(BASE,INDEX,SCALE)
+    llvm::Value *index =
+        b_.CreateAlignedLoad(i64, ctx_field_address(a.index_offset), llvm::Align(8));
+    addr = b_.CreateAdd(addr, b_.CreateMul(index, b_.getInt64(a.scale)));
+  }
   helper(BPF_FUNC_probe_read_user, i64,
          {buf, b_.getInt64(a.size), b_.CreateIntToPtr(addr, b_.getPtrTy())});
   return load_integer(buf, a.size, a.is_signed);
@@ -1337,7 +1396,13 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
     return stack_value(c.type);
   if (n == "ksym")
     return {expr(*c.args[0]).v, c.type}; // the address; user space names it when printing
-  if (n == "kaddr" || n == "uaddr")      // constants resolved by the semantic pass
+  if (n == "reg") // resource_id: the register's offset in pt_regs (see parser/pt_regs.h)
+    return {b_.CreateAlignedLoad(i64, ctx_field_address(c.resource_id), llvm::Align(8)), c.type};
+  if (n == "usym")
+    return usym_value(expr(*c.args[0]), c.type);
+  if (n == "buf")
+    return buffer_value(c);
+  if (n == "kaddr" || n == "uaddr") // constants resolved by the semantic pass
     return {b_.getInt64(info_.kernel_addresses.at(c.resource_id)), c.type};
   if (n == "nsecs") {
     int id = c.resource_id == kClockBoot  ? BPF_FUNC_ktime_get_boot_ns

@@ -4,6 +4,7 @@
 #include <bpf/bpf.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 
@@ -53,7 +54,7 @@ bpf_map_type declared_map_type(MapDeclKind kind) {
 } // namespace
 
 bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_map_keys,
-                 MapSet &maps, std::string &error) {
+                 MapSet &maps, std::string &error, uint32_t ring_buffer_bytes) {
   maps.fds.assign(internal.count(), -1);
   for (const MapInfo &m : info.maps) {
     bpf_map_type type = m.is_array()  ? BPF_MAP_TYPE_PERCPU_ARRAY
@@ -79,7 +80,9 @@ bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_
     maps.fds[m.id] = fd;
   }
   LIBBPF_OPTS(bpf_map_create_opts, opts);
-  uint32_t ring_bytes = info.prints_from_probes ? kRingBufferBytes : kSmallRingBufferBytes;
+  uint32_t ring_bytes = ring_buffer_bytes         ? ring_buffer_bytes
+                        : info.prints_from_probes ? kRingBufferBytes
+                                                  : kSmallRingBufferBytes;
   int rb = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "events", 0, 0, ring_bytes, &opts);
   if (rb < 0) {
     error = std::string("cannot create the event ring buffer: ") + strerror(errno);
@@ -92,6 +95,17 @@ bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_
     return false;
   }
   maps.fds[internal.globals] = globals;
+  if (internal.helper_errors >= 0) {
+    // One u64 per helper error site, in one element: a probe looks it up once and then records
+    // a failure with one atomic instruction, no branch (helper_errors.h).
+    uint32_t value_size = 8u * static_cast<uint32_t>(std::max(1, internal.helper_error_slots));
+    int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "helper_errors", 4, value_size, 1, &opts);
+    if (fd < 0) {
+      error = std::string("cannot create the helper errors map: ") + strerror(errno);
+      return false;
+    }
+    maps.fds[internal.helper_errors] = fd;
+  }
   for (size_t i = 0; i < internal.stacks.size(); i++) {
     // Key: the stack id bpf_get_stackid() returns; value: up to `limit` return addresses.
     uint32_t value_size = 8u * static_cast<uint32_t>(info.stack_limits.at(i));
@@ -113,7 +127,7 @@ std::string verifier_hint(const std::string &log) {
       has("exceeds"))
     return "the probe uses more than 512 bytes of BPF stack; use fewer or shorter strings "
            "and tuples in one probe";
-  if (has("too large") || has("processed 1000001"))
+  if (has("too large") || has("processed 1000001") || has("is too complex"))
     return "the program is too large for the verifier; split the work across probes";
   if (has("unknown func") || has("not allowed") || has("program of this type cannot use helper"))
     return "a function used here is not available for this probe type on this kernel";
@@ -151,7 +165,7 @@ LoadResult load_program(const CompiledProgram &program, const LoadAttributes &at
   // Load without a log first (cheaper); ask for the log only to explain a rejection.
   for (int attempt = 0; attempt < 2; attempt++) {
     bool with_log = want_log || attempt == 1;
-    std::vector<char> log(with_log ? 4u << 20 : 0);
+    std::vector<char> log(with_log ? attributes.log_size : 0);
     LIBBPF_OPTS(bpf_prog_load_opts, opts);
     opts.expected_attach_type = attributes.expected_attach_type;
     opts.attach_btf_id = attributes.attach_btf_id;
@@ -167,7 +181,8 @@ LoadResult load_program(const CompiledProgram &program, const LoadAttributes &at
       opts.log_size = log.size();
       opts.log_level = 1;
     }
-    int fd = bpf_prog_load(attributes.type, name.c_str(), "GPL", insns.data(), insns.size(), &opts);
+    int fd = bpf_prog_load(attributes.type, name.c_str(), attributes.license.c_str(), insns.data(),
+                           insns.size(), &opts);
     int saved_errno = errno;
     if (with_log)
       result.log = log.data();
@@ -185,13 +200,15 @@ LoadResult load_program(const CompiledProgram &program, const LoadAttributes &at
       size_t from = all.size() > 8 ? all.size() - 8 : 0;
       for (size_t i = from; i < all.size(); i++)
         tail += "  " + all[i] + "\n";
-      result.error = "the kernel's verifier rejected the program for probe " + program.name + " (" +
-                     strerror(saved_errno) + ")";
+      result.summary = "the kernel's verifier rejected the program for probe " + program.name +
+                       " (" + strerror(saved_errno) + ")";
       if (!tail.empty())
-        result.error += "; its last lines:\n" + tail;
-      std::string hint = verifier_hint(result.log);
-      if (!hint.empty())
-        result.error += "HINT: " + hint + "\n";
+        result.summary += "; its last lines:";
+      result.log_tail = tail;
+      result.hint = verifier_hint(result.log);
+      result.error = result.summary + (tail.empty() ? "" : "\n" + tail);
+      if (!result.hint.empty())
+        result.error += "HINT: " + result.hint + "\n";
       return result;
     }
   }
