@@ -545,12 +545,12 @@ bool stored_whole(const Type &t) {
 // submitted while the reader has caught up, and in a VM each wake-up (an irq_work, a self-IPI)
 // costs several times the rest of a printf: 245 against 61 ns/event on the bench machine. Output
 // records (printf, print of a value) therefore never wake the reader, except the one whose
-// reservation crosses a multiple of kWakeupBytes of unread data, so a flood wakes it once per
-// kWakeupBytes; a trickle is picked up by the reader's short poll timeout
+// reservation crosses a multiple of 64 KiB of unread data, so a flood wakes it once per
+// 64 KiB; a trickle is picked up by the reader's short poll timeout
 // (kBatchedPollTimeoutMs in session.cpp). Records the reader acts on (exit, clear, print of a
-// map, time) keep the default, so their effect is not delayed.
+// map, time) always wake it, so their effect is not delayed.
 namespace {
-constexpr int kWakeupShift = 16; // kWakeupBytes = 64 KiB, a quarter of the small ring buffer
+constexpr int kWakeupShift = 16; // 64 KiB: a quarter of the small ring buffer
 } // namespace
 
 llvm::Value *ProbeCompiler::submit_flags(EventKind kind, int size) {
