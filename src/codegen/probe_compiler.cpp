@@ -166,6 +166,10 @@ void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value
       b_.CreateStore(b_.getInt8(0), offset_ptr(dst, n - 1));
     return;
   }
+  case TypeKind::Usym:
+  case TypeKind::Buffer: // same layout on both sides (the semantic pass checks the capacity)
+    b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), dst_type.size);
+    return;
   case TypeKind::Tuple: {
     if (v.type == dst_type) {
       b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), dst_type.size);
@@ -533,6 +537,8 @@ bool stored_whole(const Type &t) {
   case TypeKind::Strerror:
   case TypeKind::String:
   case TypeKind::Tuple:
+  case TypeKind::Usym:
+  case TypeKind::Buffer:
     return true;
   default:
     return false;
@@ -913,7 +919,9 @@ llvm::Value *ProbeCompiler::usdt_argument(int index) {
   Type from = Type::integer(a.size, a.is_signed);
   if (a.kind == UsdtArgument::Kind::Constant)
     return b_.getInt64(static_cast<uint64_t>(a.value));
-  llvm::Value *reg = b_.CreateAlignedLoad(i64, ctx_field_address(a.reg_offset), llvm::Align(8));
+  llvm::Value *reg = b_.getInt64(0); // "(,%rax,8)": no base register
+  if (a.reg_offset >= 0)
+    reg = b_.CreateAlignedLoad(i64, ctx_field_address(a.reg_offset), llvm::Align(8));
   if (a.kind == UsdtArgument::Kind::Register) {
     if (a.size == 8)
       return reg;
@@ -922,6 +930,11 @@ llvm::Value *ProbeCompiler::usdt_argument(int index) {
   auto *buf = stack(8, "usdt_arg");
   b_.CreateAlignedStore(b_.getInt64(0), buf, llvm::Align(8));
   llvm::Value *addr = b_.CreateAdd(reg, b_.getInt64(static_cast<uint64_t>(a.value)));
+  if (a.index_offset >= 0) { // DISP(BASE,INDEX,SCALE)
+    llvm::Value *index =
+        b_.CreateAlignedLoad(i64, ctx_field_address(a.index_offset), llvm::Align(8));
+    addr = b_.CreateAdd(addr, b_.CreateMul(index, b_.getInt64(a.scale)));
+  }
   helper(BPF_FUNC_probe_read_user, i64,
          {buf, b_.getInt64(a.size), b_.CreateIntToPtr(addr, b_.getPtrTy())});
   return load_integer(buf, a.size, a.is_signed);
@@ -1331,7 +1344,13 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
     return stack_value(c.type);
   if (n == "ksym")
     return {expr(*c.args[0]).v, c.type}; // the address; user space names it when printing
-  if (n == "kaddr" || n == "uaddr")      // constants resolved by the semantic pass
+  if (n == "reg") // resource_id: the register's offset in pt_regs (see parser/pt_regs.h)
+    return {b_.CreateAlignedLoad(i64, ctx_field_address(c.resource_id), llvm::Align(8)), c.type};
+  if (n == "usym")
+    return usym_value(expr(*c.args[0]), c.type);
+  if (n == "buf")
+    return buffer_value(c);
+  if (n == "kaddr" || n == "uaddr") // constants resolved by the semantic pass
     return {b_.getInt64(info_.kernel_addresses.at(c.resource_id)), c.type};
   if (n == "nsecs") {
     int id = c.resource_id == kClockBoot  ? BPF_FUNC_ktime_get_boot_ns

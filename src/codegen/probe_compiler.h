@@ -45,7 +45,9 @@ private:
   Value field(const ast::Field &f);
   Value map_read(const ast::Map &m);
   Value tuple_literal(const ast::TupleLit &t, const Type &as);
-  Value stack_value(const Type &t); // kstack/ustack
+  Value stack_value(const Type &t);                      // kstack/ustack
+  Value usym_value(const Value &address, const Type &t); // compile_user_values.cpp
+  Value buffer_value(const ast::Call &c);                // buf(ptr, len)
 
   // maps and aggregations
   llvm::Value *map_pointer(int index);

@@ -126,6 +126,7 @@ struct SemanticOptions {
   std::vector<std::string> positional_params;
   ProcessScope process;
   int max_strlen = kDefaultMaxStrlen;
+  StackMode stack_mode = StackMode::Bpftrace; // config stack_mode: kstack/ustack without a mode
   // Checks a printf format against its argument types; returns a message, empty when fine.
   // The runtime's formatter owns the rules, so it is passed in rather than duplicated here.
   std::function<std::string(const std::string &, const std::vector<Type> &)> check_printf;
@@ -138,6 +139,9 @@ struct SemanticOptions {
   // task_struct.real_parent and task_struct.tgid offsets (kernel BTF), for ppid; nullopt when the
   // kernel has no BTF. Called only when a script uses ppid.
   std::function<std::optional<std::pair<int, int>>()> ppid_offsets;
+  // Fills `fields` (or `args_error`) of a target whose `args` come from DWARF (dwarf_function),
+  // the first time a probe uses `args`.
+  std::function<void(ProbeTarget &)> load_context_fields;
 };
 
 // Returns false when any error was reported (in `diags`).

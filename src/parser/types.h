@@ -19,6 +19,8 @@ enum class TypeKind {
   Ksym,     // ksym(addr): a kernel address, printed as the name of the function containing it
   Username, // username: 8 bytes, a uid, printed as the user's name (from the passwd database)
   Strerror, // strerror(e): 8 bytes, an errno value, printed as its description
+  Usym,     // usym(addr): 16 bytes {address, process id}, printed as the user function's name
+  Buffer,   // buf(ptr, n): {u32 length, u32 pad, u8 bytes[size - 8]}, printed hex-escaped (%r)
   // Aggregations: only ever the value of a map.
   Count,
   Sum,
@@ -45,6 +47,9 @@ struct Type {
   bool stack_user = false;
   StackMode stack_mode = StackMode::Bpftrace;
   int stack_limit = 0;
+  // Integer: an address (a pointer argument or field), printed in hex as bpftrace prints
+  // pointers; arithmetic on it gives plain integers.
+  bool is_pointer = false;
 
   static Type none() { return {}; }
   static Type integer(int bytes, bool is_signed);
@@ -57,6 +62,11 @@ struct Type {
   static Type ksym();
   static Type username();
   static Type strerror();
+  static Type pointer(); // uint64 printed as 0x...
+  static Type usym();
+  static Type buffer(int capacity); // capacity: the most bytes it holds
+  int buffer_capacity() const { return size - kBufferHeader; }
+  static constexpr int kBufferHeader = 8;
   // Values held as 8-byte numbers in BPF and turned into text only when printed.
   bool is_user_resolved() const {
     return kind == TypeKind::Ksym || kind == TypeKind::Username || kind == TypeKind::Strerror;

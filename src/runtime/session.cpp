@@ -202,7 +202,7 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
   (void)program;
   MapSet maps;
   std::string error;
-  if (!create_maps(info, object.internal, opts.max_map_keys, maps, error)) {
+  if (!create_maps(info, object.internal, opts.max_map_keys, maps, error, opts.ring_buffer_bytes)) {
     std::cerr << "ERROR: " << error << "\n";
     return 1;
   }
@@ -232,6 +232,8 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
     const ProbeTarget &first = info.probes[cp.probe_index].targets[cp.target_indices[0]];
     ProbeProvider *provider = providers.find(first.provider);
     LoadAttributes attributes = provider->load_attributes(first);
+    attributes.license = opts.license;
+    attributes.log_size = opts.log_size;
     LoadResult r = load_program(cp, attributes, maps.fds, opts.dump_verifier_log);
     if (opts.dump_verifier_log && !r.log.empty())
       std::cerr << "Verifier log for " << cp.name << ":\n" << r.log << "\n";
@@ -386,10 +388,12 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
   }
   ring_buffer__consume(rb);
 
-  output.exit_separator();
   std::vector<const MapInfo *> sorted;
-  for (auto &m : info.maps)
-    sorted.push_back(&m);
+  if (opts.print_maps_on_exit) {
+    output.exit_separator();
+    for (auto &m : info.maps)
+      sorted.push_back(&m);
+  }
   std::sort(sorted.begin(), sorted.end(),
             [](const MapInfo *a, const MapInfo *b) { return a->name < b->name; });
   for (const MapInfo *m : sorted)
