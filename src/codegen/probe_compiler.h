@@ -59,6 +59,7 @@ private:
   void map_delete(const ast::Map &m);
 
   // events
+  llvm::Value *submit_flags(EventKind kind, int size);
   void send_event(EventKind kind, int id, const Type *payload_type,
                   const std::vector<Value> &payload);
   void exit_probe(const Value &code);

@@ -787,9 +787,9 @@ private:
       return Type::integer(4, false);
     }
     if (n == "kstack")
-      return stack_type(false, StackMode::Bpftrace, kDefaultStackLimit);
+      return stack_type(false, opts_.stack_mode, kDefaultStackLimit);
     if (n == "ustack")
-      return stack_type(true, StackMode::Bpftrace, kDefaultStackLimit);
+      return stack_type(true, opts_.stack_mode, kDefaultStackLimit);
     if (n == "numaid" || n == "ncpus")
       return Type::integer(4, false);
     if (n == "jiffies")
@@ -994,7 +994,7 @@ private:
   Type stack_call(Call &c, bool user) {
     if (!want_args(c, 0, 2))
       return Type::none();
-    StackMode mode = StackMode::Bpftrace;
+    StackMode mode = opts_.stack_mode;
     int64_t limit = kDefaultStackLimit;
     size_t next = 0;
     if (!c.args.empty() && c.args[0]->kind == ExprKind::Builtin &&

@@ -126,6 +126,7 @@ struct SemanticOptions {
   std::vector<std::string> positional_params;
   ProcessScope process;
   int max_strlen = kDefaultMaxStrlen;
+  StackMode stack_mode = StackMode::Bpftrace; // config stack_mode: kstack/ustack without a mode
   // Checks a printf format against its argument types; returns a message, empty when fine.
   // The runtime's formatter owns the rules, so it is passed in rather than duplicated here.
   std::function<std::string(const std::string &, const std::vector<Type> &)> check_printf;
