@@ -242,10 +242,15 @@ void ProbeCompiler::stmt(const Stmt &s) {
       block(*u.body);
     return;
   }
+  case StmtKind::For:
+    for_loop(static_cast<const For &>(s));
+    return;
   case StmtKind::Jump: {
     auto kind = static_cast<const Jump &>(s).jump;
     if (kind == JumpKind::Return || loops_.empty())
-      b_.CreateRet(b_.getInt64(0));
+      leave_probe();
+    else if (!loops_.back().done) // a `for` callback: 1 stops the helper's iteration
+      b_.CreateRet(b_.getInt64(kind == JumpKind::Break ? 1 : 0));
     else
       b_.CreateBr(kind == JumpKind::Break ? loops_.back().done : loops_.back().next);
     return;
@@ -345,7 +350,9 @@ llvm::Value *ProbeCompiler::compound(BinaryOp op, llvm::Value *a, llvm::Value *c
 }
 
 void ProbeCompiler::assign_var(const AssignVar &a) {
-  Value storage = variable_storage(a.var->name);
+  if (!a.value) // `let $x;`: the slot is zeroed at entry
+    return;
+  Value storage = variable_storage(a.var->storage);
   Value v = expr(*a.value);
   if (a.compound) {
     Value current{load_integer(storage.v, 8, storage.type.is_signed), storage.type};
@@ -356,9 +363,9 @@ void ProbeCompiler::assign_var(const AssignVar &a) {
            storage.type.is_integer() ? Type::integer(8, storage.type.is_signed) : storage.type, v);
 }
 
+// `storage` is the variable's key in ProbeInfo::variables (ast::Variable::storage).
 ProbeCompiler::Value ProbeCompiler::variable_storage(const std::string &name) {
-  const Type &t = probe_info_.variables.at(name);
-  return {variables_.at(name), t};
+  return {variables_.at(name), probe_info_.variables.at(name)};
 }
 
 llvm::Value *ProbeCompiler::build_key(const Map &m, const MapInfo &mi, llvm::Value *bucket) {
@@ -566,12 +573,13 @@ bool stored_whole(const Type &t) {
 // submitted while the reader has caught up, and in a VM each wake-up (an irq_work, a self-IPI)
 // costs several times the rest of a printf: 245 against 61 ns/event on the bench machine. Output
 // records (printf, print of a value) therefore never wake the reader, except the one whose
-// reservation crosses a multiple of kWakeupBytes of unread data, so a flood wakes it once per
-// kWakeupBytes; a trickle is picked up by the reader's short poll timeout
-// (kBatchedPollTimeoutMs in session.cpp). Records the reader acts on (exit, clear, print of a
-// map, time) keep the default, so their effect is not delayed.
+// reservation crosses a multiple of the wake-up mark of unread data (64 KiB, or a quarter of a
+// smaller ring buffer, as perf_rb_pages may make it), so a flood wakes it once per mark; a
+// trickle is picked up by the reader's short poll timeout (kBatchedPollTimeoutMs in
+// session.cpp). Records the reader acts on (exit, clear, print of a map, time) always wake it,
+// so their effect is not delayed.
 namespace {
-constexpr int kWakeupShift = 16; // kWakeupBytes = 64 KiB, a quarter of the small ring buffer
+constexpr uint64_t kWakeupBytes = 64 << 10;
 } // namespace
 
 llvm::Value *ProbeCompiler::submit_flags(EventKind kind, int size) {
@@ -579,12 +587,19 @@ llvm::Value *ProbeCompiler::submit_flags(EventKind kind, int size) {
   // only a reader that has caught up) could leave these asleep: they always wake it.
   if (kind != EventKind::Printf && kind != EventKind::PrintValue)
     return b_.getInt64(BPF_RB_FORCE_WAKEUP);
-  auto *unread = helper(BPF_FUNC_ringbuf_query, b_.getInt64Ty(),
-                        {map_pointer(internal_.ring_buffer), b_.getInt64(BPF_RB_AVAIL_DATA)});
+  auto *ring = map_pointer(internal_.ring_buffer);
+  auto *unread =
+      helper(BPF_FUNC_ringbuf_query, b_.getInt64Ty(), {ring, b_.getInt64(BPF_RB_AVAIL_DATA)});
+  // The ring's size is a power of two, so the mark is too and multiples of it are a mask away.
+  auto *ring_size =
+      helper(BPF_FUNC_ringbuf_query, b_.getInt64Ty(), {ring, b_.getInt64(BPF_RB_RING_SIZE)});
+  auto *quarter = b_.CreateLShr(ring_size, 2);
+  auto *mark = b_.CreateSelect(b_.CreateICmpULT(quarter, b_.getInt64(kWakeupBytes)), quarter,
+                               b_.getInt64(kWakeupBytes));
+  auto *multiple = b_.CreateNeg(mark); // ~(mark - 1)
   // The record's footprint: its size plus the ring buffer's 8-byte record header.
   auto *before = b_.CreateSub(unread, b_.getInt64(size + 8));
-  auto *crossed =
-      b_.CreateICmpNE(b_.CreateLShr(unread, kWakeupShift), b_.CreateLShr(before, kWakeupShift));
+  auto *crossed = b_.CreateICmpNE(b_.CreateAnd(unread, multiple), b_.CreateAnd(before, multiple));
   return b_.CreateSelect(crossed, b_.getInt64(BPF_RB_FORCE_WAKEUP), b_.getInt64(BPF_RB_NO_WAKEUP));
 }
 
@@ -664,7 +679,17 @@ void ProbeCompiler::send_event(EventKind kind, int id, const Type *payload_type,
 void ProbeCompiler::exit_probe(const Value &code) {
   Type status = Type::integer(8, true);
   send_event(EventKind::Exit, 0, &status, {code});
-  b_.CreateRet(b_.getInt64(0));
+  leave_probe();
+}
+
+void ProbeCompiler::leave_probe() {
+  if (!leave_flag_) {
+    b_.CreateRet(b_.getInt64(0));
+    return;
+  }
+  // Inside a `for` callback: stop the iteration and have the caller end the probe.
+  b_.CreateAlignedStore(b_.getInt64(1), leave_flag_, llvm::Align(8));
+  b_.CreateRet(b_.getInt64(1));
 }
 
 // ------------------------------------------------------------------ expressions
@@ -693,7 +718,7 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
     return {b_.getInt64(text.empty() ? 0 : std::strtoll(text.c_str(), nullptr, 0)), e.type};
   }
   case ExprKind::Variable: {
-    Value storage = variable_storage(static_cast<const Variable &>(e).name);
+    Value storage = variable_storage(static_cast<const Variable &>(e).storage);
     if (held_in_register(storage.type))
       return {load_integer(storage.v, 8, storage.type.is_signed), storage.type};
     return storage;
@@ -728,6 +753,21 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
     if (held_in_register(ft))
       return {load_integer(p, ft.size, ft.is_signed), ft};
     return {p, ft};
+  }
+  case ExprKind::Index: {
+    auto &ix = static_cast<const Index &>(e);
+    Value base = expr(*ix.base);
+    int offset = base.type.is_tuple() ? base.type.field_offsets[ix.constant]
+                                      : static_cast<int>(ix.constant);
+    auto *p = offset_ptr(base.v, offset);
+    if (held_in_register(e.type))
+      return {load_integer(p, e.type.size, e.type.is_signed), e.type};
+    return {p, e.type};
+  }
+  case ExprKind::BlockExpr: {
+    auto &b = static_cast<const BlockExpr &>(e);
+    block(*b.body);
+    return expr(*b.value);
   }
   }
   return {b_.getInt64(0), e.type};
@@ -1261,7 +1301,7 @@ ProbeCompiler::Value ProbeCompiler::unary(const Unary &u) {
     llvm::Value *delta = b_.getInt64(u.op == UnaryOp::Increment ? 1 : -1);
     Value updated{b_.CreateAdd(old.v, delta), old.type};
     if (u.operand->kind == ExprKind::Variable) {
-      Value storage = variable_storage(static_cast<const Variable &>(*u.operand).name);
+      Value storage = variable_storage(static_cast<const Variable &>(*u.operand).storage);
       store_integer(storage.v, 8, updated.v);
     } else {
       auto &m = static_cast<const Map &>(*u.operand);
