@@ -146,9 +146,20 @@ private:
       }
       auto last = std::move(body.back());
       body.pop_back();
-      for (auto &x : body)
-        hoisted.push_back(std::move(x));
-      e = std::move(static_cast<ExprStmt &>(*last).expr);
+      ExprPtr value = std::move(static_cast<ExprStmt &>(*last).expr);
+      if (body.empty()) {
+        e = std::move(value);
+        return;
+      }
+      // The other statements and the value make a block expression, as in bpftrace: it runs
+      // where the call was, in a scope of its own.
+      auto block_expr = std::make_unique<BlockExpr>();
+      block_expr->loc = call_loc;
+      block_expr->body = std::make_unique<Block>();
+      block_expr->body->loc = call_loc;
+      block_expr->body->stmts = std::move(body);
+      block_expr->value = std::move(value);
+      e = std::move(block_expr);
       return;
     }
     switch (e->kind) {
@@ -184,6 +195,14 @@ private:
       break;
     case ExprKind::TupleIndex:
       expr(static_cast<TupleIndex &>(*e).base, hoisted);
+      break;
+    case ExprKind::Index:
+      expr(static_cast<Index &>(*e).base, hoisted);
+      expr(static_cast<Index &>(*e).index, hoisted);
+      break;
+    case ExprKind::BlockExpr:
+      block(*static_cast<BlockExpr &>(*e).body);
+      expr(static_cast<BlockExpr &>(*e).value, hoisted);
       break;
     default:
       break;
@@ -346,6 +365,10 @@ private:
     case StmtKind::Unroll:
       block(static_cast<const Unroll &>(s).body);
       break;
+    case StmtKind::For:
+      assigned_.insert(static_cast<const For &>(s).var->name);
+      block(static_cast<const For &>(s).body);
+      break;
     default:
       break;
     }
@@ -448,6 +471,14 @@ private:
       break;
     case ExprKind::TupleIndex:
       bind_expr(static_cast<TupleIndex &>(*e).base, b, m);
+      break;
+    case ExprKind::Index:
+      bind_expr(static_cast<Index &>(*e).base, b, m);
+      bind_expr(static_cast<Index &>(*e).index, b, m);
+      break;
+    case ExprKind::BlockExpr:
+      bind_block(*static_cast<BlockExpr &>(*e).body, b, m);
+      bind_expr(static_cast<BlockExpr &>(*e).value, b, m);
       break;
     default:
       break;

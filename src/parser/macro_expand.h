@@ -1,8 +1,8 @@
 // Macros (`macro name($var, @map, expr) { ... }`), expanded in the AST before the semantic pass.
 //
-// A call in statement position is replaced by the macro's statements; a call in an expression is
-// replaced by the macro's final expression, its other statements going just before the
-// statement holding the call (so they run once, before it). Expansion is hygienic: variables the
+// A call in statement position is replaced by the macro's statements; a call in an expression by
+// the macro's final expression, or by a block expression `{ statements; value }` when the body
+// has other statements. Expansion is hygienic: variables the
 // body creates are renamed per expansion, a `$param` becomes the caller's variable, an `@param`
 // the caller's map, and an expression parameter a copy of the argument at every use. A body may
 // touch no other map.

@@ -179,8 +179,9 @@ TEST(Macro, IsHygienic) {
   auto l = load("macro f(x) { $y = x; $y * 2 }\nBEGIN { $y = 1; @a = f($y + 1); }");
   ASSERT_TRUE(l.ok) << l.errors;
   // The body's $y is renamed; the argument's $y is the caller's.
-  EXPECT_NE(l.ast.find("AssignVar\n    Variable $y__f_1\n    Binary +\n     Variable $y\n"),
-            std::string::npos)
+  EXPECT_NE(
+      l.ast.find("AssignVar\n       Variable $y__f_1\n       Binary +\n        Variable $y\n"),
+      std::string::npos)
       << l.ast;
   EXPECT_EQ(analyse_errors(l), "");
 }
@@ -256,13 +257,13 @@ TEST(Macro, RecursionIsRefused) {
       << l.errors;
 }
 
-TEST(Macro, StatementsBeforeTheValueRunBeforeTheStatement) {
+TEST(Macro, StatementsAndValueBecomeABlockExpression) {
   auto l = load("macro f(x) { let $t = x; $t + 1 }\nBEGIN { @a = f(2); }");
   ASSERT_TRUE(l.ok) << l.errors;
   auto &stmts = l.script.program->probes[0]->body->stmts;
-  ASSERT_EQ(stmts.size(), 2u);
-  EXPECT_EQ(stmts[0]->kind, ast::StmtKind::AssignVar);
-  EXPECT_EQ(stmts[1]->kind, ast::StmtKind::AssignMap);
+  ASSERT_EQ(stmts.size(), 1u);
+  ASSERT_EQ(stmts[0]->kind, ast::StmtKind::AssignMap);
+  EXPECT_EQ(static_cast<ast::AssignMap &>(*stmts[0]).value->kind, ast::ExprKind::BlockExpr);
 }
 
 TEST(Macro, WithoutValueInAnExpression) {
@@ -272,11 +273,20 @@ TEST(Macro, WithoutValueInAnExpression) {
             std::string::npos);
 }
 
-TEST(Macro, InAPredicateOnlyAsASingleExpression) {
+TEST(Macro, InAPredicateAndALoopCondition) {
   EXPECT_TRUE(load("macro big(x) { x > 10 }\nBEGIN /big(pid)/ { }").ok);
-  auto l = load("macro big(x) { $v = x; $v > 10 }\nBEGIN /big(pid)/ { }");
-  EXPECT_FALSE(l.ok);
-  EXPECT_NE(l.errors.find("cannot be used in a predicate"), std::string::npos);
+  auto l = load("macro big(x) { $v = x; $v > 10 }\nBEGIN /big(pid)/ { while (big(3)) { } }");
+  ASSERT_TRUE(l.ok) << l.errors;
+  EXPECT_EQ(l.script.program->probes[0]->predicate->kind, ast::ExprKind::BlockExpr);
+}
+
+TEST(Macro, InsideForLoopsAndBlockExpressions) {
+  auto l =
+      load("macro twice(x) { x * 2 }\nmacro acc(@m, k) { @m[k] = count(); }\n"
+           "BEGIN { for ($i : 0..3) { acc(@c, twice($i)); } @v = { let $z = 1; twice($z) }; }");
+  ASSERT_TRUE(l.ok) << l.errors;
+  EXPECT_EQ(l.ast.find("Call twice"), std::string::npos) << l.ast;
+  EXPECT_EQ(l.ast.find("Call acc"), std::string::npos) << l.ast;
 }
 
 TEST(Macro, DefinedTwice) {
