@@ -257,7 +257,7 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
       auto &entries = out.programs[i].line_info;
       entries = std::move(by_section[section_name(i)]);
       for (auto &e : entries)
-        e.range = source_lines->range_at(e.line, e.col);
+        e.range = source_lines->range_at(e.file, e.line, e.col);
     }
   }
   for (auto &p : out.programs) {

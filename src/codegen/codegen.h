@@ -41,6 +41,7 @@ struct LineInfoEntry {
   uint32_t insn = 0; // the first instruction it applies to (until the next entry)
   int line = 0;      // as recorded in BTF (column: 10 bits)
   int col = 0;
+  std::string file;  // the DIFile's name in BTF (SourceLines names one per source)
   SourceRange range; // the AST node that starts there, when known
 };
 

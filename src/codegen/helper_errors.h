@@ -2,8 +2,8 @@
 // full map always (bpftrace's "Map full" warning), and with -k every failed probe_read* and map
 // update or delete.
 //
-// Each call site has a u64 slot in the `helper_errors` map (InternalMaps::helper_errors), which
-// the probe fills with the errno of the site's first failure by one atomic compare-and-exchange,
+// Each call site has a u64 slot in the per-CPU `helper_errors` map (InternalMaps::helper_errors),
+// which the probe fills with the errno of the site's first failure by one compare-and-exchange,
 // computed without a branch: a branch on a helper's result inside a loop would leave the
 // verifier one more path to explore per iteration, and long loops would no longer verify.
 // bpfscope reads the slots at every wake-up and warns once per site (helper_error_report.h).

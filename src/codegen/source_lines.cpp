@@ -5,16 +5,18 @@
 #include <llvm/BinaryFormat/Dwarf.h>
 #include <llvm/IR/Module.h>
 
+#include <cstdlib>
 #include <cstring>
 
 namespace bpfscope {
 
-SourceLines::SourceLines(llvm::Module &module, const std::string &filename) : builder_(module) {
+SourceLines::SourceLines(llvm::Module &module, const std::string &filename)
+    : builder_(module), filename_(filename) {
   // The BPF backend writes BTF (and its line info) only for modules with debug info of a known
   // version.
   module.addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
   module.addModuleFlag(llvm::Module::Warning, "Debug Info Version", llvm::DEBUG_METADATA_VERSION);
-  file_ = builder_.createFile(filename, ".");
+  file_ = builder_.createFile(filename, "");
   builder_.createCompileUnit(llvm::dwarf::DW_LANG_C, file_, "bpfscope", true, "", 0);
   // Every BPF function is `long fn(void *ctx)`; BTF needs a prototype for each.
   auto *i64 = builder_.createBasicType("long", 64, llvm::dwarf::DW_ATE_signed);
@@ -31,18 +33,45 @@ llvm::DISubprogram *SourceLines::function(llvm::Function &fn, const SourceRange 
   return sp;
 }
 
-void SourceLines::remember(const SourceRange &where) {
-  if (where.valid())
-    ranges_.emplace(std::make_pair(where.begin_line, where.begin_col), where);
+// Imported sources get DIFiles of their own, named after the script with their index, which
+// is how their line info is told apart (the names are never opened as files that exist).
+llvm::DIFile *SourceLines::file(int index) {
+  if (index == 0)
+    return file_;
+  auto &f = files_[index];
+  if (!f)
+    f = builder_.createFile(filename_ + "#import" + std::to_string(index), "");
+  return f;
 }
 
-SourceRange SourceLines::range_at(int line, int col) const {
-  auto it = ranges_.find({line, col});
+llvm::DIScope *SourceLines::scope(llvm::DISubprogram *function, int file_index) {
+  if (file_index == 0)
+    return function;
+  auto &s = scopes_[{function, file_index}];
+  if (!s)
+    s = builder_.createLexicalBlockFile(function, file(file_index));
+  return s;
+}
+
+void SourceLines::remember(const SourceRange &where) {
+  if (where.valid())
+    ranges_.emplace(std::make_tuple(where.file, where.begin_line, where.begin_col), where);
+}
+
+SourceRange SourceLines::range_at(const std::string &file_name, int line, int col) const {
+  int index = 0;
+  if (file_name != filename_) {
+    size_t at = file_name.rfind("#import");
+    if (at == std::string::npos)
+      return {};
+    index = std::atoi(file_name.c_str() + at + 7);
+  }
+  auto it = ranges_.find({index, line, col});
   if (it != ranges_.end())
     return it->second;
   // BTF keeps 10 bits of column: a node past column 1023 is found by line and the low bits.
   for (auto &[key, range] : ranges_)
-    if (key.first == line && (key.second & 0x3ff) == col)
+    if (std::get<0>(key) == index && std::get<1>(key) == line && (std::get<2>(key) & 0x3ff) == col)
       return range;
   return {};
 }
@@ -66,8 +95,9 @@ SourceLocationGuard::SourceLocationGuard(llvm::IRBuilder<> &b, SourceLines *line
   if (!active_)
     return;
   lines->remember(where);
+  auto *in_file = lines->scope(llvm::cast<llvm::DISubprogram>(scope), where.file);
   b_.SetCurrentDebugLocation(
-      llvm::DILocation::get(scope->getContext(), where.begin_line, where.begin_col, scope));
+      llvm::DILocation::get(scope->getContext(), where.begin_line, where.begin_col, in_file));
 }
 
 SourceLocationGuard::~SourceLocationGuard() {
@@ -144,13 +174,20 @@ bool read_line_info(const llvm::object::ObjectFile &object,
       error = "malformed .BTF.ext line info";
       return false;
     }
-    llvm::StringRef rest = strings.substr(name_off);
-    auto &entries = by_section[rest.substr(0, rest.find('\0')).str()];
+    auto string_at = [&](uint32_t off) {
+      if (off >= strings.size())
+        return std::string();
+      llvm::StringRef rest = strings.substr(off);
+      return rest.substr(0, rest.find('\0')).str();
+    };
+    auto &entries = by_section[string_at(name_off)];
     for (uint32_t i = 0; i < count; i++, at += rec_size) {
-      uint32_t insn_off = 0, line_col = 0;
+      uint32_t insn_off = 0, file_off = 0, line_col = 0;
       ext.u32(at, insn_off);
+      ext.u32(at + 4, file_off);
       ext.u32(at + 12, line_col);
       LineInfoEntry e;
+      e.file = string_at(file_off);
       e.insn = insn_off / 8;
       e.line = static_cast<int>(line_col >> 10);
       e.col = static_cast<int>(line_col & 0x3ff);

@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -31,18 +32,26 @@ public:
   // Gives `fn` a subprogram starting at `where` (the probe); returns it as the scope of the
   // locations of its code.
   llvm::DISubprogram *function(llvm::Function &fn, const SourceRange &where);
+  // The scope for code of source `file` (0: the script, others: imported files) in `function`.
+  llvm::DIScope *scope(llvm::DISubprogram *function, int file);
   // Records that code at `where` belongs to that range; the first (outermost) node starting at
   // a line and column wins, so a statement is preferred to its first operand.
   void remember(const SourceRange &where);
-  // The node range that starts at line:col, if one was remembered.
-  SourceRange range_at(int line, int col) const;
+  // The node range that starts at line:col of the source whose DIFile is named `file_name`, if
+  // one was remembered.
+  SourceRange range_at(const std::string &file_name, int line, int col) const;
   void finish() { builder_.finalize(); }
 
 private:
+  llvm::DIFile *file(int index);
+
   llvm::DIBuilder builder_;
+  std::string filename_;
   llvm::DIFile *file_;
   llvm::DISubroutineType *signature_;
-  std::map<std::pair<int, int>, SourceRange> ranges_;
+  std::map<int, llvm::DIFile *> files_; // imported sources, by index
+  std::map<std::pair<llvm::DISubprogram *, int>, llvm::DIScope *> scopes_;
+  std::map<std::tuple<int, int, int>, SourceRange> ranges_; // by file, line, column
 };
 
 // Where a statement's own code comes from: for `if`, `while` and `unroll`, only their head

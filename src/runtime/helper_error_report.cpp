@@ -3,6 +3,7 @@
 #include "codegen/helper_errors.h"
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
 #include <algorithm>
@@ -37,7 +38,8 @@ HelperErrorReporter::HelperErrorReporter(int map_fd, const std::vector<HelperErr
                                          const ProgramInfo &info, const Diagnostics *source,
                                          int max_map_keys)
     : map_fd_(map_fd), sites_(sites), info_(info), source_(source), max_map_keys_(max_map_keys),
-      reported_(sites.size(), false), slots_(std::max<size_t>(1, sites.size()), 0) {}
+      reported_(sites.size(), false),
+      slots_(std::max<size_t>(1, sites.size()) * std::max(1, libbpf_num_possible_cpus()), 0) {}
 
 bool HelperErrorReporter::report(std::ostream &out, const std::function<void()> &before) {
   if (sites_.empty() || !source_ || map_fd_ < 0)
@@ -45,15 +47,19 @@ bool HelperErrorReporter::report(std::ostream &out, const std::function<void()> 
   uint32_t key = 0;
   if (bpf_map_lookup_elem(map_fd_, &key, slots_.data()) != 0)
     return false;
+  // One copy of the slots per CPU: a site failed if it failed on any CPU.
+  size_t per_cpu = std::max<size_t>(1, sites_.size());
   bool printed = false;
   for (size_t i = 0; i < sites_.size(); i++) {
-    if (reported_[i] || slots_[i] == 0)
+    uint64_t error = 0;
+    for (size_t at = i; at < slots_.size() && !error; at += per_cpu)
+      error = slots_[at];
+    if (reported_[i] || error == 0)
       continue;
     reported_[i] = true;
     if (!printed && before)
       before();
-    out << render_helper_error(sites_[i], static_cast<int>(slots_[i]), info_, *source_,
-                               max_map_keys_);
+    out << render_helper_error(sites_[i], static_cast<int>(error), info_, *source_, max_map_keys_);
     printed = true;
   }
   if (printed)

@@ -97,9 +97,10 @@ bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_
   maps.fds[internal.globals] = globals;
   if (internal.helper_errors >= 0) {
     // One u64 per helper error site, in one element: a probe looks it up once and then records
-    // a failure with one atomic instruction, no branch (helper_errors.h).
+    // a failure with one atomic instruction, no branch (helper_errors.h). Per CPU, so that the
+    // instruction, run on every map update, never contends for a cache line with other CPUs.
     uint32_t value_size = 8u * static_cast<uint32_t>(std::max(1, internal.helper_error_slots));
-    int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "helper_errors", 4, value_size, 1, &opts);
+    int fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "helper_errors", 4, value_size, 1, &opts);
     if (fd < 0) {
       error = std::string("cannot create the helper errors map: ") + strerror(errno);
       return false;

@@ -62,6 +62,24 @@ bps --dry-run "$TMPD/endless.bt"
 assert_contains "endless loop, from the cache: same location" "$ERR" \
   "$TMPD/endless.bt:3:7-22: ERROR: the kernel's verifier rejected"
 
+# --- A probe from an imported file: located in that file (its lines, its name).
+mkdir -p "$TMPD/lib"
+cat >"$TMPD/lib/spin.bt" <<'BT'
+// a library probe that never ends
+BEGIN {
+  while (1) {
+    @spin[1] = count();
+  }
+}
+BT
+printf 'import "lib/spin.bt";\nEND { printf("end\\n"); }\n' >"$TMPD/importer.bt"
+bps --no-cache --dry-run "$TMPD/importer.bt"
+assert_rc "imported probe: exit status 1" 1 "$RC"
+assert_eq "imported probe: the error is in the imported file" \
+  "$TMPD/lib/spin.bt:4:5-23: ERROR: the kernel's verifier rejected the program for probe BEGIN (Invalid argument); its last lines:
+    @spin[1] = count();
+    ~~~~~~~~~~~~~~~~~~" "$(printf '%s\n' "$ERR" | head -3)"
+
 # --- -e scripts are named stdin, as in every other error.
 bps --no-cache --dry-run -e 'BEGIN { while (1) { @x = 1; } }'
 assert_contains "-e: location in stdin" "$ERR" "stdin:1:21-27: ERROR: the kernel's verifier rejected the program for probe BEGIN"

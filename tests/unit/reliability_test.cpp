@@ -8,6 +8,7 @@
 #include "test_support.h"
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <gtest/gtest.h>
 #include <linux/bpf.h>
 #include <unistd.h>
@@ -104,10 +105,15 @@ std::vector<uint64_t> slots_after_run(const std::string &source, bool helper_err
   LIBBPF_OPTS(bpf_test_run_opts, run, .ctx_in = args, .ctx_size_in = sizeof(args));
   EXPECT_EQ(bpf_prog_test_run_opts(r.fd, &run), 0);
   close(r.fd);
-  std::vector<uint64_t> slots(std::max<size_t>(1, n));
+  // Per CPU: the run's CPU has the failures, the others zeros.
+  size_t per_cpu = std::max<size_t>(1, n);
+  std::vector<uint64_t> all(per_cpu * libbpf_num_possible_cpus());
   uint32_t key = 0;
-  EXPECT_EQ(bpf_map_lookup_elem(maps.fds[object.internal.helper_errors], &key, slots.data()), 0);
-  slots.resize(n);
+  EXPECT_EQ(bpf_map_lookup_elem(maps.fds[object.internal.helper_errors], &key, all.data()), 0);
+  std::vector<uint64_t> slots(n, 0);
+  for (size_t cpu = 0; cpu * per_cpu < all.size(); cpu++)
+    for (size_t i = 0; i < n; i++)
+      slots[i] |= all[cpu * per_cpu + i];
   return slots;
 }
 
