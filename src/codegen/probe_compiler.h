@@ -7,6 +7,7 @@
 #include <llvm/IR/Module.h>
 
 #include <map>
+#include <optional>
 
 namespace bpfscope {
 
@@ -46,6 +47,18 @@ private:
   Value map_read(const ast::Map &m);
   Value tuple_literal(const ast::TupleLit &t, const Type &as);
   Value stack_value(const Type &t); // kstack/ustack
+
+  // the standard library's later functions and builtins (compile_stdlib.cpp)
+  std::optional<Value> stdlib_call(const ast::Call &c);
+  std::optional<Value> stdlib_builtin(const ast::Builtin &b);
+  Value ntop_value(const ast::Call &c);
+  Value pton_value(const ast::Call &c);
+  Value macaddr_value(const ast::Call &c);
+  Value integer_in_memory(const Value &v, const Type &as);
+  llvm::Value *string_find(const Value &haystack, const Value &needle);
+  llvm::Value *bytes_compare(const Value &l, const Value &r, int n);
+  void assert_condition(const ast::Call &c);
+  void send_signal(const ast::Call &c);
 
   // maps and aggregations
   llvm::Value *map_pointer(int index);

@@ -1,5 +1,8 @@
 #include "parser/semantic.h"
 
+#include "parser/semantic_comptime.h"
+#include "parser/semantic_stdlib.h"
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -74,8 +77,8 @@ Type type_from_name(const std::string &name) {
 namespace {
 
 bool is_aggregation_call(const std::string &name) {
-  static const std::set<std::string> names = {"count", "sum",   "avg",  "min",
-                                              "max",   "stats", "hist", "lhist"};
+  static const std::set<std::string> names = {"count", "sum",  "avg",   "min",    "max",
+                                              "stats", "hist", "lhist", "tseries"};
   return names.count(name) > 0;
 }
 
@@ -136,7 +139,7 @@ bool parse_integer_param(const std::string &s, int64_t &out) {
   return true;
 }
 
-class Analyser {
+class Analyser : public StdlibAnalyser {
 public:
   Analyser(ProgramInfo &info, const SemanticOptions &opts, Diagnostics &diags)
       : info_(info), opts_(opts), diags_(diags) {}
@@ -280,7 +283,7 @@ private:
       if (t.is_none())
         return;
       if (!t.is_integer() && !t.is_string() && !t.is_tuple() && t.kind != TypeKind::Stack &&
-          !t.is_user_resolved()) {
+          !t.is_user_resolved() && t.kind != TypeKind::Resolved) {
         error(k->loc, "Invalid map key type: " + t.name());
         return;
       }
@@ -327,6 +330,8 @@ private:
         {"count", TypeKind::Count}, {"sum", TypeKind::Sum},    {"avg", TypeKind::Avg},
         {"min", TypeKind::Min},     {"max", TypeKind::Max},    {"stats", TypeKind::Stats},
         {"hist", TypeKind::Hist},   {"lhist", TypeKind::Lhist}};
+    if (c.name == "tseries")
+      return check_tseries(c, *this);
     TypeKind kind = kinds.at(c.name);
     size_t nargs = kind == TypeKind::Count ? 0 : kind == TypeKind::Lhist ? 4 : 1;
     if (kind == TypeKind::Hist && c.args.size() == 2) {
@@ -794,6 +799,8 @@ private:
       }
       return Type::integer(4, false);
     }
+    if (auto t = check_stdlib_builtin(b, *this))
+      return *t;
     error(b.loc, "Unknown identifier: '" + n + "'");
     return Type::none();
   }
@@ -1090,17 +1097,22 @@ private:
     if (!want_args(c, 0, 1))
       return Type::none();
     bool is_nsecs = c.name == "nsecs";
-    std::string mode = is_nsecs ? "monotonic" : "curr_ns";
+    // bpftrace v0.26: nsecs counts on the boot clock unless told otherwise.
+    std::string mode = is_nsecs ? "boot" : "curr_ns";
     if (c.args.size() == 1) {
       if (c.args[0]->kind != ExprKind::Builtin) {
         error(c.args[0]->loc,
-              c.name + "() expects " + (is_nsecs ? "boot, monotonic or tai" : "curr_ns or init"));
+              c.name + "() expects " +
+                  (is_nsecs ? "boot, monotonic, tai or sw_tai" : "curr_ns or init"));
         return Type::none();
       }
       mode = static_cast<Builtin &>(*c.args[0]).name;
     }
     static const std::map<std::string, int> clocks = {
-        {"monotonic", kClockMonotonic}, {"boot", kClockBoot}, {"tai", kClockTai}};
+        {"monotonic", kClockMonotonic},
+        {"boot", kClockBoot},
+        {"tai", kClockTai},
+        {"sw_tai", kClockSwTai}};
     static const std::map<std::string, int> spaces = {{"curr_ns", kIdCurrentNs},
                                                       {"init", kIdInitNs}};
     const auto &modes = is_nsecs ? clocks : spaces;
@@ -1108,11 +1120,13 @@ private:
     if (it == modes.end()) {
       error(c.args[0]->loc,
             c.name + "(): unknown " + (is_nsecs ? "clock" : "namespace") + " '" + mode + "'",
-            is_nsecs ? "the clocks are boot, monotonic and tai"
+            is_nsecs ? "the clocks are boot, monotonic, tai and sw_tai"
                      : "the namespaces are curr_ns and init");
       return Type::none();
     }
     c.resource_id = it->second;
+    if (it->second == kClockSwTai && is_nsecs)
+      info_.sw_tai_offset = bpfscope::sw_tai_offset();
     return is_nsecs ? Type::integer(8, false) : Type::integer(4, false);
   }
 
@@ -1432,6 +1446,8 @@ private:
       map_keys(*m, *mi);
       return Type::boolean();
     }
+    if (auto t = check_stdlib_call(c, *this))
+      return *t;
     error(c.loc, "Unknown function: '" + n + "'");
     return Type::none();
   }
@@ -1447,6 +1463,14 @@ private:
   int record_id_ = 0;
 
 public:
+  // StdlibAnalyser (the other members it names are the analyser's own)
+  ProgramInfo &info() override { return info_; }
+  ProbeInfo &probe() override { return *probe_; }
+  const SemanticOptions &options() override { return opts_; }
+  Diagnostics &diagnostics() override { return diags_; }
+  bool reporting() override { return reporting_; }
+  bool is_statement(const Call &c) override { return statement_call_ == &c; }
+
   bool retype_needed() const { return retype_needed_; }
   void reset_retype() { retype_needed_ = false; }
 };
@@ -1468,6 +1492,9 @@ bool analyse_program(Program &program, ProbeResolver &resolver, const SemanticOp
     info.probes.push_back(std::move(pi));
   }
   if (diags.has_errors())
+    return false;
+
+  if (!check_compile_time_failures(program, opts.positional_params, diags))
     return false;
 
   Analyser analyser(info, opts, diags);

@@ -58,18 +58,27 @@ enum class EventKind : uint32_t {
   PrintValue = 5, // id: index into ProgramInfo::value_prints; payload: the value
   Time = 6,       // id: index into ProgramInfo::time_formats
   Exit = 7,       // id: unused; payload: int64 exit status
+  // 8 and up: the standard library's records, see runtime/stdlib_events.h
 };
 constexpr int kEventHeaderSize = 8;
 
 // nsecs(CLOCK) and pid/tid(NAMESPACE): the Call's resource_id.
-enum { kClockMonotonic = 0, kClockBoot = 1, kClockTai = 2 };
+enum { kClockMonotonic = 0, kClockBoot = 1, kClockTai = 2, kClockSwTai = 3 };
 enum { kIdCurrentNs = 0, kIdInitNs = 1 };
+
+// What user space does with a formatted printf record.
+enum class PrintfAction {
+  Print,  // printf, errorf, warnf
+  Cat,    // cat(): the text names a file to print
+  System, // system(): the text is a command to run (--unsafe)
+};
 
 struct PrintfInfo {
   std::string format;
   Type args; // a Tuple of the argument types, as laid out in the record
   // errorf/warnf: printed to stderr after this prefix ("FILE:L:C-C: ERROR: "); "" for printf.
   std::string stderr_prefix;
+  PrintfAction action = PrintfAction::Print;
 };
 
 struct MapPrintInfo {
@@ -120,6 +129,10 @@ struct ProgramInfo {
   std::vector<uint64_t> cgroup_ids;
   // ppid: offsets of task_struct.real_parent and task_struct.tgid (from SemanticOptions).
   std::optional<std::pair<int, int>> ppid_offsets;
+  // pcomm: offsets of task_struct.group_leader and task_struct.comm (from SemanticOptions).
+  std::optional<std::pair<int, int>> pcomm_offsets;
+  // nsecs(sw_tai): TAI minus the boot clock, measured when the script was analysed.
+  int64_t sw_tai_offset = 0;
 };
 
 struct SemanticOptions {
@@ -138,6 +151,11 @@ struct SemanticOptions {
   // task_struct.real_parent and task_struct.tgid offsets (kernel BTF), for ppid; nullopt when the
   // kernel has no BTF. Called only when a script uses ppid.
   std::function<std::optional<std::pair<int, int>>()> ppid_offsets;
+  // task_struct.group_leader and task_struct.comm offsets (kernel BTF), for pcomm; called only
+  // when a script uses pcomm.
+  std::function<std::optional<std::pair<int, int>>()> pcomm_offsets;
+  // --unsafe: system(), signal() and signal_thread() are allowed.
+  bool unsafe = false;
 };
 
 // Returns false when any error was reported (in `diags`).

@@ -19,6 +19,7 @@ enum class TypeKind {
   Ksym,     // ksym(addr): a kernel address, printed as the name of the function containing it
   Username, // username: 8 bytes, a uid, printed as the user's name (from the passwd database)
   Strerror, // strerror(e): 8 bytes, an errno value, printed as its description
+  Resolved, // bytes turned into text by user space when printed; `resolved` says how
   // Aggregations: only ever the value of a map.
   Count,
   Sum,
@@ -28,6 +29,17 @@ enum class TypeKind {
   Stats,
   Hist,
   Lhist,
+};
+
+// The values of kind Resolved: what their bytes are and how they print (runtime/format_resolved).
+enum class ResolvedKind {
+  None,
+  Timestamp,   // strftime(fmt, ns): 8 bytes, boot-clock ns; `resolved_arg` is the format
+  Inet,        // ntop(): 8-byte address family, then 16 address bytes
+  MacAddr,     // macaddr(): 6 bytes (8 stored)
+  CgroupPath,  // cgroup_path(id[, filter]): 8-byte cgroup id; `resolved_arg` is the filter
+  SyscallName, // syscall_name(nr): 8-byte syscall number
+  Bytes,       // pton(): `size` raw bytes, printed as [1,2,3,4]
 };
 
 // How kstack/ustack print, as in bpftrace: `func+off` lines (bpftrace), `\taddr func+off` lines
@@ -45,6 +57,9 @@ struct Type {
   bool stack_user = false;
   StackMode stack_mode = StackMode::Bpftrace;
   int stack_limit = 0;
+  // Resolved: which kind, and its text argument (strftime's format, cgroup_path's filter).
+  ResolvedKind resolved = ResolvedKind::None;
+  std::string resolved_arg;
 
   static Type none() { return {}; }
   static Type integer(int bytes, bool is_signed);
@@ -57,6 +72,7 @@ struct Type {
   static Type ksym();
   static Type username();
   static Type strerror();
+  static Type make_resolved(ResolvedKind kind, int size, std::string arg = "");
   // Values held as 8-byte numbers in BPF and turned into text only when printed.
   bool is_user_resolved() const {
     return kind == TypeKind::Ksym || kind == TypeKind::Username || kind == TypeKind::Strerror;

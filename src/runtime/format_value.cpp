@@ -1,5 +1,7 @@
 #include "runtime/format_value.h"
 
+#include "runtime/format_resolved.h"
+
 #include "runtime/stack_format.h"
 
 #include <cstdio>
@@ -135,6 +137,8 @@ std::string format_value(const Type &type, const uint8_t *data) {
   }
   case TypeKind::Strerror:
     return std::strerror(static_cast<int>(load_unsigned(data, 8)));
+  case TypeKind::Resolved:
+    return format_resolved(type, data);
   default: {
     uint64_t bits = read_integer_bits(type, data);
     if (is_signed_integer(type))

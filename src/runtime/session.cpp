@@ -4,6 +4,7 @@
 #include "runtime/format_value.h"
 #include "runtime/loader.h"
 #include "runtime/map_reader.h"
+#include "runtime/printf_actions.h"
 #include "runtime/stack_format.h"
 #include "runtime/user_symbols.h"
 
@@ -96,6 +97,10 @@ void handle_record(EventContext &ec, const void *data, size_t size) {
     if (!info.printfs[id].stderr_prefix.empty()) { // errorf/warnf
       std::cerr << info.printfs[id].stderr_prefix << ec.line
                 << (ec.line.empty() || ec.line.back() != '\n' ? "\n" : "") << std::flush;
+      break;
+    }
+    if (info.printfs[id].action != PrintfAction::Print) { // cat(), system()
+      run_printf_action(info.printfs[id].action, ec.line, *ec.output);
       break;
     }
     ec.output->printf_text(ec.line);

@@ -1,0 +1,14 @@
+// What cat() and system() do with their formatted text, in user space: print a file, or run a
+// command (--unsafe) and print what it writes to stdout.
+#pragma once
+
+#include "parser/semantic.h"
+#include "runtime/output.h"
+
+#include <string>
+
+namespace bpfscope {
+
+void run_printf_action(PrintfAction action, const std::string &text, Output &output);
+
+} // namespace bpfscope
