@@ -405,6 +405,10 @@ void ProbeCompiler::assign_map(const AssignMap &a) {
 // Per-CPU values need no atomics: a BPF program is not preempted on its CPU.
 void ProbeCompiler::aggregate(const Map &m, const MapInfo &mi, const Call &c) {
   const Type &agg = mi.value_type;
+  if (agg.kind == TypeKind::Tseries) {
+    tseries_update(m, mi, c);
+    return;
+  }
   llvm::Value *v = nullptr;
   if (!c.args.empty())
     v = expr(*c.args[0]).v;

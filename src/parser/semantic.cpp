@@ -40,6 +40,8 @@ int MapInfo::bpf_value_size() const {
   case TypeKind::Avg:
   case TypeKind::Stats:
     return 16; // {value, set} or {count, total}
+  case TypeKind::Tseries:
+    return 32; // {interval number, value, count, last update}, see compile_tseries.cpp
   case TypeKind::Count:
   case TypeKind::Sum:
   case TypeKind::Hist:

@@ -36,8 +36,10 @@ struct MapInfo {
   std::string declared_name; // type name of the first value assigned, for messages
 
   bool keyless() const { return key_type.is_none(); }
+  // Histograms and time series: one BPF map element per (key, bucket or interval slot).
   bool is_histogram() const {
-    return value_type.kind == TypeKind::Hist || value_type.kind == TypeKind::Lhist;
+    return value_type.kind == TypeKind::Hist || value_type.kind == TypeKind::Lhist ||
+           value_type.kind == TypeKind::Tseries;
   }
   bool per_cpu() const { return value_type.is_aggregation(); }
   // Keyless aggregations use a per-CPU array (slot 0, or one slot per histogram bucket).
@@ -133,6 +135,9 @@ struct ProgramInfo {
   std::optional<std::pair<int, int>> pcomm_offsets;
   // nsecs(sw_tai): TAI minus the boot clock, measured when the script was analysed.
   int64_t sw_tai_offset = 0;
+  // tseries(): wall-clock minus boot-clock ns, measured when the script was analysed, so that
+  // intervals start at round wall-clock times.
+  int64_t boot_to_wall_offset = 0;
 };
 
 struct SemanticOptions {

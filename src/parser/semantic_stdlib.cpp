@@ -381,10 +381,57 @@ std::optional<Type> check_stdlib_builtin(Builtin &b, StdlibAnalyser &a) {
   return std::nullopt;
 }
 
+// @m = tseries(value, interval_ns, num_intervals[, "avg"|"max"|"min"|"sum"]).
 Type check_tseries(Call &c, StdlibAnalyser &a) {
-  a.error(c.loc, "tseries() is not supported by bpfscope yet",
-          "hist() or lhist() of the values, printed by an interval probe, is the nearest");
-  return Type::none();
+  if (c.args.size() < 3 || c.args.size() > 4) {
+    a.error(c.loc,
+            "tseries() requires 3 or 4 arguments (" + std::to_string(c.args.size()) + " provided)");
+    return Type::none();
+  }
+  Type v = a.expr(*c.args[0]);
+  if (v.is_none())
+    return v;
+  if (!v.is_integer()) {
+    a.error(c.args[0]->loc, "tseries() expects an integer value (" + v.name() + " provided)");
+    return Type::none();
+  }
+  int64_t interval, count;
+  if (!a.constant_integer(*c.args[1], interval) || interval <= 0) {
+    a.error(c.args[1]->loc, "tseries() expects a positive constant interval in nanoseconds");
+    return Type::none();
+  }
+  if (!a.constant_integer(*c.args[2], count) || count < 1 || count > kMaxTseriesIntervals) {
+    a.error(c.args[2]->loc, "tseries() expects a constant number of intervals, 1 to " +
+                                std::to_string(kMaxTseriesIntervals));
+    return Type::none();
+  }
+  TseriesAgg agg = TseriesAgg::Last;
+  if (c.args.size() == 4) {
+    static const std::map<std::string, TseriesAgg> aggs = {{"avg", TseriesAgg::Avg},
+                                                           {"max", TseriesAgg::Max},
+                                                           {"min", TseriesAgg::Min},
+                                                           {"sum", TseriesAgg::Sum}};
+    auto it =
+        c.args[3]->kind == ExprKind::String ? aggs.find(string_literal(*c.args[3])) : aggs.end();
+    if (it == aggs.end()) {
+      a.error(c.args[3]->loc, "tseries() aggregation must be \"avg\", \"max\", \"min\" or \"sum\"");
+      return Type::none();
+    }
+    agg = it->second;
+  }
+  if (a.reporting() && a.info().boot_to_wall_offset == 0) {
+    timespec wall, boot;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    clock_gettime(CLOCK_BOOTTIME, &boot);
+    a.info().boot_to_wall_offset =
+        (static_cast<int64_t>(wall.tv_sec) - boot.tv_sec) * 1000000000LL +
+        (wall.tv_nsec - boot.tv_nsec);
+  }
+  Type t = Type::aggregation(TypeKind::Tseries, v.kind == TypeKind::Integer && v.is_signed);
+  t.tseries_interval = interval;
+  t.tseries_count = count;
+  t.tseries_agg = agg;
+  return t;
 }
 
 int64_t sw_tai_offset() {

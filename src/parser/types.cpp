@@ -148,6 +148,10 @@ bool Type::operator==(const Type &other) const {
     return false;
   if (kind == TypeKind::Resolved && !same_kind(other))
     return false;
+  if (kind == TypeKind::Tseries &&
+      (tseries_interval != other.tseries_interval || tseries_count != other.tseries_count ||
+       tseries_agg != other.tseries_agg))
+    return false;
   if (kind == TypeKind::Lhist && (lhist_min != other.lhist_min || lhist_max != other.lhist_max ||
                                   lhist_step != other.lhist_step))
     return false;
@@ -217,6 +221,8 @@ std::string Type::name() const {
     return "hist_t";
   case TypeKind::Lhist:
     return "lhist_t";
+  case TypeKind::Tseries:
+    return "tseries_t";
   }
   return "?";
 }

@@ -29,7 +29,11 @@ enum class TypeKind {
   Stats,
   Hist,
   Lhist,
+  Tseries, // tseries(): one slot per interval, see runtime/format_tseries.h
 };
+
+// How tseries() combines the values recorded in one interval.
+enum class TseriesAgg { Last, Avg, Max, Min, Sum };
 
 // The values of kind Resolved: what their bytes are and how they print (runtime/format_resolved).
 enum class ResolvedKind {
@@ -60,6 +64,9 @@ struct Type {
   // Resolved: which kind, and its text argument (strftime's format, cgroup_path's filter).
   ResolvedKind resolved = ResolvedKind::None;
   std::string resolved_arg;
+  // Tseries: interval length (ns), number of intervals kept, and the aggregation.
+  int64_t tseries_interval = 0, tseries_count = 0;
+  TseriesAgg tseries_agg = TseriesAgg::Last;
 
   static Type none() { return {}; }
   static Type integer(int bytes, bool is_signed);

@@ -31,6 +31,8 @@ std::string kernel_map_name(const std::string &name) {
 int hist_bucket_count(const Type &t) {
   if (t.kind == TypeKind::Hist)
     return 66;
+  if (t.kind == TypeKind::Tseries)
+    return static_cast<int>(t.tseries_count);
   return static_cast<int>((t.lhist_max - t.lhist_min) / t.lhist_step) + 2;
 }
 
@@ -47,7 +49,9 @@ bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_
     if (m.keyless())
       entries = m.is_histogram() ? hist_bucket_count(m.value_type) : 1;
     else if (m.is_histogram())
-      entries = max_map_keys * 8u; // several buckets per key
+      entries = max_map_keys * (m.value_type.kind == TypeKind::Tseries
+                                    ? std::max<uint32_t>(8u, m.value_type.tseries_count)
+                                    : 8u); // several buckets (or intervals) per key
     LIBBPF_OPTS(bpf_map_create_opts, opts);
     int fd = bpf_map_create(type, kernel_map_name(m.name).c_str(), m.bpf_key_size(),
                             m.bpf_value_size(), entries, &opts);

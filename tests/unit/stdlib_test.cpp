@@ -260,8 +260,6 @@ TEST(StdlibLater, BadArgumentsAreLocatedErrors) {
             std::string::npos);
   EXPECT_NE(error_of("BEGIN { @m[1] = 1; $v = len(@m); }").find("len() of a map is not supported"),
             std::string::npos);
-  EXPECT_NE(error_of("BEGIN { @ = tseries(1, 1000, 5); }").find("tseries() is not supported"),
-            std::string::npos);
 }
 
 TEST(StdlibLater, UnsafeFunctionsNeedUnsafe) {
