@@ -177,4 +177,51 @@ bps -e 'BEGIN { if ($1 < 2) { fail("Expected more than 1. Got %d", $1); } printf
 assert_rc "fail: nothing when the branch is not taken" 0 "$RC"
 assert_eq "fail: the program runs" "ok" "$OUT"
 
+# tseries: three kill(2) calls by the workload, in one interval of an hour: the sum of sig + 1
+# and, per comm, the max of sig + 2. Row times are the interval's start (HH:00:00 here).
+TSERIES_TEXT='@:
+         2                                                   4
+hh:mm:ss |___________________________________________________|
+HH:00:00 |                         *                         | 3
+         v___________________________________________________v
+         2                                                   4
+
+@k[stdlib]:
+         1                                                   3
+hh:mm:ss |___________________________________________________|
+HH:00:00 |                         *                         | 2
+         v___________________________________________________v
+         1                                                   3'
+TSERIES_JSON='{"type": "attached_probes", "count": 1, "data": {"probes": 1}}
+{"type": "tseries", "data": {"@": [{"interval_start":"DATE HH:00:00.000000000","value":3}]}}
+{"type": "tseries", "data": {"@k": {"stdlib": [{"interval_start":"DATE HH:00:00.000000000","value":2}]}}}'
+for fmt in text json; do
+  workload_start stdlib 'kill -0 16777343 2>/dev/null; kill -0 16777343 2>/dev/null; kill -0 16777343 2>/dev/null; true' || finish
+  bg_start "tseries_$fmt" -f "$fmt" -e "tracepoint:syscalls:sys_enter_kill /pid == $WL_PID/ {
+    @ = tseries(args.sig + 1, 3600000000000, 5, \"sum\");
+    @k[comm] = tseries(args.sig + 2, 3600000000000, 5, \"max\");
+  }"
+  # (-f json: the attached_probes record goes to stdout, not "Attached" to stderr)
+  attached=1
+  for ((i = 0; i < ATTACH_TIMEOUT * 100; i++)); do
+    grep -q 'Attached\|attached_probes' "$TMPD/tseries_$fmt.err" "$TMPD/tseries_$fmt.out" 2>/dev/null && {
+      attached=0
+      break
+    }
+    sleep 0.01
+  done
+  [ "$attached" == 0 ] || fail "tseries ($fmt) did not attach" "$(cat "$TMPD/tseries_$fmt.err")"
+  if [ "$attached" == 0 ]; then
+    workload_run
+    bg_stop "tseries_$fmt" INT
+    if [ "$fmt" == text ]; then
+      assert_eq "tseries: the text charts of a sum and of a keyed max" "$TSERIES_TEXT" \
+        "$(sed -E 's/^[0-9]{2}:00:00 /HH:00:00 /' <<<"$OUT" | sed '/./,$!d')"
+    else
+      assert_eq "tseries: JSON records" "$TSERIES_JSON" \
+        "$(sed -E 's/"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:00:00/"DATE HH:00:00/g' <<<"$OUT")"
+    fi
+  fi
+done
+
 finish
