@@ -32,6 +32,10 @@ std::optional<ProbeCompiler::Value> ProbeCompiler::stdlib_call(const Call &c) {
     send_signal(c);
     return none;
   }
+  if (n == "join") {
+    join_strings(c);
+    return none;
+  }
   if (n == "strftime" || n == "syscall_name" || n == "cgroup_path")
     return integer_in_memory(expr(*c.args[0 + (n == "strftime")]), c.type);
   if (n == "ntop")
@@ -221,6 +225,48 @@ void ProbeCompiler::send_signal(const Call &c) {
                                        : b_.CreateTrunc(expr(*c.args[0]).v, b_.getInt32Ty());
   int id = c.name == "signal" ? BPF_FUNC_send_signal : BPF_FUNC_send_signal_thread;
   helper(id, b_.getInt64Ty(), {sig});
+}
+
+// join(arr[, sep]): reads up to kJoinMaxArgs pointers of the array and the strings they point
+// to straight into a reserved ring buffer record (16 strings would not fit on the BPF stack),
+// stopping at the first NULL pointer; user space joins them (runtime/printf_actions.h).
+void ProbeCompiler::join_strings(const Call &c) {
+  auto *i64 = b_.getInt64Ty();
+  llvm::Value *array = expr(*c.args[0]).v;
+  constexpr int kSize = kEventHeaderSize + 8 + kJoinMaxArgs * kJoinArgSize;
+  auto *record = helper(BPF_FUNC_ringbuf_reserve, b_.getPtrTy(),
+                        {map_pointer(internal_.ring_buffer), b_.getInt64(kSize), b_.getInt64(0)});
+  auto *fill = llvm::BasicBlock::Create(ctx_, "join_fill", fn_);
+  auto *submit = llvm::BasicBlock::Create(ctx_, "join_submit", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "join_done", fn_);
+  b_.CreateCondBr(b_.CreateIsNull(record), done, fill);
+  b_.SetInsertPoint(fill);
+  uint64_t header =
+      static_cast<uint64_t>(EventKind::Join) | (static_cast<uint64_t>(c.resource_id) << 32);
+  b_.CreateAlignedStore(b_.getInt64(header), record, llvm::Align(8));
+  llvm::Value *count = offset_ptr(record, kEventHeaderSize);
+  b_.CreateAlignedStore(b_.getInt64(0), count, llvm::Align(8));
+  auto *pointer = stack(8, "join_ptr");
+  for (int i = 0; i < kJoinMaxArgs; i++) {
+    b_.CreateAlignedStore(b_.getInt64(0), pointer, llvm::Align(8));
+    helper(BPF_FUNC_probe_read, i64,
+           {pointer, b_.getInt64(8),
+            b_.CreateIntToPtr(b_.CreateAdd(array, b_.getInt64(8 * i)), b_.getPtrTy())});
+    llvm::Value *p = b_.CreateAlignedLoad(i64, pointer, llvm::Align(8));
+    auto *read = llvm::BasicBlock::Create(ctx_, "join_read", fn_);
+    b_.CreateCondBr(b_.CreateICmpEQ(p, b_.getInt64(0)), submit, read);
+    b_.SetInsertPoint(read);
+    llvm::Value *slot = offset_ptr(record, kEventHeaderSize + 8 + i * kJoinArgSize);
+    b_.CreateStore(b_.getInt8(0), slot); // an unreadable string stays empty
+    helper(BPF_FUNC_probe_read_str, i64,
+           {slot, b_.getInt64(kJoinArgSize), b_.CreateIntToPtr(p, b_.getPtrTy())});
+    b_.CreateAlignedStore(b_.getInt64(i + 1), count, llvm::Align(8));
+  }
+  b_.CreateBr(submit);
+  b_.SetInsertPoint(submit);
+  helper(BPF_FUNC_ringbuf_submit, b_.getVoidTy(), {record, b_.getInt64(0)});
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
 }
 
 } // namespace bpfscope

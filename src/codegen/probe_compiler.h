@@ -59,6 +59,7 @@ private:
   llvm::Value *bytes_compare(const Value &l, const Value &r, int n);
   void assert_condition(const ast::Call &c);
   void send_signal(const ast::Call &c);
+  void join_strings(const ast::Call &c);
   void tseries_update(const ast::Map &m, const MapInfo &mi, const ast::Call &c); // compile_tseries
 
   // maps and aggregations

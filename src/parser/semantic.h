@@ -60,8 +60,12 @@ enum class EventKind : uint32_t {
   PrintValue = 5, // id: index into ProgramInfo::value_prints; payload: the value
   Time = 6,       // id: index into ProgramInfo::time_formats
   Exit = 7,       // id: unused; payload: int64 exit status
-  // 8 and up: the standard library's records, see runtime/stdlib_events.h
+  // join(): id: index into ProgramInfo::join_separators; payload: uint64 count, then
+  // kJoinMaxArgs strings of kJoinArgSize bytes.
+  Join = 8,
 };
+constexpr int kJoinMaxArgs = 16;
+constexpr int kJoinArgSize = 64;
 constexpr int kEventHeaderSize = 8;
 
 // nsecs(CLOCK) and pid/tid(NAMESPACE): the Call's resource_id.
@@ -133,6 +137,8 @@ struct ProgramInfo {
   std::optional<std::pair<int, int>> ppid_offsets;
   // pcomm: offsets of task_struct.group_leader and task_struct.comm (from SemanticOptions).
   std::optional<std::pair<int, int>> pcomm_offsets;
+  // join(arr, sep): the separators, by the call's resource_id.
+  std::vector<std::string> join_separators;
   // nsecs(sw_tai): TAI minus the boot clock, measured when the script was analysed.
   int64_t sw_tai_offset = 0;
   // tseries(): wall-clock minus boot-clock ns, measured when the script was analysed, so that

@@ -276,6 +276,35 @@ Type assert_call(Call &c, StdlibAnalyser &a) {
   return Type::none();
 }
 
+// join(arr[, sep]): the strings of a NULL-terminated array of pointers (such as execve's argv),
+// printed in user space with `sep` between them.
+Type join_call(Call &c, StdlibAnalyser &a) {
+  if (!a.want_args(c, 1, 2))
+    return Type::none();
+  Type t = a.expr(*c.args[0]);
+  if (t.is_none())
+    return t;
+  if (t.kind != TypeKind::Integer) {
+    a.error(c.args[0]->loc,
+            "join() expects a pointer to an array of strings (" + t.name() + " provided)");
+    return Type::none();
+  }
+  std::string sep = " ";
+  if (c.args.size() == 2) {
+    if (c.args[1]->kind != ExprKind::String) {
+      a.error(c.args[1]->loc, "join() expects a string literal separator");
+      return Type::none();
+    }
+    sep = string_literal(*c.args[1]);
+  }
+  note_prints(a);
+  if (a.reporting()) {
+    c.resource_id = static_cast<int>(a.info().join_separators.size());
+    a.info().join_separators.push_back(sep);
+  }
+  return Type::none();
+}
+
 Type len_call(Call &c, StdlibAnalyser &a) {
   if (!a.want_args(c, 1, 1))
     return Type::none();
@@ -303,7 +332,7 @@ std::optional<Type> check_stdlib_call(Call &c, StdlibAnalyser &a) {
   const std::string &n = c.name;
   // Functions with no value: only as statements.
   static const std::set<std::string> statements_only = {
-      "fail", "static_assert", "assert", "cat", "system", "signal", "signal_thread"};
+      "fail", "static_assert", "assert", "cat", "system", "signal", "signal_thread", "join"};
   if (statements_only.count(n) && !a.is_statement(c)) {
     a.error(c.loc, n + "() does not return a value", "call it as a statement of its own");
     return Type::none();
@@ -345,6 +374,8 @@ std::optional<Type> check_stdlib_call(Call &c, StdlibAnalyser &a) {
     return cgroup_path_call(c, a);
   if (n == "len")
     return len_call(c, a);
+  if (n == "join")
+    return join_call(c, a);
   if (n == "probetype" || n == "has_cpid" || n == "pcomm") {
     if (!a.want_args(c, 0, 0))
       return Type::none();

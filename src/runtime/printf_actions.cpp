@@ -41,6 +41,24 @@ void run_command(const std::string &command, Output &output) {
 
 } // namespace
 
+void print_join(const std::string &sep, const uint8_t *payload, size_t size, Output &output) {
+  if (size < 8)
+    return;
+  uint64_t count;
+  std::memcpy(&count, payload, 8);
+  std::string text;
+  for (uint64_t i = 0; i < count && i < kJoinMaxArgs; i++) {
+    size_t at = 8 + i * kJoinArgSize;
+    if (at + kJoinArgSize > size)
+      break;
+    const char *s = reinterpret_cast<const char *>(payload + at);
+    if (i)
+      text += sep;
+    text.append(s, strnlen(s, kJoinArgSize));
+  }
+  output.typed_text("join", output.json() ? text : text + "\n");
+}
+
 void run_printf_action(PrintfAction action, const std::string &text, Output &output) {
   switch (action) {
   case PrintfAction::Cat:

@@ -11,4 +11,7 @@ namespace bpfscope {
 
 void run_printf_action(PrintfAction action, const std::string &text, Output &output);
 
+// A join() record's payload: the strings joined with `sep`, as one line (JSON record "join").
+void print_join(const std::string &sep, const uint8_t *payload, size_t size, Output &output);
+
 } // namespace bpfscope

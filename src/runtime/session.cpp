@@ -128,6 +128,10 @@ void handle_record(EventContext &ec, const void *data, size_t size) {
     if (id < info.maps.size())
       zero_map(ec.maps->fds[id], info.maps[id]);
     break;
+  case EventKind::Join:
+    if (id < info.join_separators.size())
+      print_join(info.join_separators[id], payload, size - kEventHeaderSize, *ec.output);
+    break;
   case EventKind::Exit:
     if (!ec.exit_requested && size >= kEventHeaderSize + 8) {
       int64_t status;

@@ -224,4 +224,33 @@ for fmt in text json; do
   fi
 done
 
+# join: the argv of a program the workload executes, with the default and a given separator
+# (text), and in JSON; at most 16 strings are joined.
+for fmt in text json; do
+  workload_start stdlib "exec /bin/echo one 'two three' four >/dev/null" || finish
+  bg_start "join_$fmt" -f "$fmt" -e "tracepoint:syscalls:sys_enter_execve /pid == $WL_PID/ { join(args.argv); join(args.argv, \",\"); exit(); }"
+  attached=1
+  for ((i = 0; i < ATTACH_TIMEOUT * 100; i++)); do
+    grep -q 'Attached\|attached_probes' "$TMPD/join_$fmt.err" "$TMPD/join_$fmt.out" 2>/dev/null && {
+      attached=0
+      break
+    }
+    sleep 0.01
+  done
+  [ "$attached" == 0 ] || fail "join ($fmt) did not attach" "$(cat "$TMPD/join_$fmt.err")"
+  if [ "$attached" == 0 ]; then
+    workload_run
+    bg_wait "join_$fmt" 10
+    if [ "$fmt" == text ]; then
+      assert_eq "join: argv joined by spaces, then by commas" \
+        "$(printf '/bin/echo one two three four\n/bin/echo,one,two three,four')" "$OUT"
+    else
+      assert_eq "join: JSON records" "$(printf '%s\n' \
+        '{"type": "attached_probes", "count": 1, "data": {"probes": 1}}' \
+        '{"type": "join", "data": "/bin/echo one two three four"}' \
+        '{"type": "join", "data": "/bin/echo,one,two three,four"}')" "$OUT"
+    fi
+  fi
+done
+
 finish

@@ -315,6 +315,20 @@ TEST(StdlibLater, LoadThroughTheVerifier) {
             "");
 }
 
+TEST(StdlibLater, Join) {
+  EXPECT_EQ(load_all("tracepoint:test:a { join(args.delta); join(args.delta, \", \"); }"), "");
+  Analysed a = analyse("tracepoint:test:a { join(args.delta, \"-\"); join(args.delta); }");
+  ASSERT_TRUE(a.ok) << a.errors;
+  EXPECT_EQ(a.info.join_separators, (std::vector<std::string>{"-", " "}));
+  EXPECT_TRUE(a.info.prints_from_probes);
+  EXPECT_NE(error_of("BEGIN { join(comm); }").find("join() expects a pointer to an array"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { join(0, comm); }").find("string literal separator"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $x = join(0); }").find("join() does not return a value"),
+            std::string::npos);
+}
+
 TEST(StdlibLater, ResolvedValuesPrintInUserSpace) {
   uint8_t inet[24] = {};
   inet[0] = AF_INET;
