@@ -322,6 +322,7 @@ int main(int argc, char **argv) {
   sema_opts.ppid_offsets = ppid_offsets_from_btf;
   sema_opts.unsafe = unsafe;
   sema_opts.pcomm_offsets = pcomm_offsets_from_btf;
+  sema_opts.kfunc_btf_id = kfunc_btf_id_from_btf;
 
   // Without the capabilities, resolving probes (tracefs) and loading would fail later with
   // confusing errors: say which one is missing, before doing anything.

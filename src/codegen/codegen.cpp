@@ -1,5 +1,6 @@
 #include "codegen/codegen.h"
 
+#include "codegen/kfunc_calls.h"
 #include "codegen/probe_compiler.h"
 
 #include <llvm/IR/DiagnosticInfo.h>
@@ -227,6 +228,7 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
     auto &insns = out.programs[index].instructions;
     insns.resize(contents->size() / 8);
     std::memcpy(insns.data(), contents->data(), insns.size() * 8);
+    patch_kfunc_calls(insns, info);
   }
   for (auto &p : out.programs) {
     if (p.instructions.empty()) {

@@ -2,6 +2,7 @@
 // values that user space turns into text (strftime, ntop, macaddr, syscall_name, cgroup_path) are
 // bytes on the stack; strstr and memcmp are unrolled comparisons; cat, system and assert's message
 // go out as printf records.
+#include "codegen/kfunc_calls.h"
 #include "codegen/probe_compiler.h"
 #include "parser/semantic_stdlib.h"
 
@@ -35,6 +36,12 @@ std::optional<ProbeCompiler::Value> ProbeCompiler::stdlib_call(const Call &c) {
   if (n == "join") {
     join_strings(c);
     return none;
+  }
+  if (n == "len") { // bpf_map_sum_elem_count(map), patched into a kfunc call (kfunc_calls.h)
+    int id = info_.map_ids.at(static_cast<const Map &>(*c.args[0]).name);
+    return Value{
+        helper(static_cast<int>(kKfuncMarkerMapSumElemCount), b_.getInt64Ty(), {map_pointer(id)}),
+        c.type};
   }
   if (n == "strftime" || n == "syscall_name" || n == "cgroup_path")
     return integer_in_memory(expr(*c.args[0 + (n == "strftime")]), c.type);

@@ -137,6 +137,8 @@ struct ProgramInfo {
   std::optional<std::pair<int, int>> ppid_offsets;
   // pcomm: offsets of task_struct.group_leader and task_struct.comm (from SemanticOptions).
   std::optional<std::pair<int, int>> pcomm_offsets;
+  // len(@m): the BTF id of the kfunc bpf_map_sum_elem_count in vmlinux.
+  int map_elem_count_btf_id = 0;
   // join(arr, sep): the separators, by the call's resource_id.
   std::vector<std::string> join_separators;
   // nsecs(sw_tai): TAI minus the boot clock, measured when the script was analysed.
@@ -165,6 +167,8 @@ struct SemanticOptions {
   // task_struct.group_leader and task_struct.comm offsets (kernel BTF), for pcomm; called only
   // when a script uses pcomm.
   std::function<std::optional<std::pair<int, int>>()> pcomm_offsets;
+  // The BTF id of kernel function `name` in vmlinux, 0 when there is none; for len(@m).
+  std::function<int(const std::string &name)> kfunc_btf_id;
   // --unsafe: system(), signal() and signal_thread() are allowed.
   bool unsafe = false;
 };

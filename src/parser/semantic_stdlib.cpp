@@ -312,13 +312,28 @@ Type len_call(Call &c, StdlibAnalyser &a) {
     a.error(c.args[0]->loc, "len() expects a map (without a key)");
     return Type::none();
   }
-  if (!a.map_argument(c, 0))
+  Map *m = a.map_argument(c, 0);
+  if (!m)
     return Type::none();
-  // Counting a map's elements in BPF needs bpf_for_each_map_elem and a callback subprogram,
-  // which bpfscope's code generator does not emit yet.
-  a.error(c.loc, "len() of a map is not supported by bpfscope yet",
-          "print(@map) shows its elements; count them in user space");
-  return Type::none();
+  const MapInfo &mi = a.info().maps[a.info().map_ids.at(m->name)];
+  // The kernel counts the elements of hash maps only; and a histogram's elements are its
+  // buckets, not its keys.
+  if (mi.is_histogram() || mi.is_array()) {
+    a.error(c.args[0]->loc,
+            "len() does not support " + mi.value_type.name() + " maps" +
+                (mi.keyless() ? " without keys" : ""),
+            "len() counts the keys of maps of values, count, sum, avg, min, max and stats");
+    return Type::none();
+  }
+  // Counted by the kernel function bpf_map_sum_elem_count (Linux 6.6 and later).
+  int id = a.options().kfunc_btf_id ? a.options().kfunc_btf_id("bpf_map_sum_elem_count") : 0;
+  if (id <= 0) {
+    a.error(c.loc, "len() needs the kernel function bpf_map_sum_elem_count (Linux 6.6 or later, "
+                   "with BTF)");
+    return Type::none();
+  }
+  a.info().map_elem_count_btf_id = id;
+  return Type::integer(8, true);
 }
 
 } // namespace

@@ -253,4 +253,19 @@ for fmt in text json; do
   fi
 done
 
+# len: the number of keys of a map, counted in BPF as the workload's kill(2) calls add them.
+workload_start stdlib 'kill -0 16777343 2>/dev/null; kill -1 16777343 2>/dev/null; kill -1 16777343 2>/dev/null; true' || finish
+bg_start len -e "tracepoint:syscalls:sys_enter_kill /pid == $WL_PID/ { @sigs[args.sig] = count(); printf(\"%d\n\", len(@sigs)); }
+tracepoint:syscalls:sys_exit_kill /pid == $WL_PID && len(@sigs) == 2/ { @done = len(@sigs); }"
+if wait_attached len; then
+  workload_run
+  for ((i = 0; i < 500; i++)); do # until the three lines are printed (up to 5 s)
+    [ "$(grep -c . "$TMPD/len.out")" -ge 3 ] && break
+    sleep 0.01
+  done
+  bg_stop len INT
+  assert_eq "len: keys counted as they are added, also in a predicate" \
+    "$(printf '1\n2\n2\n\n\n@done: 2\n@sigs[0]: 1\n@sigs[1]: 2')" "$OUT"
+fi
+
 finish

@@ -41,6 +41,7 @@ Analysed analyse(const std::string &source, bool unsafe = false) {
     SemanticOptions opts;
     opts.ppid_offsets = ppid_offsets_from_btf;
     opts.pcomm_offsets = pcomm_offsets_from_btf;
+    opts.kfunc_btf_id = kfunc_btf_id_from_btf;
     opts.unsafe = unsafe;
     opts.positional_params = {"1"};
     a.ok = analyse_program(*a.program, resolver, opts, a.info, diags);
@@ -258,8 +259,6 @@ TEST(StdlibLater, BadArgumentsAreLocatedErrors) {
             std::string::npos);
   EXPECT_NE(error_of("BEGIN { $v = cat(\"/x\"); }").find("cat() does not return a value"),
             std::string::npos);
-  EXPECT_NE(error_of("BEGIN { @m[1] = 1; $v = len(@m); }").find("len() of a map is not supported"),
-            std::string::npos);
 }
 
 TEST(StdlibLater, UnsafeFunctionsNeedUnsafe) {
@@ -313,6 +312,23 @@ TEST(StdlibLater, LoadThroughTheVerifier) {
                      "signal(arg0); system(\"echo %d\", pid); $t = nsecs(sw_tai); }",
                      true),
             "");
+}
+
+TEST(StdlibLater, LenCountsTheKeysOfAMap) {
+  EXPECT_EQ(type_of("len(@m)"), "error: " + analyse("BEGIN { $v = len(@m); }").errors);
+  EXPECT_EQ(load_all("BEGIN { @m[1, \"a\"] = 1; @c[comm] = count(); @s[1] = \"x\"; "
+                     "printf(\"%d %d %d\\n\", len(@m), len(@c), len(@s)); }"),
+            "");
+  EXPECT_EQ(load_all("tracepoint:test:a { @[args.delta] = 1; if (len(@) > 10) { clear(@); } }"),
+            "");
+  EXPECT_NE(error_of("BEGIN { @h[1] = hist(1); $n = len(@h); }")
+                .find("stdin:1:35-37: ERROR: len() does not support hist_t maps"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { @c = count(); $n = len(@c); }")
+                .find("len() does not support count_t maps without keys"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $n = len(@m[1]); @m[1] = 1; }").find("len() expects a map"),
+            std::string::npos);
 }
 
 TEST(StdlibLater, Join) {
