@@ -46,7 +46,9 @@ private:
   Value field(const ast::Field &f);
   Value map_read(const ast::Map &m);
   Value tuple_literal(const ast::TupleLit &t, const Type &as);
-  Value stack_value(const Type &t); // kstack/ustack
+  Value stack_value(const Type &t);                      // kstack/ustack
+  Value usym_value(const Value &address, const Type &t); // compile_user_values.cpp
+  Value buffer_value(const ast::Call &c);                // buf(ptr, len)
 
   // the standard library's later functions and builtins (compile_stdlib.cpp)
   std::optional<Value> stdlib_call(const ast::Call &c);
@@ -72,6 +74,7 @@ private:
   void map_delete(const ast::Map &m);
 
   // events
+  llvm::Value *submit_flags(EventKind kind, int size);
   void send_event(EventKind kind, int id, const Type *payload_type,
                   const std::vector<Value> &payload);
   void exit_probe(const Value &code);

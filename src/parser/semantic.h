@@ -152,6 +152,7 @@ struct SemanticOptions {
   std::vector<std::string> positional_params;
   ProcessScope process;
   int max_strlen = kDefaultMaxStrlen;
+  StackMode stack_mode = StackMode::Bpftrace; // config stack_mode: kstack/ustack without a mode
   // Checks a printf format against its argument types; returns a message, empty when fine.
   // The runtime's formatter owns the rules, so it is passed in rather than duplicated here.
   std::function<std::string(const std::string &, const std::vector<Type> &)> check_printf;
@@ -171,6 +172,9 @@ struct SemanticOptions {
   std::function<int(const std::string &name)> kfunc_btf_id;
   // --unsafe: system(), signal() and signal_thread() are allowed.
   bool unsafe = false;
+  // Fills `fields` (or `args_error`) of a target whose `args` come from DWARF (dwarf_function),
+  // the first time a probe uses `args`.
+  std::function<void(ProbeTarget &)> load_context_fields;
 };
 
 // Returns false when any error was reported (in `diags`).

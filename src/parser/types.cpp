@@ -98,6 +98,26 @@ Type Type::make_resolved(ResolvedKind kind, int size, std::string arg) {
   return t;
 }
 
+Type Type::pointer() {
+  Type t = integer(8, false);
+  t.is_pointer = true;
+  return t;
+}
+
+Type Type::usym() {
+  Type t;
+  t.kind = TypeKind::Usym;
+  t.size = 16;
+  return t;
+}
+
+Type Type::buffer(int capacity) {
+  Type t;
+  t.kind = TypeKind::Buffer;
+  t.size = kBufferHeader + capacity;
+  return t;
+}
+
 int Type::alignment() const {
   switch (kind) {
   case TypeKind::Integer:
@@ -127,6 +147,8 @@ bool Type::same_kind(const Type &other) const {
   if (kind == TypeKind::Resolved)
     return resolved == other.resolved && resolved_arg == other.resolved_arg &&
            (resolved != ResolvedKind::Bytes || size == other.size);
+  if (kind == TypeKind::Buffer) // buffers of different capacities are not laid out alike
+    return size == other.size;
   if (kind == TypeKind::Tuple) {
     if (fields.size() != other.fields.size())
       return false;
@@ -196,6 +218,10 @@ std::string Type::name() const {
       break;
     }
     return "?";
+  case TypeKind::Usym:
+    return "usym_t";
+  case TypeKind::Buffer:
+    return "buffer[" + std::to_string(buffer_capacity()) + "]";
   case TypeKind::Tuple: {
     std::string s = "(";
     for (size_t i = 0; i < fields.size(); i++) {

@@ -20,6 +20,8 @@ enum class TypeKind {
   Username, // username: 8 bytes, a uid, printed as the user's name (from the passwd database)
   Strerror, // strerror(e): 8 bytes, an errno value, printed as its description
   Resolved, // bytes turned into text by user space when printed; `resolved` says how
+  Usym,     // usym(addr): 16 bytes {address, process id}, printed as the user function's name
+  Buffer,   // buf(ptr, n): {u32 length, u32 pad, u8 bytes[size - 8]}, printed hex-escaped (%r)
   // Aggregations: only ever the value of a map.
   Count,
   Sum,
@@ -67,6 +69,9 @@ struct Type {
   // Tseries: interval length (ns), number of intervals kept, and the aggregation.
   int64_t tseries_interval = 0, tseries_count = 0;
   TseriesAgg tseries_agg = TseriesAgg::Last;
+  // Integer: an address (a pointer argument or field), printed in hex as bpftrace prints
+  // pointers; arithmetic on it gives plain integers.
+  bool is_pointer = false;
 
   static Type none() { return {}; }
   static Type integer(int bytes, bool is_signed);
@@ -80,6 +85,11 @@ struct Type {
   static Type username();
   static Type strerror();
   static Type make_resolved(ResolvedKind kind, int size, std::string arg = "");
+  static Type pointer(); // uint64 printed as 0x...
+  static Type usym();
+  static Type buffer(int capacity); // capacity: the most bytes it holds
+  int buffer_capacity() const { return size - kBufferHeader; }
+  static constexpr int kBufferHeader = 8;
   // Values held as 8-byte numbers in BPF and turned into text only when printed.
   bool is_user_resolved() const {
     return kind == TypeKind::Ksym || kind == TypeKind::Username || kind == TypeKind::Strerror;

@@ -84,6 +84,8 @@ std::string json_value(const Type &type, const uint8_t *data) {
   case TypeKind::Ksym:
   case TypeKind::Username:
   case TypeKind::Strerror:
+  case TypeKind::Usym:
+  case TypeKind::Buffer:
     return json_escape(format_value(type, data));
   case TypeKind::Resolved: // pton's bytes are an array; the others text
     if (type.resolved == ResolvedKind::Bytes)

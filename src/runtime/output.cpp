@@ -44,7 +44,7 @@ void Output::typed_text(const std::string &type, const std::string &text) {
 }
 
 void Output::map(const PrintableMap &map, size_t top, uint64_t div) {
-  if (map.entries.empty())
+  if (map.empty())
     return;
   if (json_) {
     write(format_map_json(map, top, div));
