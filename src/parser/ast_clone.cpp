@@ -140,6 +140,23 @@ ExprPtr copy_expr(const Expr &e) {
     out = std::move(n);
     break;
   }
+  case ExprKind::Index: {
+    auto &x = static_cast<const Index &>(e);
+    auto n = copy_node(x);
+    n->base = maybe(x.base);
+    n->index = maybe(x.index);
+    n->constant = x.constant;
+    out = std::move(n);
+    break;
+  }
+  case ExprKind::BlockExpr: {
+    auto &x = static_cast<const BlockExpr &>(e);
+    auto n = copy_node(x);
+    n->body = copy_block(*x.body);
+    n->value = maybe(x.value);
+    out = std::move(n);
+    break;
+  }
   }
   if (out)
     out->type = e.type;
@@ -178,6 +195,18 @@ StmtPtr copy_stmt(const Stmt &s) {
     n->value = maybe(a.value);
     n->compound = a.compound;
     n->op = a.op;
+    n->declaration = a.declaration;
+    return n;
+  }
+  case StmtKind::For: {
+    auto &f = static_cast<const For &>(s);
+    auto n = copy_node(f);
+    n->var = clone_var(*f.var);
+    if (f.map)
+      n->map = clone_map(*f.map);
+    n->start = maybe(f.start);
+    n->end = maybe(f.end);
+    n->body = copy_block(*f.body);
     return n;
   }
   case StmtKind::Block:
@@ -275,6 +304,14 @@ void for_each_range(Expr &e, const std::function<void(SourceRange &)> &fn) {
   case ExprKind::TupleIndex:
     sub(static_cast<TupleIndex &>(e).base);
     break;
+  case ExprKind::Index:
+    sub(static_cast<Index &>(e).base);
+    sub(static_cast<Index &>(e).index);
+    break;
+  case ExprKind::BlockExpr:
+    for_each_range(*static_cast<BlockExpr &>(e).body, fn);
+    sub(static_cast<BlockExpr &>(e).value);
+    break;
   default:
     break;
   }
@@ -323,6 +360,16 @@ void for_each_range(Stmt &s, const std::function<void(SourceRange &)> &fn) {
     sub(static_cast<Unroll &>(s).count);
     block(static_cast<Unroll &>(s).body);
     break;
+  case StmtKind::For: {
+    auto &f = static_cast<For &>(s);
+    for_each_range(*f.var, fn);
+    if (f.map)
+      for_each_range(*f.map, fn);
+    sub(f.start);
+    sub(f.end);
+    block(f.body);
+    break;
+  }
   case StmtKind::Jump:
     break;
   }
@@ -343,6 +390,8 @@ void for_each_range(Probe &p, const std::function<void(SourceRange &)> &fn) {
 namespace bpfscope::ast {
 
 namespace {
+
+void slots(Stmt &s, const std::function<bool(ExprPtr &)> &fn);
 
 void slots(ExprPtr &e, const std::function<bool(ExprPtr &)> &fn) {
   if (!e || fn(e))
@@ -380,6 +429,15 @@ void slots(ExprPtr &e, const std::function<bool(ExprPtr &)> &fn) {
     break;
   case ExprKind::TupleIndex:
     slots(static_cast<TupleIndex &>(*e).base, fn);
+    break;
+  case ExprKind::Index:
+    slots(static_cast<Index &>(*e).base, fn);
+    slots(static_cast<Index &>(*e).index, fn);
+    break;
+  case ExprKind::BlockExpr:
+    for (auto &s : static_cast<BlockExpr &>(*e).body->stmts)
+      slots(*s, fn);
+    slots(static_cast<BlockExpr &>(*e).value, fn);
     break;
   default:
     break;
@@ -427,6 +485,13 @@ void slots(Stmt &s, const std::function<bool(ExprPtr &)> &fn) {
     slots(static_cast<Unroll &>(s).count, fn);
     slots(*static_cast<Unroll &>(s).body, fn);
     break;
+  case StmtKind::For: {
+    auto &f = static_cast<For &>(s);
+    slots(f.start, fn);
+    slots(f.end, fn);
+    slots(*f.body, fn);
+    break;
+  }
   case StmtKind::Jump:
     break;
   }
@@ -497,6 +562,12 @@ bool deeper(const Expr *e, int left) {
     return false;
   case ExprKind::TupleIndex:
     return deeper(static_cast<const TupleIndex *>(e)->base.get(), l);
+  case ExprKind::Index:
+    return deeper(static_cast<const Index *>(e)->base.get(), l) ||
+           deeper(static_cast<const Index *>(e)->index.get(), l);
+  case ExprKind::BlockExpr:
+    return deeper_block(static_cast<const BlockExpr *>(e)->body.get(), l) ||
+           deeper(static_cast<const BlockExpr *>(e)->value.get(), l);
   default:
     return false;
   }
@@ -528,6 +599,10 @@ bool deeper(const Stmt *s, int left) {
   case StmtKind::Unroll:
     return deeper(static_cast<const Unroll *>(s)->count.get(), l) ||
            deeper_block(static_cast<const Unroll *>(s)->body.get(), l);
+  case StmtKind::For:
+    return deeper(static_cast<const For *>(s)->start.get(), l) ||
+           deeper(static_cast<const For *>(s)->end.get(), l) ||
+           deeper_block(static_cast<const For *>(s)->body.get(), l);
   case StmtKind::Jump:
     return false;
   }

@@ -231,6 +231,20 @@ public:
       expr(t->base.get(), d + 1);
       break;
     }
+    case ast::ExprKind::Index: {
+      auto *i = static_cast<const ast::Index *>(e);
+      line(d, "Index");
+      expr(i->base.get(), d + 1);
+      expr(i->index.get(), d + 1);
+      break;
+    }
+    case ast::ExprKind::BlockExpr: {
+      auto *b = static_cast<const ast::BlockExpr *>(e);
+      line(d, "BlockExpr");
+      block(b->body.get(), d + 1);
+      expr(b->value.get(), d + 1);
+      break;
+    }
     }
   }
 
@@ -292,6 +306,20 @@ public:
       line(d, "Unroll");
       expr(u->count.get(), d + 1);
       block(u->body.get(), d + 1, "Body");
+      break;
+    }
+    case ast::StmtKind::For: {
+      auto *f = static_cast<const ast::For *>(s);
+      line(d, "For");
+      expr(f->var.get(), d + 1);
+      if (f->map) {
+        expr(f->map.get(), d + 1);
+      } else {
+        line(d + 1, "Range");
+        expr(f->start.get(), d + 2);
+        expr(f->end.get(), d + 2);
+      }
+      block(f->body.get(), d + 1, "Body");
       break;
     }
     case ast::StmtKind::Jump: {

@@ -36,6 +36,7 @@ public:
   }
 
   std::vector<MacroDef> macros;
+  std::vector<std::unique_ptr<ast::MapDecl>> map_decls; // `let @m = hash(N);`, every file's
   std::vector<std::string> names; // of every file, index = Diagnostics file index
 
 private:
@@ -63,6 +64,11 @@ private:
     if (file != 0)
       for (auto &p : program->probes)
         ast::for_each_range(*p, [file](SourceRange &r) { r.file = file; });
+    for (auto &d : program->map_decls) {
+      if (file != 0)
+        d->loc.file = d->type_loc.file = file;
+      map_decls.push_back(std::move(d));
+    }
 
     // Imports first: their probes come before the importer's, as bpftrace runs an imported
     // file's BEGIN first.
@@ -263,6 +269,7 @@ bool load_script(const std::string &text, const ScriptInput &input, Script &out,
 
   out.program = std::make_unique<ast::Program>();
   out.program->probes = std::move(probes);
+  out.program->map_decls = std::move(loader.map_decls);
   if (out.program->probes.empty()) {
     diags.error(SourceRange{}, "the script has no probes");
     return false;
