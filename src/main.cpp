@@ -18,6 +18,7 @@
 #include "runtime/process_maps.h"
 #include "runtime/run_limits.h"
 #include "runtime/session.h"
+#include "runtime/task_offsets.h"
 #include "runtime/stack_format.h"
 #include "runtime/user_symbols.h"
 
@@ -63,6 +64,7 @@ void usage(std::ostream &out) {
          "    -c 'CMD'       run CMD, trace it (cpid = its pid), exit when it exits\n"
          "    --dry-run      compile and load the programs, attach nothing\n"
          "    --no-cache     compile even when a cached object exists, and store none\n"
+         "    --unsafe       allow unsafe functions (system, signal, signal_thread)\n"
          "    -h, --help     show this help\n"
          "    -V, --version  print the version\n"
          "\n"
@@ -139,12 +141,14 @@ int main(int argc, char **argv) {
   bool have_child = false;
   int target_pid = 0;
 
-  enum { kDryRun = 1000, kNoCache };
+  enum { kDryRun = 1000, kNoCache, kUnsafe };
+  bool unsafe = false;
   bool use_cache = true;
   static const option long_options[] = {{"help", no_argument, nullptr, 'h'},
                                         {"version", no_argument, nullptr, 'V'},
                                         {"dry-run", no_argument, nullptr, kDryRun},
                                         {"no-cache", no_argument, nullptr, kNoCache},
+                                        {"unsafe", no_argument, nullptr, kUnsafe},
                                         {nullptr, 0, nullptr, 0}};
   opterr = 0;
   int c;
@@ -208,6 +212,9 @@ int main(int argc, char **argv) {
       break;
     case kNoCache:
       use_cache = false;
+      break;
+    case kUnsafe:
+      unsafe = true;
       break;
     case 'p': {
       char *end = nullptr;
@@ -317,6 +324,9 @@ int main(int argc, char **argv) {
     return read_elf_data_symbol(path, name);
   };
   sema_opts.ppid_offsets = ppid_offsets_from_btf;
+  sema_opts.unsafe = unsafe;
+  sema_opts.pcomm_offsets = pcomm_offsets_from_btf;
+  sema_opts.kfunc_btf_id = kfunc_btf_id_from_btf;
 
   // Without the capabilities, resolving probes (tracefs) and loading would fail later with
   // confusing errors: say which one is missing, before doing anything.

@@ -1,6 +1,7 @@
 #include "codegen/codegen.h"
 
 #include "codegen/helper_errors.h"
+#include "codegen/kfunc_calls.h"
 #include "codegen/local_calls.h"
 #include "codegen/probe_compiler.h"
 #include "codegen/source_lines.h"
@@ -246,6 +247,7 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
       diags.error({}, "internal error: program " + name->str() + ": " + link_error);
       return false;
     }
+    patch_kfunc_calls(insns, info);
   }
   if (source_lines) {
     std::map<std::string, std::vector<LineInfoEntry>> by_section;

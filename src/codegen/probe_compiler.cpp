@@ -166,6 +166,9 @@ void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value
   case TypeKind::Strerror:
     store_integer(dst, dst_type.size, v.v);
     return;
+  case TypeKind::Resolved: // bytes in memory, always of the same size for one kind
+    b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), dst_type.size);
+    return;
   case TypeKind::String: {
     int n = std::min(dst_type.size, v.type.size);
     if (n < dst_type.size)
@@ -425,6 +428,10 @@ void ProbeCompiler::assign_map(const AssignMap &a) {
 // Per-CPU values need no atomics: a BPF program is not preempted on its CPU.
 void ProbeCompiler::aggregate(const Map &m, const MapInfo &mi, const Call &c) {
   const Type &agg = mi.value_type;
+  if (agg.kind == TypeKind::Tseries) {
+    tseries_update(m, mi, c);
+    return;
+  }
   llvm::Value *v = nullptr;
   if (!c.args.empty())
     v = expr(*c.args[0]).v;
@@ -557,6 +564,7 @@ bool stored_whole(const Type &t) {
   case TypeKind::Ksym:
   case TypeKind::Username:
   case TypeKind::Strerror:
+  case TypeKind::Resolved:
   case TypeKind::String:
   case TypeKind::Tuple:
   case TypeKind::Usym:
@@ -798,8 +806,8 @@ ProbeCompiler::Value ProbeCompiler::builtin(const Builtin &bi) {
     v = n == "gid" ? b_.CreateLShr(v, 32) : b_.CreateAnd(v, 0xffffffff);
     return {v, bi.type};
   }
-  if (n == "nsecs")
-    return {helper(BPF_FUNC_ktime_get_ns, i64, {}), bi.type};
+  if (n == "nsecs") // the boot clock, as bpftrace v0.26's nsecs
+    return {helper(BPF_FUNC_ktime_get_boot_ns, i64, {}), bi.type};
   if (n == "elapsed") {
     auto *key = stack(4, "global_key");
     b_.CreateAlignedStore(b_.getInt32(kGlobalStartTime), key, llvm::Align(4));
@@ -887,6 +895,8 @@ ProbeCompiler::Value ProbeCompiler::builtin(const Builtin &bi) {
     return {string_constant(target_.function, bi.type.size), bi.type};
   if (n == "kstack" || n == "ustack")
     return stack_value(bi.type);
+  if (auto v = stdlib_builtin(bi))
+    return *v;
   if (n != "retval" && n.size() >= 4 && n.rfind("arg", 0) == 0 &&
       target_.arg_source == ArgumentSource::Usdt)
     return {usdt_argument(std::atoi(n.c_str() + 3)), bi.type};
@@ -1413,6 +1423,10 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
   if (n == "kaddr" || n == "uaddr") // constants resolved by the semantic pass
     return {b_.getInt64(info_.kernel_addresses.at(c.resource_id)), c.type};
   if (n == "nsecs") {
+    if (c.resource_id == kClockSwTai) // the boot clock plus TAI's offset, measured beforehand
+      return {b_.CreateAdd(helper(BPF_FUNC_ktime_get_boot_ns, i64, {}),
+                           b_.getInt64(static_cast<uint64_t>(info_.sw_tai_offset))),
+              c.type};
     int id = c.resource_id == kClockBoot  ? BPF_FUNC_ktime_get_boot_ns
              : c.resource_id == kClockTai ? BPF_FUNC_ktime_get_tai_ns
                                           : BPF_FUNC_ktime_get_ns;
@@ -1477,6 +1491,8 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
     helper(BPF_FUNC_probe_read_str, i64, {buf, len, b_.CreateIntToPtr(src.v, b_.getPtrTy())});
     return {buf, c.type};
   }
+  if (auto v = stdlib_call(c))
+    return *v;
   return none;
 }
 

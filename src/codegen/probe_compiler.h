@@ -7,6 +7,7 @@
 #include <llvm/IR/Module.h>
 
 #include <map>
+#include <optional>
 
 namespace bpfscope {
 
@@ -58,6 +59,20 @@ private:
   Value stack_value(const Type &t);                      // kstack/ustack
   Value usym_value(const Value &address, const Type &t); // compile_user_values.cpp
   Value buffer_value(const ast::Call &c);                // buf(ptr, len)
+
+  // the standard library's later functions and builtins (compile_stdlib.cpp)
+  std::optional<Value> stdlib_call(const ast::Call &c);
+  std::optional<Value> stdlib_builtin(const ast::Builtin &b);
+  Value ntop_value(const ast::Call &c);
+  Value pton_value(const ast::Call &c);
+  Value macaddr_value(const ast::Call &c);
+  Value integer_in_memory(const Value &v, const Type &as);
+  llvm::Value *string_find(const Value &haystack, const Value &needle);
+  llvm::Value *bytes_compare(const Value &l, const Value &r, int n);
+  void assert_condition(const ast::Call &c);
+  void send_signal(const ast::Call &c);
+  void join_strings(const ast::Call &c);
+  void tseries_update(const ast::Map &m, const MapInfo &mi, const ast::Call &c); // compile_tseries
 
   // maps and aggregations
   llvm::Value *map_pointer(int index);

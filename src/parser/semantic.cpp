@@ -5,6 +5,9 @@
 #include "parser/scopes.h"
 #include "parser/semantic_map_decls.h"
 
+#include "parser/semantic_comptime.h"
+#include "parser/semantic_stdlib.h"
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -42,6 +45,8 @@ int MapInfo::bpf_value_size() const {
   case TypeKind::Avg:
   case TypeKind::Stats:
     return 16; // {value, set} or {count, total}
+  case TypeKind::Tseries:
+    return 32; // {interval number, value, count, last update}, see compile_tseries.cpp
   case TypeKind::Count:
   case TypeKind::Sum:
   case TypeKind::Hist:
@@ -79,8 +84,8 @@ Type type_from_name(const std::string &name) {
 namespace {
 
 bool is_aggregation_call(const std::string &name) {
-  static const std::set<std::string> names = {"count", "sum",   "avg",  "min",
-                                              "max",   "stats", "hist", "lhist"};
+  static const std::set<std::string> names = {"count", "sum",  "avg",   "min",    "max",
+                                              "stats", "hist", "lhist", "tseries"};
   return names.count(name) > 0;
 }
 
@@ -141,7 +146,7 @@ bool parse_integer_param(const std::string &s, int64_t &out) {
   return true;
 }
 
-class Analyser {
+class Analyser : public StdlibAnalyser {
 public:
   Analyser(ProgramInfo &info, const SemanticOptions &opts, Diagnostics &diags)
       : info_(info), opts_(opts), diags_(diags) {}
@@ -331,7 +336,8 @@ private:
       if (t.is_none())
         return;
       if (!t.is_integer() && !t.is_string() && !t.is_tuple() && t.kind != TypeKind::Stack &&
-          !t.is_user_resolved() && t.kind != TypeKind::Usym && t.kind != TypeKind::Buffer) {
+          !t.is_user_resolved() && t.kind != TypeKind::Usym && t.kind != TypeKind::Buffer &&
+          t.kind != TypeKind::Resolved) {
         error(k->loc, "Invalid map key type: " + t.name());
         return;
       }
@@ -378,6 +384,8 @@ private:
         {"count", TypeKind::Count}, {"sum", TypeKind::Sum},    {"avg", TypeKind::Avg},
         {"min", TypeKind::Min},     {"max", TypeKind::Max},    {"stats", TypeKind::Stats},
         {"hist", TypeKind::Hist},   {"lhist", TypeKind::Lhist}};
+    if (c.name == "tseries")
+      return check_tseries(c, *this);
     TypeKind kind = kinds.at(c.name);
     size_t nargs = kind == TypeKind::Count ? 0 : kind == TypeKind::Lhist ? 4 : 1;
     if (kind == TypeKind::Hist && c.args.size() == 2) {
@@ -935,6 +943,8 @@ private:
       }
       return Type::integer(4, false);
     }
+    if (auto t = check_stdlib_builtin(b, *this))
+      return *t;
     error(b.loc, "Unknown identifier: '" + n + "'");
     return Type::none();
   }
@@ -1255,17 +1265,22 @@ private:
     if (!want_args(c, 0, 1))
       return Type::none();
     bool is_nsecs = c.name == "nsecs";
-    std::string mode = is_nsecs ? "monotonic" : "curr_ns";
+    // bpftrace v0.26: nsecs counts on the boot clock unless told otherwise.
+    std::string mode = is_nsecs ? "boot" : "curr_ns";
     if (c.args.size() == 1) {
       if (c.args[0]->kind != ExprKind::Builtin) {
         error(c.args[0]->loc,
-              c.name + "() expects " + (is_nsecs ? "boot, monotonic or tai" : "curr_ns or init"));
+              c.name + "() expects " +
+                  (is_nsecs ? "boot, monotonic, tai or sw_tai" : "curr_ns or init"));
         return Type::none();
       }
       mode = static_cast<Builtin &>(*c.args[0]).name;
     }
     static const std::map<std::string, int> clocks = {
-        {"monotonic", kClockMonotonic}, {"boot", kClockBoot}, {"tai", kClockTai}};
+        {"monotonic", kClockMonotonic},
+        {"boot", kClockBoot},
+        {"tai", kClockTai},
+        {"sw_tai", kClockSwTai}};
     static const std::map<std::string, int> spaces = {{"curr_ns", kIdCurrentNs},
                                                       {"init", kIdInitNs}};
     const auto &modes = is_nsecs ? clocks : spaces;
@@ -1273,11 +1288,13 @@ private:
     if (it == modes.end()) {
       error(c.args[0]->loc,
             c.name + "(): unknown " + (is_nsecs ? "clock" : "namespace") + " '" + mode + "'",
-            is_nsecs ? "the clocks are boot, monotonic and tai"
+            is_nsecs ? "the clocks are boot, monotonic, tai and sw_tai"
                      : "the namespaces are curr_ns and init");
       return Type::none();
     }
     c.resource_id = it->second;
+    if (it->second == kClockSwTai && is_nsecs)
+      info_.sw_tai_offset = bpfscope::sw_tai_offset();
     return is_nsecs ? Type::integer(8, false) : Type::integer(4, false);
   }
 
@@ -1643,6 +1660,8 @@ private:
       map_keys(*m, *mi);
       return Type::boolean();
     }
+    if (auto t = check_stdlib_call(c, *this))
+      return *t;
     error(c.loc, "Unknown function: '" + n + "'");
     return Type::none();
   }
@@ -1659,6 +1678,14 @@ private:
   int record_id_ = 0;
 
 public:
+  // StdlibAnalyser (the other members it names are the analyser's own)
+  ProgramInfo &info() override { return info_; }
+  ProbeInfo &probe() override { return *probe_; }
+  const SemanticOptions &options() override { return opts_; }
+  Diagnostics &diagnostics() override { return diags_; }
+  bool reporting() override { return reporting_; }
+  bool is_statement(const Call &c) override { return statement_call_ == &c; }
+
   bool retype_needed() const { return retype_needed_; }
   void reset_retype() { retype_needed_ = false; }
 };
@@ -1680,6 +1707,9 @@ bool analyse_program(Program &program, ProbeResolver &resolver, const SemanticOp
     info.probes.push_back(std::move(pi));
   }
   if (diags.has_errors())
+    return false;
+
+  if (!check_compile_time_failures(program, opts.positional_params, diags))
     return false;
 
   Analyser analyser(info, opts, diags);

@@ -42,8 +42,10 @@ struct MapInfo {
   uint32_t max_entries = 0; // 0: the default (max_map_keys)
 
   bool keyless() const { return key_type.is_none(); }
+  // Histograms and time series: one BPF map element per (key, bucket or interval slot).
   bool is_histogram() const {
-    return value_type.kind == TypeKind::Hist || value_type.kind == TypeKind::Lhist;
+    return value_type.kind == TypeKind::Hist || value_type.kind == TypeKind::Lhist ||
+           value_type.kind == TypeKind::Tseries;
   }
   bool per_cpu() const { return value_type.is_aggregation(); }
   // Keyless aggregations use a per-CPU array (slot 0, or one slot per histogram bucket).
@@ -64,18 +66,31 @@ enum class EventKind : uint32_t {
   PrintValue = 5, // id: index into ProgramInfo::value_prints; payload: the value
   Time = 6,       // id: index into ProgramInfo::time_formats
   Exit = 7,       // id: unused; payload: int64 exit status
+  // join(): id: index into ProgramInfo::join_separators; payload: uint64 count, then
+  // kJoinMaxArgs strings of kJoinArgSize bytes.
+  Join = 8,
 };
+constexpr int kJoinMaxArgs = 16;
+constexpr int kJoinArgSize = 64;
 constexpr int kEventHeaderSize = 8;
 
 // nsecs(CLOCK) and pid/tid(NAMESPACE): the Call's resource_id.
-enum { kClockMonotonic = 0, kClockBoot = 1, kClockTai = 2 };
+enum { kClockMonotonic = 0, kClockBoot = 1, kClockTai = 2, kClockSwTai = 3 };
 enum { kIdCurrentNs = 0, kIdInitNs = 1 };
+
+// What user space does with a formatted printf record.
+enum class PrintfAction {
+  Print,  // printf, errorf, warnf
+  Cat,    // cat(): the text names a file to print
+  System, // system(): the text is a command to run (--unsafe)
+};
 
 struct PrintfInfo {
   std::string format;
   Type args; // a Tuple of the argument types, as laid out in the record
   // errorf/warnf: printed to stderr after this prefix ("FILE:L:C-C: ERROR: "); "" for printf.
   std::string stderr_prefix;
+  PrintfAction action = PrintfAction::Print;
 };
 
 struct MapPrintInfo {
@@ -126,6 +141,17 @@ struct ProgramInfo {
   std::vector<uint64_t> cgroup_ids;
   // ppid: offsets of task_struct.real_parent and task_struct.tgid (from SemanticOptions).
   std::optional<std::pair<int, int>> ppid_offsets;
+  // pcomm: offsets of task_struct.group_leader and task_struct.comm (from SemanticOptions).
+  std::optional<std::pair<int, int>> pcomm_offsets;
+  // len(@m): the BTF id of the kfunc bpf_map_sum_elem_count in vmlinux.
+  int map_elem_count_btf_id = 0;
+  // join(arr, sep): the separators, by the call's resource_id.
+  std::vector<std::string> join_separators;
+  // nsecs(sw_tai): TAI minus the boot clock, measured when the script was analysed.
+  int64_t sw_tai_offset = 0;
+  // tseries(): wall-clock minus boot-clock ns, measured when the script was analysed, so that
+  // intervals start at round wall-clock times.
+  int64_t boot_to_wall_offset = 0;
 };
 
 struct SemanticOptions {
@@ -145,6 +171,13 @@ struct SemanticOptions {
   // task_struct.real_parent and task_struct.tgid offsets (kernel BTF), for ppid; nullopt when the
   // kernel has no BTF. Called only when a script uses ppid.
   std::function<std::optional<std::pair<int, int>>()> ppid_offsets;
+  // task_struct.group_leader and task_struct.comm offsets (kernel BTF), for pcomm; called only
+  // when a script uses pcomm.
+  std::function<std::optional<std::pair<int, int>>()> pcomm_offsets;
+  // The BTF id of kernel function `name` in vmlinux, 0 when there is none; for len(@m).
+  std::function<int(const std::string &name)> kfunc_btf_id;
+  // --unsafe: system(), signal() and signal_thread() are allowed.
+  bool unsafe = false;
   // Fills `fields` (or `args_error`) of a target whose `args` come from DWARF (dwarf_function),
   // the first time a probe uses `args`.
   std::function<void(ProbeTarget &)> load_context_fields;

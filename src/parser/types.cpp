@@ -89,6 +89,15 @@ Type Type::strerror() {
   return t;
 }
 
+Type Type::make_resolved(ResolvedKind kind, int size, std::string arg) {
+  Type t;
+  t.kind = TypeKind::Resolved;
+  t.resolved = kind;
+  t.size = size;
+  t.resolved_arg = std::move(arg);
+  return t;
+}
+
 Type Type::pointer() {
   Type t = integer(8, false);
   t.is_pointer = true;
@@ -116,6 +125,8 @@ int Type::alignment() const {
     return size > 0 ? size : 1;
   case TypeKind::String:
     return 1;
+  case TypeKind::Resolved:
+    return resolved == ResolvedKind::Bytes ? 1 : 8;
   case TypeKind::Tuple: {
     int a = 1;
     for (auto &f : fields)
@@ -133,6 +144,9 @@ bool Type::same_kind(const Type &other) const {
   if (kind == TypeKind::Stack) // one map cannot hold stacks of different depths or kinds
     return stack_user == other.stack_user && stack_mode == other.stack_mode &&
            stack_limit == other.stack_limit;
+  if (kind == TypeKind::Resolved)
+    return resolved == other.resolved && resolved_arg == other.resolved_arg &&
+           (resolved != ResolvedKind::Bytes || size == other.size);
   if (kind == TypeKind::Buffer) // buffers of different capacities are not laid out alike
     return size == other.size;
   if (kind == TypeKind::Tuple) {
@@ -153,6 +167,12 @@ bool Type::operator==(const Type &other) const {
   if (kind == TypeKind::Tuple && fields != other.fields)
     return false;
   if (kind == TypeKind::Stack && !same_kind(other))
+    return false;
+  if (kind == TypeKind::Resolved && !same_kind(other))
+    return false;
+  if (kind == TypeKind::Tseries &&
+      (tseries_interval != other.tseries_interval || tseries_count != other.tseries_count ||
+       tseries_agg != other.tseries_agg))
     return false;
   if (kind == TypeKind::Lhist && (lhist_min != other.lhist_min || lhist_max != other.lhist_max ||
                                   lhist_step != other.lhist_step))
@@ -180,6 +200,24 @@ std::string Type::name() const {
     return "username";
   case TypeKind::Strerror:
     return "strerror_t";
+  case TypeKind::Resolved:
+    switch (resolved) {
+    case ResolvedKind::Timestamp:
+      return "timestamp";
+    case ResolvedKind::Inet:
+      return "inet";
+    case ResolvedKind::MacAddr:
+      return "macaddr_t";
+    case ResolvedKind::CgroupPath:
+      return "cgroup_path_t";
+    case ResolvedKind::SyscallName:
+      return "string";
+    case ResolvedKind::Bytes:
+      return "uint8[" + std::to_string(size) + "]";
+    case ResolvedKind::None:
+      break;
+    }
+    return "?";
   case TypeKind::Usym:
     return "usym_t";
   case TypeKind::Buffer:
@@ -209,6 +247,8 @@ std::string Type::name() const {
     return "hist_t";
   case TypeKind::Lhist:
     return "lhist_t";
+  case TypeKind::Tseries:
+    return "tseries_t";
   }
   return "?";
 }

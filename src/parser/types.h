@@ -19,6 +19,7 @@ enum class TypeKind {
   Ksym,     // ksym(addr): a kernel address, printed as the name of the function containing it
   Username, // username: 8 bytes, a uid, printed as the user's name (from the passwd database)
   Strerror, // strerror(e): 8 bytes, an errno value, printed as its description
+  Resolved, // bytes turned into text by user space when printed; `resolved` says how
   Usym,     // usym(addr): 16 bytes {address, process id}, printed as the user function's name
   Buffer,   // buf(ptr, n): {u32 length, u32 pad, u8 bytes[size - 8]}, printed hex-escaped (%r)
   // Aggregations: only ever the value of a map.
@@ -30,6 +31,21 @@ enum class TypeKind {
   Stats,
   Hist,
   Lhist,
+  Tseries, // tseries(): one slot per interval, see runtime/format_tseries.h
+};
+
+// How tseries() combines the values recorded in one interval.
+enum class TseriesAgg { Last, Avg, Max, Min, Sum };
+
+// The values of kind Resolved: what their bytes are and how they print (runtime/format_resolved).
+enum class ResolvedKind {
+  None,
+  Timestamp,   // strftime(fmt, ns): 8 bytes, boot-clock ns; `resolved_arg` is the format
+  Inet,        // ntop(): 8-byte address family, then 16 address bytes
+  MacAddr,     // macaddr(): 6 bytes (8 stored)
+  CgroupPath,  // cgroup_path(id[, filter]): 8-byte cgroup id; `resolved_arg` is the filter
+  SyscallName, // syscall_name(nr): 8-byte syscall number
+  Bytes,       // pton(): `size` raw bytes, printed as [1,2,3,4]
 };
 
 // How kstack/ustack print, as in bpftrace: `func+off` lines (bpftrace), `\taddr func+off` lines
@@ -47,6 +63,12 @@ struct Type {
   bool stack_user = false;
   StackMode stack_mode = StackMode::Bpftrace;
   int stack_limit = 0;
+  // Resolved: which kind, and its text argument (strftime's format, cgroup_path's filter).
+  ResolvedKind resolved = ResolvedKind::None;
+  std::string resolved_arg;
+  // Tseries: interval length (ns), number of intervals kept, and the aggregation.
+  int64_t tseries_interval = 0, tseries_count = 0;
+  TseriesAgg tseries_agg = TseriesAgg::Last;
   // Integer: an address (a pointer argument or field), printed in hex as bpftrace prints
   // pointers; arithmetic on it gives plain integers.
   bool is_pointer = false;
@@ -62,6 +84,7 @@ struct Type {
   static Type ksym();
   static Type username();
   static Type strerror();
+  static Type make_resolved(ResolvedKind kind, int size, std::string arg = "");
   static Type pointer(); // uint64 printed as 0x...
   static Type usym();
   static Type buffer(int capacity); // capacity: the most bytes it holds

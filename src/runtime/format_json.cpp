@@ -87,6 +87,10 @@ std::string json_value(const Type &type, const uint8_t *data) {
   case TypeKind::Usym:
   case TypeKind::Buffer:
     return json_escape(format_value(type, data));
+  case TypeKind::Resolved: // pton's bytes are an array; the others text
+    if (type.resolved == ResolvedKind::Bytes)
+      return format_value(type, data);
+    return json_escape(format_value(type, data));
   default: {
     uint64_t bits = read_integer_bits(type, data);
     if (is_signed_integer(type))

@@ -1,5 +1,7 @@
 #include "runtime/format_map.h"
 
+#include "runtime/format_tseries.h"
+
 #include <algorithm>
 #include <charconv>
 #include <functional>
@@ -546,6 +548,8 @@ std::string value_json(const Type &t, const MapEntry &e, uint64_t div) {
   case TypeKind::Hist:
   case TypeKind::Lhist:
     return view_json(build_view(t, e.buckets, div));
+  case TypeKind::Tseries:
+    return format_tseries_json(t, e.points);
   default: {
     auto v = padded(e.value, t.size);
     if (divisible_plain(t) && div > 1) {
@@ -567,6 +571,8 @@ const char *json_type(const Type &t) {
   case TypeKind::Avg:
   case TypeKind::Stats:
     return "stats";
+  case TypeKind::Tseries:
+    return "tseries";
   default:
     return "map";
   }
@@ -681,6 +687,10 @@ void format_map_text_chunks(const PrintableMap &map, size_t top, uint64_t div,
     if (is_hist(vt)) {
       out += ":\n";
       out += view_lines(build_view(vt, e->buckets, div));
+      out += "\n";
+    } else if (vt.kind == TypeKind::Tseries) {
+      out += ":\n";
+      out += format_tseries_text(vt, e->points);
       out += "\n";
     } else {
       out += ": ";

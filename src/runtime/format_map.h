@@ -14,6 +14,13 @@
 
 namespace bpfscope {
 
+// One interval of a tseries() map (see runtime/format_tseries.h).
+struct TseriesPoint {
+  int64_t epoch = 0; // interval number: start time / interval length, on the boot clock
+  int64_t value = 0;
+  bool valid = false;
+};
+
 struct MapEntry {
   SmallBytes key;             // raw key bytes laid out as the key Type (empty for keyless maps)
   std::vector<uint8_t> value; // raw bytes for plain (non-aggregation) values, laid out as the value
@@ -26,6 +33,8 @@ struct MapEntry {
   // Lhist: index 0 = below min, i >= 1 = [min+(i-1)*step, min+i*step), and the bucket whose lower
   // bound reaches max = [max, ...).
   std::vector<uint64_t> buckets;
+  // Tseries: one point per interval slot.
+  std::vector<TseriesPoint> points;
 };
 
 // The most common large map, count/sum/min/max keyed by one integer, in 16 bytes an entry

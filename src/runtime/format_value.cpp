@@ -1,6 +1,7 @@
 #include "runtime/format_value.h"
 
 #include "runtime/format_buffer.h"
+#include "runtime/format_resolved.h"
 #include "runtime/stack_format.h"
 
 #include <cstdio>
@@ -136,6 +137,8 @@ std::string format_value(const Type &type, const uint8_t *data) {
   }
   case TypeKind::Strerror:
     return std::strerror(static_cast<int>(load_unsigned(data, 8)));
+  case TypeKind::Resolved:
+    return format_resolved(type, data);
   case TypeKind::Usym:
     return format_usym(load_unsigned(data, 8), static_cast<uint32_t>(load_unsigned(data + 8, 8)));
   case TypeKind::Buffer:

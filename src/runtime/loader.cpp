@@ -33,6 +33,8 @@ std::string kernel_map_name(const std::string &name) {
 int hist_bucket_count(const Type &t) {
   if (t.kind == TypeKind::Hist)
     return 66;
+  if (t.kind == TypeKind::Tseries)
+    return static_cast<int>(t.tseries_count);
   return static_cast<int>((t.lhist_max - t.lhist_min) / t.lhist_step) + 2;
 }
 
@@ -64,7 +66,9 @@ bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_
     if (m.keyless())
       entries = m.is_histogram() ? hist_bucket_count(m.value_type) : 1;
     else if (m.is_histogram())
-      entries = max_map_keys * 8u; // several buckets per key
+      entries = max_map_keys * (m.value_type.kind == TypeKind::Tseries
+                                    ? std::max<uint32_t>(8u, m.value_type.tseries_count)
+                                    : 8u); // several buckets (or intervals) per key
     if (m.declared_kind != MapDeclKind::None) {
       // `let @m = lruhash(N);`: the declared type and size (semantic_map_decls.cpp checked them).
       type = declared_map_type(m.declared_kind);

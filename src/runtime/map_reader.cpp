@@ -1,5 +1,6 @@
 #include "runtime/map_reader.h"
 
+#include "runtime/format_tseries.h"
 #include "runtime/format_value.h"
 
 #include <bpf/bpf.h>
@@ -88,6 +89,8 @@ void combine(const MapInfo &info, const uint8_t *raw, MapEntry &entry, bool &see
 size_t bucket_count(const Type &t) {
   if (t.kind == TypeKind::Hist)
     return 66;
+  if (t.kind == TypeKind::Tseries)
+    return 0; // its slots are `points`
   return static_cast<size_t>((t.lhist_max - t.lhist_min) / t.lhist_step) + 2;
 }
 
@@ -184,6 +187,14 @@ bool read_map(int fd, const MapInfo &info, PrintableMap &out, std::string &error
         e.buckets.assign(bucket_count(info.value_type), 0);
         out.entries.push_back(std::move(e));
         it = hist_index.emplace(user_key, out.entries.size() - 1).first;
+      }
+      if (info.value_type.kind == TypeKind::Tseries) {
+        auto &points = out.entries[it->second].points;
+        points.resize(static_cast<size_t>(info.value_type.tseries_count));
+        if (bucket < points.size())
+          points[bucket] =
+              merge_tseries_slot(info.value_type, value, info.per_cpu() ? possible_cpus() : 1);
+        return;
       }
       MapEntry entry;
       bool seen = false;

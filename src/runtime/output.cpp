@@ -39,6 +39,10 @@ void Output::value(const Type &type, const uint8_t *data) {
 
 void Output::time(const std::string &text) { write(json_ ? json_time_record(text) : text); }
 
+void Output::typed_text(const std::string &type, const std::string &text) {
+  write(json_ ? "{\"type\": \"" + type + "\", \"data\": " + json_escape(text) + "}\n" : text);
+}
+
 void Output::map(const PrintableMap &map, size_t top, uint64_t div) {
   if (map.empty())
     return;

@@ -19,6 +19,8 @@ public:
   void printf_text(const std::string &text);
   void value(const Type &type, const uint8_t *data);
   void time(const std::string &text);
+  // Text printed as is; in JSON a record of type `type` ("cat", "syscall").
+  void typed_text(const std::string &type, const std::string &text);
   void map(const PrintableMap &map, size_t top, uint64_t div);
   // Printed once before the maps at exit (text mode: the two blank lines bpftrace prints).
   void exit_separator();

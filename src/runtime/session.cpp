@@ -5,6 +5,7 @@
 #include "runtime/helper_error_report.h"
 #include "runtime/loader.h"
 #include "runtime/map_reader.h"
+#include "runtime/printf_actions.h"
 #include "runtime/stack_format.h"
 #include "runtime/user_symbols.h"
 
@@ -102,6 +103,10 @@ void handle_record(EventContext &ec, const void *data, size_t size) {
                 << (ec.line.empty() || ec.line.back() != '\n' ? "\n" : "") << std::flush;
       break;
     }
+    if (info.printfs[id].action != PrintfAction::Print) { // cat(), system()
+      run_printf_action(info.printfs[id].action, ec.line, *ec.output);
+      break;
+    }
     ec.output->printf_text(ec.line);
     break;
   }
@@ -126,6 +131,10 @@ void handle_record(EventContext &ec, const void *data, size_t size) {
   case EventKind::ZeroMap:
     if (id < info.maps.size())
       zero_map(ec.maps->fds[id], info.maps[id]);
+    break;
+  case EventKind::Join:
+    if (id < info.join_separators.size())
+      print_join(info.join_separators[id], payload, size - kEventHeaderSize, *ec.output);
     break;
   case EventKind::Exit:
     if (!ec.exit_requested && size >= kEventHeaderSize + 8) {

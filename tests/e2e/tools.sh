@@ -409,4 +409,31 @@ t.join()"; then
   fi
 fi
 
+# 20. biosnoop: three synchronous direct writes of 4 KiB by "e2edd" to a file on a disk, each a
+#     line with the file system's device, e2edd's pid, a write rwbs and 4096 bytes.
+BSFILE="$BIODIR/bpfscope-e2e-biosnoop.$$"
+if ! grep -qE '^ *[0-9]+ +[0-9]+ +[0-9]+ +[a-z]' /proc/partitions; then
+  echo "      (no block device: biosnoop checked by --dry-run only)"
+elif [ "$(stat -f -c %T "$BIODIR" 2>/dev/null)" == tmpfs ]; then
+  echo "      (no disk file system: biosnoop checked by --dry-run only)"
+elif tool_start biosnoop; then
+  "$TMPD/e2edd" if=/dev/zero of="$BSFILE" bs=4k count=3 oflag=direct,sync 2>/dev/null &
+  DD_PID=$!
+  wait "$DD_PID"
+  # The major number of the file system's device (stat -c %D prints st_dev in hex).
+  DEV_MAJ=$((($(printf '%d' "0x$(stat -c %D "$BSFILE")") >> 8) & 0xfff))
+  rm -f "$BSFILE"
+  # (a file system on a partition is written through it: the whole disk may be what the
+  # tracepoint names, so only the major number is pinned)
+  for ((i = 0; i < 500; i++)); do # until the three writes are printed (up to 5 s)
+    [ "$(grep -c -E "e2edd +$DD_PID +W" "$TMPD/biosnoop.out")" -ge 3 ] && break
+    sleep 0.01
+  done
+  bg_stop biosnoop INT
+  assert_rc "biosnoop exits 0 on SIGINT" 0 "$RC"
+  assert_match "biosnoop: the header" "$OUT" '^TIME\(ms\) +DEV +COMM +PID +RWBS +SECTOR +BYTES +LAT\(us\)$'
+  assert_match "biosnoop: e2edd's 4 KiB writes, with device, pid and latency" \
+    "$(grep -c -E "^[0-9]+ +$DEV_MAJ:[0-9]+ +e2edd +$DD_PID +W[A-Z]* +[0-9]+ +4096 +[0-9]+\$" <<<"$OUT")" '^([3-9]|[1-9][0-9]+)$'
+fi
+
 finish

@@ -3,17 +3,22 @@
 // types them, and the BPF they compile to passes the running kernel's verifier (loaded for real,
 // as root, attached nowhere).
 #include "codegen/codegen.h"
+#include "parser/signal_names.h"
 #include "runtime/format_json.h"
+#include "runtime/format_resolved.h"
 #include "runtime/format_value.h"
 #include "runtime/kernel_btf.h"
 #include "runtime/loader.h"
+#include "runtime/task_offsets.h"
 #include "test_support.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
 using namespace bpfscope;
@@ -27,7 +32,7 @@ struct Analysed {
   bool ok = false;
 };
 
-Analysed analyse(const std::string &source) {
+Analysed analyse(const std::string &source, bool unsafe = false) {
   Analysed a;
   Diagnostics diags("stdin", source);
   a.program = parse_program(source, diags);
@@ -35,6 +40,10 @@ Analysed analyse(const std::string &source) {
     bpfscope::testing::FakeResolver resolver;
     SemanticOptions opts;
     opts.ppid_offsets = ppid_offsets_from_btf;
+    opts.pcomm_offsets = pcomm_offsets_from_btf;
+    opts.kfunc_btf_id = kfunc_btf_id_from_btf;
+    opts.unsafe = unsafe;
+    opts.positional_params = {"1"};
     a.ok = analyse_program(*a.program, resolver, opts, a.info, diags);
   }
   for (auto &d : diags.all())
@@ -56,8 +65,8 @@ bpf_prog_type type_for(ProgramKind kind) {
 }
 
 // Compiles and loads every program of `source`; "" or the first error.
-std::string load_all(const std::string &source) {
-  Analysed a = analyse(source);
+std::string load_all(const std::string &source, bool unsafe = false) {
+  Analysed a = analyse(source, unsafe);
   if (!a.ok)
     return "analysis failed: " + a.errors;
   Diagnostics diags("stdin", source);
@@ -116,7 +125,8 @@ TEST(StdlibBuiltins, LoadThroughTheVerifier) {
 TEST(StdlibBuiltins, BadModesAreErrors) {
   EXPECT_NE(type_of("nsecs(sideways)").find("unknown clock 'sideways'"), std::string::npos);
   EXPECT_NE(type_of("pid(nowhere)").find("unknown namespace 'nowhere'"), std::string::npos);
-  EXPECT_NE(type_of("nsecs(1)").find("nsecs() expects boot, monotonic or tai"), std::string::npos);
+  EXPECT_NE(type_of("nsecs(1)").find("nsecs() expects boot, monotonic, tai or sw_tai"),
+            std::string::npos);
 }
 
 TEST(StdlibFunctions, Types) {
@@ -199,6 +209,169 @@ TEST(StdlibFormat, UserResolvedTypes) {
             std::strerror(ENOENT));
   EXPECT_EQ(json_value(Type::strerror(), reinterpret_cast<const uint8_t *>(&enoent)),
             "\"" + std::string(std::strerror(ENOENT)) + "\"");
+}
+
+// ---------------------------------------------------------------- later functions
+
+// The first error of `source`, "" when it is accepted.
+std::string error_of(const std::string &source, bool unsafe = false) {
+  Analysed a = analyse(source, unsafe);
+  return a.ok ? "" : a.errors;
+}
+
+TEST(StdlibLater, Types) {
+  EXPECT_EQ(type_of("strftime(\"%H\", nsecs)"), "timestamp");
+  EXPECT_EQ(type_of("ntop(0x0100007f)"), "inet");
+  EXPECT_EQ(type_of("ntop(10, pton(\"::1\"))"), "inet");
+  EXPECT_EQ(type_of("pton(\"1.2.3.4\")"), "uint8[4]");
+  EXPECT_EQ(type_of("pton(\"fe80::1\")"), "uint8[16]");
+  EXPECT_EQ(type_of("macaddr(\"abcdef\")"), "macaddr_t");
+  EXPECT_EQ(type_of("strstr(\"abc\", \"c\")"), "int64");
+  EXPECT_EQ(type_of("memcmp(\"abc\", \"abd\", 2)"), "int64");
+  EXPECT_EQ(type_of("syscall_name(0)"), "string");
+  EXPECT_EQ(type_of("cgroup_path(cgroup, \"uni*\")"), "cgroup_path_t");
+  EXPECT_EQ(type_of("probetype"), "string[8]"); // "special"
+  EXPECT_EQ(type_of("pcomm"), "string[16]");
+  EXPECT_EQ(type_of("has_cpid"), "bool");
+  EXPECT_EQ(type_of("nsecs(sw_tai)"), "uint64");
+}
+
+TEST(StdlibLater, BadArgumentsAreLocatedErrors) {
+  EXPECT_NE(error_of("BEGIN { $v = pton(\"1.2.3\"); }")
+                .find("stdin:1:19-26: ERROR: pton() expects a valid IPv4 or IPv6 address"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of("BEGIN { $v = ntop(\"abcdefgh\"); }").find("ntop() expects an integer or an array"),
+      std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $v = memcmp(\"ab\", \"abc\", 5); }").find("5 bytes is more than"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $v = memcmp(\"ab\", \"abc\", pid); }").find("constant number"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $v = strftime(\"%H\"); }").find("strftime() takes 2 arguments"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $v = strftime(comm, 1); }").find("string literal format"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $v = strstr(1, \"a\"); }").find("strstr() expects two strings"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $v = macaddr(\"ab\"); }").find("at least 6 bytes"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $v = syscall_name(\"x\"); }").find("expects an integer"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $v = cat(\"/x\"); }").find("cat() does not return a value"),
+            std::string::npos);
+}
+
+TEST(StdlibLater, UnsafeFunctionsNeedUnsafe) {
+  EXPECT_NE(error_of("BEGIN { system(\"true\"); }")
+                .find("ERROR: system() is an unsafe function being used in safe mode"),
+            std::string::npos);
+  EXPECT_NE(error_of("kprobe:do_nanosleep { signal(9); }").find("signal() is an unsafe function"),
+            std::string::npos);
+  EXPECT_EQ(error_of("BEGIN { system(\"true\"); }", true), "");
+  EXPECT_NE(error_of("kprobe:do_nanosleep { signal(\"SIGNOPE\"); }", true)
+                .find("unknown signal 'SIGNOPE'"),
+            std::string::npos);
+  EXPECT_NE(error_of("kprobe:do_nanosleep { signal(65); }", true).find("out of range"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { signal(9); }", true).find("cannot be used in BEGIN"),
+            std::string::npos);
+  EXPECT_EQ(signal_number("SIGUSR1"), SIGUSR1);
+  EXPECT_EQ(signal_number("KILL"), SIGKILL);
+  EXPECT_EQ(signal_number("SIGRTMIN+2"), SIGRTMIN + 2);
+  EXPECT_EQ(signal_number("SIGWHAT"), 0);
+}
+
+TEST(StdlibLater, FailAndStaticAssertWhenReachable) {
+  // $1 is "1" in these tests.
+  EXPECT_EQ(error_of("BEGIN { if ($1 < 2) { fail(\"got %d, want %s\", $1, \"more\"); } }"),
+            "stdin:1:23-58: ERROR: got 1, want more\n"
+            "BEGIN { if ($1 < 2) { fail(\"got %d, want %s\", $1, \"more\"); } }\n"
+            "                      ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
+  EXPECT_EQ(error_of("BEGIN { if ($1 > 2) { fail(\"unreached\"); } else { printf(\"ok\"); } }"),
+            "");
+  EXPECT_NE(error_of("BEGIN { if (pid > 2) { fail(\"x %d\", pid); } }").find("must be literals"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { static_assert(1 + 1 == 3, \"math\"); }").find("ERROR: math"),
+            std::string::npos);
+  EXPECT_EQ(error_of("BEGIN { static_assert($1 == 1, \"one\"); }"), "");
+  EXPECT_NE(error_of("BEGIN { static_assert(pid, \"x\"); }").find("known at compile time"),
+            std::string::npos);
+}
+
+TEST(StdlibLater, LoadThroughTheVerifier) {
+  EXPECT_EQ(load_all("BEGIN { printf(\"%s %s %s %s %d %d %s %s\\n\", strftime(\"%H:%M:%S.%f\", "
+                     "nsecs), ntop(0x0100007f), ntop(pton(\"::1\")), macaddr(\"abcdef\"), "
+                     "strstr(comm, \"scope\"), memcmp(comm, \"bpf\", 3), syscall_name(1), "
+                     "cgroup_path(cgroup)); print(pton(\"1.2.3.4\")); }"),
+            "");
+  EXPECT_EQ(load_all("tracepoint:test:a { @[ntop(args.delta), syscall_name(args.delta)] = count(); "
+                     "@t = strftime(\"%s\", nsecs); assert(pid != 0, \"pid\"); "
+                     "cat(\"/proc/%d/comm\", pid); printf(\"%s %s\\n\", pcomm, probetype); }"),
+            "");
+  EXPECT_EQ(load_all("kprobe:do_nanosleep { signal(\"SIGUSR1\"); signal_thread(10); "
+                     "signal(arg0); system(\"echo %d\", pid); $t = nsecs(sw_tai); }",
+                     true),
+            "");
+}
+
+TEST(StdlibLater, LenCountsTheKeysOfAMap) {
+  EXPECT_EQ(type_of("len(@m)"), "error: " + analyse("BEGIN { $v = len(@m); }").errors);
+  EXPECT_EQ(load_all("BEGIN { @m[1, \"a\"] = 1; @c[comm] = count(); @s[1] = \"x\"; "
+                     "printf(\"%d %d %d\\n\", len(@m), len(@c), len(@s)); }"),
+            "");
+  EXPECT_EQ(load_all("tracepoint:test:a { @[args.delta] = 1; if (len(@) > 10) { clear(@); } }"),
+            "");
+  EXPECT_NE(error_of("BEGIN { @h[1] = hist(1); $n = len(@h); }")
+                .find("stdin:1:35-37: ERROR: len() does not support hist_t maps"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { @c = count(); $n = len(@c); }")
+                .find("len() does not support count_t maps without keys"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $n = len(@m[1]); @m[1] = 1; }").find("len() expects a map"),
+            std::string::npos);
+}
+
+TEST(StdlibLater, Join) {
+  EXPECT_EQ(load_all("tracepoint:test:a { join(args.delta); join(args.delta, \", \"); }"), "");
+  Analysed a = analyse("tracepoint:test:a { join(args.delta, \"-\"); join(args.delta); }");
+  ASSERT_TRUE(a.ok) << a.errors;
+  EXPECT_EQ(a.info.join_separators, (std::vector<std::string>{"-", " "}));
+  EXPECT_TRUE(a.info.prints_from_probes);
+  EXPECT_NE(error_of("BEGIN { join(comm); }").find("join() expects a pointer to an array"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { join(0, comm); }").find("string literal separator"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $x = join(0); }").find("join() does not return a value"),
+            std::string::npos);
+}
+
+TEST(StdlibLater, ResolvedValuesPrintInUserSpace) {
+  uint8_t inet[24] = {};
+  inet[0] = AF_INET;
+  inet[8] = 10, inet[9] = 0, inet[10] = 0, inet[11] = 1;
+  EXPECT_EQ(format_value(Type::make_resolved(ResolvedKind::Inet, 24), inet), "10.0.0.1");
+  inet[0] = AF_INET6;
+  std::memset(inet + 8, 0, 16);
+  inet[23] = 1;
+  EXPECT_EQ(format_value(Type::make_resolved(ResolvedKind::Inet, 24), inet), "::1");
+  uint8_t mac[8] = {0x18, 0xc0, 0x4d, 0x08, 0x2e, 0xbb};
+  EXPECT_EQ(format_value(Type::make_resolved(ResolvedKind::MacAddr, 8), mac), "18:C0:4D:08:2E:BB");
+  uint8_t bytes[4] = {1, 2, 3, 4};
+  EXPECT_EQ(format_value(Type::make_resolved(ResolvedKind::Bytes, 4), bytes), "[1,2,3,4]");
+  EXPECT_EQ(json_value(Type::make_resolved(ResolvedKind::Bytes, 4), bytes), "[1,2,3,4]");
+  uint64_t nr = 59;
+  EXPECT_EQ(format_value(Type::make_resolved(ResolvedKind::SyscallName, 8),
+                         reinterpret_cast<const uint8_t *>(&nr)),
+            "execve");
+  EXPECT_EQ(json_value(Type::make_resolved(ResolvedKind::SyscallName, 8),
+                       reinterpret_cast<const uint8_t *>(&nr)),
+            "\"execve\"");
+  EXPECT_EQ(syscall_name(100000), "100000");
+  // %f: the microseconds of the timestamp, zero-padded.
+  EXPECT_EQ(format_timestamp("%f", 1000000000ull * 5 + 42000).size(), 6u);
+  EXPECT_EQ(format_timestamp("%%f", 0), "%f");
+  uint64_t id = 1;
+  EXPECT_EQ(cgroup_path(id, "cpu*", "/sys/fs/cgroup"), ""); // only "unified" is searched
 }
 
 } // namespace

@@ -1,0 +1,279 @@
+// Code generation of the standard library's later functions (see parser/semantic_stdlib.h):
+// values that user space turns into text (strftime, ntop, macaddr, syscall_name, cgroup_path) are
+// bytes on the stack; strstr and memcmp are unrolled comparisons; cat, system and assert's message
+// go out as printf records.
+#include "codegen/kfunc_calls.h"
+#include "codegen/probe_compiler.h"
+#include "parser/semantic_stdlib.h"
+
+#include <arpa/inet.h>
+#include <linux/bpf.h>
+
+namespace bpfscope {
+
+using namespace ast;
+
+std::optional<ProbeCompiler::Value> ProbeCompiler::stdlib_call(const Call &c) {
+  const std::string &n = c.name;
+  Value none{b_.getInt64(0), Type::none()};
+  if (n == "fail" || n == "static_assert") // checked while compiling; nothing runs
+    return none;
+  if (n == "cat" || n == "system") {
+    std::vector<Value> args;
+    for (size_t i = 1; i < c.args.size(); i++)
+      args.push_back(expr(*c.args[i]));
+    send_event(EventKind::Printf, c.resource_id, &info_.printfs.at(c.resource_id).args, args);
+    return none;
+  }
+  if (n == "assert") {
+    assert_condition(c);
+    return none;
+  }
+  if (n == "signal" || n == "signal_thread") {
+    send_signal(c);
+    return none;
+  }
+  if (n == "join") {
+    join_strings(c);
+    return none;
+  }
+  if (n == "len") { // bpf_map_sum_elem_count(map), patched into a kfunc call (kfunc_calls.h)
+    int id = info_.map_ids.at(static_cast<const Map &>(*c.args[0]).name);
+    return Value{
+        helper(static_cast<int>(kKfuncMarkerMapSumElemCount), b_.getInt64Ty(), {map_pointer(id)}),
+        c.type};
+  }
+  if (n == "strftime" || n == "syscall_name" || n == "cgroup_path")
+    return integer_in_memory(expr(*c.args[0 + (n == "strftime")]), c.type);
+  if (n == "ntop")
+    return ntop_value(c);
+  if (n == "pton")
+    return pton_value(c);
+  if (n == "macaddr")
+    return macaddr_value(c);
+  if (n == "strstr")
+    return Value{string_find(expr(*c.args[0]), expr(*c.args[1])), c.type};
+  if (n == "memcmp") {
+    Value l = expr(*c.args[0]);
+    Value r = expr(*c.args[1]);
+    return Value{bytes_compare(l, r, static_cast<int>(constant_length(*c.args[2]))), c.type};
+  }
+  if (n == "probetype" || n == "has_cpid" || n == "pcomm") {
+    Builtin b;
+    b.name = n;
+    b.type = c.type;
+    return stdlib_builtin(b);
+  }
+  return std::nullopt;
+}
+
+std::optional<ProbeCompiler::Value> ProbeCompiler::stdlib_builtin(const Builtin &b) {
+  if (b.name == "probetype")
+    return Value{string_constant(probe_type_name(target_), b.type.size), b.type};
+  if (b.name == "has_cpid")
+    return Value{b_.getInt64(info_.process.has_child ? 1 : 0), b.type};
+  if (b.name == "pcomm") {
+    // curtask->group_leader->comm, at the offsets kernel BTF gave when the script was analysed.
+    auto [leader_off, comm_off] = *info_.pcomm_offsets;
+    auto *i64 = b_.getInt64Ty();
+    llvm::Value *task = helper(BPF_FUNC_get_current_task, i64, {});
+    auto *leader = stack(8, "group_leader");
+    b_.CreateAlignedStore(b_.getInt64(0), leader, llvm::Align(8));
+    helper(BPF_FUNC_probe_read_kernel, i64,
+           {leader, b_.getInt64(8),
+            b_.CreateIntToPtr(b_.CreateAdd(task, b_.getInt64(leader_off)), b_.getPtrTy())});
+    llvm::Value *leader_task = b_.CreateAlignedLoad(i64, leader, llvm::Align(8));
+    auto *buf = stack(16, "pcomm");
+    b_.CreateMemSet(buf, b_.getInt8(0), 16, llvm::MaybeAlign(8));
+    helper(BPF_FUNC_probe_read_kernel_str, i64,
+           {buf, b_.getInt64(16),
+            b_.CreateIntToPtr(b_.CreateAdd(leader_task, b_.getInt64(comm_off)), b_.getPtrTy())});
+    return Value{buf, b.type};
+  }
+  return std::nullopt;
+}
+
+// An 8-byte number kept in memory, as the values that user space resolves are.
+ProbeCompiler::Value ProbeCompiler::integer_in_memory(const Value &v, const Type &as) {
+  auto *buf = stack(as.size, "resolved");
+  b_.CreateMemSet(buf, b_.getInt8(0), as.size, llvm::MaybeAlign(8));
+  b_.CreateAlignedStore(v.v, buf, llvm::Align(8));
+  return {buf, as};
+}
+
+// {family (8 bytes), address (16 bytes)}: an integer is an IPv4 address as it lies in memory
+// (network order read as a little-endian number), 4 bytes IPv4 and 16 bytes IPv6.
+ProbeCompiler::Value ProbeCompiler::ntop_value(const Call &c) {
+  auto *buf = stack(24, "inet");
+  b_.CreateMemSet(buf, b_.getInt8(0), 24, llvm::MaybeAlign(8));
+  Value addr = expr(*c.args.back());
+  bool v6 = addr.type.kind != TypeKind::Integer && addr.type.size == 16;
+  llvm::Value *family = b_.getInt64(v6 ? AF_INET6 : AF_INET);
+  if (c.args.size() == 2)
+    family = expr(*c.args[0]).v;
+  b_.CreateAlignedStore(family, buf, llvm::Align(8));
+  if (addr.type.kind == TypeKind::Integer)
+    store_integer(offset_ptr(buf, 8), 4, addr.v);
+  else
+    b_.CreateMemCpy(offset_ptr(buf, 8), llvm::MaybeAlign(1), addr.v, llvm::MaybeAlign(1),
+                    addr.type.size);
+  return {buf, c.type};
+}
+
+ProbeCompiler::Value ProbeCompiler::pton_value(const Call &c) {
+  const std::string &text = static_cast<const StringLit &>(*c.args[0]).value;
+  unsigned char bytes[16] = {};
+  inet_pton(c.type.size == 16 ? AF_INET6 : AF_INET, text.c_str(), bytes);
+  auto *buf = stack(c.type.size, "pton");
+  for (int i = 0; i < c.type.size; i++)
+    b_.CreateStore(b_.getInt8(bytes[i]), offset_ptr(buf, i));
+  return {buf, c.type};
+}
+
+ProbeCompiler::Value ProbeCompiler::macaddr_value(const Call &c) {
+  Value v = expr(*c.args[0]);
+  if (v.type.kind == TypeKind::Integer)
+    return integer_in_memory(v, c.type);
+  auto *buf = stack(8, "macaddr");
+  b_.CreateMemSet(buf, b_.getInt8(0), 8, llvm::MaybeAlign(8));
+  b_.CreateMemCpy(buf, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), 6);
+  return {buf, c.type};
+}
+
+// strstr(h, n): the index of the first occurrence of n in h, -1 when none. The same chain of
+// forward branches as string_contains, remembering the position that matched.
+llvm::Value *ProbeCompiler::string_find(const Value &h, const Value &needle) {
+  int hn = h.type.size, nn = needle.type.size;
+  auto *i8 = b_.getInt8Ty();
+  auto *result = stack(8, "strstr");
+  b_.CreateAlignedStore(b_.getInt64(-1), result, llvm::Align(8));
+  auto *done = llvm::BasicBlock::Create(ctx_, "strstr_done", fn_);
+  auto found_at = [&](int i) {
+    auto *found = llvm::BasicBlock::Create(ctx_, "strstr_found", fn_);
+    llvm::IRBuilderBase::InsertPointGuard guard(b_);
+    b_.SetInsertPoint(found);
+    b_.CreateAlignedStore(b_.getInt64(i), result, llvm::Align(8));
+    b_.CreateBr(done);
+    return found;
+  };
+  for (int i = 0; i < hn; i++) {
+    auto *found = found_at(i);
+    auto *next = llvm::BasicBlock::Create(ctx_, "strstr_next", fn_);
+    for (int j = 0; j < nn; j++) {
+      auto *nc = b_.CreateLoad(i8, offset_ptr(needle.v, j));
+      auto *compare = llvm::BasicBlock::Create(ctx_, "strstr_cmp", fn_);
+      b_.CreateCondBr(b_.CreateICmpEQ(nc, b_.getInt8(0)), found, compare);
+      b_.SetInsertPoint(compare);
+      if (i + j >= hn) { // past the haystack's buffer: no match here
+        b_.CreateBr(next);
+        break;
+      }
+      auto *ch = b_.CreateLoad(i8, offset_ptr(h.v, i + j));
+      auto *same = llvm::BasicBlock::Create(ctx_, "strstr_same", fn_);
+      b_.CreateCondBr(b_.CreateICmpNE(ch, nc), next, same);
+      b_.SetInsertPoint(same);
+      if (j == nn - 1)
+        b_.CreateBr(found);
+    }
+    if (nn == 0)
+      b_.CreateBr(found);
+    b_.SetInsertPoint(next);
+    auto *more = llvm::BasicBlock::Create(ctx_, "strstr_more", fn_);
+    auto *hc = b_.CreateLoad(i8, offset_ptr(h.v, i));
+    b_.CreateCondBr(b_.CreateICmpEQ(hc, b_.getInt8(0)), done, more);
+    b_.SetInsertPoint(more);
+  }
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  return b_.CreateAlignedLoad(b_.getInt64Ty(), result, llvm::Align(8));
+}
+
+// memcmp(l, r, n): 0 when the first n bytes are equal, else l[i] - r[i] at the first difference.
+llvm::Value *ProbeCompiler::bytes_compare(const Value &l, const Value &r, int n) {
+  auto *i8 = b_.getInt8Ty();
+  auto *i64 = b_.getInt64Ty();
+  auto *result = stack(8, "memcmp");
+  b_.CreateAlignedStore(b_.getInt64(0), result, llvm::Align(8));
+  auto *done = llvm::BasicBlock::Create(ctx_, "memcmp_done", fn_);
+  for (int i = 0; i < n; i++) {
+    auto *a = b_.CreateZExt(b_.CreateLoad(i8, offset_ptr(l.v, i)), i64);
+    auto *b = b_.CreateZExt(b_.CreateLoad(i8, offset_ptr(r.v, i)), i64);
+    auto *differ = llvm::BasicBlock::Create(ctx_, "memcmp_differ", fn_);
+    auto *next = llvm::BasicBlock::Create(ctx_, "memcmp_next", fn_);
+    b_.CreateCondBr(b_.CreateICmpNE(a, b), differ, next);
+    b_.SetInsertPoint(differ);
+    b_.CreateAlignedStore(b_.CreateSub(a, b), result, llvm::Align(8));
+    b_.CreateBr(done);
+    b_.SetInsertPoint(next);
+  }
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  return b_.CreateAlignedLoad(i64, result, llvm::Align(8));
+}
+
+// assert(cond, msg): when cond is false, the message (a printf record) and exit(1).
+void ProbeCompiler::assert_condition(const Call &c) {
+  Value cond = expr(*c.args[0]);
+  auto *failed = llvm::BasicBlock::Create(ctx_, "assert_failed", fn_);
+  auto *ok = llvm::BasicBlock::Create(ctx_, "assert_ok", fn_);
+  b_.CreateCondBr(to_bool(cond.v), ok, failed);
+  b_.SetInsertPoint(failed);
+  send_event(EventKind::Printf, c.resource_id, &info_.printfs.at(c.resource_id).args, {});
+  exit_probe({b_.getInt64(1), Type::integer(8, true)});
+  if (!b_.GetInsertBlock()->getTerminator())
+    b_.CreateBr(ok);
+  b_.SetInsertPoint(ok);
+}
+
+// signal(SIG) / signal_thread(SIG): bpf_send_signal(_thread); resource_id is the signal when it
+// was known while compiling, 0 when it is computed now.
+void ProbeCompiler::send_signal(const Call &c) {
+  llvm::Value *sig = c.resource_id > 0 ? b_.getInt32(c.resource_id)
+                                       : b_.CreateTrunc(expr(*c.args[0]).v, b_.getInt32Ty());
+  int id = c.name == "signal" ? BPF_FUNC_send_signal : BPF_FUNC_send_signal_thread;
+  helper(id, b_.getInt64Ty(), {sig});
+}
+
+// join(arr[, sep]): reads up to kJoinMaxArgs pointers of the array and the strings they point
+// to straight into a reserved ring buffer record (16 strings would not fit on the BPF stack),
+// stopping at the first NULL pointer; user space joins them (runtime/printf_actions.h).
+void ProbeCompiler::join_strings(const Call &c) {
+  auto *i64 = b_.getInt64Ty();
+  llvm::Value *array = expr(*c.args[0]).v;
+  constexpr int kSize = kEventHeaderSize + 8 + kJoinMaxArgs * kJoinArgSize;
+  auto *record = helper(BPF_FUNC_ringbuf_reserve, b_.getPtrTy(),
+                        {map_pointer(internal_.ring_buffer), b_.getInt64(kSize), b_.getInt64(0)});
+  auto *fill = llvm::BasicBlock::Create(ctx_, "join_fill", fn_);
+  auto *submit = llvm::BasicBlock::Create(ctx_, "join_submit", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "join_done", fn_);
+  b_.CreateCondBr(b_.CreateIsNull(record), done, fill);
+  b_.SetInsertPoint(fill);
+  uint64_t header =
+      static_cast<uint64_t>(EventKind::Join) | (static_cast<uint64_t>(c.resource_id) << 32);
+  b_.CreateAlignedStore(b_.getInt64(header), record, llvm::Align(8));
+  llvm::Value *count = offset_ptr(record, kEventHeaderSize);
+  b_.CreateAlignedStore(b_.getInt64(0), count, llvm::Align(8));
+  auto *pointer = stack(8, "join_ptr");
+  for (int i = 0; i < kJoinMaxArgs; i++) {
+    b_.CreateAlignedStore(b_.getInt64(0), pointer, llvm::Align(8));
+    helper(BPF_FUNC_probe_read, i64,
+           {pointer, b_.getInt64(8),
+            b_.CreateIntToPtr(b_.CreateAdd(array, b_.getInt64(8 * i)), b_.getPtrTy())});
+    llvm::Value *p = b_.CreateAlignedLoad(i64, pointer, llvm::Align(8));
+    auto *read = llvm::BasicBlock::Create(ctx_, "join_read", fn_);
+    b_.CreateCondBr(b_.CreateICmpEQ(p, b_.getInt64(0)), submit, read);
+    b_.SetInsertPoint(read);
+    llvm::Value *slot = offset_ptr(record, kEventHeaderSize + 8 + i * kJoinArgSize);
+    b_.CreateStore(b_.getInt8(0), slot); // an unreadable string stays empty
+    helper(BPF_FUNC_probe_read_str, i64,
+           {slot, b_.getInt64(kJoinArgSize), b_.CreateIntToPtr(p, b_.getPtrTy())});
+    b_.CreateAlignedStore(b_.getInt64(i + 1), count, llvm::Align(8));
+  }
+  b_.CreateBr(submit);
+  b_.SetInsertPoint(submit);
+  helper(BPF_FUNC_ringbuf_submit, b_.getVoidTy(), {record, b_.getInt64(0)});
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+}
+
+} // namespace bpfscope

@@ -1,0 +1,155 @@
+#include "runtime/format_resolved.h"
+
+#include <arpa/inet.h>
+#include <fnmatch.h>
+#include <ftw.h>
+#include <mntent.h>
+
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <map>
+
+namespace bpfscope {
+
+namespace {
+
+uint64_t load_u64(const uint8_t *data) {
+  uint64_t v;
+  std::memcpy(&v, data, 8);
+  return v;
+}
+
+uint64_t clock_ns(clockid_t clock) {
+  timespec ts;
+  clock_gettime(clock, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ULL + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+std::string format_inet(const uint8_t *data) {
+  uint64_t family = load_u64(data);
+  char buf[INET6_ADDRSTRLEN] = "";
+  int af = family == AF_INET6 ? AF_INET6 : AF_INET;
+  if (family != AF_INET && family != AF_INET6)
+    return "";
+  inet_ntop(af, data + 8, buf, sizeof(buf));
+  return buf;
+}
+
+std::string format_macaddr(const uint8_t *data) {
+  char buf[18];
+  std::snprintf(buf, sizeof(buf), "%02X:%02X:%02X:%02X:%02X:%02X", data[0], data[1], data[2],
+                data[3], data[4], data[5]);
+  return buf;
+}
+
+std::string format_bytes(const uint8_t *data, int size) {
+  std::string s = "[";
+  for (int i = 0; i < size; i++) {
+    if (i)
+      s += ',';
+    s += std::to_string(data[i]);
+  }
+  return s + "]";
+}
+
+// nftw() takes no context pointer: the search's state for its callback.
+thread_local uint64_t g_wanted_inode;
+thread_local std::string g_found_path;
+
+int match_inode(const char *path, const struct stat *st, int type, FTW *) {
+  if (type == FTW_D && st->st_ino == g_wanted_inode) {
+    g_found_path = path;
+    return 1; // stop the walk
+  }
+  return 0;
+}
+
+} // namespace
+
+std::string format_timestamp(const std::string &fmt, uint64_t boot_ns) {
+  // The boot clock's origin in wall-clock time, measured now: realtime - boottime.
+  uint64_t wall_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME) + boot_ns;
+  time_t secs = static_cast<time_t>(wall_ns / 1000000000ULL);
+  char micros[8];
+  std::snprintf(micros, sizeof(micros), "%06llu",
+                static_cast<unsigned long long>((wall_ns % 1000000000ULL) / 1000));
+  std::string expanded;
+  for (size_t i = 0; i < fmt.size(); i++) {
+    if (fmt[i] == '%' && i + 1 < fmt.size()) {
+      if (fmt[i + 1] == 'f') {
+        expanded += micros;
+      } else {
+        expanded += fmt[i];
+        expanded += fmt[i + 1];
+      }
+      i++;
+      continue;
+    }
+    expanded += fmt[i];
+  }
+  struct tm tm;
+  localtime_r(&secs, &tm);
+  char buf[1024];
+  size_t n = std::strftime(buf, sizeof(buf), expanded.c_str(), &tm);
+  return std::string(buf, n);
+}
+
+std::string syscall_name(uint64_t nr) {
+  static const std::map<uint64_t, const char *> names = {
+#include "runtime/syscall_names_x86_64.inc"
+  };
+  auto it = names.find(nr);
+  return it != names.end() ? it->second : std::to_string(nr);
+}
+
+std::string cgroup2_mount_point() {
+  FILE *f = setmntent("/proc/self/mounts", "r");
+  if (!f)
+    return "";
+  std::string found;
+  while (struct mntent *m = getmntent(f)) {
+    if (std::strcmp(m->mnt_type, "cgroup2") == 0) {
+      found = m->mnt_dir;
+      break;
+    }
+  }
+  endmntent(f);
+  return found;
+}
+
+std::string cgroup_path(uint64_t id, const std::string &filter, const std::string &root) {
+  // cgroup v2 is the "unified" hierarchy, whatever its mount point.
+  if (root.empty() || fnmatch(filter.c_str(), "unified", 0) != 0)
+    return "";
+  g_wanted_inode = id;
+  g_found_path.clear();
+  // FTW_MOUNT: stay in the cgroup2 file system (a cgroup's id is its directory's inode there).
+  nftw(root.c_str(), match_inode, 16, FTW_PHYS | FTW_MOUNT);
+  if (g_found_path.empty())
+    return "";
+  std::string rel = g_found_path.substr(root.size());
+  return "unified:" + (rel.empty() ? std::string("/") : rel);
+}
+
+std::string format_resolved(const Type &type, const uint8_t *data) {
+  switch (type.resolved) {
+  case ResolvedKind::Timestamp:
+    return format_timestamp(type.resolved_arg, load_u64(data));
+  case ResolvedKind::Inet:
+    return format_inet(data);
+  case ResolvedKind::MacAddr:
+    return format_macaddr(data);
+  case ResolvedKind::CgroupPath:
+    return cgroup_path(load_u64(data), type.resolved_arg, cgroup2_mount_point());
+  case ResolvedKind::SyscallName:
+    return syscall_name(load_u64(data));
+  case ResolvedKind::Bytes:
+    return format_bytes(data, type.size);
+  case ResolvedKind::None:
+    break;
+  }
+  return "";
+}
+
+} // namespace bpfscope

@@ -1,0 +1,76 @@
+#include "runtime/printf_actions.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace bpfscope {
+
+namespace {
+
+void cat_file(const std::string &path, Output &output) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "ERROR: failed to open file '" << path << "': " << std::strerror(errno) << "\n";
+    return;
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  output.typed_text("cat", content.str());
+}
+
+// Runs `command` with /bin/sh, as bpftrace's system() does, and prints its stdout once it ends.
+void run_command(const std::string &command, Output &output) {
+  output.flush(); // what was printed before comes first, should the command print itself
+  FILE *p = popen(command.c_str(), "r");
+  if (!p) {
+    std::cerr << "ERROR: cannot run '" << command << "': " << std::strerror(errno) << "\n";
+    return;
+  }
+  std::string text;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+    text.append(buf, n);
+  pclose(p);
+  output.typed_text("syscall", text);
+}
+
+} // namespace
+
+void print_join(const std::string &sep, const uint8_t *payload, size_t size, Output &output) {
+  if (size < 8)
+    return;
+  uint64_t count;
+  std::memcpy(&count, payload, 8);
+  std::string text;
+  for (uint64_t i = 0; i < count && i < kJoinMaxArgs; i++) {
+    size_t at = 8 + i * kJoinArgSize;
+    if (at + kJoinArgSize > size)
+      break;
+    const char *s = reinterpret_cast<const char *>(payload + at);
+    if (i)
+      text += sep;
+    text.append(s, strnlen(s, kJoinArgSize));
+  }
+  output.typed_text("join", output.json() ? text : text + "\n");
+}
+
+void run_printf_action(PrintfAction action, const std::string &text, Output &output) {
+  switch (action) {
+  case PrintfAction::Cat:
+    cat_file(text, output);
+    break;
+  case PrintfAction::System:
+    run_command(text, output);
+    break;
+  case PrintfAction::Print:
+    output.printf_text(text);
+    break;
+  }
+}
+
+} // namespace bpfscope

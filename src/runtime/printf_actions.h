@@ -1,0 +1,17 @@
+// What cat() and system() do with their formatted text, in user space: print a file, or run a
+// command (--unsafe) and print what it writes to stdout.
+#pragma once
+
+#include "parser/semantic.h"
+#include "runtime/output.h"
+
+#include <string>
+
+namespace bpfscope {
+
+void run_printf_action(PrintfAction action, const std::string &text, Output &output);
+
+// A join() record's payload: the strings joined with `sep`, as one line (JSON record "join").
+void print_join(const std::string &sep, const uint8_t *payload, size_t size, Output &output);
+
+} // namespace bpfscope
