@@ -2,6 +2,7 @@
 #include "codegen/codegen.h"
 #include "parser/parse.h"
 #include "parser/semantic.h"
+#include "runtime/btf_types.h"
 #include "runtime/capabilities.h"
 #include "runtime/child_process.h"
 #include "runtime/elf_symbols.h"
@@ -11,6 +12,7 @@
 #include "runtime/object_cache.h"
 #include "runtime/output.h"
 #include "runtime/pid_namespace.h"
+#include "runtime/probe_details.h"
 #include "runtime/probe_provider.h"
 #include "runtime/process_maps.h"
 #include "runtime/session.h"
@@ -262,8 +264,11 @@ int main(int argc, char **argv) {
   ProviderRegistry providers;
   if (list_mode) {
     std::string pattern = optind < argc ? argv[optind] : "";
-    for (auto &name : providers.list(pattern))
+    for (auto &name : providers.list(pattern)) {
       std::cout << name << "\n";
+      if (verbose) // -lv: the arguments too
+        std::cout << probe_details(name);
+    }
     return 0;
   }
 
@@ -313,6 +318,8 @@ int main(int argc, char **argv) {
     return read_elf_data_symbol(path, name);
   };
   sema_opts.ppid_offsets = ppid_offsets_from_btf;
+  BtfTypeResolver kernel_types; // loads vmlinux BTF only if the script names a kernel type
+  sema_opts.types = &kernel_types;
 
   // Without the capabilities, resolving probes (tracefs) and loading would fail later with
   // confusing errors: say which one is missing, before doing anything.
@@ -384,6 +391,9 @@ int main(int argc, char **argv) {
               << codegen_ms << " ms" << (cached ? " (cached)" : "") << "\n";
   if (verbose)
     std::cerr << "codegen: " << (cached ? "cached" : "compiled") << "\n";
+  if (verbose)
+    for (auto &note : info.notes)
+      std::cerr << "note: " << note << "\n";
 
   FILE *out = stdout;
   if (!output_path.empty()) {

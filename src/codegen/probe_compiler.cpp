@@ -151,6 +151,7 @@ void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value
   switch (dst_type.kind) {
   case TypeKind::Integer:
   case TypeKind::Boolean:
+  case TypeKind::Pointer:
   case TypeKind::Stack:
   case TypeKind::Ksym:
   case TypeKind::Username:
@@ -671,6 +672,8 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
     return field(static_cast<const Field &>(e));
   case ExprKind::TupleLit:
     return tuple_literal(static_cast<const TupleLit &>(e), e.type);
+  case ExprKind::TypeQuery: // sizeof/offsetof: computed by the semantic pass
+    return {b_.getInt64(static_cast<const TypeQuery &>(e).value), e.type};
   case ExprKind::TupleIndex: {
     auto &t = static_cast<const TupleIndex &>(e);
     Value base = expr(*t.base);
@@ -696,6 +699,8 @@ ProbeCompiler::Value ProbeCompiler::tuple_literal(const TupleLit &t, const Type 
 
 ProbeCompiler::Value ProbeCompiler::builtin(const Builtin &bi) {
   const std::string &n = bi.name;
+  if (auto it = info_.enum_constants.find(n); it != info_.enum_constants.end())
+    return {b_.getInt64(static_cast<uint64_t>(it->second)), bi.type};
   auto *i64 = b_.getInt64Ty();
   if (n == "pid" || n == "tid") {
     llvm::Value *v = current_pid_tgid();
@@ -904,6 +909,8 @@ llvm::Value *ProbeCompiler::usdt_argument(int index) {
 llvm::Value *ProbeCompiler::ctx_field_address(int offset) { return offset_ptr(ctx_arg_, offset); }
 
 ProbeCompiler::Value ProbeCompiler::field(const Field &f) {
+  if (f.member_offset >= 0)
+    return member_access(f);
   const ContextField *cf = nullptr;
   for (auto &candidate : target_.fields)
     if (candidate.name == f.field)
@@ -1107,6 +1114,10 @@ llvm::Value *ProbeCompiler::string_contains(const Value &h, const Value &needle)
 
 ProbeCompiler::Value ProbeCompiler::binary(const Binary &bin) {
   auto *i64 = b_.getInt64Ty();
+  if (bin.lhs->type.is_pointer() || bin.rhs->type.is_pointer()) {
+    if (bin.op == BinaryOp::Add || bin.op == BinaryOp::Sub)
+      return pointer_arithmetic(bin);
+  }
   if (bin.op == BinaryOp::LogicalAnd || bin.op == BinaryOp::LogicalOr) {
     bool is_and = bin.op == BinaryOp::LogicalAnd;
     Value l = expr(*bin.lhs);
@@ -1214,6 +1225,8 @@ ProbeCompiler::Value ProbeCompiler::unary(const Unary &u) {
     }
     return u.postfix ? old : updated;
   }
+  case UnaryOp::Deref:
+    return deref(u);
   default:
     return {b_.getInt64(0), u.type};
   }

@@ -43,6 +43,12 @@ private:
   Value ternary(const ast::Ternary &t);
   Value call(const ast::Call &c);
   Value field(const ast::Field &f);
+  // C types (compile_kernel_types.cpp). Struct and array values are their kernel address (an
+  // i64) until a member of scalar type is read.
+  Value member_access(const ast::Field &f);
+  Value read_kernel_value(llvm::Value *address, const Type &t, int bit_offset, int bit_size);
+  Value deref(const ast::Unary &u);
+  Value pointer_arithmetic(const ast::Binary &b);
   Value map_read(const ast::Map &m);
   Value tuple_literal(const ast::TupleLit &t, const Type &as);
   Value stack_value(const Type &t); // kstack/ustack

@@ -38,6 +38,7 @@ enum class ExprKind {
   Field,      // expr.name or expr->name
   TupleLit,   // (a, b, c)
   TupleIndex, // expr.0
+  TypeQuery,  // sizeof(TYPE), sizeof(expr), offsetof(TYPE, a.b): a constant
 };
 
 struct Expr : Node {
@@ -140,6 +141,10 @@ struct Field : Expr {
   ExprPtr base;
   std::string field;
   bool arrow = false; // written `->`
+  // A member of a struct/union (set by the semantic pass; -1 for `args.NAME` and the like):
+  // its byte offset, and for bitfields the bit offset and width.
+  int member_offset = -1;
+  int bit_offset = 0, bit_size = 0;
 };
 
 struct TupleLit : Expr {
@@ -151,6 +156,17 @@ struct TupleIndex : Expr {
   TupleIndex() : Expr(ExprKind::TupleIndex) {}
   ExprPtr base;
   int index = 0;
+};
+
+// `sizeof(struct task_struct)`, `sizeof($x)`, `offsetof(struct task_struct, pid)`: the semantic
+// pass computes `value` from the types, and codegen emits it as a constant.
+struct TypeQuery : Expr {
+  TypeQuery() : Expr(ExprKind::TypeQuery) {}
+  bool is_offsetof = false;
+  std::string type_name;            // the type as written, "" for sizeof(expr)
+  ExprPtr operand;                  // sizeof(expr): not evaluated, only typed
+  std::vector<std::string> members; // offsetof: the member path, `b.c` as {"b", "c"}
+  uint64_t value = 0;
 };
 
 // ---------------------------------------------------------------- statements
@@ -233,7 +249,16 @@ struct Probe : Node {
   std::unique_ptr<Block> body;
 };
 
+// A C type definition (`struct Foo { int a; }`, `union`, `enum`) or an `#include` line of the
+// preamble, as written. Definitions are laid out by the semantic pass (script_types.h); includes
+// are only noted (kernel types come from BTF; no C compiler runs).
+struct CDefinition : Node {
+  std::string text;
+  bool is_include = false;
+};
+
 struct Program : Node {
+  std::vector<std::unique_ptr<CDefinition>> c_definitions;
   std::vector<std::unique_ptr<Probe>> probes;
 };
 

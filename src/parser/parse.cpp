@@ -231,6 +231,17 @@ public:
       expr(t->base.get(), d + 1);
       break;
     }
+    case ast::ExprKind::TypeQuery: {
+      auto *q = static_cast<const ast::TypeQuery *>(e);
+      std::string path;
+      for (auto &m : q->members)
+        path += (path.empty() ? "" : ".") + m;
+      line(d, std::string(q->is_offsetof ? "Offsetof " : "Sizeof ") + q->type_name +
+                  (path.empty() ? "" : ", " + path));
+      if (q->operand)
+        expr(q->operand.get(), d + 1);
+      break;
+    }
     }
   }
 

@@ -6,6 +6,7 @@
 #include "parser/ast.h"
 #include "parser/diagnostics.h"
 #include "parser/probe_target.h"
+#include "parser/type_resolver.h"
 #include "parser/types.h"
 
 #include <cstdint>
@@ -120,6 +121,10 @@ struct ProgramInfo {
   std::vector<uint64_t> cgroup_ids;
   // ppid: offsets of task_struct.real_parent and task_struct.tgid (from SemanticOptions).
   std::optional<std::pair<int, int>> ppid_offsets;
+  // What -v tells about the script itself (e.g. #include lines that are not read).
+  std::vector<std::string> notes;
+  // Kernel enumerators used as values (`TASK_RUNNING`), by name.
+  std::map<std::string, int64_t> enum_constants;
 };
 
 struct SemanticOptions {
@@ -138,6 +143,9 @@ struct SemanticOptions {
   // task_struct.real_parent and task_struct.tgid offsets (kernel BTF), for ppid; nullopt when the
   // kernel has no BTF. Called only when a script uses ppid.
   std::function<std::optional<std::pair<int, int>>()> ppid_offsets;
+  // Kernel C types (BTF), for casts to struct pointers, `curtask->...`, sizeof and the like;
+  // null when none are available. Asked only when a script names such a type.
+  TypeResolver *types = nullptr;
 };
 
 // Returns false when any error was reported (in `diags`).

@@ -89,6 +89,37 @@ Type Type::strerror() {
   return t;
 }
 
+Type Type::pointer(const Type &element) {
+  Type t;
+  t.kind = TypeKind::Pointer;
+  t.size = 8;
+  t.element = std::make_shared<const Type>(element);
+  return t;
+}
+
+Type Type::record(const std::string &name, int size, int id) {
+  Type t;
+  t.kind = TypeKind::Record;
+  t.size = size;
+  t.record_name = name;
+  t.record_id = id;
+  return t;
+}
+
+Type Type::array(const Type &element, int len) {
+  Type t;
+  t.kind = TypeKind::Array;
+  t.size = element.size * len;
+  t.array_len = len;
+  t.element = std::make_shared<const Type>(element);
+  return t;
+}
+
+const Type &Type::pointee() const {
+  static const Type none;
+  return element ? *element : none;
+}
+
 int Type::alignment() const {
   switch (kind) {
   case TypeKind::Integer:
@@ -132,6 +163,11 @@ bool Type::operator==(const Type &other) const {
     return false;
   if (kind == TypeKind::Stack && !same_kind(other))
     return false;
+  if (kind == TypeKind::Record && record_name != other.record_name)
+    return false;
+  if ((kind == TypeKind::Pointer || kind == TypeKind::Array) &&
+      (pointee() != other.pointee() || array_len != other.array_len))
+    return false;
   if (kind == TypeKind::Lhist && (lhist_min != other.lhist_min || lhist_max != other.lhist_max ||
                                   lhist_step != other.lhist_step))
     return false;
@@ -158,6 +194,12 @@ std::string Type::name() const {
     return "username";
   case TypeKind::Strerror:
     return "strerror_t";
+  case TypeKind::Pointer:
+    return (pointee().is_none() ? std::string("void") : pointee().name()) + " *";
+  case TypeKind::Record:
+    return record_name;
+  case TypeKind::Array:
+    return pointee().name() + "[" + std::to_string(array_len) + "]";
   case TypeKind::Tuple: {
     std::string s = "(";
     for (size_t i = 0; i < fields.size(); i++) {

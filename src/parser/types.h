@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ enum class TypeKind {
   Ksym,     // ksym(addr): a kernel address, printed as the name of the function containing it
   Username, // username: 8 bytes, a uid, printed as the user's name (from the passwd database)
   Strerror, // strerror(e): 8 bytes, an errno value, printed as its description
+  // Kernel (BTF) and script-defined C types. See type_resolver.h.
+  Pointer, // 8 bytes; `element` is what it points to (None for `void *`)
+  Record,  // struct/union `record_name`, `size` bytes; members come from a TypeResolver
+  Array,   // `array_len` elements of `element` (char arrays become String instead)
   // Aggregations: only ever the value of a map.
   Count,
   Sum,
@@ -45,6 +50,12 @@ struct Type {
   bool stack_user = false;
   StackMode stack_mode = StackMode::Bpftrace;
   int stack_limit = 0;
+  // Pointer/Array: the pointed-to or element type. Record: "struct task_struct" and the
+  // resolver's handle for it (a BTF id, or a script definition's index).
+  std::shared_ptr<const Type> element;
+  int array_len = 0;
+  std::string record_name;
+  int record_id = -1;
 
   static Type none() { return {}; }
   static Type integer(int bytes, bool is_signed);
@@ -57,12 +68,24 @@ struct Type {
   static Type ksym();
   static Type username();
   static Type strerror();
+  static Type pointer(const Type &element);
+  static Type record(const std::string &name, int size, int id);
+  static Type array(const Type &element, int len);
+  // The pointed-to / element type (None for `void *`).
+  const Type &pointee() const;
   // Values held as 8-byte numbers in BPF and turned into text only when printed.
   bool is_user_resolved() const {
     return kind == TypeKind::Ksym || kind == TypeKind::Username || kind == TypeKind::Strerror;
   }
 
-  bool is_integer() const { return kind == TypeKind::Integer || kind == TypeKind::Boolean; }
+  // Pointers count as integers: they compare, add, cast, key maps and print as numbers do
+  // (printing shows them in hex).
+  bool is_integer() const {
+    return kind == TypeKind::Integer || kind == TypeKind::Boolean || kind == TypeKind::Pointer;
+  }
+  bool is_pointer() const { return kind == TypeKind::Pointer; }
+  bool is_record() const { return kind == TypeKind::Record; }
+  bool is_array() const { return kind == TypeKind::Array; }
   bool is_string() const { return kind == TypeKind::String; }
   bool is_tuple() const { return kind == TypeKind::Tuple; }
   bool is_aggregation() const { return kind >= TypeKind::Count; }

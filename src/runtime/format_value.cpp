@@ -112,7 +112,8 @@ std::string format_value(const Type &type, const uint8_t *data) {
     }
     return s + ")";
   }
-  case TypeKind::Context: {
+  case TypeKind::Context:
+  case TypeKind::Pointer: {
     char buf[32];
     std::snprintf(buf, sizeof(buf), "0x%llx",
                   static_cast<unsigned long long>(load_unsigned(data, 8)));
@@ -165,6 +166,7 @@ int compare_values(const Type &type, const uint8_t *a, const uint8_t *b) {
   case TypeKind::Integer:
   case TypeKind::Boolean:
   case TypeKind::Context:
+  case TypeKind::Pointer:
   case TypeKind::Count:
   case TypeKind::Sum:
   case TypeKind::Min:

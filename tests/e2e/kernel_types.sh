@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Kernel types from BTF: curtask's members (through pointers, embedded structs and char arrays),
+# tp_btf arguments typed as struct pointers, casts, pointer arithmetic, sizeof and offsetof. The
+# workloads are started here, so every value printed is known in advance.
+source "$(dirname "$0")/lib.sh"
+
+[ -e /sys/kernel/btf/vmlinux ] || skip "this kernel has no BTF"
+
+NR_GETPPID=110 # x86-64
+N=5
+READY='interval:ms:50 { printf("ready\n"); }'
+wait_ready() {
+  local i
+  for ((i = 0; i < ATTACH_TIMEOUT * 100; i++)); do
+    grep -q '^ready$' "$TMPD/$1.out" 2>/dev/null && return 0
+    sleep 0.01
+  done
+  fail "bpfscope ($1) never became ready" "$(cat "$TMPD/$1.out" "$TMPD/$1.err")"
+  return 1
+}
+
+# curtask in a tracepoint and typed raw tracepoint arguments, on N getppid() calls of a
+# workload whose pid, comm and parent are known.
+pyworkload_start "for _ in range($N):
+    os.getppid()" || finish
+bg_start task -e "tracepoint:syscalls:sys_enter_getppid /pid == $WL_PID/ {
+  @task[curtask->comm, curtask->pid == tid, curtask->tgid, curtask->real_parent->tgid] = count();
+  @weight_read[curtask->se.load.weight > 0] = count();
+  \$t = (struct task_struct *)curtask;
+  @same[\$t->group_leader->pid == \$t.tgid, *(int32 *)((uint64)\$t + offsetof(struct task_struct, tgid)) == pid] = count();
+}
+rawtracepoint:sys_enter /pid == $WL_PID && args.id == $NR_GETPPID/ {
+  @regs[args.regs->orig_ax, args.regs->orig_ax == args.id] = count();
+}
+$READY"
+if wait_ready task; then
+  workload_run
+  bg_stop task INT
+  assert_rc "SIGINT ends bpfscope" 0 "$RC"
+  assert_eq "members of curtask, its parent and an embedded struct; a cast and a deref" \
+    "@regs[$NR_GETPPID, 1]: $N
+@same[1, 1]: $N
+@task[python3, 1, $WL_PID, $$]: $N
+@weight_read[1]: $N" "$(printf '%s\n' "$OUT" | grep '^@' | sort)"
+fi
+
+# A `const char *` member read with str(), on a tp_btf argument chased through a struct pointer.
+cp /bin/true "$TMPD/kt_exec_marker"
+bg_start exec -e "rawtracepoint:sched_process_exec {
+  @[str(args.bprm->filename), args.p->pid == pid] = count();
+}
+$READY"
+if wait_ready exec; then
+  for _ in 1 2 3; do "$TMPD/kt_exec_marker"; done
+  bg_stop exec INT
+  assert_eq "str() of args.bprm->filename" "@[$TMPD/kt_exec_marker, 1]: 3" \
+    "$(printf '%s\n' "$OUT" | grep -F "kt_exec_marker")"
+fi
+
+bps -e 'BEGIN {
+  printf("%d %d %d %d %d\n", sizeof(struct list_head), offsetof(struct list_head, prev),
+         sizeof(uint16), sizeof(struct task_struct *), sizeof(curtask->comm));
+  $p = (struct list_head *)0x1000;
+  print($p);
+  print($p + 2);
+  print((int32 *)0x1000 - 1);
+  print(($p + 3) - $p);
+  exit();
+}'
+assert_rc "sizeof/offsetof and pointer arithmetic run" 0 "$RC"
+assert_eq "sizes, offsets and pointers printed in hex" "16 8 2 8 16
+0x1000
+0x1020
+0xffc
+3" "$(printf '%s\n' "$OUT" | grep -v '^$')"
+
+bps -e 'BEGIN { print(curtask->pidd); }'
+assert_rc "an unknown member is an error" 1 "$RC"
+assert_contains "the member is named" "$ERR" \
+  "ERROR: Struct/union of type 'struct task_struct' does not contain a field named 'pidd'"
+assert_contains "the closest member is suggested" "$ERR" "HINT: Did you mean 'pid'?"
+
+finish
