@@ -57,6 +57,13 @@ ProbeCompiler::Value ProbeCompiler::deref(const Unary &u) {
   return read_kernel_value(p.v, u.type, 0, 0);
 }
 
+ProbeCompiler::Value ProbeCompiler::index(const Index &i) {
+  Value base = expr(*i.base);
+  Value at = expr(*i.index);
+  llvm::Value *bytes = b_.CreateMul(at.v, b_.getInt64(static_cast<uint64_t>(i.type.size)));
+  return read_kernel_value(b_.CreateAdd(base.v, bytes), i.type, 0, 0);
+}
+
 ProbeCompiler::Value ProbeCompiler::pointer_arithmetic(const Binary &bin) {
   Value l = expr(*bin.lhs);
   Value r = expr(*bin.rhs);

@@ -672,6 +672,8 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
     return field(static_cast<const Field &>(e));
   case ExprKind::TupleLit:
     return tuple_literal(static_cast<const TupleLit &>(e), e.type);
+  case ExprKind::Index:
+    return index(static_cast<const Index &>(e));
   case ExprKind::TypeQuery: // sizeof/offsetof: computed by the semantic pass
     return {b_.getInt64(static_cast<const TypeQuery &>(e).value), e.type};
   case ExprKind::TupleIndex: {

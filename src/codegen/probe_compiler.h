@@ -48,6 +48,7 @@ private:
   Value member_access(const ast::Field &f);
   Value read_kernel_value(llvm::Value *address, const Type &t, int bit_offset, int bit_size);
   Value deref(const ast::Unary &u);
+  Value index(const ast::Index &i);
   Value pointer_arithmetic(const ast::Binary &b);
   Value map_read(const ast::Map &m);
   Value tuple_literal(const ast::TupleLit &t, const Type &as);

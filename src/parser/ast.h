@@ -39,6 +39,7 @@ enum class ExprKind {
   TupleLit,   // (a, b, c)
   TupleIndex, // expr.0
   TypeQuery,  // sizeof(TYPE), sizeof(expr), offsetof(TYPE, a.b): a constant
+  Index,      // expr[i] on an array or a pointer
 };
 
 struct Expr : Node {
@@ -167,6 +168,12 @@ struct TypeQuery : Expr {
   ExprPtr operand;                  // sizeof(expr): not evaluated, only typed
   std::vector<std::string> members; // offsetof: the member path, `b.c` as {"b", "c"}
   uint64_t value = 0;
+};
+
+// `a[i]`: element i of a kernel array (a struct member) or of what a pointer points to.
+struct Index : Expr {
+  Index() : Expr(ExprKind::Index) {}
+  ExprPtr base, index;
 };
 
 // ---------------------------------------------------------------- statements

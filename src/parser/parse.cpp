@@ -231,6 +231,13 @@ public:
       expr(t->base.get(), d + 1);
       break;
     }
+    case ast::ExprKind::Index: {
+      auto *i = static_cast<const ast::Index *>(e);
+      line(d, "Index");
+      expr(i->base.get(), d + 1);
+      expr(i->index.get(), d + 1);
+      break;
+    }
     case ast::ExprKind::TypeQuery: {
       auto *q = static_cast<const ast::TypeQuery *>(e);
       std::string path;

@@ -191,6 +191,8 @@ bool ScriptTypes::define(const std::string &text, const SourceRange &loc, Diagno
       continue;
     }
     // TYPE WORDS [*...] NAME [ [N] ]
+    if (std::find(decl.begin(), decl.end(), ":") != decl.end())
+      return fail("bitfields in script types are not supported");
     size_t name_at = decl.size();
     int array_len = -1;
     if (decl.size() >= 4 && decl.back() == "]") {
@@ -203,8 +205,6 @@ bool ScriptTypes::define(const std::string &text, const SourceRange &loc, Diagno
     name_at = decl.size() - 1;
     if (decl.size() < 2 || !is_ident(decl[name_at]))
       return fail("expected `TYPE NAME;` in " + full);
-    if (std::find(decl.begin(), decl.end(), ":") != decl.end())
-      return fail("bitfields in script types are not supported");
     int stars = 0;
     std::vector<std::string> words;
     for (size_t i = 0; i < name_at; i++) {

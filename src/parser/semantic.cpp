@@ -670,6 +670,14 @@ private:
     }
     case ExprKind::Field:
       return field(static_cast<Field &>(e));
+    case ExprKind::Index: {
+      auto &i = static_cast<Index &>(e);
+      Type base = expr(*i.base);
+      Type index = expr(*i.index);
+      if (base.is_none() || index.is_none())
+        return Type::none();
+      return types_.index(i, base, index);
+    }
     case ExprKind::TypeQuery: {
       auto &q = static_cast<TypeQuery &>(e);
       return types_.query(q, q.operand ? expr(*q.operand) : Type::none());

@@ -114,6 +114,23 @@ Type TypeRules::query(ast::TypeQuery &q, const Type &operand) {
   return Type::integer(8, false);
 }
 
+Type TypeRules::index(const ast::Index &e, const Type &base, const Type &index) {
+  if (!base.is_array() && !base.is_pointer()) {
+    error_(e.loc, "The [] operator can not be used on expressions of type '" + base.name() + "'",
+           "");
+    return Type::none();
+  }
+  if (!index.is_integer() || index.is_pointer()) {
+    error_(e.index->loc, "The array index must be an integer, not '" + index.name() + "'", "");
+    return Type::none();
+  }
+  if (base.pointee().is_none()) {
+    error_(e.loc, "Can not index a 'void *'", "cast it to a typed pointer first");
+    return Type::none();
+  }
+  return base.pointee();
+}
+
 Type TypeRules::deref(const ast::Unary &u, const Type &pointer) {
   if (!pointer.is_pointer()) {
     error_(u.loc, "Can not dereference an expression of type '" + pointer.name() + "'", "");

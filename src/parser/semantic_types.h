@@ -26,6 +26,8 @@ public:
   // The type of `f` (`base.member` or `base->member`) when `base` is a record or a pointer to
   // one; records the member's offset in `f`.
   Type member(ast::Field &f, const Type &base);
+  // `a[i]` (`index` is the index's type).
+  Type index(const ast::Index &e, const Type &base, const Type &index);
   // `*p`.
   Type deref(const ast::Unary &u, const Type &pointer);
   // sizeof/offsetof: sets q.value. `operand` is the type of sizeof's expression, if any.

@@ -74,6 +74,44 @@ assert_eq "sizes, offsets and pointers printed in hex" "16 8 2 8 16
 0xffc
 3" "$(printf '%s\n' "$OUT" | grep -v '^$')"
 
+# Array members indexed (x86-64: the first auxiliary vector entry is AT_SYSINFO_EHDR, 33), and a
+# pointer indexed like an array.
+bps -e 'BEGIN {
+  $t = curtask;
+  print(curtask->mm->saved_auxv[0]);
+  print(((int32 *)((uint64)$t + offsetof(struct task_struct, pid)))[0] == pid);
+  exit();
+}'
+assert_eq "a[i] on a BTF array and on a pointer" "33
+1" "$(printf '%s\n' "$OUT" | grep -v '^$')"
+
+# The script's own types, #include (not read, noted under -v) and #define.
+cat >"$TMPD/defs.bt" <<'SCRIPT'
+#include <linux/sched.h>
+#define LIMIT 3
+struct Pair { int a; char name[16]; struct task_struct *task; }
+enum Colour { RED, GREEN = 5, BLUE }
+BEGIN {
+  printf("%d %d %d %d %d\n", sizeof(struct Pair), offsetof(struct Pair, task), GREEN, BLUE, LIMIT);
+  $p = (struct Pair *)((uint64)curtask + offsetof(struct task_struct, pid) - offsetof(struct Pair, a));
+  print($p->a == pid);
+  exit();
+}
+SCRIPT
+bps -v "$TMPD/defs.bt"
+assert_rc "a script with its own types runs" 0 "$RC"
+assert_eq "layout of a script struct, enum values, #define" "32 24 5 6 3
+1" "$(printf '%s\n' "$OUT" | grep -v '^$')"
+assert_contains "-v notes the #include" "$ERR" \
+  "note: #include <linux/sched.h> is not read: kernel types come from BTF (no C compiler runs)"
+
+bps -lv 'rawtracepoint:sched_switch'
+assert_eq "-lv lists a raw tracepoint's arguments with their BTF types" "rawtracepoint:sched_switch
+    bool preempt
+    struct task_struct * prev
+    struct task_struct * next
+    unsigned int prev_state" "$OUT"
+
 bps -e 'BEGIN { print(curtask->pidd); }'
 assert_rc "an unknown member is an error" 1 "$RC"
 assert_contains "the member is named" "$ERR" \

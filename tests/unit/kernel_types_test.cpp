@@ -2,6 +2,7 @@
 // the semantic rules for members, casts, sizeof/offsetof (with a fake resolver), and code that
 // the kernel's verifier accepts for pointer chasing through real kernel structs.
 #include "codegen/codegen.h"
+#include "parser/script_types.h"
 #include "runtime/btf_types.h"
 #include "runtime/loader.h"
 #include "test_support.h"
@@ -259,4 +260,90 @@ TEST(KernelTypes, PointerChasingPassesTheVerifier) {
     ASSERT_GE(r.fd, 0) << r.error;
     close(r.fd);
   }
+}
+
+// ------------------------------------------------------------------ arrays, script types
+
+TEST(KernelTypes, IndexingArraysAndPointers) {
+  EXPECT_EQ(type_of("((int16 *)arg0)[3]").name(), "int64");
+  EXPECT_EQ(type_of("((struct task **)arg0)[1]->comm").name(), "string[16]");
+  std::string errors;
+  type_of("arg0[1]", &errors);
+  EXPECT_NE(errors.find("ERROR: The [] operator can not be used on expressions of type 'uint64'"),
+            std::string::npos)
+      << errors;
+  type_of("((void *)arg0)[1]", &errors);
+  EXPECT_NE(errors.find("ERROR: Can not index a 'void *'"), std::string::npos) << errors;
+}
+
+TEST(KernelTypes, ScriptDefinitionsAreLaidOutLikeC) {
+  FakeTypes kernel;
+  ScriptTypes types(&kernel);
+  Diagnostics diags("stdin", "");
+  ASSERT_TRUE(types.define("struct Foo { char c; int a; char name[5]; struct task *t; "
+                           "unsigned long long big; short s; struct Foo *next; }",
+                           {}, diags));
+  ASSERT_TRUE(types.define("union U { char c; int i; u64 wide; }", {}, diags));
+  ASSERT_TRUE(types.define("enum E { A, B = 5, C, D = -2, F }", {}, diags));
+  ASSERT_TRUE(types.define("struct Outer { char c; struct Foo inner; struct task k; }", {}, diags));
+  Type foo = *types.named_type("struct Foo");
+  EXPECT_EQ(foo.size, 48);
+  auto off = [&](const Type &r, const char *m) { return types.member(r, m)->offset; };
+  EXPECT_EQ(off(foo, "a"), 4);
+  EXPECT_EQ(off(foo, "name"), 8);
+  EXPECT_EQ(types.member(foo, "name")->type.name(), "string[5]");
+  EXPECT_EQ(off(foo, "t"), 16);
+  EXPECT_EQ(types.member(foo, "t")->type.name(), "struct task *"); // from the kernel's types
+  EXPECT_EQ(off(foo, "big"), 24);
+  EXPECT_EQ(types.member(foo, "big")->type.name(), "uint64");
+  EXPECT_EQ(off(foo, "s"), 32);
+  EXPECT_EQ(off(foo, "next"), 40);
+  EXPECT_EQ(types.member(foo, "next")->type.pointee().size, 48);
+  Type u = *types.named_type("union U");
+  EXPECT_EQ(u.size, 8);
+  EXPECT_EQ(off(u, "wide"), 0);
+  Type outer = *types.named_type("struct Outer");
+  EXPECT_EQ(off(outer, "inner"), 8);
+  EXPECT_EQ(off(outer, "k"), 56);
+  EXPECT_EQ(outer.size, 120);
+  EXPECT_EQ(types.enum_value("B"), 5);
+  EXPECT_EQ(types.enum_value("C"), 6);
+  EXPECT_EQ(types.enum_value("F"), -1);
+  EXPECT_EQ(types.enum_value("TASK_RUNNING"), 0); // the kernel's, underneath
+  EXPECT_FALSE(diags.has_errors());
+
+  EXPECT_FALSE(types.define("struct Bad { struct nope x; }", {}, diags));
+  EXPECT_FALSE(types.define("struct Bits { int a : 3; }", {}, diags));
+  std::string all;
+  for (auto &d : diags.all())
+    all += d.message + "\n";
+  EXPECT_NE(all.find("unknown type 'struct nope' of member x"), std::string::npos) << all;
+  EXPECT_NE(all.find("bitfields in script types are not supported"), std::string::npos) << all;
+}
+
+TEST(KernelTypes, ScriptPreambleDefinesIncludesAndConstants) {
+  FakeTypes kernel;
+  auto a = analyse("#include <linux/sched.h>\n#define LIMIT 0x10\n#define NAME \"x\"\n"
+                   "struct S { int a; char b[16]; }\nenum E { ONE = 1 }\n"
+                   "kprobe:f { @a = sizeof(struct S); @b = LIMIT; @c = NAME; @d = ONE; "
+                   "@e = ((struct S *)arg0)->b; }",
+                   {}, &kernel);
+  ASSERT_TRUE(a.ok) << a.errors;
+  ASSERT_EQ(a.program->c_definitions.size(), 3u);
+  EXPECT_TRUE(a.program->c_definitions[0]->is_include);
+  ASSERT_EQ(a.info.notes.size(), 1u);
+  EXPECT_NE(a.info.notes[0].find("#include <linux/sched.h> is not read"), std::string::npos);
+  auto &stmts = a.program->probes[0]->body->stmts;
+  auto value = [&](int i) -> ast::Expr & {
+    return *static_cast<ast::AssignMap &>(*stmts[i]).value;
+  };
+  EXPECT_EQ(static_cast<ast::TypeQuery &>(value(0)).value, 20u);
+  EXPECT_EQ(static_cast<ast::IntegerLit &>(value(1)).value, 16u);
+  EXPECT_EQ(static_cast<ast::StringLit &>(value(2)).value, "x");
+  EXPECT_EQ(a.info.enum_constants.at("ONE"), 1);
+  EXPECT_EQ(a.info.maps[a.info.map_ids.at("@e")].value_type.name(), "string[16]");
+
+  auto bad = analyse("#define F(x) x\nBEGIN { }");
+  EXPECT_NE(bad.errors.find("#define with parameters is not supported"), std::string::npos)
+      << bad.errors;
 }

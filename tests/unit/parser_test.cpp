@@ -118,6 +118,10 @@ std::string sexpr(const ast::Expr *e) {
     auto *t = static_cast<const TupleIndex *>(e);
     return "(. " + sexpr(t->base.get()) + " " + std::to_string(t->index) + ")";
   }
+  case ExprKind::Index: {
+    auto *i = static_cast<const Index *>(e);
+    return "([] " + sexpr(i->base.get()) + " " + sexpr(i->index.get()) + ")";
+  }
   case ExprKind::TypeQuery: {
     auto *q = static_cast<const TypeQuery *>(e);
     std::string s = std::string(q->is_offsetof ? "(offsetof " : "(sizeof ") + q->type_name;
