@@ -12,8 +12,45 @@ using namespace ast;
 
 ProbeCompiler::Value ProbeCompiler::member_access(const Field &f) {
   Value base = expr(*f.base);
-  llvm::Value *address = b_.CreateAdd(base.v, b_.getInt64(static_cast<uint64_t>(f.member_offset)));
-  return read_kernel_value(address, f.type, f.bit_offset, f.bit_size);
+  return element_at(base, b_.getInt64(static_cast<uint64_t>(f.member_offset)), f.type, f.bit_offset,
+                    f.bit_size);
+}
+
+ProbeCompiler::Value ProbeCompiler::element_at(const Value &base, llvm::Value *offset,
+                                               const Type &t, int bit_offset, int bit_size) {
+  if (!base.v->getType()->isPointerTy()) // kernel memory
+    return read_kernel_value(b_.CreateAdd(base.v, offset), t, bit_offset, bit_size);
+  // A struct copied to the BPF stack: members are plain loads.
+  llvm::Value *p = b_.CreateGEP(b_.getInt8Ty(), base.v, offset);
+  if (t.is_record() || t.is_array() || t.is_string())
+    return {p, t};
+  if (bit_size == 0)
+    return {load_integer(p, t.size, t.is_signed), t};
+  int bytes = (bit_offset + bit_size + 7) / 8;
+  bytes = bytes <= 1 ? 1 : bytes <= 2 ? 2 : bytes <= 4 ? 4 : 8;
+  return extract_bits(load_integer(p, bytes, false), t, bit_offset, bit_size);
+}
+
+ProbeCompiler::Value ProbeCompiler::extract_bits(llvm::Value *v, const Type &t, int bit_offset,
+                                                 int bit_size) {
+  if (t.is_signed) { // move the field to the top, then shift back arithmetically
+    v = b_.CreateShl(v, b_.getInt64(64 - bit_offset - bit_size));
+    return {b_.CreateAShr(v, b_.getInt64(64 - bit_size)), t};
+  }
+  v = b_.CreateLShr(v, b_.getInt64(bit_offset));
+  uint64_t mask = bit_size >= 64 ? ~0ULL : (1ULL << bit_size) - 1;
+  return {b_.CreateAnd(v, b_.getInt64(mask)), t};
+}
+
+// A struct or array stored whole (a variable, a map value, a printed value): copied from the
+// kernel, or from another copy on the stack.
+void ProbeCompiler::store_record(llvm::Value *dst, const Type &t, const Value &v) {
+  if (v.v->getType()->isPointerTy()) {
+    b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), t.size);
+    return;
+  }
+  helper(BPF_FUNC_probe_read_kernel, b_.getInt64Ty(),
+         {dst, b_.getInt64(static_cast<uint64_t>(t.size)), b_.CreateIntToPtr(v.v, b_.getPtrTy())});
 }
 
 ProbeCompiler::Value ProbeCompiler::read_kernel_value(llvm::Value *address, const Type &t,
@@ -42,14 +79,7 @@ ProbeCompiler::Value ProbeCompiler::read_kernel_value(llvm::Value *address, cons
   helper(BPF_FUNC_probe_read_kernel, i64, {slot, b_.getInt64(bytes), src});
   if (bit_size == 0)
     return {load_integer(slot, t.size, t.is_signed), t};
-  llvm::Value *v = b_.CreateAlignedLoad(i64, slot, llvm::Align(8));
-  if (t.is_signed) { // move the field to the top, then shift back arithmetically
-    v = b_.CreateShl(v, b_.getInt64(64 - bit_offset - bit_size));
-    return {b_.CreateAShr(v, b_.getInt64(64 - bit_size)), t};
-  }
-  v = b_.CreateLShr(v, b_.getInt64(bit_offset));
-  uint64_t mask = bit_size >= 64 ? ~0ULL : (1ULL << bit_size) - 1;
-  return {b_.CreateAnd(v, b_.getInt64(mask)), t};
+  return extract_bits(b_.CreateAlignedLoad(i64, slot, llvm::Align(8)), t, bit_offset, bit_size);
 }
 
 ProbeCompiler::Value ProbeCompiler::deref(const Unary &u) {
@@ -61,7 +91,9 @@ ProbeCompiler::Value ProbeCompiler::index(const Index &i) {
   Value base = expr(*i.base);
   Value at = expr(*i.index);
   llvm::Value *bytes = b_.CreateMul(at.v, b_.getInt64(static_cast<uint64_t>(i.type.size)));
-  return read_kernel_value(b_.CreateAdd(base.v, bytes), i.type, 0, 0);
+  if (base.type.is_pointer()) // the pointer's value is a kernel address
+    return read_kernel_value(b_.CreateAdd(base.v, bytes), i.type, 0, 0);
+  return element_at(base, bytes, i.type, 0, 0);
 }
 
 ProbeCompiler::Value ProbeCompiler::pointer_arithmetic(const Binary &bin) {

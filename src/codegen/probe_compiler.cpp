@@ -182,6 +182,10 @@ void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value
     }
     return;
   }
+  case TypeKind::Record:
+  case TypeKind::Array:
+    store_record(dst, dst_type, v);
+    return;
   default:
     return;
   }

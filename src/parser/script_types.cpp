@@ -273,6 +273,16 @@ std::optional<RecordMember> ScriptTypes::member(const Type &record, const std::s
   return std::nullopt;
 }
 
+std::vector<std::pair<std::string, RecordMember>> ScriptTypes::members(const Type &record) {
+  Record *r = own(record);
+  if (!r)
+    return kernel_ ? kernel_->members(record) : std::vector<std::pair<std::string, RecordMember>>{};
+  std::vector<std::pair<std::string, RecordMember>> out;
+  for (auto &[n, m] : r->members)
+    out.emplace_back(n, *member(record, n));
+  return out;
+}
+
 std::string ScriptTypes::member_hint(const Type &record, const std::string &name) {
   Record *r = own(record);
   if (!r)

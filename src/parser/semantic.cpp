@@ -519,12 +519,11 @@ private:
   }
 
   // Struct and array values live in kernel memory and are only read member by member.
-  bool storable(const Type &t, const SourceRange &loc) {
+  // (Their members are filled in here, for printing.)
+  bool storable(Type &t, const SourceRange &loc) {
     if (!t.is_record() && !t.is_array())
       return true;
-    error(loc, "A value of type '" + t.name() + "' cannot be stored or printed whole",
-          "read one of its members");
-    return false;
+    return types_.make_whole(t, loc);
   }
 
   // ------------------------------------------------------------------ expressions

@@ -144,6 +144,42 @@ Type TypeRules::deref(const ast::Unary &u, const Type &pointer) {
   return target;
 }
 
+namespace {
+// The BPF stack is 512 bytes: a struct copied whole must leave room for the rest.
+constexpr int kMaxWholeStruct = 256;
+} // namespace
+
+bool TypeRules::make_whole(Type &t, const SourceRange &loc) {
+  if (t.size > kMaxWholeStruct) {
+    error_(loc,
+           "A value of type '" + t.name() + "' (" + std::to_string(t.size) +
+               " bytes) is too large to be stored or printed whole (at most " +
+               std::to_string(kMaxWholeStruct) + " bytes)",
+           "read one of its members");
+    return false;
+  }
+  if (t.is_array()) {
+    Type element = t.pointee();
+    if (!make_whole(element, loc))
+      return false;
+    t.element = std::make_shared<const Type>(element);
+    return true;
+  }
+  if (!t.is_record() || !t.fields.empty() || !types_)
+    return true;
+  for (auto &[name, m] : types_->members(t)) {
+    if (m.bit_size > 0)
+      continue;
+    Type mt = m.type;
+    if (!make_whole(mt, loc))
+      return false;
+    t.fields.push_back(mt);
+    t.field_offsets.push_back(m.offset);
+    t.field_names.push_back(name);
+  }
+  return true;
+}
+
 Type TypeRules::curtask() {
   if (types_)
     if (auto task = types_->named_type("struct task_struct"))

@@ -32,6 +32,9 @@ public:
   Type deref(const ast::Unary &u, const Type &pointer);
   // sizeof/offsetof: sets q.value. `operand` is the type of sizeof's expression, if any.
   Type query(ast::TypeQuery &q, const Type &operand);
+  // Fills in the members of a struct (and of structs and arrays inside it) so that it can be
+  // stored and printed whole. False (with an error at `loc`) when it is too large for that.
+  bool make_whole(Type &t, const SourceRange &loc);
   // `curtask`: a `struct task_struct *` when the kernel's types are known, else a uint64.
   Type curtask();
   // The value of a kernel enumerator called `name`, if there is one.

@@ -29,6 +29,9 @@ public:
   virtual std::optional<Type> named_type(const std::string &name) = 0;
   // Member `name` of a record (members of anonymous members included); nullopt when absent.
   virtual std::optional<RecordMember> member(const Type &record, const std::string &name) = 0;
+  // Every member in layout order (members of anonymous members in their place), for printing a
+  // whole struct.
+  virtual std::vector<std::pair<std::string, RecordMember>> members(const Type &record) = 0;
   // A hint for a member that does not exist: "Did you mean 'pid'?" or "".
   virtual std::string member_hint(const Type &record, const std::string &name) = 0;
   // The value of an enumerator (`TASK_COMM_LEN`-like enum constants); nullopt when unknown.

@@ -45,6 +45,9 @@ struct Type {
   bool is_signed = false;
   std::vector<Type> fields;                             // Tuple members
   std::vector<int> field_offsets;                       // Tuple layout, same length as `fields`
+  // A Record stored or printed whole: its members (fields/field_offsets, and these names; bitfield
+  // members are left out), filled in by the semantic pass.
+  std::vector<std::string> field_names;
   int64_t lhist_min = 0, lhist_max = 0, lhist_step = 0; // Lhist bounds
   // Stack: user (ustack) or kernel (kstack), how it prints, and how many frames it keeps.
   bool stack_user = false;

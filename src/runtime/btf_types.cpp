@@ -192,6 +192,19 @@ std::optional<RecordMember> BtfTypeResolver::member(const Type &record, const st
   return m;
 }
 
+std::vector<std::pair<std::string, RecordMember>> BtfTypeResolver::members(const Type &record) {
+  std::vector<std::pair<std::string, RecordMember>> out;
+  std::vector<std::string> names;
+  const struct btf *b = btf();
+  if (!b || record.record_id <= 0)
+    return out;
+  list_members(b, record.record_id, 0, names);
+  for (auto &n : names)
+    if (auto m = member(record, n))
+      out.emplace_back(n, *m);
+  return out;
+}
+
 std::string BtfTypeResolver::member_hint(const Type &record, const std::string &name) {
   std::vector<std::string> names;
   const struct btf *b = btf();

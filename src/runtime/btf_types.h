@@ -28,6 +28,7 @@ public:
 
   std::optional<Type> named_type(const std::string &name) override;
   std::optional<RecordMember> member(const Type &record, const std::string &name) override;
+  std::vector<std::pair<std::string, RecordMember>> members(const Type &record) override;
   std::string member_hint(const Type &record, const std::string &name) override;
   std::optional<int64_t> enum_value(const std::string &name) override;
 

@@ -112,6 +112,23 @@ std::string format_value(const Type &type, const uint8_t *data) {
     }
     return s + ")";
   }
+  case TypeKind::Record: { // bpftrace's struct format: { .a = 1, .b = { .c = 2 } }
+    std::string s = "{ ";
+    for (size_t i = 0; i < type.fields.size(); i++) {
+      if (i)
+        s += ", ";
+      s += "." + type.field_names[i] + " = " +
+           format_value(type.fields[i], data + type.field_offsets[i]);
+    }
+    return s + " }";
+  }
+  case TypeKind::Array: { // [1,2,3]
+    std::string s = "[";
+    int step = type.pointee().size;
+    for (int i = 0; i < type.array_len; i++)
+      s += (i ? "," : "") + format_value(type.pointee(), data + i * step);
+    return s + "]";
+  }
   case TypeKind::Context:
   case TypeKind::Pointer: {
     char buf[32];

@@ -105,6 +105,21 @@ assert_eq "layout of a script struct, enum values, #define" "32 24 5 6 3
 assert_contains "-v notes the #include" "$ERR" \
   "note: #include <linux/sched.h> is not read: kernel types come from BTF (no C compiler runs)"
 
+# A struct read whole and printed as bpftrace does, from a variable, a map and print().
+bps -e 'struct PidPair { int pid; int tgid; }
+BEGIN {
+  $pp = *(struct PidPair *)((uint64)curtask + offsetof(struct task_struct, pid));
+  printf("%d %d\n", pid, $pp.tgid == pid);
+  print($pp);
+  @m = $pp;
+  exit();
+}'
+assert_rc "a struct value runs" 0 "$RC"
+me=$(printf '%s\n' "$OUT" | head -1 | cut -d' ' -f1)
+assert_eq "{ .member = value, ... }" "$me 1
+{ .pid = $me, .tgid = $me }
+@m: { .pid = $me, .tgid = $me }" "$(printf '%s\n' "$OUT" | grep -v '^$')"
+
 bps -lv 'rawtracepoint:sched_switch'
 assert_eq "-lv lists a raw tracepoint's arguments with their BTF types" "rawtracepoint:sched_switch
     bool preempt

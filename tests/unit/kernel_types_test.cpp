@@ -45,6 +45,15 @@ public:
     return it == members_.end() ? std::nullopt : std::optional<RecordMember>(it->second);
   }
   std::string member_hint(const Type &, const std::string &) override { return ""; }
+  std::vector<std::pair<std::string, RecordMember>> members(const Type &record) override {
+    std::vector<std::pair<std::string, RecordMember>> out;
+    for (auto &[key, m] : members_)
+      if (key.first == record.record_id)
+        out.emplace_back(key.second, m);
+    std::sort(out.begin(), out.end(),
+              [](auto &a, auto &b) { return a.second.offset < b.second.offset; });
+    return out;
+  }
   std::optional<int64_t> enum_value(const std::string &name) override {
     if (name == "TASK_RUNNING")
       return 0;
@@ -145,12 +154,27 @@ TEST(KernelTypes, Errors) {
   EXPECT_NE(errors_of("kprobe:f { $x = sizeof(struct nope); }")
                 .find("ERROR: Unknown struct/union: 'struct nope'"),
             std::string::npos);
-  EXPECT_NE(errors_of("kprobe:f { $x = *(struct task *)arg0; }")
-                .find("ERROR: A value of type 'struct task' cannot be stored or printed whole"),
+  EXPECT_NE(errors_of("struct Big { char b[300]; }\nkprobe:f { print(*(struct Big *)arg0); }")
+                .find("ERROR: A value of type 'struct Big' (300 bytes) is too large to be stored "
+                      "or printed whole (at most 256 bytes)"),
             std::string::npos);
   EXPECT_NE(errors_of("kprobe:f { $x = *arg0; }")
                 .find("ERROR: Can not dereference an expression of type 'uint64'"),
             std::string::npos);
+}
+
+TEST(KernelTypes, WholeStructsGetTheirMembersForPrinting) {
+  FakeTypes types;
+  auto a = analyse("kprobe:f { $s = ((struct task *)arg0)->in; @m = *(struct task *)arg0; }", {},
+                   &types);
+  ASSERT_TRUE(a.ok) << a.errors;
+  const Type &in = a.info.probes[0].variables.at("$s");
+  EXPECT_EQ(in.field_names, (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(in.field_offsets, (std::vector<int>{0, 8}));
+  const Type &task = a.info.maps[a.info.map_ids.at("@m")].value_type;
+  // Bitfields (flags, state) are left out.
+  EXPECT_EQ(task.field_names, (std::vector<std::string>{"pid", "comm", "parent", "in"}));
+  EXPECT_EQ(task.fields[3].field_names.size(), 2u);
 }
 
 TEST(KernelTypes, CurtaskIsATaskPointerWhenTypesAreKnown) {
