@@ -43,8 +43,8 @@ struct Type {
   TypeKind kind = TypeKind::None;
   int size = 0; // bytes of the in-memory value (strings: buffer size, NUL included)
   bool is_signed = false;
-  std::vector<Type> fields;                             // Tuple members
-  std::vector<int> field_offsets;                       // Tuple layout, same length as `fields`
+  std::vector<Type> fields;       // Tuple members
+  std::vector<int> field_offsets; // Tuple layout, same length as `fields`
   // A Record stored or printed whole: its members (fields/field_offsets, and these names; bitfield
   // members are left out), filled in by the semantic pass.
   std::vector<std::string> field_names;
