@@ -1382,6 +1382,16 @@ private:
       return stack_call(c, false);
     if (n == "ustack")
       return stack_call(c, true);
+    if (n == "kptr") { // marks a kernel address: kernel pointers are read as such already
+      if (!want_args(c, 1, 1))
+        return Type::none();
+      Type t = expr(*c.args[0]);
+      if (!t.is_none() && !t.is_integer()) {
+        error(c.args[0]->loc, "kptr() expects an integer or a pointer (" + t.name() + " provided)");
+        return Type::none();
+      }
+      return t;
+    }
     if (n == "ksym") {
       if (!want_args(c, 1, 1))
         return Type::none();

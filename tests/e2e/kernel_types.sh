@@ -80,9 +80,11 @@ bps -e 'BEGIN {
   $t = curtask;
   print(curtask->mm->saved_auxv[0]);
   print(((int32 *)((uint64)$t + offsetof(struct task_struct, pid)))[0] == pid);
+  print(kptr(curtask)->pid == pid);
   exit();
 }'
-assert_eq "a[i] on a BTF array and on a pointer" "33
+assert_eq "a[i] on a BTF array and on a pointer; kptr() keeps the type" "33
+1
 1" "$(printf '%s\n' "$OUT" | grep -v '^$')"
 
 # The script's own types, #include (not read, noted under -v) and #define.
