@@ -4,6 +4,8 @@
 #include "codegen/codegen.h"
 #include "parser/script_types.h"
 #include "runtime/btf_types.h"
+#include "runtime/format_json.h"
+#include "runtime/format_value.h"
 #include "runtime/loader.h"
 #include "test_support.h"
 
@@ -11,6 +13,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstring>
 #include <map>
 
 using namespace bpfscope;
@@ -370,4 +374,33 @@ TEST(KernelTypes, ScriptPreambleDefinesIncludesAndConstants) {
   auto bad = analyse("#define F(x) x\nBEGIN { }");
   EXPECT_NE(bad.errors.find("#define with parameters is not supported"), std::string::npos)
       << bad.errors;
+}
+
+// ------------------------------------------------------------------ output
+
+TEST(KernelTypes, StructsAndPointersPrintAsBpftraceDoes) {
+  Type inner = Type::record("struct in", 4, 2);
+  inner.fields = {Type::integer(4, true)};
+  inner.field_offsets = {0};
+  inner.field_names = {"x"};
+  Type s = Type::record("struct s", 24, 1);
+  s.fields = {Type::integer(4, true), Type::array(Type::integer(2, false), 2), inner,
+              Type::pointer(inner), Type::string(4)};
+  s.field_offsets = {0, 4, 8, 12, 20};
+  s.field_names = {"a", "b", "c", "p", "name"};
+  uint8_t data[24] = {};
+  int32_t a = -1;
+  uint16_t b[2] = {2, 3};
+  int32_t x = 7;
+  uint64_t p = 0xffff888000001000ULL;
+  memcpy(data, &a, 4);
+  memcpy(data + 4, b, 4);
+  memcpy(data + 8, &x, 4);
+  memcpy(data + 12, &p, 8);
+  memcpy(data + 20, "abc", 4);
+  EXPECT_EQ(format_value(s, data),
+            "{ .a = -1, .b = [2,3], .c = { .x = 7 }, .p = 0xffff888000001000, .name = abc }");
+  EXPECT_EQ(json_value(s, data),
+            "{\"a\": -1, \"b\": [2,3], \"c\": {\"x\": 7}, \"p\": 18446612682070036480, "
+            "\"name\": \"abc\"}");
 }
