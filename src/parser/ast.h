@@ -135,6 +135,8 @@ struct Cast : Expr {
   Cast() : Expr(ExprKind::Cast) {}
   std::string type_name;
   ExprPtr operand;
+  // `(typeof(expr))x`: the type is expr's (expr is only typed, never run); type_name is "typeof".
+  ExprPtr type_of;
 };
 
 struct Field : Expr {

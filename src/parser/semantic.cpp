@@ -640,8 +640,8 @@ private:
     case ExprKind::Cast: {
       auto &c = static_cast<Cast &>(e);
       Type from = expr(*c.operand);
-      if (TypeRules::is_c_type_name(c.type_name)) {
-        Type to = types_.from_text(c.type_name, c.loc);
+      if (c.type_of || TypeRules::is_c_type_name(c.type_name)) {
+        Type to = c.type_of ? expr(*c.type_of) : types_.from_text(c.type_name, c.loc);
         if (to.is_none() || from.is_none())
           return Type::none();
         if (!from.is_integer() || !to.is_integer()) {

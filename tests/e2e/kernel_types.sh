@@ -81,11 +81,16 @@ bps -e 'BEGIN {
   print(curtask->mm->saved_auxv[0]);
   print(((int32 *)((uint64)$t + offsetof(struct task_struct, pid)))[0] == pid);
   print(kptr(curtask)->pid == pid);
+  let $u: typeof(curtask) = (typeof(curtask->real_parent))$t;
+  print($u->pid == pid);
+  print((typeof(pid))0x1ffffffff);
   exit();
 }'
-assert_eq "a[i] on a BTF array and on a pointer; kptr() keeps the type" "33
+assert_eq "a[i] on a BTF array and on a pointer; kptr() keeps the type; typeof" "33
 1
-1" "$(printf '%s\n' "$OUT" | grep -v '^$')"
+1
+1
+4294967295" "$(printf '%s\n' "$OUT" | grep -v '^$')"
 
 # The script's own types, #include (not read, noted under -v) and #define.
 cat >"$TMPD/defs.bt" <<'SCRIPT'

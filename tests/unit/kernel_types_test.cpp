@@ -118,6 +118,22 @@ TEST(KernelTypes, MemberOffsetsAreRecordedForCodegen) {
   EXPECT_EQ(state.bit_size, 5);
 }
 
+TEST(KernelTypes, TypeofInCastsLetAndSizeof) {
+  EXPECT_EQ(type_of("(typeof((struct task *)arg0))arg1").name(), "struct task *");
+  EXPECT_EQ(type_of("(typeof(((struct task *)arg0)->pid))arg1").name(), "int64"); // stored wide
+  FakeTypes types;
+  auto a = analyse("kprobe:f { let $t: typeof((struct task *)arg0) = arg1; @s = "
+                   "sizeof(typeof(((struct task *)arg0)->in)); }",
+                   {}, &types);
+  ASSERT_TRUE(a.ok) << a.errors;
+  EXPECT_EQ(a.info.probes[0].variables.at("$t").name(), "struct task *");
+  auto &assign = static_cast<ast::AssignMap &>(*a.program->probes[0]->body->stmts[1]);
+  EXPECT_EQ(static_cast<ast::TypeQuery &>(*assign.value).value, 16u);
+  EXPECT_NE(errors_of("kprobe:f { $x = (typeof(comm))1; }")
+                .find("ERROR: Cannot cast from 'int8' to 'string[16]'"),
+            std::string::npos);
+}
+
 TEST(KernelTypes, PointerArithmeticKeepsThePointerType) {
   EXPECT_EQ(type_of("(struct task *)arg0 + 1").name(), "struct task *");
   EXPECT_EQ(type_of("(int32 *)arg0 - 2").name(), "int32 *");
