@@ -220,6 +220,8 @@ bool ScriptTypes::define(const std::string &text, const SourceRange &loc, Diagno
     if (!base || (base->is_none() && stars == 0))
       return fail("unknown type '" + spelled + "' of member " + decl[name_at]);
     Type mt = *base;
+    if (stars == 0 && mt.is_record() && mt.size == 0) // e.g. itself, still being defined
+      return fail("member " + decl[name_at] + " has the incomplete type '" + mt.name() + "'");
     for (int i = 0; i < stars; i++)
       mt = Type::pointer(mt);
     if (array_len >= 0) {
