@@ -1,14 +1,17 @@
 // The command line: options -> read the script -> parse -> analyse -> compile -> run.
 #include "codegen/codegen.h"
 #include "parser/parse.h"
+#include "parser/script.h"
 #include "parser/semantic.h"
 #include "runtime/btf_types.h"
 #include "runtime/capabilities.h"
 #include "runtime/child_process.h"
+#include "runtime/dwarf_args.h"
 #include "runtime/elf_symbols.h"
 #include "runtime/format_printf.h"
 #include "runtime/kernel_btf.h"
 #include "runtime/kernel_symbols.h"
+#include "runtime/missing_probes.h"
 #include "runtime/object_cache.h"
 #include "runtime/output.h"
 #include "runtime/pid_namespace.h"
@@ -44,6 +47,7 @@ void usage(std::ostream &out) {
   out << "USAGE:\n"
          "    bpfscope [options] FILENAME [ARG...]\n"
          "    bpfscope [options] -e 'program' [ARG...]\n"
+         "    bpfscope [options] FILENAME [ARG...] -- [--NAME=VALUE | --NAME | ARG]...\n"
          "    bpfscope -l [SEARCH]\n"
          "\n"
          "OPTIONS:\n"
@@ -122,29 +126,6 @@ struct Timer {
     return ms;
   }
 };
-
-// BPFSCOPE_MAX_MAP_KEYS / BPFTRACE_MAX_MAP_KEYS (BPFTRACE_MAP_KEYS_MAX: bpftrace's older
-// spelling): how many keys each map holds. False, with a message, for a value that is not a
-// positive integer.
-bool max_map_keys_from_env(int &keys) {
-  for (const char *name :
-       {"BPFSCOPE_MAX_MAP_KEYS", "BPFTRACE_MAX_MAP_KEYS", "BPFTRACE_MAP_KEYS_MAX"}) {
-    const char *v = getenv(name);
-    if (!v || !*v)
-      continue;
-    char *end = nullptr;
-    errno = 0;
-    long long n = strtoll(v, &end, 10);
-    if (errno || *end || n < 1 || n > (1LL << 30)) {
-      std::cerr << "ERROR: " << name << ": expected a number of keys from 1 to 1073741824, got '"
-                << v << "'\n";
-      return false;
-    }
-    keys = static_cast<int>(n);
-    return true;
-  }
-  return true;
-}
 
 } // namespace
 
@@ -266,8 +247,13 @@ int main(int argc, char **argv) {
     std::string pattern = optind < argc ? argv[optind] : "";
     for (auto &name : providers.list(pattern)) {
       std::cout << name << "\n";
-      if (verbose) // -lv: the arguments too
-        std::cout << probe_details(name);
+      if (verbose) { // -lv: the arguments too (uprobes: from DWARF; fentry & co: from BTF)
+        std::vector<std::string> lines = providers.details(name);
+        for (auto &line : lines)
+          std::cout << "    " << line << "\n";
+        if (lines.empty())
+          std::cout << probe_details(name);
+      }
     }
     return 0;
   }
@@ -300,14 +286,27 @@ int main(int argc, char **argv) {
     sema_opts.process.pidns_dev = pidns.dev;
     sema_opts.process.pidns_ino = pidns.ino;
   }
-  for (int i = optind; i < argc; i++)
-    sema_opts.positional_params.push_back(argv[i]);
+  // After the script: positional parameters, and after a `--` also named ones (getopt).
+  ScriptInput script_input;
+  script_input.filename = filename;
+  {
+    std::string error;
+    std::vector<std::string> args(argv + optind, argv + argc);
+    // With -e, getopt itself consumed a `--` right after the options: named parameters follow.
+    if (have_program && optind > 1 && std::string(argv[optind - 1]) == "--")
+      args.insert(args.begin(), "--");
+    if (!split_program_args(args, sema_opts.positional_params, script_input.named_args, error)) {
+      std::cerr << "ERROR: " << error << "\n";
+      return 1;
+    }
+  }
   sema_opts.check_printf = [](const std::string &fmt, const std::vector<Type> &types) {
     return check_printf_format(fmt, types, "printf");
   };
   sema_opts.kernel_symbol_address = [](const std::string &name) {
     return KernelSymbols::running().address_of(name);
   };
+  sema_opts.load_context_fields = load_dwarf_context_fields; // uprobe args, from DWARF
   sema_opts.user_symbol_address = [](const std::string &path,
                                      const std::string &name) -> std::optional<uint64_t> {
     auto symbols = read_elf_symbols(path, nullptr);
@@ -330,11 +329,22 @@ int main(int argc, char **argv) {
 
   Timer timer;
   Diagnostics diags(filename, program_text);
-  auto program = parse_program(program_text, diags);
-  if (!program) {
+  Script script;
+  if (!load_script(program_text, script_input, script, diags)) {
     diags.print(std::cerr);
     return 1;
   }
+  auto &program = script.program;
+  const RunConfig &config = script.config;
+  sema_opts.max_strlen = config.max_strlen;
+  sema_opts.stack_mode = config.stack_mode == "perf"  ? StackMode::Perf
+                         : config.stack_mode == "raw" ? StackMode::Raw
+                                                      : StackMode::Bpftrace;
+  for (const auto &w : script.warnings)
+    std::cerr << "WARNING: " << w << "\n";
+  if (verbose)
+    for (const auto &n : script.notes)
+      std::cerr << n << "\n";
   double parse_ms = timer.lap_ms();
   if (want_ast)
     std::cout << dump_ast(*program);
@@ -353,6 +363,13 @@ int main(int argc, char **argv) {
     sema_opts.process.child_pid = child->pid();
   }
 
+  if (drop_missing_probes(*program, providers, config.missing_probes, diags) &&
+      program->probes.empty()) {
+    diags.error(SourceRange{}, "no probe of the script exists here (missing_probes = " +
+                                   config.missing_probes + ")");
+    diags.print(std::cerr);
+    return 1;
+  }
   ProgramInfo info;
   if (!analyse_program(*program, providers, sema_opts, info, diags)) {
     diags.print(std::cerr);
@@ -368,8 +385,13 @@ int main(int argc, char **argv) {
   bool cached = false;
   std::string cache_key, cache_path;
   if (use_cache && !dump_ir) {
+    // The object depends on the effective configuration, imported files and getopt() values
+    // (substituted in the AST), not only on the script's text.
+    std::string named;
+    for (const auto &[name, value] : script_input.named_args.values)
+      named += "--" + name + (value ? "=" + *value : "") + "\n";
     cache_key =
-        object_cache_key(program_text, info, "max_strlen=" + std::to_string(sema_opts.max_strlen));
+        object_cache_key(program_text, info, config.summary() + script.imported_text + named);
     cache_path = object_cache_path(object_cache_dir(), cache_key);
     cached = object_cache_load(cache_path, cache_key, object) == CacheLookup::Hit;
   }
@@ -391,9 +413,6 @@ int main(int argc, char **argv) {
               << codegen_ms << " ms" << (cached ? " (cached)" : "") << "\n";
   if (verbose)
     std::cerr << "codegen: " << (cached ? "cached" : "compiled") << "\n";
-  if (verbose)
-    for (auto &note : info.notes)
-      std::cerr << "note: " << note << "\n";
 
   FILE *out = stdout;
   if (!output_path.empty()) {
@@ -425,8 +444,18 @@ int main(int argc, char **argv) {
   session_opts.dump_verifier_log = dump_verifier;
   session_opts.child = child.get();
   session_opts.target_pid = target_pid;
-  if (!max_map_keys_from_env(session_opts.max_map_keys))
-    return 1;
+  session_opts.max_map_keys = config.max_map_keys;
+  session_opts.print_maps_on_exit = config.print_maps_on_exit;
+  session_opts.license = config.license;
+  session_opts.log_size = static_cast<uint32_t>(config.log_size);
+  if (config.perf_rb_pages) {
+    // A ring buffer is a power of two pages.
+    uint64_t bytes = static_cast<uint64_t>(getpagesize());
+    while (bytes < config.perf_rb_pages * static_cast<uint64_t>(getpagesize()) &&
+           bytes < (1u << 30))
+      bytes <<= 1;
+    session_opts.ring_buffer_bytes = static_cast<uint32_t>(bytes);
+  }
   int status = run_session(*program, info, object, providers, output, session_opts);
   if (verbose)
     std::cerr << "Timings: load, run and exit " << timer.lap_ms() << " ms\n";

@@ -91,7 +91,7 @@ ProbeCompiler::Value ProbeCompiler::index(const Index &i) {
   Value base = expr(*i.base);
   Value at = expr(*i.index);
   llvm::Value *bytes = b_.CreateMul(at.v, b_.getInt64(static_cast<uint64_t>(i.type.size)));
-  if (base.type.is_pointer()) // the pointer's value is a kernel address
+  if (base.type.is_ptr()) // the pointer's value is a kernel address
     return read_kernel_value(b_.CreateAdd(base.v, bytes), i.type, 0, 0);
   return element_at(base, bytes, i.type, 0, 0);
 }
@@ -103,7 +103,7 @@ ProbeCompiler::Value ProbeCompiler::pointer_arithmetic(const Binary &bin) {
     int size = pointer.pointee().size;
     return static_cast<uint64_t>(size > 0 ? size : 1); // `void *` steps by bytes
   };
-  if (l.type.is_pointer() && r.type.is_pointer()) { // p - q: elements between them
+  if (l.type.is_ptr() && r.type.is_ptr()) { // p - q: elements between them
     llvm::Value *diff = b_.CreateSub(l.v, r.v);
     uint64_t size = step(l.type);
     if ((size & (size - 1)) == 0) {
@@ -114,8 +114,8 @@ ProbeCompiler::Value ProbeCompiler::pointer_arithmetic(const Binary &bin) {
     }
     return {b_.CreateSDiv(diff, b_.getInt64(size)), bin.type};
   }
-  const Value &pointer = l.type.is_pointer() ? l : r;
-  const Value &offset = l.type.is_pointer() ? r : l;
+  const Value &pointer = l.type.is_ptr() ? l : r;
+  const Value &offset = l.type.is_ptr() ? r : l;
   llvm::Value *bytes = b_.CreateMul(offset.v, b_.getInt64(step(pointer.type)));
   llvm::Value *v =
       bin.op == BinaryOp::Sub ? b_.CreateSub(pointer.v, bytes) : b_.CreateAdd(pointer.v, bytes);

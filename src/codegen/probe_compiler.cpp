@@ -167,6 +167,10 @@ void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value
       b_.CreateStore(b_.getInt8(0), offset_ptr(dst, n - 1));
     return;
   }
+  case TypeKind::Usym:
+  case TypeKind::Buffer: // same layout on both sides (the semantic pass checks the capacity)
+    b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), dst_type.size);
+    return;
   case TypeKind::Tuple: {
     if (v.type == dst_type) {
       b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), dst_type.size);
@@ -538,6 +542,8 @@ bool stored_whole(const Type &t) {
   case TypeKind::Strerror:
   case TypeKind::String:
   case TypeKind::Tuple:
+  case TypeKind::Usym:
+  case TypeKind::Buffer:
     return true;
   default:
     return false;
@@ -545,6 +551,32 @@ bool stored_whole(const Type &t) {
 }
 
 } // namespace
+
+// Wake-ups of the reader. By default the ring buffer wakes the reader whenever a record is
+// submitted while the reader has caught up, and in a VM each wake-up (an irq_work, a self-IPI)
+// costs several times the rest of a printf: 245 against 61 ns/event on the bench machine. Output
+// records (printf, print of a value) therefore never wake the reader, except the one whose
+// reservation crosses a multiple of kWakeupBytes of unread data, so a flood wakes it once per
+// kWakeupBytes; a trickle is picked up by the reader's short poll timeout
+// (kBatchedPollTimeoutMs in session.cpp). Records the reader acts on (exit, clear, print of a
+// map, time) keep the default, so their effect is not delayed.
+namespace {
+constexpr int kWakeupShift = 16; // kWakeupBytes = 64 KiB, a quarter of the small ring buffer
+} // namespace
+
+llvm::Value *ProbeCompiler::submit_flags(EventKind kind, int size) {
+  // Earlier output records may be unread with no wake-up pending, so the default policy (wake
+  // only a reader that has caught up) could leave these asleep: they always wake it.
+  if (kind != EventKind::Printf && kind != EventKind::PrintValue)
+    return b_.getInt64(BPF_RB_FORCE_WAKEUP);
+  auto *unread = helper(BPF_FUNC_ringbuf_query, b_.getInt64Ty(),
+                        {map_pointer(internal_.ring_buffer), b_.getInt64(BPF_RB_AVAIL_DATA)});
+  // The record's footprint: its size plus the ring buffer's 8-byte record header.
+  auto *before = b_.CreateSub(unread, b_.getInt64(size + 8));
+  auto *crossed =
+      b_.CreateICmpNE(b_.CreateLShr(unread, kWakeupShift), b_.CreateLShr(before, kWakeupShift));
+  return b_.CreateSelect(crossed, b_.getInt64(BPF_RB_FORCE_WAKEUP), b_.getInt64(BPF_RB_NO_WAKEUP));
+}
 
 // The record is reserved in the ring buffer and written in place (no copy on the stack first,
 // no second copy by bpf_ringbuf_output); only the bytes no field covers are zeroed. Every path
@@ -601,7 +633,7 @@ void ProbeCompiler::send_event(EventKind kind, int id, const Type *payload_type,
       store_as(body, *payload_type, payload[0]);
     }
   }
-  helper(BPF_FUNC_ringbuf_submit, b_.getVoidTy(), {record, b_.getInt64(0)});
+  helper(BPF_FUNC_ringbuf_submit, b_.getVoidTy(), {record, submit_flags(kind, size)});
   b_.CreateBr(sent);
   b_.SetInsertPoint(lost);
   auto *slot_key = stack(4, "global_key");
@@ -898,7 +930,9 @@ llvm::Value *ProbeCompiler::usdt_argument(int index) {
   Type from = Type::integer(a.size, a.is_signed);
   if (a.kind == UsdtArgument::Kind::Constant)
     return b_.getInt64(static_cast<uint64_t>(a.value));
-  llvm::Value *reg = b_.CreateAlignedLoad(i64, ctx_field_address(a.reg_offset), llvm::Align(8));
+  llvm::Value *reg = b_.getInt64(0); // "(,%rax,8)": no base register
+  if (a.reg_offset >= 0)
+    reg = b_.CreateAlignedLoad(i64, ctx_field_address(a.reg_offset), llvm::Align(8));
   if (a.kind == UsdtArgument::Kind::Register) {
     if (a.size == 8)
       return reg;
@@ -907,6 +941,11 @@ llvm::Value *ProbeCompiler::usdt_argument(int index) {
   auto *buf = stack(8, "usdt_arg");
   b_.CreateAlignedStore(b_.getInt64(0), buf, llvm::Align(8));
   llvm::Value *addr = b_.CreateAdd(reg, b_.getInt64(static_cast<uint64_t>(a.value)));
+  if (a.index_offset >= 0) { // DISP(BASE,INDEX,SCALE)
+    llvm::Value *index =
+        b_.CreateAlignedLoad(i64, ctx_field_address(a.index_offset), llvm::Align(8));
+    addr = b_.CreateAdd(addr, b_.CreateMul(index, b_.getInt64(a.scale)));
+  }
   helper(BPF_FUNC_probe_read_user, i64,
          {buf, b_.getInt64(a.size), b_.CreateIntToPtr(addr, b_.getPtrTy())});
   return load_integer(buf, a.size, a.is_signed);
@@ -1120,7 +1159,7 @@ llvm::Value *ProbeCompiler::string_contains(const Value &h, const Value &needle)
 
 ProbeCompiler::Value ProbeCompiler::binary(const Binary &bin) {
   auto *i64 = b_.getInt64Ty();
-  if (bin.lhs->type.is_pointer() || bin.rhs->type.is_pointer()) {
+  if (bin.lhs->type.is_ptr() || bin.rhs->type.is_ptr()) {
     if (bin.op == BinaryOp::Add || bin.op == BinaryOp::Sub)
       return pointer_arithmetic(bin);
   }
@@ -1324,7 +1363,13 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
     return stack_value(c.type);
   if (n == "ksym")
     return {expr(*c.args[0]).v, c.type}; // the address; user space names it when printing
-  if (n == "kaddr" || n == "uaddr")      // constants resolved by the semantic pass
+  if (n == "reg") // resource_id: the register's offset in pt_regs (see parser/pt_regs.h)
+    return {b_.CreateAlignedLoad(i64, ctx_field_address(c.resource_id), llvm::Align(8)), c.type};
+  if (n == "usym")
+    return usym_value(expr(*c.args[0]), c.type);
+  if (n == "buf")
+    return buffer_value(c);
+  if (n == "kaddr" || n == "uaddr") // constants resolved by the semantic pass
     return {b_.getInt64(info_.kernel_addresses.at(c.resource_id)), c.type};
   if (n == "nsecs") {
     int id = c.resource_id == kClockBoot  ? BPF_FUNC_ktime_get_boot_ns

@@ -58,7 +58,9 @@ private:
   Value pointer_arithmetic(const ast::Binary &b);
   Value map_read(const ast::Map &m);
   Value tuple_literal(const ast::TupleLit &t, const Type &as);
-  Value stack_value(const Type &t); // kstack/ustack
+  Value stack_value(const Type &t);                      // kstack/ustack
+  Value usym_value(const Value &address, const Type &t); // compile_user_values.cpp
+  Value buffer_value(const ast::Call &c);                // buf(ptr, len)
 
   // maps and aggregations
   llvm::Value *map_pointer(int index);
@@ -70,6 +72,7 @@ private:
   void map_delete(const ast::Map &m);
 
   // events
+  llvm::Value *submit_flags(EventKind kind, int size);
   void send_event(EventKind kind, int id, const Type *payload_type,
                   const std::vector<Value> &payload);
   void exit_probe(const Value &code);

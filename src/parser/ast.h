@@ -258,12 +258,10 @@ struct Probe : Node {
   std::unique_ptr<Block> body;
 };
 
-// A C type definition (`struct Foo { int a; }`, `union`, `enum`) or an `#include` line of the
-// preamble, as written. Definitions are laid out by the semantic pass (script_types.h); includes
-// are only noted (kernel types come from BTF; no C compiler runs).
+// A C type definition of the preamble (`struct Foo { int a; }`, `union`, `enum`), as written;
+// laid out by the semantic pass (script_types.h).
 struct CDefinition : Node {
   std::string text;
-  bool is_include = false;
 };
 
 struct Program : Node {

@@ -16,6 +16,19 @@ void Diagnostics::warning(const SourceRange &where, std::string message, std::st
       {Diagnostic::Severity::Warning, where, std::move(message), std::move(hint)});
 }
 
+int Diagnostics::add_source(std::string filename, std::string source) {
+  imports_.emplace_back(std::move(filename), std::move(source));
+  return static_cast<int>(imports_.size());
+}
+
+void Diagnostics::append_from(const Diagnostics &other, int file) {
+  for (Diagnostic d : other.all()) {
+    if (d.range.valid())
+      d.range.file = file;
+    diagnostics_.push_back(std::move(d));
+  }
+}
+
 bool Diagnostics::has_errors() const {
   for (const auto &d : diagnostics_)
     if (d.severity == Diagnostic::Severity::Error)
@@ -23,7 +36,10 @@ bool Diagnostics::has_errors() const {
   return false;
 }
 
-std::string Diagnostics::source_line(int line) const {
+std::string Diagnostics::source_line(int file, int line) const {
+  const std::string &source_ = file > 0 && file <= static_cast<int>(imports_.size())
+                                   ? imports_[file - 1].second
+                                   : this->source_;
   int current = 1;
   size_t start = 0;
   while (current < line) {
@@ -44,8 +60,11 @@ std::string Diagnostics::render(const Diagnostic &d) const {
     out << label << ": " << d.message << "\n";
   } else {
     const SourceRange &r = d.range;
-    std::string line = source_line(r.begin_line);
-    out << filename_ << ":" << r.begin_line;
+    std::string line = source_line(r.file, r.begin_line);
+    const std::string &name = r.file > 0 && r.file <= static_cast<int>(imports_.size())
+                                  ? imports_[r.file - 1].first
+                                  : filename_;
+    out << name << ":" << r.begin_line;
     if (r.end_line > r.begin_line) {
       out << "-" << r.end_line;
     } else {

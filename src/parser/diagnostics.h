@@ -7,6 +7,7 @@
 
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace bpfscope {
@@ -26,6 +27,11 @@ public:
   void error(const SourceRange &where, std::string message, std::string hint = "");
   void warning(const SourceRange &where, std::string message, std::string hint = "");
 
+  // Registers another source (an imported file) whose ranges carry the returned `file` index.
+  int add_source(std::string filename, std::string source);
+  // Copies the diagnostics of `other` (a parse of source `file`), marking their ranges with it.
+  void append_from(const Diagnostics &other, int file);
+
   bool has_errors() const;
   const std::vector<Diagnostic> &all() const { return diagnostics_; }
   const std::string &filename() const { return filename_; }
@@ -36,10 +42,11 @@ public:
   void print(std::ostream &out) const;
 
 private:
-  std::string source_line(int line) const;
+  std::string source_line(int file, int line) const;
 
   std::string filename_;
   std::string source_;
+  std::vector<std::pair<std::string, std::string>> imports_; // file 1, 2, ...: name and text
   std::vector<Diagnostic> diagnostics_;
 };
 

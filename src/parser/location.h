@@ -10,6 +10,9 @@ struct SourceRange {
   int begin_col = 0;
   int end_line = 0;
   int end_col = 0;
+  // Which source the range is in: 0 is the script, others are files it imports (registered with
+  // Diagnostics::add_source).
+  int file = 0;
 
   bool valid() const { return begin_line > 0; }
   // The smallest range covering both.

@@ -54,6 +54,12 @@ struct UsdtArgument {
   bool is_signed = false;
   int reg_offset = -1; // Register/Memory: byte offset of the register in struct pt_regs
   int64_t value = 0;   // Memory: displacement; Constant: the value
+  // Memory: an index register ("-8@-8(%rbx,%rax,8)"): address += index * scale; -1 for none.
+  int index_offset = -1;
+  int scale = 1;
+  // Memory: "sym+D(%rip)", the variable `sym` of the binary. The provider turns it into
+  // ip + (sym - probe address + D), ip being the probe's own address in a uprobe.
+  std::string symbol;
 };
 
 struct ProbeTarget {
@@ -61,6 +67,10 @@ struct ProbeTarget {
   std::string name;     // canonical full name, what the `probe` builtin returns
   ProgramKind program_kind = ProgramKind::Special;
   std::vector<ContextField> fields; // what `args` offers
+  std::string args_error;           // why `args` is not available here, when it is not
+  // uprobes: the symbol whose DWARF parameters `args` offers; they are read (into `fields` or
+  // `args_error`) only when a probe uses `args`, through SemanticOptions::load_context_fields.
+  std::string dwarf_function;
   // Provider-specific facts the loader needs.
   int tracepoint_id = -1;
   uint64_t period_ns = 0;     // interval/profile in time units

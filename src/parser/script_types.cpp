@@ -267,7 +267,7 @@ std::optional<RecordMember> ScriptTypes::member(const Type &record, const std::s
       continue;
     RecordMember out = m;
     // A member pointing to its own record was typed before the record's size was known.
-    if (out.type.is_pointer() && out.type.pointee().is_record())
+    if (out.type.is_ptr() && out.type.pointee().is_record())
       if (Record *target = own(out.type.pointee()))
         out.type = Type::pointer(target->type);
     return out;

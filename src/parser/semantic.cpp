@@ -1,4 +1,6 @@
 #include "parser/semantic.h"
+#include "parser/field_suggest.h"
+#include "parser/pt_regs.h"
 
 #include "parser/script_types.h"
 #include "parser/semantic_types.h"
@@ -86,7 +88,7 @@ bool is_aggregation_call(const std::string &name) {
 // any integer assigned to it; strings keep their size (unified to the largest later).
 Type storage_type(const Type &t) {
   if (t.kind == TypeKind::Integer)
-    return Type::integer(8, t.is_signed);
+    return t.is_pointer ? t : Type::integer(8, t.is_signed);
   if (t.kind == TypeKind::Tuple) {
     std::vector<Type> fields;
     for (auto &f : t.fields)
@@ -285,7 +287,7 @@ private:
       if (t.is_none())
         return;
       if (!t.is_integer() && !t.is_string() && !t.is_tuple() && t.kind != TypeKind::Stack &&
-          !t.is_user_resolved()) {
+          !t.is_user_resolved() && t.kind != TypeKind::Usym && t.kind != TypeKind::Buffer) {
         error(k->loc, "Invalid map key type: " + t.name());
         return;
       }
@@ -737,9 +739,21 @@ private:
       return Type::string(static_cast<int>(longest) + 1);
     }
     if (n == "args" || n == "ctx") {
+      for (auto &t : probe_->targets) {
+        if (!t.dwarf_function.empty() && opts_.load_context_fields) {
+          opts_.load_context_fields(t);
+          t.dwarf_function.clear(); // read once, whatever the result
+        }
+      }
       bool has_fields = false;
       for (auto &t : probe_->targets)
         has_fields |= !t.fields.empty();
+      for (auto &t : probe_->targets) {
+        if (t.fields.empty() && !t.args_error.empty()) {
+          error(b.loc, t.args_error);
+          return Type::none();
+        }
+      }
       if (!has_fields) {
         error(b.loc, "The " + n + " builtin can only be used with tracepoint probes");
         return Type::none();
@@ -787,7 +801,7 @@ private:
       }
       // Typed when every target agrees (fexit knows its function's return type from BTF).
       const ProbeTarget &first = probe_->targets.front();
-      bool same_pointer = first.retval_type.is_pointer();
+      bool same_pointer = first.retval_type.is_ptr();
       for (auto &t : probe_->targets)
         same_pointer &= t.retval_type == first.retval_type;
       if (same_pointer)
@@ -819,9 +833,9 @@ private:
       return Type::integer(4, false);
     }
     if (n == "kstack")
-      return stack_type(false, StackMode::Bpftrace, kDefaultStackLimit);
+      return stack_type(false, opts_.stack_mode, kDefaultStackLimit);
     if (n == "ustack")
-      return stack_type(true, StackMode::Bpftrace, kDefaultStackLimit);
+      return stack_type(true, opts_.stack_mode, kDefaultStackLimit);
     if (n == "numaid" || n == "ncpus")
       return Type::integer(4, false);
     if (n == "jiffies")
@@ -852,7 +866,7 @@ private:
     Type base = expr(*f.base);
     if (base.is_none())
       return base;
-    if (base.is_pointer() || base.is_record())
+    if (base.is_ptr() || base.is_record())
       return types_.member(f, base);
     if (base.kind != TypeKind::Context) {
       error(f.loc,
@@ -866,12 +880,8 @@ private:
         if (cf.name == f.field)
           found = &cf;
       if (!found) {
-        std::string names;
-        for (auto &cf : t.fields)
-          if (cf.name.rfind("common_", 0) != 0)
-            names += (names.empty() ? "" : ", ") + cf.name;
         error(f.loc, "Can't find field '" + f.field + "' in " + t.name,
-              names.empty() ? "" : "fields: " + names);
+              field_hint(f.field, t.fields));
         return Type::none();
       }
       Type ft = context_field_type(*found);
@@ -892,7 +902,7 @@ private:
     case ContextField::Kind::DataLocString:
       return Type::string(opts_.max_strlen);
     case ContextField::Kind::Pointer:
-      return cf.type.is_pointer() ? cf.type : Type::integer(8, false);
+      return cf.type.is_ptr() ? cf.type : Type::pointer();
     case ContextField::Kind::Integer:
       return Type::integer(cf.size == 1 || cf.size == 2 || cf.size == 4 ? cf.size : 8,
                            cf.is_signed);
@@ -932,11 +942,11 @@ private:
     if (comparison || b.op == BinaryOp::LogicalAnd || b.op == BinaryOp::LogicalOr)
       return Type::integer(8, false);
     // Pointer arithmetic, as in C: `p + n` and `p - n` step by the pointee's size.
-    if (l.is_pointer() && r.is_pointer() && b.op == BinaryOp::Sub)
+    if (l.is_ptr() && r.is_ptr() && b.op == BinaryOp::Sub)
       return Type::integer(8, true);
-    if (l.is_pointer() && !r.is_pointer() && (b.op == BinaryOp::Add || b.op == BinaryOp::Sub))
+    if (l.is_ptr() && !r.is_ptr() && (b.op == BinaryOp::Add || b.op == BinaryOp::Sub))
       return l;
-    if (r.is_pointer() && !l.is_pointer() && b.op == BinaryOp::Add)
+    if (r.is_ptr() && !l.is_ptr() && b.op == BinaryOp::Add)
       return r;
     return arithmetic_result(l, r);
   }
@@ -1044,7 +1054,7 @@ private:
   Type stack_call(Call &c, bool user) {
     if (!want_args(c, 0, 2))
       return Type::none();
-    StackMode mode = StackMode::Bpftrace;
+    StackMode mode = opts_.stack_mode;
     int64_t limit = kDefaultStackLimit;
     size_t next = 0;
     if (!c.args.empty() && c.args[0]->kind == ExprKind::Builtin &&
@@ -1107,6 +1117,33 @@ private:
 
   // uaddr("sym"): the address of a symbol of the probed binary (uprobe, uretprobe, usdt), a
   // constant like kaddr()'s (resource_id indexes info_.kernel_addresses as well).
+  // reg("name"): a register of the probe's pt_regs context; resource_id is its byte offset.
+  Type reg_call(Call &c) {
+    if (!want_args(c, 1, 1))
+      return Type::none();
+    if (c.args[0]->kind != ExprKind::String) {
+      error(c.args[0]->loc, "reg() expects a string literal (a register's name)");
+      return Type::none();
+    }
+    const std::string &name = static_cast<StringLit &>(*c.args[0]).value;
+    int offset = pt_regs_offset(name);
+    if (offset < 0) {
+      error(c.args[0]->loc, "'" + name + "' is not a valid register",
+            "registers: " + pt_regs_names());
+      return Type::none();
+    }
+    for (auto &t : probe_->targets) {
+      if (t.program_kind != ProgramKind::Kprobe && t.program_kind != ProgramKind::PerfEvent) {
+        error(c.loc, "reg() can only be used in kprobe, uprobe, usdt and profile/interval probes, "
+                     "not " +
+                         t.name);
+        return Type::none();
+      }
+    }
+    c.resource_id = offset;
+    return Type::integer(8, false);
+  }
+
   Type uaddr_call(Call &c) {
     if (!want_args(c, 1, 1))
       return Type::none();
@@ -1174,6 +1211,38 @@ private:
     }
     c.resource_id = it->second;
     return is_nsecs ? Type::integer(8, false) : Type::integer(4, false);
+  }
+
+  // buf(ptr, len): a buffer as big as a constant length, or max_strlen for a run-time one.
+  Type buffer_call(Call &c) {
+    if (!want_args(c, 2, 2))
+      return Type::none();
+    Type p = expr(*c.args[0]);
+    Type len = expr(*c.args[1]);
+    if (p.is_none() || len.is_none())
+      return Type::none();
+    if (!p.is_integer()) {
+      error(c.args[0]->loc, "buf() expects an address (" + p.name() + " provided)");
+      return Type::none();
+    }
+    if (!len.is_integer()) {
+      error(c.args[1]->loc, "buf() expects an integer length (" + len.name() + " provided)");
+      return Type::none();
+    }
+    int64_t n = 0;
+    if (constant_integer(*c.args[1], n)) {
+      if (n < 0) {
+        error(c.args[1]->loc, "buf() length must not be negative");
+        return Type::none();
+      }
+      if (n > opts_.max_strlen) {
+        error(c.args[1]->loc, "buf() length " + std::to_string(n) + " exceeds the maximum of " +
+                                  std::to_string(opts_.max_strlen));
+        return Type::none();
+      }
+      return Type::buffer(static_cast<int>(n));
+    }
+    return Type::buffer(opts_.max_strlen);
   }
 
   Type call(Call &c) {
@@ -1402,6 +1471,20 @@ private:
       }
       return t.is_none() ? t : Type::ksym();
     }
+    if (n == "usym") {
+      if (!want_args(c, 1, 1))
+        return Type::none();
+      Type t = expr(*c.args[0]);
+      if (!t.is_none() && !t.is_integer()) {
+        error(c.args[0]->loc, "usym() expects an integer address (" + t.name() + " provided)");
+        return Type::none();
+      }
+      return t.is_none() ? t : Type::usym();
+    }
+    if (n == "buf")
+      return buffer_call(c);
+    if (n == "reg")
+      return reg_call(c);
     if (n == "kaddr")
       return kaddr_call(c);
     if (n == "uaddr")
@@ -1547,13 +1630,8 @@ bool analyse_program(Program &program, ProbeResolver &resolver, const SemanticOp
 
   // The script's own struct/union/enum definitions, over the kernel's types.
   ScriptTypes types(opts.types);
-  for (auto &d : program.c_definitions) {
-    if (d->is_include)
-      info.notes.push_back(d->text +
-                           " is not read: kernel types come from BTF (no C compiler runs)");
-    else
-      types.define(d->text, d->loc, diags);
-  }
+  for (auto &d : program.c_definitions)
+    types.define(d->text, d->loc, diags);
   if (diags.has_errors())
     return false;
   Analyser analyser(info, opts, diags, &types);

@@ -121,8 +121,6 @@ struct ProgramInfo {
   std::vector<uint64_t> cgroup_ids;
   // ppid: offsets of task_struct.real_parent and task_struct.tgid (from SemanticOptions).
   std::optional<std::pair<int, int>> ppid_offsets;
-  // What -v tells about the script itself (e.g. #include lines that are not read).
-  std::vector<std::string> notes;
   // Kernel enumerators used as values (`TASK_RUNNING`), by name.
   std::map<std::string, int64_t> enum_constants;
 };
@@ -131,6 +129,7 @@ struct SemanticOptions {
   std::vector<std::string> positional_params;
   ProcessScope process;
   int max_strlen = kDefaultMaxStrlen;
+  StackMode stack_mode = StackMode::Bpftrace; // config stack_mode: kstack/ustack without a mode
   // Checks a printf format against its argument types; returns a message, empty when fine.
   // The runtime's formatter owns the rules, so it is passed in rather than duplicated here.
   std::function<std::string(const std::string &, const std::vector<Type> &)> check_printf;
@@ -146,6 +145,9 @@ struct SemanticOptions {
   // Kernel C types (BTF), for casts to struct pointers, `curtask->...`, sizeof and the like;
   // null when none are available. Asked only when a script names such a type.
   TypeResolver *types = nullptr;
+  // Fills `fields` (or `args_error`) of a target whose `args` come from DWARF (dwarf_function),
+  // the first time a probe uses `args`.
+  std::function<void(ProbeTarget &)> load_context_fields;
 };
 
 // Returns false when any error was reported (in `diags`).

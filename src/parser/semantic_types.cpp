@@ -52,7 +52,7 @@ Type TypeRules::from_text(const std::string &text, const SourceRange &loc) {
 
 Type TypeRules::member(ast::Field &f, const Type &base) {
   // `.` on a pointer dereferences it and `->` on a struct is the same as `.` (bpftrace v0.26).
-  const Type &record = base.is_pointer() ? base.pointee() : base;
+  const Type &record = base.is_ptr() ? base.pointee() : base;
   if (!record.is_record()) {
     error_(f.loc,
            "Can not access field '" + f.field + "' on expression of type '" + base.name() + "'",
@@ -115,12 +115,12 @@ Type TypeRules::query(ast::TypeQuery &q, const Type &operand) {
 }
 
 Type TypeRules::index(const ast::Index &e, const Type &base, const Type &index) {
-  if (!base.is_array() && !base.is_pointer()) {
+  if (!base.is_array() && !base.is_ptr()) {
     error_(e.loc, "The [] operator can not be used on expressions of type '" + base.name() + "'",
            "");
     return Type::none();
   }
-  if (!index.is_integer() || index.is_pointer()) {
+  if (!index.is_integer() || index.is_ptr()) {
     error_(e.index->loc, "The array index must be an integer, not '" + index.name() + "'", "");
     return Type::none();
   }
@@ -132,7 +132,7 @@ Type TypeRules::index(const ast::Index &e, const Type &base, const Type &index) 
 }
 
 Type TypeRules::deref(const ast::Unary &u, const Type &pointer) {
-  if (!pointer.is_pointer()) {
+  if (!pointer.is_ptr()) {
     error_(u.loc, "Can not dereference an expression of type '" + pointer.name() + "'", "");
     return Type::none();
   }

@@ -120,6 +120,26 @@ const Type &Type::pointee() const {
   return element ? *element : none;
 }
 
+Type Type::pointer() {
+  Type t = integer(8, false);
+  t.is_pointer = true;
+  return t;
+}
+
+Type Type::usym() {
+  Type t;
+  t.kind = TypeKind::Usym;
+  t.size = 16;
+  return t;
+}
+
+Type Type::buffer(int capacity) {
+  Type t;
+  t.kind = TypeKind::Buffer;
+  t.size = kBufferHeader + capacity;
+  return t;
+}
+
 int Type::alignment() const {
   switch (kind) {
   case TypeKind::Integer:
@@ -144,6 +164,8 @@ bool Type::same_kind(const Type &other) const {
   if (kind == TypeKind::Stack) // one map cannot hold stacks of different depths or kinds
     return stack_user == other.stack_user && stack_mode == other.stack_mode &&
            stack_limit == other.stack_limit;
+  if (kind == TypeKind::Buffer) // buffers of different capacities are not laid out alike
+    return size == other.size;
   if (kind == TypeKind::Tuple) {
     if (fields.size() != other.fields.size())
       return false;
@@ -200,6 +222,10 @@ std::string Type::name() const {
     return record_name;
   case TypeKind::Array:
     return pointee().name() + "[" + std::to_string(array_len) + "]";
+  case TypeKind::Usym:
+    return "usym_t";
+  case TypeKind::Buffer:
+    return "buffer[" + std::to_string(buffer_capacity()) + "]";
   case TypeKind::Tuple: {
     std::string s = "(";
     for (size_t i = 0; i < fields.size(); i++) {

@@ -20,6 +20,8 @@ enum class TypeKind {
   Ksym,     // ksym(addr): a kernel address, printed as the name of the function containing it
   Username, // username: 8 bytes, a uid, printed as the user's name (from the passwd database)
   Strerror, // strerror(e): 8 bytes, an errno value, printed as its description
+  Usym,     // usym(addr): 16 bytes {address, process id}, printed as the user function's name
+  Buffer,   // buf(ptr, n): {u32 length, u32 pad, u8 bytes[size - 8]}, printed hex-escaped (%r)
   // Kernel (BTF) and script-defined C types. See type_resolver.h.
   Pointer, // 8 bytes; `element` is what it points to (None for `void *`)
   Record,  // struct/union `record_name`, `size` bytes; members come from a TypeResolver
@@ -59,6 +61,9 @@ struct Type {
   int array_len = 0;
   std::string record_name;
   int record_id = -1;
+  // Integer: an address (a pointer argument or field), printed in hex as bpftrace prints
+  // pointers; arithmetic on it gives plain integers.
+  bool is_pointer = false;
 
   static Type none() { return {}; }
   static Type integer(int bytes, bool is_signed);
@@ -76,6 +81,11 @@ struct Type {
   static Type array(const Type &element, int len);
   // The pointed-to / element type (None for `void *`).
   const Type &pointee() const;
+  static Type pointer(); // uint64 printed as 0x...
+  static Type usym();
+  static Type buffer(int capacity); // capacity: the most bytes it holds
+  int buffer_capacity() const { return size - kBufferHeader; }
+  static constexpr int kBufferHeader = 8;
   // Values held as 8-byte numbers in BPF and turned into text only when printed.
   bool is_user_resolved() const {
     return kind == TypeKind::Ksym || kind == TypeKind::Username || kind == TypeKind::Strerror;
@@ -86,7 +96,9 @@ struct Type {
   bool is_integer() const {
     return kind == TypeKind::Integer || kind == TypeKind::Boolean || kind == TypeKind::Pointer;
   }
-  bool is_pointer() const { return kind == TypeKind::Pointer; }
+  // A C pointer (TypeKind::Pointer, with its pointee). Not to be confused with `is_pointer`, an
+  // Integer address without a known pointee, printed in hex.
+  bool is_ptr() const { return kind == TypeKind::Pointer; }
   bool is_record() const { return kind == TypeKind::Record; }
   bool is_array() const { return kind == TypeKind::Array; }
   bool is_string() const { return kind == TypeKind::String; }

@@ -37,7 +37,7 @@ void fill_btf_tracing_target(const BtfFunction &f, bool with_retval, ProbeTarget
     t.retval_size = f.ret.size;
     t.retval_signed = f.ret.is_signed;
   }
-  if (with_retval && !f.returns_void && f.ret.type.is_pointer())
+  if (with_retval && !f.returns_void && f.ret.type.is_ptr())
     t.retval_type = f.ret.type;
 }
 

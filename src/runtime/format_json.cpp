@@ -97,6 +97,8 @@ std::string json_value(const Type &type, const uint8_t *data) {
   case TypeKind::Ksym:
   case TypeKind::Username:
   case TypeKind::Strerror:
+  case TypeKind::Usym:
+  case TypeKind::Buffer:
     return json_escape(format_value(type, data));
   default: {
     uint64_t bits = read_integer_bits(type, data);

@@ -9,11 +9,12 @@
 #include <vector>
 
 #include "parser/types.h"
+#include "runtime/small_bytes.h"
 
 namespace bpfscope {
 
 struct MapEntry {
-  std::vector<uint8_t> key;   // raw key bytes laid out as the key Type (empty for keyless maps)
+  SmallBytes key;             // raw key bytes laid out as the key Type (empty for keyless maps)
   std::vector<uint8_t> value; // raw bytes for plain (non-aggregation) values, laid out as the value
                               // Type
   int64_t scalar = 0;         // Count/Sum/Min/Max: combined value (already reduced over CPUs);
@@ -26,12 +27,25 @@ struct MapEntry {
   std::vector<uint64_t> buckets;
 };
 
+// The most common large map, count/sum/min/max keyed by one integer, in 16 bytes an entry
+// instead of a MapEntry (96): a million keys take 16 MiB to hold and sort, not 120.
+struct CompactEntry {
+  uint64_t key;    // the key's bits, sign-extended for signed keys
+  uint64_t scalar; // as MapEntry::scalar
+};
+
 struct PrintableMap {
   std::string name; // "@c" or "@"
   Type key_type;    // Type::none() when keyless; a Tuple when the map has several keys
   Type value_type;  // Integer/String/Tuple/... or an aggregation kind
   std::vector<MapEntry> entries;
+  // Used instead of `entries` (which is then empty) when compact_form(key_type, value_type).
+  std::vector<CompactEntry> compact;
+  bool empty() const { return entries.empty() && compact.empty(); }
 };
+
+// Whether a map of these types can be held as CompactEntry records.
+bool compact_form(const Type &key_type, const Type &value_type);
 
 // Text as bpftrace prints it, every line ending in "\n":
 //   @c[x]: 1            keyed; string keys unquoted, tuple keys `@t[1, a]`

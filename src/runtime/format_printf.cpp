@@ -1,5 +1,7 @@
 #include "runtime/format_printf.h"
 
+#include "runtime/format_buffer.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cstddef>
@@ -20,7 +22,7 @@ bool is_integer_conversion(char c) {
 }
 
 bool is_known_conversion(char c) {
-  return is_integer_conversion(c) || c == 'c' || c == 's' || c == 'p' || c == '%';
+  return is_integer_conversion(c) || c == 'c' || c == 's' || c == 'p' || c == 'r' || c == '%';
 }
 
 // Values printable as integers: what %d/%x/%c/%p accept.
@@ -192,6 +194,13 @@ std::string format_one(const FormatSpec &s, const PrintfArg &arg) {
     break;
   case 's':
     break;
+  case 'r':
+    if (arg.type.kind == TypeKind::Buffer)
+      return format_buffer(arg.type, data.data(),
+                           s.buffer_style == 'x'   ? BufferStyle::Hex
+                           : s.buffer_style == 'h' ? BufferStyle::HexSpaced
+                                                   : BufferStyle::Escaped);
+    break;
   default:
     if (is_int)
       return format_integer(s, read_integer_bits(arg.type, data.data()));
@@ -263,6 +272,8 @@ std::vector<FormatSpec> parse_format(const std::string &fmt) {
     if (j < fmt.size()) {
       s.conversion = fmt[j];
       j++;
+      if (s.conversion == 'r' && j < fmt.size() && (fmt[j] == 'x' || fmt[j] == 'h'))
+        s.buffer_style = fmt[j++]; // %rx, %rh
     } else {
       ok = false;
     }
@@ -387,6 +398,14 @@ std::string check_printf_format(const std::string &fmt, const std::vector<Type> 
       continue;
     const Type &t = arg_types[a++];
     std::string name = std::string("%") + s.length + s.conversion;
+    if (s.buffer_style)
+      name += s.buffer_style;
+    if (s.conversion == 'r') {
+      if (t.kind != TypeKind::Buffer)
+        return what + ": " + name + " specifier expects a value of type buffer (" +
+               supplied_name(t) + " supplied)";
+      continue;
+    }
     if (s.conversion == 's') {
       if (t.is_none() || t.kind == TypeKind::Stats || t.kind == TypeKind::Hist ||
           t.kind == TypeKind::Lhist)

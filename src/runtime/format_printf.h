@@ -26,13 +26,15 @@ struct FormatSpec {
   int precision = -1; // -1: none
   std::string length; // "", "hh", "h", "l", "ll", "j", "z", "t", "L"
   char conversion = 0;
-  bool valid = false; // a supported conversion with a supported length modifier
+  char buffer_style = 0; // %r: 0, %rx: 'x', %rh: 'h'
+  bool valid = false;    // a supported conversion with a supported length modifier
 };
 
 // Every `%` sequence of `fmt` in order, `%%` included (conversion '%').
 std::vector<FormatSpec> parse_format(const std::string &fmt);
 
-// Formats like bpftrace's printf. Supported: %d %i %u %x %X %o %c %s %p %% with flags - + space #
+// Formats like bpftrace's printf. Supported: %d %i %u %x %X %o %c %s %p %% (and %r %rx %rh for
+// buf() values, see format_buffer.h) with flags - + space #
 // 0, width, precision, length modifiers hh h l ll j z t. %s prints any value as print() would
 // (numbers in decimal, tuples `(1, a)`); %p prints 0x-prefixed hex. Unknown conversions and
 // conversions without an argument are copied literally (check_printf_format rejects them first).
@@ -65,6 +67,7 @@ private:
 //   printf: Not enough arguments for format string (2 supplied, 3 expected)
 //   printf: Too many arguments for format string (3 supplied, 2 expected)
 //   printf: %d specifier expects a value of type integer (string supplied)
+//   printf: %r specifier expects a value of type buffer (integer supplied)
 // `what` names the builtin in the messages ("printf", "system", "cat", ...).
 std::string check_printf_format(const std::string &fmt, const std::vector<Type> &arg_types,
                                 const std::string &what = "printf");

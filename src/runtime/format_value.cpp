@@ -1,5 +1,6 @@
 #include "runtime/format_value.h"
 
+#include "runtime/format_buffer.h"
 #include "runtime/stack_format.h"
 
 #include <cstdio>
@@ -153,8 +154,17 @@ std::string format_value(const Type &type, const uint8_t *data) {
   }
   case TypeKind::Strerror:
     return std::strerror(static_cast<int>(load_unsigned(data, 8)));
+  case TypeKind::Usym:
+    return format_usym(load_unsigned(data, 8), static_cast<uint32_t>(load_unsigned(data + 8, 8)));
+  case TypeKind::Buffer:
+    return format_buffer(type, data, BufferStyle::Escaped);
   default: {
     uint64_t bits = read_integer_bits(type, data);
+    if (type.is_pointer) {
+      char buf[24];
+      std::snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(bits));
+      return buf;
+    }
     if (is_signed_integer(type))
       return std::to_string(static_cast<int64_t>(bits));
     return std::to_string(bits);

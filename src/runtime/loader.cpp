@@ -37,7 +37,7 @@ int hist_bucket_count(const Type &t) {
 } // namespace
 
 bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_map_keys,
-                 MapSet &maps, std::string &error) {
+                 MapSet &maps, std::string &error, uint32_t ring_buffer_bytes) {
   maps.fds.assign(internal.count(), -1);
   for (const MapInfo &m : info.maps) {
     bpf_map_type type = m.is_array()  ? BPF_MAP_TYPE_PERCPU_ARRAY
@@ -58,7 +58,9 @@ bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_
     maps.fds[m.id] = fd;
   }
   LIBBPF_OPTS(bpf_map_create_opts, opts);
-  uint32_t ring_bytes = info.prints_from_probes ? kRingBufferBytes : kSmallRingBufferBytes;
+  uint32_t ring_bytes = ring_buffer_bytes         ? ring_buffer_bytes
+                        : info.prints_from_probes ? kRingBufferBytes
+                                                  : kSmallRingBufferBytes;
   int rb = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "events", 0, 0, ring_bytes, &opts);
   if (rb < 0) {
     error = std::string("cannot create the event ring buffer: ") + strerror(errno);
@@ -127,7 +129,7 @@ LoadResult load_program(const CompiledProgram &program, const LoadAttributes &at
   // Load without a log first (cheaper); ask for the log only to explain a rejection.
   for (int attempt = 0; attempt < 2; attempt++) {
     bool with_log = want_log || attempt == 1;
-    std::vector<char> log(with_log ? 4u << 20 : 0);
+    std::vector<char> log(with_log ? attributes.log_size : 0);
     LIBBPF_OPTS(bpf_prog_load_opts, opts);
     opts.expected_attach_type = attributes.expected_attach_type;
     opts.attach_btf_id = attributes.attach_btf_id;
@@ -137,7 +139,8 @@ LoadResult load_program(const CompiledProgram &program, const LoadAttributes &at
       opts.log_size = log.size();
       opts.log_level = 1;
     }
-    int fd = bpf_prog_load(attributes.type, name.c_str(), "GPL", insns.data(), insns.size(), &opts);
+    int fd = bpf_prog_load(attributes.type, name.c_str(), attributes.license.c_str(), insns.data(),
+                           insns.size(), &opts);
     int saved_errno = errno;
     if (with_log)
       result.log = log.data();

@@ -25,8 +25,9 @@ struct MapSet {
   MapSet &operator=(const MapSet &) = delete;
 };
 
+// `ring_buffer_bytes`: the event ring buffer's size (a power of 2 pages); 0 for the default.
 bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_map_keys,
-                 MapSet &maps, std::string &error);
+                 MapSet &maps, std::string &error, uint32_t ring_buffer_bytes = 0);
 
 struct LoadResult {
   int fd = -1;
@@ -41,6 +42,9 @@ struct LoadAttributes {
   bpf_attach_type expected_attach_type = static_cast<bpf_attach_type>(0);
   int attach_btf_id = 0;
   int attach_btf_obj_fd = 0;
+  // Config variables license and log_size (the verifier log buffer).
+  std::string license = "GPL";
+  uint32_t log_size = 4u << 20;
 };
 
 LoadResult load_program(const CompiledProgram &program, const LoadAttributes &attributes,

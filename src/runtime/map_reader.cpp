@@ -1,5 +1,7 @@
 #include "runtime/map_reader.h"
 
+#include "runtime/format_value.h"
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -99,7 +101,10 @@ namespace {
 template <typename Visit> void for_each_element(int fd, const MapInfo &info, Visit visit) {
   const size_t key_size = info.bpf_key_size();
   const size_t value_size = value_buffer_size(info);
-  uint32_t chunk = 4096;
+  // Large batches: the kernel walks every hash bucket either way, and fewer, larger calls took
+  // 0.66 to 1.3 s instead of 0.81 to 1.5 s for a million keys. Up to 4 MiB of buffers.
+  uint32_t chunk =
+      static_cast<uint32_t>(std::clamp<size_t>((4u << 20) / (key_size + value_size), 4096, 65536));
   std::vector<uint8_t> keys, values;
   // The batch token: a bucket index for hashes, a key for arrays; key_size (at least 8) holds
   // either.
@@ -146,6 +151,8 @@ bool read_map(int fd, const MapInfo &info, PrintableMap &out, std::string &error
   out.key_type = info.key_type;
   out.value_type = info.value_type;
   out.entries.clear();
+  out.compact.clear();
+  const bool compact = compact_form(info.key_type, info.value_type);
   size_t user_key_size = info.keyless() ? 0 : info.key_type.size;
   const size_t key_size = info.bpf_key_size();
 
@@ -158,8 +165,12 @@ bool read_map(int fd, const MapInfo &info, PrintableMap &out, std::string &error
     // both copies (1.5 times the memory); pages reserved but never filled are never resident.
     bpf_map_info mi{};
     uint32_t len = sizeof(mi);
-    if (bpf_obj_get_info_by_fd(fd, &mi, &len) == 0)
-      out.entries.reserve(mi.max_entries);
+    if (bpf_obj_get_info_by_fd(fd, &mi, &len) == 0) {
+      if (compact)
+        out.compact.reserve(mi.max_entries);
+      else
+        out.entries.reserve(mi.max_entries);
+    }
   }
   for_each_element(fd, info, [&](const uint8_t *key, const uint8_t *value) {
     if (info.is_histogram()) {
@@ -193,6 +204,13 @@ bool read_map(int fd, const MapInfo &info, PrintableMap &out, std::string &error
         return;
     } else {
       entry.value.assign(value, value + info.bpf_value_size());
+    }
+    if (compact) {
+      uint8_t bytes[8] = {};
+      std::memcpy(bytes, key, std::min<size_t>(key_size, sizeof(bytes)));
+      out.compact.push_back(
+          {read_integer_bits(info.key_type, bytes), static_cast<uint64_t>(entry.scalar)});
+      return;
     }
     if (!info.keyless())
       entry.key.assign(key, key + key_size);

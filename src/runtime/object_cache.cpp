@@ -262,6 +262,7 @@ bool object_cache_store(const std::string &path, const std::string &key,
     unlink(tmp.c_str());
     return false;
   }
+  object_cache_prune(dir, ObjectCacheLimits{}, time(nullptr));
   return true;
 }
 

@@ -18,6 +18,7 @@
 #include "codegen/codegen.h"
 #include "parser/semantic.h"
 
+#include <ctime>
 #include <string>
 
 namespace bpfscope {
@@ -39,6 +40,19 @@ CacheLookup object_cache_load(const std::string &path, const std::string &key, C
 // False (with `error`) when the entry could not be written; running goes on without it.
 bool object_cache_store(const std::string &path, const std::string &key,
                         const CompiledObject &object, std::string &error);
+
+// Bounds on the cache directory. Pruning runs after an entry is stored, so only a run that
+// compiled pays for it (one readdir of a small directory); a cache hit never does.
+struct ObjectCacheLimits {
+  size_t max_entries = 256;
+  uint64_t max_bytes = 64ull << 20;
+  time_t max_age_seconds = 30 * 24 * 3600; // unused for 30 days
+  time_t stale_temporary_seconds = 3600;   // a temporary file of a run that died
+};
+// Removes entries unused for longer than max_age, then the least recently used beyond
+// max_entries or max_bytes (the newest entry always stays), and old temporary files. Returns
+// how many files it removed.
+size_t object_cache_prune(const std::string &dir, const ObjectCacheLimits &limits, time_t now);
 
 // The serialised form alone (for tests).
 std::string serialize_compiled_object(const CompiledObject &object);

@@ -40,7 +40,7 @@ void Output::value(const Type &type, const uint8_t *data) {
 void Output::time(const std::string &text) { write(json_ ? json_time_record(text) : text); }
 
 void Output::map(const PrintableMap &map, size_t top, uint64_t div) {
-  if (map.entries.empty())
+  if (map.empty())
     return;
   if (json_) {
     write(format_map_json(map, top, div));

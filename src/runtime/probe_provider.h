@@ -31,6 +31,8 @@ public:
                        std::vector<ProbeTarget> &out, Diagnostics &diags) = 0;
   // Appends the probes matching `glob` ("" for all), as full names, for `-l`.
   virtual void list(const std::string &glob, std::vector<std::string> &out) = 0;
+  // What `-lv` prints under the probe `name` (one of list()'s), e.g. a function's parameters.
+  virtual std::vector<std::string> details(const std::string & /*name*/) { return {}; }
   virtual bpf_prog_type program_type() const = 0;
   // Load-time attributes for `target`'s program: the program type, plus the attach type and
   // BTF id for providers that need them (fentry/fexit, tp_btf).
@@ -71,6 +73,8 @@ public:
   const std::vector<std::unique_ptr<ProbeProvider>> &all() const { return providers_; }
   // Full names of every probe matching `pattern` (a glob over "provider:rest").
   std::vector<std::string> list(const std::string &pattern) const;
+  // The lines `-lv` prints under probe `name` (a result of list()), without indentation.
+  std::vector<std::string> details(const std::string &name) const;
   void set_target_pid(int pid) { settings_.target_pid = pid; }
 
 private:

@@ -97,4 +97,15 @@ bool process_exists(int pid) {
   return pid > 0 && stat(proc_path(pid, "").c_str(), &st) == 0;
 }
 
+std::optional<std::string> find_mapped_library(int pid, const std::string &name) {
+  std::string error;
+  for (auto &file : process_code_files(pid, &error)) {
+    size_t slash = file.rfind('/');
+    std::string base = slash == std::string::npos ? file : file.substr(slash + 1);
+    if (base == name || base.rfind(name + ".so", 0) == 0 || base.rfind(name + "-", 0) == 0)
+      return file;
+  }
+  return std::nullopt;
+}
+
 } // namespace bpfscope

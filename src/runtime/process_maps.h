@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,10 @@ std::string path_in_process_root(int pid, const std::string &path);
 // The files a process runs code from: its executable first, then every file mapped executable,
 // in address order, without duplicates, each made openable with path_in_process_root().
 std::vector<std::string> process_code_files(int pid, std::string *error);
+
+// The file process `pid` has mapped for library `name`: "libc" matches libc.so.6 (and
+// libc-2.31.so), "libc.so.6" itself. nullopt when none is mapped.
+std::optional<std::string> find_mapped_library(int pid, const std::string &name);
 
 // True when a process with this pid exists (in bpfscope's PID namespace).
 bool process_exists(int pid);

@@ -105,4 +105,10 @@ std::vector<std::string> ProviderRegistry::list(const std::string &pattern) cons
   return out;
 }
 
+std::vector<std::string> ProviderRegistry::details(const std::string &name) const {
+  std::vector<std::string> parts = split_attach_point(name);
+  ProbeProvider *p = parts.empty() ? nullptr : find(parts[0]);
+  return p ? p->details(name) : std::vector<std::string>{};
+}
+
 } // namespace bpfscope

@@ -5,6 +5,7 @@
 // and every probe fires for that process only. Attached through the perf uprobe PMU, so the
 // kernel removes the probes when bpfscope exits, however it exits.
 #include "runtime/binary_path.h"
+#include "runtime/dwarf_args.h"
 #include "runtime/elf_symbols.h"
 #include "runtime/go_binary.h"
 #include "runtime/probe_provider.h"
@@ -35,22 +36,6 @@ std::string join_from(const std::vector<std::string> &parts, size_t first) {
   for (size_t i = first; i < parts.size(); i++)
     s += (i > first ? ":" : "") + parts[i];
   return s;
-}
-
-std::string basename_of(const std::string &path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-// A library as the process has it mapped: "libc" matches libc.so.6 (and libc-2.31.so).
-std::optional<std::string> find_in_process(int pid, const std::string &name) {
-  std::string error;
-  for (auto &file : process_code_files(pid, &error)) {
-    std::string base = basename_of(file);
-    if (base == name || base.rfind(name + ".so", 0) == 0 || base.rfind(name + "-", 0) == 0)
-      return file;
-  }
-  return std::nullopt;
 }
 
 std::string hex(uint64_t v) {
@@ -167,6 +152,29 @@ public:
       out.push_back(kind + ":" + *path + ":" + n);
   }
 
+  // -lv: a uprobe's parameters as its DWARF declares them, "TYPE NAME" each.
+  std::vector<std::string> details(const std::string &name) override {
+    std::vector<std::string> parts = split_attach_point(name);
+    if (parts.size() < 3 || is_return_probe(parts[0]))
+      return {};
+    std::string error;
+    auto symbols = read_elf_symbols(parts[1], &error);
+    const ElfFunction *f = symbols ? symbols->find(join_from(parts, 2)) : nullptr;
+    if (!f)
+      return {};
+    if (!has_dwarf(parts[1])) {
+      if (no_dwarf_warned_.insert(parts[1]).second)
+        std::cerr << "WARNING: No DWARF found for " << parts[1] << ", cannot show parameter info\n";
+      return {};
+    }
+    auto fn = read_dwarf_function(parts[1], f->name, &error);
+    std::vector<std::string> lines;
+    if (fn)
+      for (auto &p : fn->parameters)
+        lines.push_back(p.type_name + (p.name.empty() ? "" : " " + p.name));
+    return lines;
+  }
+
   bpf_prog_type program_type() const override { return BPF_PROG_TYPE_KPROBE; }
 
   bool attach(const ProbeTarget &target, int prog_fd, std::vector<Attachment> &out,
@@ -181,7 +189,7 @@ public:
 private:
   std::optional<std::string> find_binary(const std::string &name, std::string *error) const {
     if (settings_.target_pid >= 0 && name.find('/') == std::string::npos)
-      if (auto mapped = find_in_process(settings_.target_pid, name))
+      if (auto mapped = find_mapped_library(settings_.target_pid, name))
         return mapped;
     return resolve_binary_path(name, error);
   }
@@ -296,6 +304,13 @@ private:
         continue;
       }
       out.push_back(make_target(kind, symbols, shown, display_name(*f), *offset));
+      if (kind == "uprobe" && spec.kind == UprobeFunctionSpec::Kind::Name &&
+          out.back().arg_source == ArgumentSource::PtRegs)
+        out.back().dwarf_function = f->name; // read if the program uses args
+      else
+        out.back().args_error = "args (DWARF-typed arguments) are available only in uprobes "
+                                "on a function's entry, not in " +
+                                out.back().name;
       if (out.back().arg_source == ArgumentSource::GoRegs && kind == "uprobe" &&
           spec.kind == UprobeFunctionSpec::Kind::Name) {
         // Past the stack-growth check, so that a call that grows its stack (and restarts the
@@ -317,6 +332,7 @@ private:
   }
 
   const ProviderSettings &settings_;
+  std::set<std::string> no_dwarf_warned_; // -lv warns once per binary
 };
 
 } // namespace

@@ -7,6 +7,7 @@
 #include "runtime/binary_path.h"
 #include "runtime/elf_symbols.h"
 #include "runtime/probe_provider.h"
+#include "runtime/process_maps.h"
 #include "runtime/suggest.h"
 #include "runtime/tracepoint_format.h"
 #include "runtime/uprobe_attach.h"
@@ -36,79 +37,90 @@ public:
 
   bool resolve(const std::vector<std::string> &parts, const ast::AttachPoint &ap,
                std::vector<ProbeTarget> &out, Diagnostics &diags) override {
-    const std::string usage = "usdt:PATH:PROVIDER:NAME or usdt:PATH:NAME";
-    if (parts.size() < 3 || parts.size() > 4 || parts[1].empty()) {
+    const std::string usage =
+        "usdt:PATH:PROVIDER:NAME or usdt:PATH:NAME (with -p PID: usdt:*:NAME, usdt:::NAME, "
+        "usdt:PROVIDER:NAME)";
+    if (parts.size() < 3 || parts.size() > 4) {
       diags.error(ap.loc, "Invalid usdt probe " + ap.raw + ": it needs a binary and a probe name",
                   usage);
       return false;
     }
-    std::string provider_glob = parts.size() == 4 ? parts[2] : "*";
+    std::string binary = parts[1];
+    std::string provider_glob = parts.size() == 4 && !parts[2].empty() ? parts[2] : "*";
     std::string name_glob = parts.back();
-    std::string error;
-    auto path = resolve_binary_path(parts[1], &error);
-    std::shared_ptr<const ElfSymbols> symbols;
-    std::optional<std::vector<UsdtProbe>> probes;
-    if (path)
-      symbols = read_elf_symbols(*path, &error);
-    if (symbols)
-      probes = read_usdt_probes(*path, &error);
-    if (!probes) {
-      diags.error(ap.loc, "usdt: " + error);
-      return false;
+    // With -p, "usdt:PROVIDER:NAME" names no binary when PROVIDER is not one.
+    if (parts.size() == 3 && settings_.target_pid >= 0 && !binary.empty() &&
+        binary.find('/') == std::string::npos && !find_binary(binary, nullptr)) {
+      provider_glob = binary;
+      binary.clear();
     }
+    // bpftrace's form for "everywhere the process has code": a lone `*` as the binary.
+    if (binary == "*")
+      binary.clear();
+    std::vector<std::string> files;
+    std::string error;
+    bool whole_process = binary.empty();
+    if (whole_process) {
+      if (settings_.target_pid < 0) {
+        diags.error(ap.loc, ap.raw + " does not say which binary to probe",
+                    "write usdt:PATH:... , or give -p PID to search that process's executable "
+                    "and libraries");
+        return false;
+      }
+      files = process_code_files(settings_.target_pid, &error);
+      if (files.empty()) {
+        diags.error(ap.loc, "cannot read the memory map of process " +
+                                std::to_string(settings_.target_pid) + ": " + error);
+        return false;
+      }
+    } else {
+      auto path = find_binary(binary, &error);
+      if (!path) {
+        diags.error(ap.loc, "usdt: " + error);
+        return false;
+      }
+      files.push_back(*path);
+    }
+
     size_t before = out.size();
     std::vector<std::string> candidates;
-    for (auto &p : *probes) {
-      candidates.push_back(p.provider + ":" + p.name);
-      if (!glob_match(provider_glob, p.provider) || !glob_match(name_glob, p.name))
-        continue;
-      std::string full = "usdt:" + *path + ":" + p.provider + ":" + p.name;
-      auto offset = symbols->file_offset(p.address);
-      if (!offset) {
-        diags.error(ap.loc, "USDT probe " + p.provider + ":" + p.name + " at " + hex(p.address) +
-                                " is not in a loaded segment of " + *path);
+    bool any_notes = false;
+    for (auto &file : files) {
+      auto symbols = read_elf_symbols(file, &error);
+      std::optional<std::vector<UsdtProbe>> probes;
+      if (symbols)
+        probes = read_usdt_probes(file, &error);
+      if (!probes) {
+        if (whole_process)
+          continue; // e.g. a mapped file that is not ELF
+        diags.error(ap.loc, "usdt: " + error);
         return false;
       }
-      ProbeTarget t;
-      t.provider = "usdt";
-      t.name = full;
-      t.program_kind = ProgramKind::Kprobe;
-      t.arg_source = ArgumentSource::Usdt;
-      if (!parse_usdt_arguments(p.arguments, t.usdt_args, &error)) {
-        diags.error(ap.loc, full + ": " + error);
-        return false;
-      }
-      t.max_args = static_cast<int>(t.usdt_args.size());
-      t.function = p.name;
-      t.path = *path;
-      t.address = *offset;
-      if (p.semaphore) {
-        auto sem = symbols->file_offset(p.semaphore);
-        if (!sem) {
-          diags.error(ap.loc, full + ": its semaphore at " + hex(p.semaphore) +
-                                  " is not in a loaded segment of " + *path);
+      any_notes |= !probes->empty();
+      for (auto &p : *probes) {
+        candidates.push_back(p.provider + ":" + p.name);
+        if (!glob_match(provider_glob, p.provider) || !glob_match(name_glob, p.name))
+          continue;
+        if (!add_target(file, *symbols, p, ap, out, diags))
           return false;
-        }
-        t.ref_ctr_offset = *sem;
       }
-      t.note = "USDT " + p.provider + ":" + p.name + " at file offset " + hex(*offset) +
-               (p.semaphore ? ", semaphore at file offset " + hex(t.ref_ctr_offset) : "") +
-               ", arguments '" + p.arguments + "'";
-      out.push_back(std::move(t));
     }
     if (out.size() > before)
       return true;
-    std::string wanted = parts.size() == 4 ? parts[2] + ":" + parts[3] : parts[2];
-    if (probes->empty()) {
-      diags.error(ap.loc, "No USDT probes in " + *path + " (it has no .note.stapsdt notes)");
+    std::string where = whole_process ? "process " + std::to_string(settings_.target_pid) +
+                                            " (its executable and libraries)"
+                                      : files.front();
+    std::string wanted = provider_glob == "*" ? name_glob : provider_glob + ":" + name_glob;
+    if (!any_notes) {
+      diags.error(ap.loc, "No USDT probes in " + where + " (no .note.stapsdt notes)");
       return false;
     }
     std::sort(candidates.begin(), candidates.end());
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     std::string hint = did_you_mean(closest_names(wanted, candidates, 3));
-    if (hint.empty())
-      hint = "list them with: bpfscope -l 'usdt:" + *path + ":*'";
-    diags.error(ap.loc, "No USDT probe matching '" + wanted + "' in " + *path, hint);
+    if (hint.empty() && !whole_process)
+      hint = "list them with: bpfscope -l 'usdt:" + files.front() + ":*'";
+    diags.error(ap.loc, "No USDT probe matching '" + wanted + "' in " + where, hint);
     return false;
   }
 
@@ -153,6 +165,72 @@ public:
   }
 
 private:
+  std::optional<std::string> find_binary(const std::string &name, std::string *error) const {
+    if (settings_.target_pid >= 0 && name.find('/') == std::string::npos)
+      if (auto mapped = find_mapped_library(settings_.target_pid, name))
+        return mapped;
+    std::string ignored;
+    return resolve_binary_path(name, error ? error : &ignored);
+  }
+
+  // One probe site of `path`: a uprobe at its note's address, arguments per its note.
+  bool add_target(const std::string &path, const ElfSymbols &symbols, const UsdtProbe &p,
+                  const ast::AttachPoint &ap, std::vector<ProbeTarget> &out,
+                  Diagnostics &diags) const {
+    std::string full = "usdt:" + path + ":" + p.provider + ":" + p.name;
+    auto offset = symbols.file_offset(p.address);
+    if (!offset) {
+      diags.error(ap.loc, "USDT probe " + p.provider + ":" + p.name + " at " + hex(p.address) +
+                              " is not in a loaded segment of " + path);
+      return false;
+    }
+    ProbeTarget t;
+    t.provider = "usdt";
+    t.name = full;
+    t.program_kind = ProgramKind::Kprobe;
+    t.arg_source = ArgumentSource::Usdt;
+    std::string error;
+    if (!parse_usdt_arguments(p.arguments, t.usdt_args, &error)) {
+      diags.error(ap.loc, full + ": " + error);
+      return false;
+    }
+    for (auto &a : t.usdt_args) {
+      if (a.symbol.empty())
+        continue;
+      // sym(%rip): the uprobe sees ip at the probe's own address, so the variable is at
+      // ip + (sym - probe) whatever address the file is loaded at.
+      auto sym = read_elf_data_symbol(path, a.symbol);
+      if (!sym)
+        if (const ElfFunction *f = symbols.find(a.symbol))
+          sym = f->address;
+      if (!sym) {
+        diags.error(ap.loc, full + ": its argument refers to symbol '" + a.symbol + "', which " +
+                                path + " does not define");
+        return false;
+      }
+      a.value += static_cast<int64_t>(*sym - p.address);
+      a.symbol.clear();
+    }
+    t.max_args = static_cast<int>(t.usdt_args.size());
+    t.function = p.name;
+    t.path = path;
+    t.address = *offset;
+    if (p.semaphore) {
+      auto sem = symbols.file_offset(p.semaphore);
+      if (!sem) {
+        diags.error(ap.loc, full + ": its semaphore at " + hex(p.semaphore) +
+                                " is not in a loaded segment of " + path);
+        return false;
+      }
+      t.ref_ctr_offset = *sem;
+    }
+    t.note = "USDT " + p.provider + ":" + p.name + " at file offset " + hex(*offset) +
+             (p.semaphore ? ", semaphore at file offset " + hex(t.ref_ctr_offset) : "") +
+             ", arguments '" + p.arguments + "'";
+    out.push_back(std::move(t));
+    return true;
+  }
+
   const ProviderSettings &settings_;
 };
 

@@ -59,6 +59,9 @@ void print_map(const EventContext &ec, int map_id, size_t top, uint64_t div) {
 
 // Returned from the ring buffer callback to make libbpf stop consuming.
 constexpr int kStopConsuming = -ECANCELED;
+// How long the reader sleeps at most while probes print: their records wake it only once per
+// 64 KiB of unread data, so this bounds how late a line of a slow trickle appears.
+constexpr int kBatchedPollTimeoutMs = 10;
 
 void handle_record(EventContext &ec, const void *data, size_t size);
 
@@ -199,7 +202,7 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
   (void)program;
   MapSet maps;
   std::string error;
-  if (!create_maps(info, object.internal, opts.max_map_keys, maps, error)) {
+  if (!create_maps(info, object.internal, opts.max_map_keys, maps, error, opts.ring_buffer_bytes)) {
     std::cerr << "ERROR: " << error << "\n";
     return 1;
   }
@@ -229,6 +232,8 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
     const ProbeTarget &first = info.probes[cp.probe_index].targets[cp.target_indices[0]];
     ProbeProvider *provider = providers.find(first.provider);
     LoadAttributes attributes = provider->load_attributes(first);
+    attributes.license = opts.license;
+    attributes.log_size = opts.log_size;
     LoadResult r = load_program(cp, attributes, maps.fds, opts.dump_verifier_log);
     if (opts.dump_verifier_log && !r.log.empty())
       std::cerr << "Verifier log for " << cp.name << ":\n" << r.log << "\n";
@@ -350,12 +355,20 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
   };
   if (!info.only_special_probes || opts.child) {
     // With -c, the child's exit ends the run (noticed within one poll period, shorter then).
+    // printf records from probes do not wake the reader one by one (see submit_flags in
+    // probe_compiler.cpp): the timeout is then how long a trickle of lines may wait.
+    const int poll_timeout_ms = info.prints_from_probes ? kBatchedPollTimeoutMs
+                                : opts.child            ? 10
+                                                        : 100;
     while (!ec.exit_requested && !g_stop && !(opts.child && opts.child->exited()) &&
            !target_exited()) {
       if (opts.child)
         remember_process_memory_map(static_cast<uint32_t>(opts.child->pid()), true);
       ec.probes_live = true;
-      int n = ring_buffer__poll(rb, opts.child ? 10 : 100);
+      int n = ring_buffer__poll(rb, poll_timeout_ms);
+      // A timeout reads nothing in libbpf: read what arrived without a wake-up.
+      if (n == 0 && info.prints_from_probes)
+        n = ring_buffer__consume(rb);
       ec.probes_live = false;
       output.end_batch();
       if (n < 0 && n != -EINTR && n != kStopConsuming) {
@@ -375,10 +388,12 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
   }
   ring_buffer__consume(rb);
 
-  output.exit_separator();
   std::vector<const MapInfo *> sorted;
-  for (auto &m : info.maps)
-    sorted.push_back(&m);
+  if (opts.print_maps_on_exit) {
+    output.exit_separator();
+    for (auto &m : info.maps)
+      sorted.push_back(&m);
+  }
   std::sort(sorted.begin(), sorted.end(),
             [](const MapInfo *a, const MapInfo *b) { return a->name < b->name; });
   for (const MapInfo *m : sorted)

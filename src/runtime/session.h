@@ -17,6 +17,10 @@ struct SessionOptions {
   bool verbose = false; // per program: type and instruction count
   bool dump_verifier_log = false;
   int max_map_keys = kDefaultMaxMapKeys;
+  uint32_t ring_buffer_bytes = 0; // 0: by what the probes print (loader.h)
+  bool print_maps_on_exit = true; // config print_maps_on_exit
+  std::string license = "GPL";    // config license
+  uint32_t log_size = 4u << 20;   // config log_size: the verifier log buffer
   // -c: released once every probe is attached and BEGIN has run; the run ends when it exits.
   ChildProcess *child = nullptr;
   // -p: the run ends (END, maps printed) when that process exits, as in bpftrace. 0: none.

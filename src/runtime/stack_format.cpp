@@ -80,6 +80,13 @@ std::string format_stack(const Type &type, uint64_t value) {
   return format_stack_frames(type, frames, pid);
 }
 
+std::string format_usym(uint64_t address, uint32_t pid) {
+  std::string name;
+  if (user_symbolizer())
+    name = user_symbolizer()(pid, address, false);
+  return name.empty() ? "0x" + hex(address) : name;
+}
+
 std::string format_ksym(uint64_t address) {
   return kernel_symbol_name(KernelSymbols::running(), address, false);
 }

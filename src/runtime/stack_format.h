@@ -45,4 +45,8 @@ std::string format_stack(const Type &type, uint64_t value);
 // ksym(addr): the name of the kernel function containing addr, or the address in hex.
 std::string format_ksym(uint64_t address);
 
+// usym(addr): the name of the function of process `pid` containing addr (through the installed
+// user frame symboliser), or the address in hex.
+std::string format_usym(uint64_t address, uint32_t pid);
+
 } // namespace bpfscope

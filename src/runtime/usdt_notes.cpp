@@ -1,5 +1,7 @@
 #include "runtime/usdt_notes.h"
 
+#include <cctype>
+
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -193,21 +195,65 @@ bool parse_one(const std::string &spec, UsdtArgument &a, std::string &why) {
     why = "unsupported location";
     return false;
   }
-  std::string reg = loc.substr(open + 1, loc.size() - open - 2);
-  if (reg.empty() || reg[0] != '%' || reg.find(',') != std::string::npos) {
+  // DISP(BASE[,INDEX[,SCALE]]): the base may be left out ("(,%rax,8)"), DISP may be a symbol
+  // ("counter(%rip)", "table+8(%rip)") when the base is %rip.
+  std::vector<std::string> regs;
+  {
+    std::string inner = loc.substr(open + 1, loc.size() - open - 2);
+    size_t start = 0;
+    while (true) {
+      size_t comma = inner.find(',', start);
+      regs.push_back(inner.substr(start, comma == std::string::npos ? comma : comma - start));
+      if (comma == std::string::npos)
+        break;
+      start = comma + 1;
+    }
+  }
+  if (regs.size() > 3 || (regs[0].empty() && regs.size() < 2)) {
     why = "unsupported addressing mode";
     return false;
   }
   a.kind = UsdtArgument::Kind::Memory;
-  a.reg_offset = usdt_register_offset(reg.substr(1));
   a.value = 0;
+  a.reg_offset = -1;
+  if (!regs[0].empty()) {
+    a.reg_offset = regs[0][0] == '%' ? usdt_register_offset(regs[0].substr(1)) : -1;
+    if (a.reg_offset < 0) {
+      why = "unknown register " + regs[0];
+      return false;
+    }
+  }
+  if (regs.size() >= 2) {
+    a.index_offset = regs[1].size() > 1 && regs[1][0] == '%' && regs[1] != "%rip"
+                         ? usdt_register_offset(regs[1].substr(1))
+                         : -1;
+    if (a.index_offset < 0) {
+      why = "unknown index register " + regs[1];
+      return false;
+    }
+    int64_t scale = 1;
+    if (regs.size() == 3 && (!parse_integer(regs[2], scale) ||
+                             (scale != 1 && scale != 2 && scale != 4 && scale != 8))) {
+      why = "bad scale " + regs[2];
+      return false;
+    }
+    a.scale = static_cast<int>(scale);
+  }
   std::string disp = loc.substr(0, open);
-  if (a.reg_offset < 0 || reg == "%rip") {
-    why = reg == "%rip" ? "symbol-relative addresses are not supported" : "unknown register";
-    return false;
+  bool rip = regs[0] == "%rip";
+  if (rip && !disp.empty() &&
+      (std::isalpha(static_cast<unsigned char>(disp[0])) || disp[0] == '_' || disp[0] == '.')) {
+    // sym, sym+N, sym-N
+    size_t sign = disp.find_first_of("+-");
+    a.symbol = disp.substr(0, sign);
+    disp = sign == std::string::npos ? "" : disp.substr(disp[sign] == '+' ? sign + 1 : sign);
   }
   if (!disp.empty() && !parse_integer(disp, a.value)) {
     why = "unsupported displacement";
+    return false;
+  }
+  if (rip && a.index_offset >= 0) {
+    why = "an index register with %rip";
     return false;
   }
   return true;

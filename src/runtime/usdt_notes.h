@@ -25,8 +25,10 @@ struct UsdtProbe {
 // the file cannot be read as ELF.
 std::optional<std::vector<UsdtProbe>> read_usdt_probes(const std::string &path, std::string *error);
 
-// Parses an argument string into `out`. false and *error for a form bpfscope cannot read
-// (e.g. an indexed address "(%rax,%rbx,8)" or a symbol "sym(%rip)").
+// Parses an argument string into `out`: registers ("-4@%edi"), constants ("-4@$5"), memory at
+// DISP(BASE[,INDEX[,SCALE]]) ("8@-16(%rbp)", "-4@-4(%rbp,%rax,8)", "2@(,%rdx,2)") and variables
+// relative to %rip ("-4@counter(%rip)", "8@table+8(%rip)": UsdtArgument::symbol, for the caller
+// to resolve). false and *error for a form bpfscope cannot read (a bare address, a bad scale).
 bool parse_usdt_arguments(const std::string &text, std::vector<UsdtArgument> &out,
                           std::string *error);
 

@@ -343,4 +343,74 @@ elif tool_start writeback; then
     "^${TS}[^ ]+ +-?[0-9]+ +sync +[0-9]+\\.[0-9]{3}\$"
 fi
 
+
+# 18. gethostlatency: a python workload resolves "localhost" and "127.0.0.1" with getaddrinfo();
+#     -p keeps other processes' resolutions out.
+if pyworkload_start "
+import socket
+socket.getaddrinfo('localhost', 80)
+socket.getaddrinfo('127.0.0.1', 80)"; then
+  bg_start gethostlatency -p "$WL_PID" "$TOOLS/gethostlatency.bt"
+  if wait_attached gethostlatency; then
+    workload_run
+    wait_output gethostlatency ' 127\.0\.0\.1$'
+    bg_stop gethostlatency INT
+    assert_rc "gethostlatency exits 0 on SIGINT" 0 "$RC"
+    assert_eq "gethostlatency: header and one line per resolution, in order" \
+      "Tracing getaddr/gethost calls... Hit Ctrl-C to end.
+TIME     PID     COMM                LATms HOST
+X $WL_PID python3 localhost
+X $WL_PID python3 127.0.0.1" \
+      "$(printf '%s\n' "$OUT" | sed -E "s/^${TS}([0-9]+) +([^ ]+) +[0-9]+\.[0-9]{2} (.*)\$/X \2 \3 \4/")"
+  fi
+fi
+
+# 19. ssllatency: a TLS echo over loopback inside one python workload (server thread and client,
+#     a self-signed certificate made here): 2 handshakes, and 5 messages each way, each written
+#     once and read once (SSL_write_ex/SSL_read_ex from Python's ssl module).
+if [ ! -e /usr/lib/x86_64-linux-gnu/libssl.so.3 ] && ! ls /usr/lib/x86_64-linux-gnu/libssl.so.* \
+  >/dev/null 2>&1; then
+  echo "      (libssl is not installed: ssllatency checked by --dry-run only)"
+elif ! openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMPD/key.pem" -out "$TMPD/cert.pem" \
+  -days 1 -subj /CN=localhost >/dev/null 2>&1; then
+  fail "ssllatency: openssl cannot make a test certificate"
+elif pyworkload_start "
+import socket, ssl, threading
+srv = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+srv.load_cert_chain('$TMPD/cert.pem', '$TMPD/key.pem')
+cli = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+cli.load_verify_locations('$TMPD/cert.pem')
+ls = socket.socket()
+ls.bind(('127.0.0.1', 0))
+ls.listen(1)
+def serve():
+    conn, _ = ls.accept()
+    with srv.wrap_socket(conn, server_side=True) as s:
+        for _ in range(5):
+            s.sendall(s.recv(100))
+t = threading.Thread(target=serve)
+t.start()
+with cli.wrap_socket(socket.create_connection(ls.getsockname()), server_hostname='localhost') as c:
+    for i in range(5):
+        c.sendall(b'ping%d' % i)
+        assert c.recv(100) == b'ping%d' % i
+t.join()"; then
+  bg_start ssllatency -p "$WL_PID" "$TOOLS/ssllatency.bt"
+  if wait_attached ssllatency; then
+    workload_run
+    assert_rc "ssllatency: the TLS workload succeeds" 0 "$WL_RC"
+    bg_stop ssllatency INT
+    assert_rc "ssllatency exits 0 on SIGINT" 0 "$RC"
+    # Calls per function: the sum of each histogram's counts.
+    calls=$(printf '%s\n' "$OUT" | awk '/^@us\[/ { f = $0 }
+      /^\[/ && f { sub(/^\[[^])]*[])] +/, ""); n[f] += $1 }
+      END { for (k in n) print k, n[k] }' | sort)
+    assert_eq "ssllatency: 2 handshakes, 10 reads and 10 writes, none failed" \
+      "@us[SSL_do_handshake]: 2
+@us[SSL_read_ex]: 10
+@us[SSL_write_ex]: 10" "$calls"
+    assert_not_contains "ssllatency: no failed call" "$OUT" "@failed"
+  fi
+fi
+
 finish

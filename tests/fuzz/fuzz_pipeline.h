@@ -5,6 +5,7 @@
 
 #include "codegen/codegen.h"
 #include "parser/parse.h"
+#include "parser/script.h"
 #include "parser/semantic.h"
 
 #include <cstddef>
@@ -74,13 +75,23 @@ public:
 // rendered (as the CLI would) so that the diagnostics code is exercised too.
 inline bool run_pipeline(const std::string &source) {
   Diagnostics diags("fuzz", source);
-  std::unique_ptr<ast::Program> program = parse_program(source, diags);
+  // The script-level front end too (config block, macros, getopt, #define); imports are
+  // resolved against the working directory.
+  ScriptInput input;
+  input.filename = "stdin";
+  input.apply_env = false;
+  input.named_args.values["fuzz"] = "1";
+  Script script;
+  std::unique_ptr<ast::Program> program;
+  if (load_script(source, input, script, diags))
+    program = std::move(script.program);
   bool ok = false;
   if (program) {
     dump_ast(*program);
     FuzzResolver resolver;
     SemanticOptions opts;
     opts.positional_params = {"1", "hello"};
+    opts.max_strlen = script.config.max_strlen;
     ProgramInfo info;
     if (analyse_program(*program, resolver, opts, info, diags)) {
       CompiledObject object;

@@ -308,6 +308,47 @@ TEST(FormatMap, TopAndDiv) {
 
 // ---- maps: more cases ---------------------------------------------------------------------
 
+// The compact form (count/sum/min/max keyed by one integer, as a large map is read) prints
+// exactly what the same entries print as MapEntry records.
+TEST(FormatMap, CompactFormPrintsTheSame) {
+  struct Case {
+    Type key;
+    Type value;
+  };
+  std::vector<Case> cases = {
+      {i64(), Type::aggregation(TypeKind::Count, false)},
+      {i32(), Type::aggregation(TypeKind::Sum, true)},
+      {u64(), Type::aggregation(TypeKind::Max, false)},
+      {i8(), Type::aggregation(TypeKind::Min, true)},
+  };
+  const std::vector<std::pair<int64_t, int64_t>> kv = {{300, 2},  {-1, 5}, {256, 2}, {7, -40},
+                                                       {-100, 2}, {0, 0},  {5, 41}};
+  for (auto &c : cases) {
+    ASSERT_TRUE(compact_form(c.key, c.value));
+    PrintableMap full{"@m", c.key, c.value, {}};
+    PrintableMap compact{"@m", c.key, c.value, {}};
+    for (auto [k, v] : kv) {
+      std::vector<uint8_t> key(static_cast<size_t>(c.key.size));
+      std::memcpy(key.data(), &k, key.size());
+      full.entries.push_back(scalar_entry(key, v));
+      uint64_t bits = static_cast<uint64_t>(k);
+      if (!c.key.is_signed && c.key.size < 8)
+        bits &= (uint64_t(1) << (8 * c.key.size)) - 1;
+      if (c.key.is_signed && c.key.size < 8)
+        bits = static_cast<uint64_t>(static_cast<int64_t>(bits << (64 - 8 * c.key.size)) >>
+                                     (64 - 8 * c.key.size));
+      compact.compact.push_back({bits, static_cast<uint64_t>(v)});
+    }
+    for (size_t top : {0, 3})
+      for (uint64_t div : {1, 2}) {
+        EXPECT_EQ(format_map_text(compact, top, div), format_map_text(full, top, div));
+        EXPECT_EQ(format_map_json(compact, top, div), format_map_json(full, top, div));
+      }
+  }
+  EXPECT_FALSE(compact_form(Type::string(16), Type::aggregation(TypeKind::Count, false)));
+  EXPECT_FALSE(compact_form(i64(), Type::aggregation(TypeKind::Avg, true)));
+}
+
 TEST(FormatMap, SortedByValueThenKey) {
   PrintableMap m{"@", i64(), Type::aggregation(TypeKind::Count, false), {}};
   m.entries.push_back(scalar_entry(raw<int64_t>(300), 2));

@@ -1,13 +1,18 @@
 // The on-disk object cache (entries round-trip; corrupt, truncated and stale entries are misses)
-// and the prepared printf formats (same text as format_printf for every kind of conversion).
+// pruning of the cache directory, and the prepared printf formats (same text as format_printf for
+// every kind of conversion).
 #include <gtest/gtest.h>
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <set>
 
 #include "runtime/format_printf.h"
 #include "runtime/object_cache.h"
@@ -120,6 +125,88 @@ TEST_F(ObjectCacheTest, CorruptEntriesAreMisses) {
   ASSERT_TRUE(object_cache_store(path_, key, sample_object(), error)) << error;
   ASSERT_EQ(object_cache_load(path_, key, out), CacheLookup::Hit);
   expect_same(sample_object(), out);
+}
+
+// Pruning: a directory of entries with chosen ages, pruned at a fixed "now".
+class ObjectCachePruneTest : public ::testing::Test {
+protected:
+  static constexpr time_t kNow = 2'000'000'000;
+  static constexpr time_t kDay = 24 * 3600;
+  void SetUp() override {
+    char tmpl[] = "/tmp/bpfscope-prune-test.XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    for (auto &name : names())
+      std::remove((dir_ + "/" + name).c_str());
+    rmdir(dir_.c_str());
+  }
+  // A file of `size` bytes, last read and written `age` seconds before kNow.
+  void add(const std::string &name, time_t age, size_t size = 100) {
+    std::string path = dir_ + "/" + name;
+    std::ofstream(path, std::ios::binary) << std::string(size, 'x');
+    struct timespec times[2] = {{kNow - age, 0}, {kNow - age, 0}};
+    ASSERT_EQ(utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+  }
+  std::set<std::string> names() {
+    std::set<std::string> out;
+    if (DIR *d = opendir(dir_.c_str())) {
+      while (dirent *e = readdir(d))
+        if (e->d_name[0] != '.')
+          out.insert(e->d_name);
+      closedir(d);
+    }
+    return out;
+  }
+  std::string dir_;
+};
+
+TEST_F(ObjectCachePruneTest, RemovesEntriesUnusedForTooLong) {
+  add("a.bpfo", 31 * kDay);
+  add("b.bpfo", 29 * kDay);
+  add("c.bpfo", 0);
+  EXPECT_EQ(object_cache_prune(dir_, ObjectCacheLimits{}, kNow), 1u);
+  EXPECT_EQ(names(), (std::set<std::string>{"b.bpfo", "c.bpfo"}));
+}
+
+TEST_F(ObjectCachePruneTest, KeepsTheNewestWithinTheEntryAndByteBudgets) {
+  for (int i = 0; i < 6; i++)
+    add("e" + std::to_string(i) + ".bpfo", i * 60); // e0 newest, e5 oldest
+  ObjectCacheLimits limits;
+  limits.max_entries = 4;
+  EXPECT_EQ(object_cache_prune(dir_, limits, kNow), 2u);
+  EXPECT_EQ(names(), (std::set<std::string>{"e0.bpfo", "e1.bpfo", "e2.bpfo", "e3.bpfo"}));
+  limits.max_bytes = 250; // 100 bytes each: room for two
+  EXPECT_EQ(object_cache_prune(dir_, limits, kNow), 2u);
+  EXPECT_EQ(names(), (std::set<std::string>{"e0.bpfo", "e1.bpfo"}));
+  limits.max_bytes = 10; // the newest entry stays even when it alone is over budget
+  EXPECT_EQ(object_cache_prune(dir_, limits, kNow), 1u);
+  EXPECT_EQ(names(), (std::set<std::string>{"e0.bpfo"}));
+}
+
+TEST_F(ObjectCachePruneTest, LeavesOtherFilesAndFreshTemporaries) {
+  add("notes.txt", 400 * kDay);
+  add("x.bpfo.tmp.123", 2 * 3600); // left by a run that died
+  add("y.bpfo.tmp.456", 10);       // being written by a run right now
+  EXPECT_EQ(object_cache_prune(dir_, ObjectCacheLimits{}, kNow), 1u);
+  EXPECT_EQ(names(), (std::set<std::string>{"notes.txt", "y.bpfo.tmp.456"}));
+}
+
+TEST_F(ObjectCachePruneTest, StoringAnEntryPrunesTheDirectory) {
+  add("old.bpfo", 0);
+  std::string old_path = dir_ + "/old.bpfo";
+  time_t long_ago = time(nullptr) - 400 * kDay; // store prunes at the real time
+  struct timespec times[2] = {{long_ago, 0}, {long_ago, 0}};
+  ASSERT_EQ(utimensat(AT_FDCWD, old_path.c_str(), times, 0), 0);
+  std::string key = "script text";
+  std::string path = object_cache_path(dir_, key), error;
+  ASSERT_TRUE(object_cache_store(path, key, sample_object(), error)) << error;
+  EXPECT_EQ(names(), (std::set<std::string>{path.substr(dir_.size() + 1)}));
+}
+
+TEST_F(ObjectCachePruneTest, MissingDirectoryIsNothingToDo) {
+  EXPECT_EQ(object_cache_prune(dir_ + "/none", ObjectCacheLimits{}, kNow), 0u);
 }
 
 TEST(ObjectCacheKey, DependsOnScriptParamsAndProbeFacts) {

@@ -36,13 +36,62 @@ TEST(UsdtArguments, RegisterMemoryAndConstantForms) {
   EXPECT_EQ(args[6].reg_offset, 104); // si
 }
 
+TEST(UsdtArguments, IndexRegistersAndScales) {
+  std::vector<UsdtArgument> args;
+  std::string error;
+  ASSERT_TRUE(parse_usdt_arguments("-4@-4(%rbp,%rax,8) 8@(%rbx,%rcx) 2@16(,%rdx,2)", args, &error))
+      << error;
+  ASSERT_EQ(args.size(), 3u);
+  EXPECT_EQ(args[0].kind, UsdtArgument::Kind::Memory);
+  EXPECT_EQ(args[0].size, 4);
+  EXPECT_TRUE(args[0].is_signed);
+  EXPECT_EQ(args[0].reg_offset, 32);   // bp
+  EXPECT_EQ(args[0].index_offset, 80); // ax
+  EXPECT_EQ(args[0].scale, 8);
+  EXPECT_EQ(args[0].value, -4);
+  EXPECT_EQ(args[1].reg_offset, 40);   // bx
+  EXPECT_EQ(args[1].index_offset, 88); // cx
+  EXPECT_EQ(args[1].scale, 1);
+  EXPECT_EQ(args[1].value, 0);
+  EXPECT_EQ(args[2].reg_offset, -1); // no base
+  EXPECT_EQ(args[2].index_offset, 96);
+  EXPECT_EQ(args[2].scale, 2);
+  EXPECT_EQ(args[2].value, 16);
+}
+
+TEST(UsdtArguments, RipRelativeSymbols) {
+  std::vector<UsdtArgument> args;
+  std::string error;
+  ASSERT_TRUE(parse_usdt_arguments("-4@counter(%rip) 8@table+16(%rip) 8@_x-8(%rip) 8@24(%rip)",
+                                   args, &error))
+      << error;
+  ASSERT_EQ(args.size(), 4u);
+  for (auto &a : args) {
+    EXPECT_EQ(a.kind, UsdtArgument::Kind::Memory);
+    EXPECT_EQ(a.reg_offset, 128); // ip
+    EXPECT_EQ(a.index_offset, -1);
+  }
+  EXPECT_EQ(args[0].symbol, "counter");
+  EXPECT_EQ(args[0].value, 0);
+  EXPECT_EQ(args[1].symbol, "table");
+  EXPECT_EQ(args[1].value, 16);
+  EXPECT_EQ(args[2].symbol, "_x");
+  EXPECT_EQ(args[2].value, -8);
+  EXPECT_EQ(args[3].symbol, "");
+  EXPECT_EQ(args[3].value, 24);
+}
+
 TEST(UsdtArguments, EmptyAndUnsupported) {
   std::vector<UsdtArgument> args;
   std::string error;
   EXPECT_TRUE(parse_usdt_arguments("", args, &error));
   EXPECT_TRUE(args.empty());
-  EXPECT_FALSE(parse_usdt_arguments("8@(%rax,%rbx,8)", args, &error));
-  EXPECT_NE(error.find("8@(%rax,%rbx,8)"), std::string::npos);
+  EXPECT_FALSE(parse_usdt_arguments("8@(%rax,%rbx,3)", args, &error));
+  EXPECT_NE(error.find("8@(%rax,%rbx,3)': bad scale 3"), std::string::npos) << error;
+  EXPECT_FALSE(parse_usdt_arguments("8@(%rax,%xyz,8)", args, &error));
+  EXPECT_FALSE(parse_usdt_arguments("8@sym(%rip,%rax,8)", args, &error));
+  EXPECT_FALSE(parse_usdt_arguments("8@()", args, &error));
+  EXPECT_FALSE(parse_usdt_arguments("8@sym", args, &error));
   EXPECT_FALSE(parse_usdt_arguments("8@%xyz", args, &error));
   EXPECT_FALSE(parse_usdt_arguments("3@%eax", args, &error));
 }
