@@ -112,6 +112,7 @@ ExprPtr copy_expr(const Expr &e) {
     auto n = copy_node(c);
     n->type_name = c.type_name;
     n->operand = maybe(c.operand);
+    n->type_of = maybe(c.type_of);
     out = std::move(n);
     break;
   }
@@ -137,6 +138,25 @@ ExprPtr copy_expr(const Expr &e) {
     auto n = copy_node(t);
     n->base = maybe(t.base);
     n->index = t.index;
+    out = std::move(n);
+    break;
+  }
+  case ExprKind::Index: {
+    auto &i = static_cast<const Index &>(e);
+    auto n = copy_node(i);
+    n->base = maybe(i.base);
+    n->index = maybe(i.index);
+    out = std::move(n);
+    break;
+  }
+  case ExprKind::TypeQuery: {
+    auto &q = static_cast<const TypeQuery &>(e);
+    auto n = copy_node(q);
+    n->is_offsetof = q.is_offsetof;
+    n->type_name = q.type_name;
+    n->operand = maybe(q.operand);
+    n->members = q.members;
+    n->value = q.value;
     out = std::move(n);
     break;
   }
@@ -264,6 +284,8 @@ void for_each_range(Expr &e, const std::function<void(SourceRange &)> &fn) {
     break;
   case ExprKind::Cast:
     sub(static_cast<Cast &>(e).operand);
+    if (static_cast<Cast &>(e).type_of)
+      sub(static_cast<Cast &>(e).type_of);
     break;
   case ExprKind::Field:
     sub(static_cast<Field &>(e).base);
@@ -274,6 +296,14 @@ void for_each_range(Expr &e, const std::function<void(SourceRange &)> &fn) {
     break;
   case ExprKind::TupleIndex:
     sub(static_cast<TupleIndex &>(e).base);
+    break;
+  case ExprKind::Index:
+    sub(static_cast<Index &>(e).base);
+    sub(static_cast<Index &>(e).index);
+    break;
+  case ExprKind::TypeQuery:
+    if (static_cast<TypeQuery &>(e).operand)
+      sub(static_cast<TypeQuery &>(e).operand);
     break;
   default:
     break;
@@ -370,6 +400,8 @@ void slots(ExprPtr &e, const std::function<bool(ExprPtr &)> &fn) {
     break;
   case ExprKind::Cast:
     slots(static_cast<Cast &>(*e).operand, fn);
+    if (static_cast<Cast &>(*e).type_of)
+      slots(static_cast<Cast &>(*e).type_of, fn);
     break;
   case ExprKind::Field:
     slots(static_cast<Field &>(*e).base, fn);
@@ -380,6 +412,14 @@ void slots(ExprPtr &e, const std::function<bool(ExprPtr &)> &fn) {
     break;
   case ExprKind::TupleIndex:
     slots(static_cast<TupleIndex &>(*e).base, fn);
+    break;
+  case ExprKind::Index:
+    slots(static_cast<Index &>(*e).base, fn);
+    slots(static_cast<Index &>(*e).index, fn);
+    break;
+  case ExprKind::TypeQuery:
+    if (static_cast<TypeQuery &>(*e).operand)
+      slots(static_cast<TypeQuery &>(*e).operand, fn);
     break;
   default:
     break;
@@ -497,6 +537,11 @@ bool deeper(const Expr *e, int left) {
     return false;
   case ExprKind::TupleIndex:
     return deeper(static_cast<const TupleIndex *>(e)->base.get(), l);
+  case ExprKind::Index:
+    return deeper(static_cast<const Index *>(e)->base.get(), l) ||
+           deeper(static_cast<const Index *>(e)->index.get(), l);
+  case ExprKind::TypeQuery:
+    return deeper(static_cast<const TypeQuery *>(e)->operand.get(), l);
   default:
     return false;
   }

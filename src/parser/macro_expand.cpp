@@ -167,6 +167,8 @@ private:
       break;
     case ExprKind::Cast:
       expr(static_cast<Cast &>(*e).operand, hoisted);
+      if (static_cast<Cast &>(*e).type_of)
+        expr(static_cast<Cast &>(*e).type_of, hoisted);
       break;
     case ExprKind::Field:
       expr(static_cast<Field &>(*e).base, hoisted);
@@ -177,6 +179,14 @@ private:
       break;
     case ExprKind::TupleIndex:
       expr(static_cast<TupleIndex &>(*e).base, hoisted);
+      break;
+    case ExprKind::Index:
+      expr(static_cast<Index &>(*e).base, hoisted);
+      expr(static_cast<Index &>(*e).index, hoisted);
+      break;
+    case ExprKind::TypeQuery:
+      if (static_cast<TypeQuery &>(*e).operand)
+        expr(static_cast<TypeQuery &>(*e).operand, hoisted);
       break;
     default:
       break;
@@ -431,6 +441,8 @@ private:
       break;
     case ExprKind::Cast:
       bind_expr(static_cast<Cast &>(*e).operand, b, m);
+      if (static_cast<Cast &>(*e).type_of)
+        bind_expr(static_cast<Cast &>(*e).type_of, b, m);
       break;
     case ExprKind::Field:
       bind_expr(static_cast<Field &>(*e).base, b, m);
@@ -441,6 +453,14 @@ private:
       break;
     case ExprKind::TupleIndex:
       bind_expr(static_cast<TupleIndex &>(*e).base, b, m);
+      break;
+    case ExprKind::Index:
+      bind_expr(static_cast<Index &>(*e).base, b, m);
+      bind_expr(static_cast<Index &>(*e).index, b, m);
+      break;
+    case ExprKind::TypeQuery:
+      if (static_cast<TypeQuery &>(*e).operand)
+        bind_expr(static_cast<TypeQuery &>(*e).operand, b, m);
       break;
     default:
       break;
