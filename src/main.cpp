@@ -18,6 +18,7 @@
 #include "runtime/probe_details.h"
 #include "runtime/probe_provider.h"
 #include "runtime/process_maps.h"
+#include "runtime/run_limits.h"
 #include "runtime/session.h"
 #include "runtime/stack_format.h"
 #include "runtime/user_symbols.h"
@@ -58,6 +59,7 @@ void usage(std::ostream &out) {
          "    -q             quiet: do not print 'Attached N probes'\n"
          "    -v             verbose: program types, instruction counts, phase timings\n"
          "    -d STAGE       debug output: ast, ir, verifier or all\n"
+         "    -k             warn when a probe_read or map helper fails, at the call's location\n"
          "    -B MODE        output buffering: line (default), full or none\n"
          "    -p PID         trace only process PID (uprobe:FUNC then searches its binaries)\n"
          "    -c 'CMD'       run CMD, trace it (cpid = its pid), exit when it exits\n"
@@ -133,6 +135,7 @@ int main(int argc, char **argv) {
   std::string program_text, filename;
   bool have_program = false, list_mode = false, verbose = false, quiet = false, dry_run = false;
   bool json = false, want_ast = false, dump_ir = false, dump_verifier = false;
+  bool helper_errors = false; // -k
   std::string output_path, buffering = "line";
   std::string child_command;
   bool have_child = false;
@@ -148,7 +151,7 @@ int main(int argc, char **argv) {
   opterr = 0;
   int c;
   // '+': stop at the first non-option, so that script arguments may look like options.
-  while ((c = getopt_long(argc, argv, "+e:lvqd:o:f:B:p:c:hV", long_options, nullptr)) != -1) {
+  while ((c = getopt_long(argc, argv, "+e:lvqkd:o:f:B:p:c:hV", long_options, nullptr)) != -1) {
     switch (c) {
     case 'e':
       program_text = optarg;
@@ -163,6 +166,9 @@ int main(int argc, char **argv) {
       break;
     case 'q':
       quiet = true;
+      break;
+    case 'k':
+      helper_errors = true;
       break;
     case 'd': {
       std::string stage = optarg;
@@ -376,22 +382,30 @@ int main(int argc, char **argv) {
     return 1;
   }
   diags.print(std::cerr); // warnings
+  if (size_t before = diags.all().size();
+      !check_run_limits(*program, info, {config.max_probes, config.max_bpf_progs}, diags)) {
+    for (size_t i = before; i < diags.all().size(); i++)
+      std::cerr << diags.render(diags.all()[i]);
+    return 1;
+  }
   double analyse_ms = timer.lap_ms();
 
   CompiledObject object;
   CodegenOptions cg_opts;
   cg_opts.keep_ir = dump_ir;
+  cg_opts.helper_errors = helper_errors;
   // Compiled objects are cached on disk (not with -d ir, which needs the IR codegen makes).
   bool cached = false;
   std::string cache_key, cache_path;
   if (use_cache && !dump_ir) {
     // The object depends on the effective configuration, imported files and getopt() values
-    // (substituted in the AST), not only on the script's text.
+    // (substituted in the AST), not only on the script's text; -k adds code.
     std::string named;
     for (const auto &[name, value] : script_input.named_args.values)
       named += "--" + name + (value ? "=" + *value : "") + "\n";
-    cache_key =
-        object_cache_key(program_text, info, config.summary() + script.imported_text + named);
+    cache_key = object_cache_key(program_text, info,
+                                 config.summary() + script.imported_text + named +
+                                     (helper_errors ? "helper_errors\n" : ""));
     cache_path = object_cache_path(object_cache_dir(), cache_key);
     cached = object_cache_load(cache_path, cache_key, object) == CacheLookup::Hit;
   }
@@ -442,6 +456,15 @@ int main(int argc, char **argv) {
   session_opts.dry_run = dry_run;
   session_opts.verbose = verbose;
   session_opts.dump_verifier_log = dump_verifier;
+  session_opts.rejection.source = &diags;
+  session_opts.rejection.compile_with_line_info = [&](CompiledObject &with_lines) {
+    CodegenOptions line_opts = cg_opts;
+    line_opts.keep_ir = false;
+    line_opts.line_info = true;
+    line_opts.filename = filename;
+    Diagnostics ignored(filename, program_text);
+    return compile_program(*program, info, line_opts, with_lines, ignored);
+  };
   session_opts.child = child.get();
   session_opts.target_pid = target_pid;
   session_opts.max_map_keys = config.max_map_keys;

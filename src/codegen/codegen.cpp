@@ -1,6 +1,8 @@
 #include "codegen/codegen.h"
 
+#include "codegen/helper_errors.h"
 #include "codegen/probe_compiler.h"
+#include "codegen/source_lines.h"
 
 #include <llvm/IR/DiagnosticInfo.h>
 #include <llvm/IR/DiagnosticPrinter.h>
@@ -13,6 +15,7 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/Target/TargetMachine.h>
 
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -90,6 +93,33 @@ std::string backend_hint(const std::string &message) {
 
 } // namespace
 
+std::vector<std::vector<int>> program_groups(const ProbeInfo &pi) {
+  std::vector<std::vector<int>> groups;
+  for (size_t t = 0; t < pi.targets.size(); t++) {
+    const ProbeTarget &target = pi.targets[t];
+    // BEGIN/END run separately; fentry-style programs are loaded for one BTF id each.
+    // USDT sites each have their own argument locations.
+    bool alone = pi.program_per_target || target.program_kind == ProgramKind::Special ||
+                 target.program_kind == ProgramKind::Tracing ||
+                 target.arg_source == ArgumentSource::Usdt;
+    bool joined = false;
+    if (!alone) {
+      for (auto &g : groups) {
+        const ProbeTarget &first = pi.targets[g[0]];
+        if (first.program_kind == target.program_kind && first.provider == target.provider &&
+            first.arg_source == target.arg_source) {
+          g.push_back(static_cast<int>(t));
+          joined = true;
+          break;
+        }
+      }
+    }
+    if (!joined)
+      groups.push_back({static_cast<int>(t)});
+  }
+  return groups;
+}
+
 bool compile_program(const ast::Program &program, const ProgramInfo &info,
                      const CodegenOptions &opts, CompiledObject &out, Diagnostics &diags) {
   std::string error;
@@ -105,39 +135,21 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
   llvm::Module module("bpfscope", context);
   module.setTargetTriple(kTriple);
   module.setDataLayout(tm->createDataLayout());
+  HelperErrorSites error_sites(opts.helper_errors);
+  std::unique_ptr<SourceLines> source_lines;
+  if (opts.line_info)
+    source_lines = std::make_unique<SourceLines>(module, opts.filename);
 
   out.internal.ring_buffer = static_cast<int>(info.maps.size());
   out.internal.globals = out.internal.ring_buffer + 1;
   for (size_t i = 0; i < info.stack_limits.size(); i++)
     out.internal.stacks.push_back(out.internal.globals + 1 + static_cast<int>(i));
+  out.internal.helper_errors =
+      out.internal.globals + 1 + static_cast<int>(out.internal.stacks.size());
 
   for (size_t p = 0; p < program.probes.size(); p++) {
     const ProbeInfo &pi = info.probes[p];
-    // Targets served by one program: all of them, or one each when the body depends on which
-    // target fired.
-    std::vector<std::vector<int>> groups;
-    for (size_t t = 0; t < pi.targets.size(); t++) {
-      const ProbeTarget &target = pi.targets[t];
-      // BEGIN/END run separately; fentry-style programs are loaded for one BTF id each.
-      // USDT sites each have their own argument locations.
-      bool alone = pi.program_per_target || target.program_kind == ProgramKind::Special ||
-                   target.program_kind == ProgramKind::Tracing ||
-                   target.arg_source == ArgumentSource::Usdt;
-      bool joined = false;
-      if (!alone) {
-        for (auto &g : groups) {
-          const ProbeTarget &first = pi.targets[g[0]];
-          if (first.program_kind == target.program_kind && first.provider == target.provider &&
-              first.arg_source == target.arg_source) {
-            g.push_back(static_cast<int>(t));
-            joined = true;
-            break;
-          }
-        }
-      }
-      if (!joined)
-        groups.push_back({static_cast<int>(t)});
-    }
+    std::vector<std::vector<int>> groups = program_groups(pi);
     for (auto &group : groups) {
       const ProbeTarget &target = pi.targets[group[0]];
       CompiledProgram cp;
@@ -147,11 +159,17 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
       cp.kind = target.program_kind;
       std::string section = section_name(out.programs.size());
       ProbeCompiler compiler(module, info, out.internal, *program.probes[p], pi, target);
+      compiler.set_source_lines(source_lines.get());
+      compiler.set_helper_error_sites(&error_sites);
       compiler.compile("fn_" + section, section);
       out.programs.push_back(std::move(cp));
     }
   }
 
+  out.helper_error_sites = error_sites.take();
+  out.internal.helper_error_slots = static_cast<int>(out.helper_error_sites.size());
+  if (source_lines)
+    source_lines->finish();
   std::string verify_errors;
   llvm::raw_string_ostream verify_stream(verify_errors);
   if (llvm::verifyModule(module, &verify_stream)) {
@@ -227,6 +245,19 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
     auto &insns = out.programs[index].instructions;
     insns.resize(contents->size() / 8);
     std::memcpy(insns.data(), contents->data(), insns.size() * 8);
+  }
+  if (source_lines) {
+    std::map<std::string, std::vector<LineInfoEntry>> by_section;
+    if (!read_line_info(**obj, by_section, error)) {
+      diags.error({}, "internal error: " + error);
+      return false;
+    }
+    for (size_t i = 0; i < out.programs.size(); i++) {
+      auto &entries = out.programs[i].line_info;
+      entries = std::move(by_section[section_name(i)]);
+      for (auto &e : entries)
+        e.range = source_lines->range_at(e.line, e.col);
+    }
   }
   for (auto &p : out.programs) {
     if (p.instructions.empty()) {

@@ -23,29 +23,64 @@ struct InternalMaps {
   int globals = -1;     // array of u64: [0] start time (ns), [1] lost events
   // BPF_MAP_TYPE_STACK_TRACE maps for kstack/ustack, parallel to ProgramInfo::stack_limits.
   std::vector<int> stacks;
-  int count() const { return globals + 1 + static_cast<int>(stacks.size()); }
+  // BPF_MAP_TYPE_ARRAY of one element: a u64 per helper error site
+  // (CompiledObject::helper_error_sites), the errno of that site's first failure (helper_errors.h).
+  int helper_errors = -1;
+  int helper_error_slots = 0; // CompiledObject::helper_error_sites.size()
+  int count() const {
+    int before = globals + 1 + static_cast<int>(stacks.size());
+    return helper_errors >= before ? helper_errors + 1 : before;
+  }
 };
 constexpr int kGlobalStartTime = 0;
 constexpr int kGlobalLostEvents = 1;
 constexpr int kGlobalSlots = 2;
+
+// Where a run of instructions came from in the script (only with CodegenOptions::line_info).
+struct LineInfoEntry {
+  uint32_t insn = 0; // the first instruction it applies to (until the next entry)
+  int line = 0;      // as recorded in BTF (column: 10 bits)
+  int col = 0;
+  SourceRange range; // the AST node that starts there, when known
+};
 
 struct CompiledProgram {
   std::string name;                // e.g. "tracepoint:syscalls:sys_enter_openat" (first target)
   int probe_index = 0;             // into Program::probes / ProgramInfo::probes
   std::vector<int> target_indices; // targets of that probe this program serves
   ProgramKind kind = ProgramKind::Special;
-  std::vector<uint64_t> instructions; // raw struct bpf_insn, 8 bytes each
+  std::vector<uint64_t> instructions;   // raw struct bpf_insn, 8 bytes each
+  std::vector<LineInfoEntry> line_info; // in instruction order; empty unless asked for
+};
+
+// A call whose failure the probes report (helper_errors.h), with what the warning says.
+struct HelperErrorSite {
+  int helper = 0;    // BPF_FUNC_*
+  int map_id = -1;   // the script's map it updates or deletes from
+  SourceRange where; // the statement or expression that made the call
 };
 
 struct CompiledObject {
   std::vector<CompiledProgram> programs;
   InternalMaps internal;
-  std::string ir; // textual LLVM IR, kept only when asked for (-d)
+  std::vector<HelperErrorSite> helper_error_sites; // by slot of InternalMaps::helper_errors
+  std::string ir;                                  // textual LLVM IR, kept only when asked for (-d)
 };
 
 struct CodegenOptions {
   bool keep_ir = false;
+  // Compile with debug info and fill CompiledProgram::line_info, naming `filename`. Used only
+  // to explain a program the kernel refused (see runtime/verifier_location.h).
+  bool line_info = false;
+  // -k: report failures of the probe_read helpers and of map updates and deletes, not only
+  // full maps.
+  bool helper_errors = false;
+  std::string filename = "stdin";
 };
+
+// The BPF programs one probe compiles to, as lists of the target indices each serves: all
+// targets of one kind share a program unless the body depends on which one fired.
+std::vector<std::vector<int>> program_groups(const ProbeInfo &probe);
 
 // Returns false (with diagnostics) when the program cannot be compiled.
 bool compile_program(const ast::Program &program, const ProgramInfo &info,

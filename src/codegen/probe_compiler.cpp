@@ -1,5 +1,8 @@
 #include "codegen/probe_compiler.h"
 
+#include "codegen/helper_errors.h"
+#include "codegen/source_lines.h"
+
 #include <algorithm>
 #include <linux/bpf.h>
 #include <llvm/IR/Intrinsics.h>
@@ -30,6 +33,9 @@ llvm::Function *ProbeCompiler::compile(const std::string &function_name,
   fn_ = llvm::Function::Create(fn_type, llvm::Function::ExternalLinkage, function_name, module_);
   fn_->setSection(section);
   ctx_arg_ = fn_->getArg(0);
+  if (source_lines_)
+    debug_scope_ = source_lines_->function(*fn_, probe_.loc);
+  SourceLocationGuard at_probe(b_, source_lines_, debug_scope_, probe_.loc);
   entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);
   auto *body = llvm::BasicBlock::Create(ctx_, "body", fn_);
   b_.SetInsertPoint(body);
@@ -70,7 +76,7 @@ llvm::Function *ProbeCompiler::compile(const std::string &function_name,
     b_.CreateRet(b_.getInt64(0));
 
   llvm::IRBuilder<> eb(entry_);
-  eb.CreateBr(body);
+  finish_entry(eb, body);
   return fn_;
 }
 
@@ -82,7 +88,10 @@ llvm::Value *ProbeCompiler::helper(int id, llvm::Type *ret, std::vector<llvm::Va
     arg_types.push_back(a->getType());
   auto *fn_type = llvm::FunctionType::get(ret, arg_types, false);
   auto *callee = b_.CreateIntToPtr(b_.getInt64(id), b_.getPtrTy());
-  return b_.CreateCall(fn_type, callee, args);
+  llvm::Value *result = b_.CreateCall(fn_type, callee, args);
+  if (error_sites_ && error_sites_->all_helpers() && is_reported_read_helper(id))
+    check_helper_result(id, result, -1);
+  return result;
 }
 
 llvm::AllocaInst *ProbeCompiler::stack(int bytes, const std::string &name) {
@@ -210,6 +219,8 @@ void ProbeCompiler::block(const Block &blk) {
 }
 
 void ProbeCompiler::stmt(const Stmt &s) {
+  SourceLocationGuard at(b_, source_lines_, debug_scope_, statement_head(s));
+  CurrentNode node(current_node_, &s);
   switch (s.kind) {
   case StmtKind::Expr:
     expr(*static_cast<const ExprStmt &>(s).expr);
@@ -385,8 +396,9 @@ llvm::Value *ProbeCompiler::build_key(const Map &m, const MapInfo &mi, llvm::Val
 }
 
 void ProbeCompiler::map_update(int map_index, llvm::Value *key, llvm::Value *value) {
-  helper(BPF_FUNC_map_update_elem, b_.getInt64Ty(),
-         {map_pointer(map_index), key, value, b_.getInt64(BPF_ANY)});
+  llvm::Value *result = helper(BPF_FUNC_map_update_elem, b_.getInt64Ty(),
+                               {map_pointer(map_index), key, value, b_.getInt64(BPF_ANY)});
+  check_helper_result(BPF_FUNC_map_update_elem, result, map_index); // a full map, at least
 }
 
 void ProbeCompiler::assign_map(const AssignMap &a) {
@@ -523,7 +535,10 @@ llvm::Value *ProbeCompiler::lhist_bucket(llvm::Value *v, const Type &t) {
 void ProbeCompiler::map_delete(const Map &m) {
   const MapInfo &mi = info_.maps[info_.map_ids.at(m.name)];
   llvm::Value *key = build_key(m, mi, nullptr);
-  helper(BPF_FUNC_map_delete_elem, b_.getInt64Ty(), {map_pointer(mi.id), key});
+  llvm::Value *result =
+      helper(BPF_FUNC_map_delete_elem, b_.getInt64Ty(), {map_pointer(mi.id), key});
+  if (error_sites_ && error_sites_->all_helpers())
+    check_helper_result(BPF_FUNC_map_delete_elem, result, mi.id);
 }
 
 // ------------------------------------------------------------------ events
@@ -660,6 +675,8 @@ void ProbeCompiler::exit_probe(const Value &code) {
 // ------------------------------------------------------------------ expressions
 
 ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
+  SourceLocationGuard at(b_, source_lines_, debug_scope_, e.loc);
+  CurrentNode node(current_node_, &e);
   switch (e.kind) {
   case ExprKind::Integer:
     return {b_.getInt64(static_cast<const IntegerLit &>(e).value), e.type};
@@ -825,6 +842,9 @@ ProbeCompiler::Value ProbeCompiler::builtin(const Builtin &bi) {
   }
   if (n == "comm") {
     auto *buf = stack(16, "comm");
+    // Older kernels (6.1 among them) copy the name with strscpy, leaving the bytes after its NUL
+    // as they were: zero them, or `@[comm]` keys differ by stack garbage.
+    b_.CreateMemSet(buf, b_.getInt8(0), 16, llvm::MaybeAlign(8));
     helper(BPF_FUNC_get_current_comm, i64, {buf, b_.getInt64(16)});
     return {buf, bi.type};
   }

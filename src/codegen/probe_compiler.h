@@ -17,6 +17,10 @@ public:
 
   // Emits the function into the module, in ELF section `section`.
   llvm::Function *compile(const std::string &function_name, const std::string &section);
+  // With line info wanted: the code emitted for each node carries its source location.
+  void set_source_lines(class SourceLines *lines) { source_lines_ = lines; }
+  // Helper failures to report from the probe (helper_errors.h).
+  void set_helper_error_sites(class HelperErrorSites *sites) { error_sites_ = sites; }
 
 private:
   // A computed value: integers as an i64 (already extended per their type); strings and tuples
@@ -98,6 +102,20 @@ private:
   llvm::Value *ctx_field_address(int offset);
   int argument_offset(int index) const;
   llvm::Value *current_pid_tgid();
+  // Records in the call site's slot a failure worth reporting of `helper`, called for the node
+  // being compiled (compile_helper_errors.cpp). `map_id`: the script's map, or -1.
+  void check_helper_result(int helper, llvm::Value *result, int map_id);
+  llvm::Value *helper_error_slots();
+  void finish_entry(llvm::IRBuilder<> &entry, llvm::BasicBlock *body);
+  llvm::Value *opaque(llvm::Value *v);
+
+  // The statement or expression being compiled, for the locations helper failures report.
+  struct CurrentNode {
+    const ast::Node *&slot;
+    const ast::Node *saved;
+    CurrentNode(const ast::Node *&s, const ast::Node *node) : slot(s), saved(s) { slot = node; }
+    ~CurrentNode() { slot = saved; }
+  };
 
   llvm::Module &module_;
   llvm::LLVMContext &ctx_;
@@ -116,6 +134,13 @@ private:
     llvm::BasicBlock *done; // where `break` goes
   };
   std::vector<Loop> loops_;
+  class SourceLines *source_lines_ = nullptr;
+  class HelperErrorSites *error_sites_ = nullptr;
+  const ast::Node *current_node_ = nullptr;
+  llvm::BasicBlock *errors_setup_ = nullptr; // looks up the helper error slots, when used
+  llvm::Value *errors_slots_ = nullptr;
+  int opaque_sequence_ = 0;
+  llvm::DIScope *debug_scope_ = nullptr;
 };
 
 } // namespace bpfscope

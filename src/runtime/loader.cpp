@@ -3,6 +3,7 @@
 #include <bpf/bpf.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 
@@ -73,6 +74,17 @@ bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_
     return false;
   }
   maps.fds[internal.globals] = globals;
+  if (internal.helper_errors >= 0) {
+    // One u64 per helper error site, in one element: a probe looks it up once and then records
+    // a failure with one atomic instruction, no branch (helper_errors.h).
+    uint32_t value_size = 8u * static_cast<uint32_t>(std::max(1, internal.helper_error_slots));
+    int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "helper_errors", 4, value_size, 1, &opts);
+    if (fd < 0) {
+      error = std::string("cannot create the helper errors map: ") + strerror(errno);
+      return false;
+    }
+    maps.fds[internal.helper_errors] = fd;
+  }
   for (size_t i = 0; i < internal.stacks.size(); i++) {
     // Key: the stack id bpf_get_stackid() returns; value: up to `limit` return addresses.
     uint32_t value_size = 8u * static_cast<uint32_t>(info.stack_limits.at(i));
@@ -94,7 +106,7 @@ std::string verifier_hint(const std::string &log) {
       has("exceeds"))
     return "the probe uses more than 512 bytes of BPF stack; use fewer or shorter strings "
            "and tuples in one probe";
-  if (has("too large") || has("processed 1000001"))
+  if (has("too large") || has("processed 1000001") || has("is too complex"))
     return "the program is too large for the verifier; split the work across probes";
   if (has("unknown func") || has("not allowed") || has("program of this type cannot use helper"))
     return "a function used here is not available for this probe type on this kernel";
@@ -158,13 +170,15 @@ LoadResult load_program(const CompiledProgram &program, const LoadAttributes &at
       size_t from = all.size() > 8 ? all.size() - 8 : 0;
       for (size_t i = from; i < all.size(); i++)
         tail += "  " + all[i] + "\n";
-      result.error = "the kernel's verifier rejected the program for probe " + program.name + " (" +
-                     strerror(saved_errno) + ")";
+      result.summary = "the kernel's verifier rejected the program for probe " + program.name +
+                       " (" + strerror(saved_errno) + ")";
       if (!tail.empty())
-        result.error += "; its last lines:\n" + tail;
-      std::string hint = verifier_hint(result.log);
-      if (!hint.empty())
-        result.error += "HINT: " + hint + "\n";
+        result.summary += "; its last lines:";
+      result.log_tail = tail;
+      result.hint = verifier_hint(result.log);
+      result.error = result.summary + (tail.empty() ? "" : "\n" + tail);
+      if (!result.hint.empty())
+        result.error += "HINT: " + result.hint + "\n";
       return result;
     }
   }

@@ -33,6 +33,10 @@ struct LoadResult {
   int fd = -1;
   std::string error; // verifier excerpt and a hint, when fd < 0
   std::string log;   // the whole verifier log, when one was produced
+  // The parts of `error`, for callers that render it around a script location.
+  std::string summary;  // "the kernel's verifier rejected the program for probe P (errno)"
+  std::string log_tail; // the log's last lines, indented
+  std::string hint;
 };
 
 // What the kernel must know about a program beyond its type (fentry/fexit and tp_btf need their

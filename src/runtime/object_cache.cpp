@@ -18,7 +18,7 @@ namespace {
 
 constexpr char kMagic[16] = {'B', 'P', 'F', 'S', 'C', 'O', 'P', 'E',
                              '-', 'O', 'B', 'J', 0,   0,   0,   0};
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2; // 2: helper error sites and their map
 
 uint64_t fnv1a(const void *data, size_t n, uint64_t h = 1469598103934665603ULL) {
   const auto *p = static_cast<const uint8_t *>(data);
@@ -145,6 +145,17 @@ std::string serialize_compiled_object(const CompiledObject &object) {
   put_u32(s, static_cast<uint32_t>(object.internal.stacks.size()));
   for (int m : object.internal.stacks)
     put_u32(s, static_cast<uint32_t>(m));
+  put_u32(s, static_cast<uint32_t>(object.internal.helper_errors));
+  put_u32(s, static_cast<uint32_t>(object.helper_error_sites.size()));
+  for (const HelperErrorSite &site : object.helper_error_sites) {
+    put_u32(s, static_cast<uint32_t>(site.helper));
+    put_u32(s, static_cast<uint32_t>(site.map_id));
+    put_u32(s, static_cast<uint32_t>(site.where.begin_line));
+    put_u32(s, static_cast<uint32_t>(site.where.begin_col));
+    put_u32(s, static_cast<uint32_t>(site.where.end_line));
+    put_u32(s, static_cast<uint32_t>(site.where.end_col));
+    put_u32(s, static_cast<uint32_t>(site.where.file));
+  }
   put_u32(s, static_cast<uint32_t>(object.programs.size()));
   for (const CompiledProgram &p : object.programs) {
     put_str(s, p.name);
@@ -163,7 +174,7 @@ std::string serialize_compiled_object(const CompiledObject &object) {
 bool deserialize_compiled_object(const std::string &bytes, CompiledObject &out) {
   Reader r{bytes};
   CompiledObject o;
-  uint32_t v, n;
+  uint32_t v = 0, n = 0;
   r.u32(v);
   o.internal.ring_buffer = static_cast<int>(v);
   r.u32(v);
@@ -172,6 +183,25 @@ bool deserialize_compiled_object(const std::string &bytes, CompiledObject &out) 
     return false;
   for (uint32_t i = 0; i < n && r.u32(v); i++)
     o.internal.stacks.push_back(static_cast<int>(v));
+  r.u32(v);
+  o.internal.helper_errors = static_cast<int>(v);
+  if (!r.u32(n) || n > 1000000)
+    return false;
+  for (uint32_t i = 0; i < n && r.ok; i++) {
+    uint32_t f[7] = {};
+    for (uint32_t &x : f)
+      r.u32(x);
+    HelperErrorSite site;
+    site.helper = static_cast<int>(f[0]);
+    site.map_id = static_cast<int>(f[1]);
+    site.where.begin_line = static_cast<int>(f[2]);
+    site.where.begin_col = static_cast<int>(f[3]);
+    site.where.end_line = static_cast<int>(f[4]);
+    site.where.end_col = static_cast<int>(f[5]);
+    site.where.file = static_cast<int>(f[6]);
+    o.helper_error_sites.push_back(site);
+  }
+  o.internal.helper_error_slots = static_cast<int>(o.helper_error_sites.size());
   if (!r.u32(n) || n > 1000000)
     return false;
   for (uint32_t i = 0; i < n && r.ok; i++) {

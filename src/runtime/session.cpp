@@ -2,6 +2,7 @@
 
 #include "runtime/format_printf.h"
 #include "runtime/format_value.h"
+#include "runtime/helper_error_report.h"
 #include "runtime/loader.h"
 #include "runtime/map_reader.h"
 #include "runtime/stack_format.h"
@@ -238,9 +239,8 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
     if (opts.dump_verifier_log && !r.log.empty())
       std::cerr << "Verifier log for " << cp.name << ":\n" << r.log << "\n";
     if (r.fd < 0) {
-      std::cerr << "ERROR: " << r.error;
-      if (r.error.back() != '\n')
-        std::cerr << "\n";
+      size_t index = static_cast<size_t>(&cp - object.programs.data());
+      std::cerr << explain_rejection(index, r, attributes, maps.fds, opts.rejection);
       return 1;
     }
     if (opts.verbose) {
@@ -298,6 +298,12 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
     ring_buffer *rb;
     ~FreeRing() { ring_buffer__free(rb); }
   } free_ring{rb};
+  // Helper failures the probes recorded: warned about at every wake-up, after the output
+  // printed before them.
+  HelperErrorReporter helper_errors(
+      object.internal.helper_errors >= 0 ? maps.fds[object.internal.helper_errors] : -1,
+      object.helper_error_sites, info, opts.rejection.source, opts.max_map_keys);
+  auto report_helper_errors = [&] { helper_errors.report(std::cerr, [&] { output.flush(); }); };
 
   // "Attached N probes" means every probe is live: a user (or a test) may start the workload
   // as soon as it appears. With nothing to attach after BEGIN, it comes first, as in bpftrace.
@@ -312,6 +318,7 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
   }
   ring_buffer__consume(rb);
   output.end_batch();
+  report_helper_errors();
 
   if (!ec.exit_requested && !g_stop) {
     // For the tests only: BPFSCOPE_TEST_FAIL_ATTACH=N makes the Nth attach fail, as a probe that
@@ -371,6 +378,7 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
         n = ring_buffer__consume(rb);
       ec.probes_live = false;
       output.end_batch();
+      report_helper_errors();
       if (n < 0 && n != -EINTR && n != kStopConsuming) {
         std::cerr << "ERROR: reading events: " << strerror(-n) << "\n";
         break;
@@ -387,6 +395,7 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
       std::cerr << "ERROR: END: " << error << "\n";
   }
   ring_buffer__consume(rb);
+  report_helper_errors();
 
   std::vector<const MapInfo *> sorted;
   if (opts.print_maps_on_exit) {

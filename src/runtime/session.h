@@ -9,6 +9,7 @@
 #include "runtime/child_process.h"
 #include "runtime/output.h"
 #include "runtime/probe_provider.h"
+#include "runtime/verifier_location.h"
 
 namespace bpfscope {
 
@@ -16,6 +17,9 @@ struct SessionOptions {
   bool dry_run = false; // load, attach nothing
   bool verbose = false; // per program: type and instruction count
   bool dump_verifier_log = false;
+  // The script, to point a verifier rejection (verifier_location.h) and helper failures
+  // reported by the probes (helper_error_report.h) at its lines.
+  RejectionContext rejection;
   int max_map_keys = kDefaultMaxMapKeys;
   uint32_t ring_buffer_bytes = 0; // 0: by what the probes print (loader.h)
   bool print_maps_on_exit = true; // config print_maps_on_exit

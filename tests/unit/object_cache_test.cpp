@@ -25,6 +25,10 @@ CompiledObject sample_object() {
   o.internal.ring_buffer = 3;
   o.internal.globals = 4;
   o.internal.stacks = {5, 6};
+  o.internal.helper_errors = 7;
+  o.internal.helper_error_slots = 2;
+  o.helper_error_sites = {{2, 0, {1, 9, 1, 18}}, {45, -1, {3, 4, 5, 6}}};
+  o.helper_error_sites[1].where.file = 2; // an imported file
   CompiledProgram p;
   p.name = "tracepoint:syscalls:sys_enter_openat";
   p.probe_index = 1;
@@ -43,6 +47,19 @@ void expect_same(const CompiledObject &a, const CompiledObject &b) {
   EXPECT_EQ(a.internal.ring_buffer, b.internal.ring_buffer);
   EXPECT_EQ(a.internal.globals, b.internal.globals);
   EXPECT_EQ(a.internal.stacks, b.internal.stacks);
+  EXPECT_EQ(a.internal.helper_errors, b.internal.helper_errors);
+  EXPECT_EQ(a.internal.helper_error_slots, b.internal.helper_error_slots);
+  ASSERT_EQ(a.helper_error_sites.size(), b.helper_error_sites.size());
+  for (size_t i = 0; i < a.helper_error_sites.size(); i++) {
+    const HelperErrorSite &x = a.helper_error_sites[i], &y = b.helper_error_sites[i];
+    EXPECT_EQ(x.helper, y.helper);
+    EXPECT_EQ(x.map_id, y.map_id);
+    EXPECT_EQ(x.where.begin_line, y.where.begin_line);
+    EXPECT_EQ(x.where.begin_col, y.where.begin_col);
+    EXPECT_EQ(x.where.end_line, y.where.end_line);
+    EXPECT_EQ(x.where.end_col, y.where.end_col);
+    EXPECT_EQ(x.where.file, y.where.file);
+  }
   ASSERT_EQ(a.programs.size(), b.programs.size());
   for (size_t i = 0; i < a.programs.size(); i++) {
     EXPECT_EQ(a.programs[i].name, b.programs[i].name);
