@@ -115,6 +115,11 @@ Type TypeRules::query(ast::TypeQuery &q, const Type &operand) {
 }
 
 Type TypeRules::index(const ast::Index &e, const Type &base, const Type &index) {
+  if (base.is_string() || base.is_tuple()) { // bpftrace v0.26 indexes these too
+    error_(e.loc, "The [] operator on a value of type '" + base.name() + "' is not supported yet",
+           base.is_tuple() ? "use .N to read element N" : "");
+    return Type::none();
+  }
   if (!base.is_array() && !base.is_ptr()) {
     error_(e.loc, "The [] operator can not be used on expressions of type '" + base.name() + "'",
            "");
