@@ -571,12 +571,13 @@ bool stored_whole(const Type &t) {
 // submitted while the reader has caught up, and in a VM each wake-up (an irq_work, a self-IPI)
 // costs several times the rest of a printf: 245 against 61 ns/event on the bench machine. Output
 // records (printf, print of a value) therefore never wake the reader, except the one whose
-// reservation crosses a multiple of kWakeupBytes of unread data, so a flood wakes it once per
-// kWakeupBytes; a trickle is picked up by the reader's short poll timeout
-// (kBatchedPollTimeoutMs in session.cpp). Records the reader acts on (exit, clear, print of a
-// map, time) keep the default, so their effect is not delayed.
+// reservation crosses a multiple of the wake-up mark of unread data (64 KiB, or a quarter of a
+// smaller ring buffer, as perf_rb_pages may make it), so a flood wakes it once per mark; a
+// trickle is picked up by the reader's short poll timeout (kBatchedPollTimeoutMs in
+// session.cpp). Records the reader acts on (exit, clear, print of a map, time) always wake it,
+// so their effect is not delayed.
 namespace {
-constexpr int kWakeupShift = 16; // kWakeupBytes = 64 KiB, a quarter of the small ring buffer
+constexpr uint64_t kWakeupBytes = 64 << 10;
 } // namespace
 
 llvm::Value *ProbeCompiler::submit_flags(EventKind kind, int size) {
@@ -584,12 +585,19 @@ llvm::Value *ProbeCompiler::submit_flags(EventKind kind, int size) {
   // only a reader that has caught up) could leave these asleep: they always wake it.
   if (kind != EventKind::Printf && kind != EventKind::PrintValue)
     return b_.getInt64(BPF_RB_FORCE_WAKEUP);
-  auto *unread = helper(BPF_FUNC_ringbuf_query, b_.getInt64Ty(),
-                        {map_pointer(internal_.ring_buffer), b_.getInt64(BPF_RB_AVAIL_DATA)});
+  auto *ring = map_pointer(internal_.ring_buffer);
+  auto *unread =
+      helper(BPF_FUNC_ringbuf_query, b_.getInt64Ty(), {ring, b_.getInt64(BPF_RB_AVAIL_DATA)});
+  // The ring's size is a power of two, so the mark is too and multiples of it are a mask away.
+  auto *ring_size =
+      helper(BPF_FUNC_ringbuf_query, b_.getInt64Ty(), {ring, b_.getInt64(BPF_RB_RING_SIZE)});
+  auto *quarter = b_.CreateLShr(ring_size, 2);
+  auto *mark = b_.CreateSelect(b_.CreateICmpULT(quarter, b_.getInt64(kWakeupBytes)), quarter,
+                               b_.getInt64(kWakeupBytes));
+  auto *multiple = b_.CreateNeg(mark); // ~(mark - 1)
   // The record's footprint: its size plus the ring buffer's 8-byte record header.
   auto *before = b_.CreateSub(unread, b_.getInt64(size + 8));
-  auto *crossed =
-      b_.CreateICmpNE(b_.CreateLShr(unread, kWakeupShift), b_.CreateLShr(before, kWakeupShift));
+  auto *crossed = b_.CreateICmpNE(b_.CreateAnd(unread, multiple), b_.CreateAnd(before, multiple));
   return b_.CreateSelect(crossed, b_.getInt64(BPF_RB_FORCE_WAKEUP), b_.getInt64(BPF_RB_NO_WAKEUP));
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "parser/types.h"
@@ -35,6 +36,12 @@ struct CompactEntry {
 };
 
 struct PrintableMap {
+  PrintableMap() = default;
+  PrintableMap(std::string name_, Type key_type_, Type value_type_,
+               std::vector<MapEntry> entries_ = {})
+      : name(std::move(name_)), key_type(std::move(key_type_)), value_type(std::move(value_type_)),
+        entries(std::move(entries_)) {}
+
   std::string name; // "@c" or "@"
   Type key_type;    // Type::none() when keyless; a Tuple when the map has several keys
   Type value_type;  // Integer/String/Tuple/... or an aggregation kind
