@@ -126,8 +126,11 @@ std::string format_value(const Type &type, const uint8_t *data) {
   case TypeKind::Array: { // [1,2,3]
     std::string s = "[";
     int step = type.pointee().size;
-    for (int i = 0; i < type.array_len; i++)
-      s += (i ? "," : "") + format_value(type.pointee(), data + i * step);
+    for (int i = 0; i < type.array_len; i++) {
+      if (i)
+        s += ",";
+      s += format_value(type.pointee(), data + i * step);
+    }
     return s + "]";
   }
   case TypeKind::Context:
