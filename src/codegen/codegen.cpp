@@ -1,6 +1,7 @@
 #include "codegen/codegen.h"
 
 #include "codegen/helper_errors.h"
+#include "codegen/local_calls.h"
 #include "codegen/probe_compiler.h"
 #include "codegen/source_lines.h"
 
@@ -232,11 +233,6 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
     if (!name || !name->starts_with("prog_"))
       continue;
     size_t index = std::stoul(name->substr(5).str());
-    if (section.relocation_begin() != section.relocation_end()) {
-      diags.error({}, "internal error: program " + name->str() +
-                          " refers to global data, which the loader does not support");
-      return false;
-    }
     auto contents = section.getContents();
     if (!contents || index >= out.programs.size()) {
       diags.error({}, "internal error: unreadable program section " + name->str());
@@ -245,6 +241,11 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
     auto &insns = out.programs[index].instructions;
     insns.resize(contents->size() / 8);
     std::memcpy(insns.data(), contents->data(), insns.size() * 8);
+    std::string link_error;
+    if (!link_local_functions(section, insns, link_error)) {
+      diags.error({}, "internal error: program " + name->str() + ": " + link_error);
+      return false;
+    }
   }
   if (source_lines) {
     std::map<std::string, std::vector<LineInfoEntry>> by_section;

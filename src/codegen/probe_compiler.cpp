@@ -247,10 +247,15 @@ void ProbeCompiler::stmt(const Stmt &s) {
       block(*u.body);
     return;
   }
+  case StmtKind::For:
+    for_loop(static_cast<const For &>(s));
+    return;
   case StmtKind::Jump: {
     auto kind = static_cast<const Jump &>(s).jump;
     if (kind == JumpKind::Return || loops_.empty())
-      b_.CreateRet(b_.getInt64(0));
+      leave_probe();
+    else if (!loops_.back().done) // a `for` callback: 1 stops the helper's iteration
+      b_.CreateRet(b_.getInt64(kind == JumpKind::Break ? 1 : 0));
     else
       b_.CreateBr(kind == JumpKind::Break ? loops_.back().done : loops_.back().next);
     return;
@@ -350,7 +355,9 @@ llvm::Value *ProbeCompiler::compound(BinaryOp op, llvm::Value *a, llvm::Value *c
 }
 
 void ProbeCompiler::assign_var(const AssignVar &a) {
-  Value storage = variable_storage(a.var->name);
+  if (!a.value) // `let $x;`: the slot is zeroed at entry
+    return;
+  Value storage = variable_storage(a.var->storage);
   Value v = expr(*a.value);
   if (a.compound) {
     Value current{load_integer(storage.v, 8, storage.type.is_signed), storage.type};
@@ -361,9 +368,9 @@ void ProbeCompiler::assign_var(const AssignVar &a) {
            storage.type.is_integer() ? Type::integer(8, storage.type.is_signed) : storage.type, v);
 }
 
+// `storage` is the variable's key in ProbeInfo::variables (ast::Variable::storage).
 ProbeCompiler::Value ProbeCompiler::variable_storage(const std::string &name) {
-  const Type &t = probe_info_.variables.at(name);
-  return {variables_.at(name), t};
+  return {variables_.at(name), probe_info_.variables.at(name)};
 }
 
 llvm::Value *ProbeCompiler::build_key(const Map &m, const MapInfo &mi, llvm::Value *bucket) {
@@ -677,7 +684,17 @@ void ProbeCompiler::send_event(EventKind kind, int id, const Type *payload_type,
 void ProbeCompiler::exit_probe(const Value &code) {
   Type status = Type::integer(8, true);
   send_event(EventKind::Exit, 0, &status, {code});
-  b_.CreateRet(b_.getInt64(0));
+  leave_probe();
+}
+
+void ProbeCompiler::leave_probe() {
+  if (!leave_flag_) {
+    b_.CreateRet(b_.getInt64(0));
+    return;
+  }
+  // Inside a `for` callback: stop the iteration and have the caller end the probe.
+  b_.CreateAlignedStore(b_.getInt64(1), leave_flag_, llvm::Align(8));
+  b_.CreateRet(b_.getInt64(1));
 }
 
 // ------------------------------------------------------------------ expressions
@@ -706,7 +723,7 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
     return {b_.getInt64(text.empty() ? 0 : std::strtoll(text.c_str(), nullptr, 0)), e.type};
   }
   case ExprKind::Variable: {
-    Value storage = variable_storage(static_cast<const Variable &>(e).name);
+    Value storage = variable_storage(static_cast<const Variable &>(e).storage);
     if (held_in_register(storage.type))
       return {load_integer(storage.v, 8, storage.type.is_signed), storage.type};
     return storage;
@@ -733,8 +750,6 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
     return field(static_cast<const Field &>(e));
   case ExprKind::TupleLit:
     return tuple_literal(static_cast<const TupleLit &>(e), e.type);
-  case ExprKind::Index:
-    return index(static_cast<const Index &>(e));
   case ExprKind::TypeQuery: // sizeof/offsetof: computed by the semantic pass
     return {b_.getInt64(static_cast<const TypeQuery &>(e).value), e.type};
   case ExprKind::TupleIndex: {
@@ -745,6 +760,23 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
     if (held_in_register(ft))
       return {load_integer(p, ft.size, ft.is_signed), ft};
     return {p, ft};
+  }
+  case ExprKind::Index: {
+    auto &ix = static_cast<const Index &>(e);
+    if (ix.base->type.is_array() || ix.base->type.is_ptr())
+      return index(ix); // kernel memory (compile_kernel_types.cpp)
+    Value base = expr(*ix.base);
+    int offset = base.type.is_tuple() ? base.type.field_offsets[ix.constant]
+                                      : static_cast<int>(ix.constant);
+    auto *p = offset_ptr(base.v, offset);
+    if (held_in_register(e.type))
+      return {load_integer(p, e.type.size, e.type.is_signed), e.type};
+    return {p, e.type};
+  }
+  case ExprKind::BlockExpr: {
+    auto &b = static_cast<const BlockExpr &>(e);
+    block(*b.body);
+    return expr(*b.value);
   }
   }
   return {b_.getInt64(0), e.type};
@@ -1286,7 +1318,7 @@ ProbeCompiler::Value ProbeCompiler::unary(const Unary &u) {
     llvm::Value *delta = b_.getInt64(u.op == UnaryOp::Increment ? 1 : -1);
     Value updated{b_.CreateAdd(old.v, delta), old.type};
     if (u.operand->kind == ExprKind::Variable) {
-      Value storage = variable_storage(static_cast<const Variable &>(*u.operand).name);
+      Value storage = variable_storage(static_cast<const Variable &>(*u.operand).storage);
       store_integer(storage.v, 8, updated.v);
     } else {
       auto &m = static_cast<const Map &>(*u.operand);

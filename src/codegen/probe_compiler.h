@@ -38,6 +38,12 @@ private:
   void if_stmt(const ast::If &i);
   void while_loop(const ast::While &w);
   uint64_t unroll_count(const ast::Expr &e);
+  void leave_probe(); // `return`, and the end of exit()
+
+  // `for` loops (compile_for.cpp)
+  void for_loop(const ast::For &f);
+  llvm::Value *for_context(const ast::For &f, llvm::Value *start);
+  llvm::Function *for_callback(const ast::For &f, bool over_map);
 
   // expressions
   Value expr(const ast::Expr &e);
@@ -128,12 +134,17 @@ private:
   llvm::Function *fn_ = nullptr;
   llvm::Value *ctx_arg_ = nullptr;
   llvm::BasicBlock *entry_ = nullptr;
-  std::map<std::string, llvm::AllocaInst *> variables_;
+  // Where each `$variable` lives: a stack slot, or in a loop callback a pointer into the
+  // caller's frame (see compile_for.cpp).
+  std::map<std::string, llvm::Value *> variables_;
   struct Loop {
     llvm::BasicBlock *next; // where `continue` goes
-    llvm::BasicBlock *done; // where `break` goes
+    llvm::BasicBlock *done; // where `break` goes; null for a `for` body (a callback: returns)
   };
   std::vector<Loop> loops_;
+  // In a `for` callback: the caller's flag that asks it to end the probe after the loop (set by
+  // `return` and exit()); null in the probe's own function.
+  llvm::Value *leave_flag_ = nullptr;
   class SourceLines *source_lines_ = nullptr;
   class HelperErrorSites *error_sites_ = nullptr;
   const ast::Node *current_node_ = nullptr;

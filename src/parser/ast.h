@@ -39,7 +39,9 @@ enum class ExprKind {
   TupleLit,   // (a, b, c)
   TupleIndex, // expr.0
   TypeQuery,  // sizeof(TYPE), sizeof(expr), offsetof(TYPE, a.b): a constant
-  Index,      // expr[i] on an array or a pointer
+  BlockExpr,  // { stmts; value }
+  Index,      // expr[i]: a tuple's field or a string's byte (i a constant), or an element of a
+              // kernel array or of what a pointer points to (any i)
 };
 
 struct Expr : Node {
@@ -72,7 +74,8 @@ struct Positional : Expr {
 
 struct Variable : Expr {
   Variable() : Expr(ExprKind::Variable) {}
-  std::string name; // with the leading '$'
+  std::string name;    // with the leading '$'
+  std::string storage; // set by the semantic pass: its key in ProbeInfo::variables (scopes.h)
 };
 
 struct Map : Expr {
@@ -172,15 +175,27 @@ struct TypeQuery : Expr {
   uint64_t value = 0;
 };
 
-// `a[i]`: element i of a kernel array (a struct member) or of what a pointer points to.
+// `$t[0]`, `$s[1]`: the index is an expression with a constant value (`(1, "a")[1 - 1]`). The
+// semantic pass sets `constant` to it.
 struct Index : Expr {
   Index() : Expr(ExprKind::Index) {}
   ExprPtr base, index;
+  int64_t constant = 0;
+};
+
+struct Block;
+
+// A block used as a value: `{ let $y = 2; $y + 1 }`. Its statements run in a scope of their
+// own, then `value` (the last statement, written without a `;`) gives the result.
+struct BlockExpr : Expr {
+  BlockExpr() : Expr(ExprKind::BlockExpr) {}
+  std::unique_ptr<Block> body;
+  std::unique_ptr<Expr> value;
 };
 
 // ---------------------------------------------------------------- statements
 
-enum class StmtKind { Expr, AssignMap, AssignVar, If, Block, While, Unroll, Jump };
+enum class StmtKind { Expr, AssignMap, AssignVar, If, Block, While, Unroll, Jump, For };
 
 struct Stmt : Node {
   explicit Stmt(StmtKind k) : kind(k) {}
@@ -206,7 +221,8 @@ struct AssignMap : Stmt {
 struct AssignVar : Stmt {
   AssignVar() : Stmt(StmtKind::AssignVar) {}
   std::unique_ptr<Variable> var;
-  ExprPtr value;
+  ExprPtr value;            // null for a declaration without a value (`let $x;`)
+  bool declaration = false; // `let $x ...`: a new variable of the current block
   bool compound = false;
   BinaryOp op = BinaryOp::Add;
 };
@@ -244,6 +260,17 @@ struct Jump : Stmt {
   JumpKind jump = JumpKind::Break;
 };
 
+// `for ($i : start..end) { ... }` over integers (start inclusive, end exclusive, both evaluated
+// once), or `for ($kv : @map) { ... }` over a map's elements, `$kv` being `(key, value)`.
+// Compiled to a callback run by bpf_loop / bpf_for_each_map_elem.
+struct For : Stmt {
+  For() : Stmt(StmtKind::For) {}
+  std::unique_ptr<Variable> var;
+  std::unique_ptr<Map> map; // the map form; null for a range
+  ExprPtr start, end;       // the range form
+  std::unique_ptr<Block> body;
+};
+
 // ---------------------------------------------------------------- probes
 
 // One attach point as written, e.g. `tracepoint:syscalls:sys_enter_openat` or `BEGIN`.
@@ -264,7 +291,16 @@ struct CDefinition : Node {
   std::string text;
 };
 
+// `let @name = TYPE(MAX_ENTRIES);` in the preamble (bpftrace's map declarations).
+struct MapDecl : Node {
+  std::string name;     // "@name"
+  std::string map_type; // hash, lruhash, percpuhash or percpulruhash (checked by the semantic pass)
+  SourceRange type_loc;
+  uint64_t max_entries = 0;
+};
+
 struct Program : Node {
+  std::vector<std::unique_ptr<MapDecl>> map_decls;
   std::vector<std::unique_ptr<CDefinition>> c_definitions;
   std::vector<std::unique_ptr<Probe>> probes;
 };

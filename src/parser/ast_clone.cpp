@@ -142,10 +142,11 @@ ExprPtr copy_expr(const Expr &e) {
     break;
   }
   case ExprKind::Index: {
-    auto &i = static_cast<const Index &>(e);
-    auto n = copy_node(i);
-    n->base = maybe(i.base);
-    n->index = maybe(i.index);
+    auto &x = static_cast<const Index &>(e);
+    auto n = copy_node(x);
+    n->base = maybe(x.base);
+    n->index = maybe(x.index);
+    n->constant = x.constant;
     out = std::move(n);
     break;
   }
@@ -157,6 +158,14 @@ ExprPtr copy_expr(const Expr &e) {
     n->operand = maybe(q.operand);
     n->members = q.members;
     n->value = q.value;
+    out = std::move(n);
+    break;
+  }
+  case ExprKind::BlockExpr: {
+    auto &x = static_cast<const BlockExpr &>(e);
+    auto n = copy_node(x);
+    n->body = copy_block(*x.body);
+    n->value = maybe(x.value);
     out = std::move(n);
     break;
   }
@@ -198,6 +207,18 @@ StmtPtr copy_stmt(const Stmt &s) {
     n->value = maybe(a.value);
     n->compound = a.compound;
     n->op = a.op;
+    n->declaration = a.declaration;
+    return n;
+  }
+  case StmtKind::For: {
+    auto &f = static_cast<const For &>(s);
+    auto n = copy_node(f);
+    n->var = clone_var(*f.var);
+    if (f.map)
+      n->map = clone_map(*f.map);
+    n->start = maybe(f.start);
+    n->end = maybe(f.end);
+    n->body = copy_block(*f.body);
     return n;
   }
   case StmtKind::Block:
@@ -305,6 +326,10 @@ void for_each_range(Expr &e, const std::function<void(SourceRange &)> &fn) {
     if (static_cast<TypeQuery &>(e).operand)
       sub(static_cast<TypeQuery &>(e).operand);
     break;
+  case ExprKind::BlockExpr:
+    for_each_range(*static_cast<BlockExpr &>(e).body, fn);
+    sub(static_cast<BlockExpr &>(e).value);
+    break;
   default:
     break;
   }
@@ -353,6 +378,16 @@ void for_each_range(Stmt &s, const std::function<void(SourceRange &)> &fn) {
     sub(static_cast<Unroll &>(s).count);
     block(static_cast<Unroll &>(s).body);
     break;
+  case StmtKind::For: {
+    auto &f = static_cast<For &>(s);
+    for_each_range(*f.var, fn);
+    if (f.map)
+      for_each_range(*f.map, fn);
+    sub(f.start);
+    sub(f.end);
+    block(f.body);
+    break;
+  }
   case StmtKind::Jump:
     break;
   }
@@ -373,6 +408,8 @@ void for_each_range(Probe &p, const std::function<void(SourceRange &)> &fn) {
 namespace bpfscope::ast {
 
 namespace {
+
+void slots(Stmt &s, const std::function<bool(ExprPtr &)> &fn);
 
 void slots(ExprPtr &e, const std::function<bool(ExprPtr &)> &fn) {
   if (!e || fn(e))
@@ -421,6 +458,11 @@ void slots(ExprPtr &e, const std::function<bool(ExprPtr &)> &fn) {
     if (static_cast<TypeQuery &>(*e).operand)
       slots(static_cast<TypeQuery &>(*e).operand, fn);
     break;
+  case ExprKind::BlockExpr:
+    for (auto &s : static_cast<BlockExpr &>(*e).body->stmts)
+      slots(*s, fn);
+    slots(static_cast<BlockExpr &>(*e).value, fn);
+    break;
   default:
     break;
   }
@@ -467,6 +509,13 @@ void slots(Stmt &s, const std::function<bool(ExprPtr &)> &fn) {
     slots(static_cast<Unroll &>(s).count, fn);
     slots(*static_cast<Unroll &>(s).body, fn);
     break;
+  case StmtKind::For: {
+    auto &f = static_cast<For &>(s);
+    slots(f.start, fn);
+    slots(f.end, fn);
+    slots(*f.body, fn);
+    break;
+  }
   case StmtKind::Jump:
     break;
   }
@@ -542,6 +591,9 @@ bool deeper(const Expr *e, int left) {
            deeper(static_cast<const Index *>(e)->index.get(), l);
   case ExprKind::TypeQuery:
     return deeper(static_cast<const TypeQuery *>(e)->operand.get(), l);
+  case ExprKind::BlockExpr:
+    return deeper_block(static_cast<const BlockExpr *>(e)->body.get(), l) ||
+           deeper(static_cast<const BlockExpr *>(e)->value.get(), l);
   default:
     return false;
   }
@@ -573,6 +625,10 @@ bool deeper(const Stmt *s, int left) {
   case StmtKind::Unroll:
     return deeper(static_cast<const Unroll *>(s)->count.get(), l) ||
            deeper_block(static_cast<const Unroll *>(s)->body.get(), l);
+  case StmtKind::For:
+    return deeper(static_cast<const For *>(s)->start.get(), l) ||
+           deeper(static_cast<const For *>(s)->end.get(), l) ||
+           deeper_block(static_cast<const For *>(s)->body.get(), l);
   case StmtKind::Jump:
     return false;
   }

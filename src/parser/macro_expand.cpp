@@ -107,6 +107,13 @@ private:
       block(*u.body);
       break;
     }
+    case StmtKind::For: {
+      auto &f = static_cast<For &>(s);
+      expr(f.start, hoisted);
+      expr(f.end, hoisted);
+      block(*f.body);
+      break;
+    }
     case StmtKind::Jump:
       break;
     }
@@ -508,6 +515,16 @@ private:
       bind_expr(static_cast<Unroll &>(s).count, b, m);
       bind_block(*static_cast<Unroll &>(s).body, b, m);
       break;
+    case StmtKind::For: {
+      auto &f = static_cast<For &>(s);
+      f.var->name = variable_name(f.var->name, b);
+      if (f.map)
+        bind_map(*f.map, b, m);
+      bind_expr(f.start, b, m);
+      bind_expr(f.end, b, m);
+      bind_block(*f.body, b, m);
+      break;
+    }
     case StmtKind::Jump:
       break;
     }

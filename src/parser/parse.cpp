@@ -249,6 +249,13 @@ public:
         expr(q->operand.get(), d + 1);
       break;
     }
+    case ast::ExprKind::BlockExpr: {
+      auto *b = static_cast<const ast::BlockExpr *>(e);
+      line(d, "BlockExpr");
+      block(b->body.get(), d + 1);
+      expr(b->value.get(), d + 1);
+      break;
+    }
     }
   }
 
@@ -310,6 +317,20 @@ public:
       line(d, "Unroll");
       expr(u->count.get(), d + 1);
       block(u->body.get(), d + 1, "Body");
+      break;
+    }
+    case ast::StmtKind::For: {
+      auto *f = static_cast<const ast::For *>(s);
+      line(d, "For");
+      expr(f->var.get(), d + 1);
+      if (f->map) {
+        expr(f->map.get(), d + 1);
+      } else {
+        line(d + 1, "Range");
+        expr(f->start.get(), d + 2);
+        expr(f->end.get(), d + 2);
+      }
+      block(f->body.get(), d + 1, "Body");
       break;
     }
     case ast::StmtKind::Jump: {

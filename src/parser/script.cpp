@@ -36,6 +36,7 @@ public:
   }
 
   std::vector<MacroDef> macros;
+  std::vector<std::unique_ptr<ast::MapDecl>> map_decls; // `let @m = hash(N);`, every file's
   std::vector<std::string> names; // of every file, index = Diagnostics file index
   // `struct X { ... }` and the like, from every file (script_types.h lays them out).
   std::vector<std::unique_ptr<ast::CDefinition>> c_definitions;
@@ -68,6 +69,11 @@ private:
     for (auto &def : program->c_definitions) {
       def->loc.file = file;
       c_definitions.push_back(std::move(def));
+    }
+    for (auto &d : program->map_decls) {
+      if (file != 0)
+        d->loc.file = d->type_loc.file = file;
+      map_decls.push_back(std::move(d));
     }
 
     // Imports first: their probes come before the importer's, as bpftrace runs an imported
@@ -270,6 +276,7 @@ bool load_script(const std::string &text, const ScriptInput &input, Script &out,
   out.program = std::make_unique<ast::Program>();
   out.program->probes = std::move(probes);
   out.program->c_definitions = std::move(loader.c_definitions);
+  out.program->map_decls = std::move(loader.map_decls);
   if (out.program->probes.empty()) {
     diags.error(SourceRange{}, "the script has no probes");
     return false;

@@ -4,6 +4,8 @@
 
 #include "parser/script_types.h"
 #include "parser/semantic_types.h"
+#include "parser/scopes.h"
+#include "parser/semantic_map_decls.h"
 
 #include <sys/stat.h>
 
@@ -165,6 +167,7 @@ public:
     for (size_t i = 0; i < program.probes.size(); i++) {
       probe_ = &info_.probes[i];
       probe_->variables.clear();
+      scopes_.reset();
       probe_->program_per_target = false;
       Probe &p = *program.probes[i];
       if (p.predicate) {
@@ -183,8 +186,10 @@ private:
   }
 
   void block(Block &b) {
+    scopes_.push();
     for (auto &s : b.stmts)
       stmt(*s);
+    scopes_.pop();
   }
 
   void stmt(Stmt &s) {
@@ -250,14 +255,57 @@ private:
       loop_depth_ = saved;
       break;
     }
+    case StmtKind::For:
+      for_stmt(static_cast<For &>(s));
+      break;
     case StmtKind::Jump: {
       auto &j = static_cast<Jump &>(s);
       if (j.jump != JumpKind::Return && loop_depth_ == 0)
         error(j.loc, std::string(j.jump == JumpKind::Break ? "break" : "continue") +
-                         " used outside of a while loop");
+                         " used outside of a loop");
       break;
     }
     }
+  }
+
+  // `for ($i : a..b)` and `for ($kv : @map)`. The loop variable exists only in the body and must
+  // not shadow a variable in scope (bpftrace's rule).
+  void for_stmt(For &f) {
+    const std::string &name = f.var->name;
+    if (!scopes_.resolve(name).empty())
+      error(f.var->loc, "Loop declaration shadows existing variable: " + name);
+    Type var_type;
+    if (f.map) {
+      MapInfo *mi = find_map(f.map->name);
+      if (!mi) {
+        error(f.map->loc, "Undefined map: " + f.map->name);
+      } else if (mi->value_type.is_aggregation()) {
+        error(f.map->loc, "Loop expression does not support type: " + mi->value_type.name(),
+              "iterate over a map of plain values");
+      } else if (mi->key_known && mi->keyless()) {
+        error(f.map->loc, "Maps used as for-loop expressions must have keys to iterate over");
+      } else if (!mi->value_type.is_none() && !mi->key_type.is_none()) {
+        var_type = Type::tuple({mi->key_type, mi->value_type});
+      }
+    } else {
+      Type start = expr(*f.start), end = expr(*f.end);
+      if (!start.is_none() && !start.is_integer())
+        error(f.start->loc, "Loop range requires an integer for the start value, not " +
+                                start.name());
+      if (!end.is_none() && !end.is_integer())
+        error(f.end->loc, "Loop range requires an integer for the end value, not " + end.name());
+      var_type = Type::integer(8, true);
+    }
+    scopes_.push();
+    f.var->storage = scopes_.declare(name);
+    if (!var_type.is_none()) {
+      probe_->variables[f.var->storage] = var_type;
+      f.var->type = var_type;
+    }
+    loop_depth_++;
+    block(*f.body);
+    loop_depth_--;
+    scopes_.pop();
   }
 
   // ------------------------------------------------------------------ maps
@@ -291,7 +339,7 @@ private:
         error(k->loc, "Invalid map key type: " + t.name());
         return;
       }
-      key_types.push_back(storage_type(t.kind == TypeKind::Boolean ? Type::integer(8, false) : t));
+      key_types.push_back(storage_type(t));
     }
     Type key = key_types.empty()       ? Type::none()
                : key_types.size() == 1 ? key_types[0]
@@ -420,6 +468,26 @@ private:
     return false;
   }
 
+  // A constant index may be computed: `(1, "a")[1 - 1]`.
+  bool constant_index(const Expr &e, int64_t &out) {
+    if (e.kind != ExprKind::Binary)
+      return constant_integer(e, out);
+    auto &b = static_cast<const Binary &>(e);
+    int64_t l, r;
+    if (!constant_index(*b.lhs, l) || !constant_index(*b.rhs, r))
+      return false;
+    switch (b.op) {
+    case BinaryOp::Add:
+      return !__builtin_add_overflow(l, r, &out);
+    case BinaryOp::Sub:
+      return !__builtin_sub_overflow(l, r, &out);
+    case BinaryOp::Mul:
+      return !__builtin_mul_overflow(l, r, &out);
+    default:
+      return false;
+    }
+  }
+
   void assign_map(AssignMap &a) {
     MapInfo &mi0 = get_or_create_map(*a.map);
     int id = mi0.id;
@@ -486,11 +554,28 @@ private:
   }
 
   void assign_var(AssignVar &a) {
-    Type value = expr(*a.value);
-    auto it = probe_->variables.find(a.var->name);
+    const std::string &name = a.var->name;
+    Type value = a.value ? expr(*a.value) : Type::none(); // `let $x = $x` reads an outer $x
+    std::string storage = scopes_.resolve(name);
+    if (a.declaration) {
+      if (!storage.empty())
+        error(a.var->loc,
+              "Variable " + name + " was already declared. Variable shadowing is not allowed.");
+      storage = scopes_.declare(name);
+    } else if (storage.empty()) {
+      if (a.compound) {
+        error(a.var->loc, "Undefined or undeclared variable: " + name);
+        return;
+      }
+      storage = scopes_.declare(name);
+    }
+    a.var->storage = storage;
+    if (!a.value)
+      return;
+    auto it = probe_->variables.find(storage);
     if (a.compound) {
       if (it == probe_->variables.end()) {
-        error(a.var->loc, "Undefined or undeclared variable: " + a.var->name);
+        error(a.var->loc, "Undefined or undeclared variable: " + name);
         return;
       }
       value = compound_result(a.op, a.var->loc, it->second, value, a.loc);
@@ -505,7 +590,7 @@ private:
       return;
     Type stored = storage_type(value);
     if (it == probe_->variables.end()) {
-      probe_->variables[a.var->name] = stored;
+      probe_->variables[storage] = stored;
       a.var->type = stored;
       return;
     }
@@ -559,6 +644,48 @@ private:
 
   Type expr_inner(Expr &e) {
     switch (e.kind) {
+    case ExprKind::Index: {
+      // Tuples by field number, strings by byte (an int8, like C's char).
+      auto &ix = static_cast<Index &>(e);
+      Type base = expr(*ix.base);
+      Type index_type = expr(*ix.index);
+      if (base.is_none())
+        return base;
+      if (base.is_array() || base.is_ptr()) // kernel memory, any index (semantic_types.h)
+        return index_type.is_none() ? Type::none() : types_.index(ix, base, index_type);
+      if (!constant_index(*ix.index, ix.constant)) {
+        error(ix.index->loc, "The index must be a constant integer");
+        return Type::none();
+      }
+      if (base.is_tuple()) {
+        if (ix.constant < 0 || static_cast<size_t>(ix.constant) >= base.fields.size()) {
+          error(ix.loc, "Invalid tuple index: " + std::to_string(ix.constant) + ". Found " +
+                            std::to_string(base.fields.size()) + " elements in tuple.");
+          return Type::none();
+        }
+        return base.fields[ix.constant];
+      }
+      if (base.is_string()) {
+        if (ix.constant < 0 || ix.constant >= base.size) {
+          error(ix.loc, "Index " + std::to_string(ix.constant) + " is out of bounds for " +
+                            base.name());
+          return Type::none();
+        }
+        return Type::integer(1, true);
+      }
+      error(ix.loc, "The [] operator can not be used on expressions of type " + base.name());
+      return Type::none();
+    }
+    case ExprKind::BlockExpr: {
+      // The statements and the value share one scope, which ends with the block.
+      auto &b = static_cast<BlockExpr &>(e);
+      scopes_.push();
+      for (auto &s : b.body->stmts)
+        stmt(*s);
+      Type t = expr(*b.value);
+      scopes_.pop();
+      return t;
+    }
     case ExprKind::Integer:
       return smallest_integer_for(static_cast<IntegerLit &>(e).value);
     case ExprKind::String: {
@@ -586,7 +713,8 @@ private:
     }
     case ExprKind::Variable: {
       auto &v = static_cast<Variable &>(e);
-      auto it = probe_->variables.find(v.name);
+      v.storage = scopes_.resolve(v.name);
+      auto it = probe_->variables.find(v.storage);
       if (it == probe_->variables.end()) {
         error(v.loc, "Undefined or undeclared variable: " + v.name);
         return Type::none();
@@ -671,14 +799,6 @@ private:
     }
     case ExprKind::Field:
       return field(static_cast<Field &>(e));
-    case ExprKind::Index: {
-      auto &i = static_cast<Index &>(e);
-      Type base = expr(*i.base);
-      Type index = expr(*i.index);
-      if (base.is_none() || index.is_none())
-        return Type::none();
-      return types_.index(i, base, index);
-    }
     case ExprKind::TypeQuery: {
       auto &q = static_cast<TypeQuery &>(e);
       return types_.query(q, q.operand ? expr(*q.operand) : Type::none());
@@ -930,8 +1050,9 @@ private:
       return Type::none();
     bool comparison = b.op == BinaryOp::Eq || b.op == BinaryOp::Ne || b.op == BinaryOp::Lt ||
                       b.op == BinaryOp::Le || b.op == BinaryOp::Gt || b.op == BinaryOp::Ge;
+    // Comparisons and logical operators give a bool (printed true/false), as in bpftrace v0.26.
     if (l.is_string() && r.is_string() && (b.op == BinaryOp::Eq || b.op == BinaryOp::Ne))
-      return Type::integer(8, false);
+      return Type::boolean();
     if (!l.is_integer() || !r.is_integer()) {
       error(b.loc,
             std::string("Invalid operands for '") + binary_op_spelling(b.op) + "': '" + l.name() +
@@ -940,7 +1061,7 @@ private:
       return Type::none();
     }
     if (comparison || b.op == BinaryOp::LogicalAnd || b.op == BinaryOp::LogicalOr)
-      return Type::integer(8, false);
+      return Type::boolean();
     // Pointer arithmetic, as in C: `p + n` and `p - n` step by the pointee's size.
     if (l.is_ptr() && r.is_ptr() && b.op == BinaryOp::Sub)
       return Type::integer(8, true);
@@ -993,7 +1114,7 @@ private:
         error(u.loc, "Invalid operand type for '!': '" + t.name() + "'");
         return Type::none();
       }
-      return Type::integer(8, false);
+      return Type::boolean();
     case UnaryOp::Deref:
       return types_.deref(u, t);
     case UnaryOp::AddressOf:
@@ -1601,6 +1722,7 @@ private:
   bool reporting_ = false;
   bool retype_needed_ = false;
   int loop_depth_ = 0;                   // while loops around the statement being checked
+  ScopeStack scopes_; // the `$variables` visible at the statement being checked
   const Expr *statement_call_ = nullptr; // the expression statement being checked, if any
   int record_id_ = 0;
 
@@ -1644,6 +1766,7 @@ bool analyse_program(Program &program, ProbeResolver &resolver, const SemanticOp
     if (m.value_type.is_none() && !diags.has_errors())
       diags.error(m.first_use, "Map " + m.name + " is used but never assigned a value");
   }
+  apply_map_declarations(program, info, diags);
   return !diags.has_errors();
 }
 

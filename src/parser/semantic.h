@@ -27,6 +27,9 @@ constexpr size_t kMaxStringLiteral = 1024;
 // perf_event_max_stack, the most bpf_get_stackid() returns.
 constexpr int kDefaultStackLimit = 127;
 
+// The BPF map types a map declaration may ask for.
+enum class MapDeclKind { None, Hash, LruHash, PercpuHash, PercpuLruHash };
+
 struct MapInfo {
   std::string name; // "@x"
   int id = 0;
@@ -35,6 +38,9 @@ struct MapInfo {
   SourceRange first_use;
   bool key_known = false;    // set once any access fixed the key shape (keyless included)
   std::string declared_name; // type name of the first value assigned, for messages
+  // From a map declaration (`let @m = lruhash(100);`), see semantic_map_decls.cpp.
+  MapDeclKind declared_kind = MapDeclKind::None;
+  uint32_t max_entries = 0; // 0: the default (max_map_keys)
 
   bool keyless() const { return key_type.is_none(); }
   bool is_histogram() const {

@@ -1,4 +1,5 @@
 #include "runtime/loader.h"
+#include "runtime/subprogram_btf.h"
 
 #include <bpf/bpf.h>
 #include <unistd.h>
@@ -37,6 +38,21 @@ int hist_bucket_count(const Type &t) {
 
 } // namespace
 
+namespace {
+bpf_map_type declared_map_type(MapDeclKind kind) {
+  switch (kind) {
+  case MapDeclKind::LruHash:
+    return BPF_MAP_TYPE_LRU_HASH;
+  case MapDeclKind::PercpuHash:
+    return BPF_MAP_TYPE_PERCPU_HASH;
+  case MapDeclKind::PercpuLruHash:
+    return BPF_MAP_TYPE_LRU_PERCPU_HASH;
+  default:
+    return BPF_MAP_TYPE_HASH;
+  }
+}
+} // namespace
+
 bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_map_keys,
                  MapSet &maps, std::string &error, uint32_t ring_buffer_bytes) {
   maps.fds.assign(internal.count(), -1);
@@ -49,6 +65,11 @@ bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_
       entries = m.is_histogram() ? hist_bucket_count(m.value_type) : 1;
     else if (m.is_histogram())
       entries = max_map_keys * 8u; // several buckets per key
+    if (m.declared_kind != MapDeclKind::None) {
+      // `let @m = lruhash(N);`: the declared type and size (semantic_map_decls.cpp checked them).
+      type = declared_map_type(m.declared_kind);
+      entries = m.max_entries * (m.is_histogram() ? 8u : 1u);
+    }
     LIBBPF_OPTS(bpf_map_create_opts, opts);
     int fd = bpf_map_create(type, kernel_map_name(m.name).c_str(), m.bpf_key_size(),
                             m.bpf_value_size(), entries, &opts);
@@ -133,6 +154,9 @@ LoadResult load_program(const CompiledProgram &program, const LoadAttributes &at
       i++; // the second half of the 16-byte instruction
     }
   }
+  SubprogramBtf subprograms;
+  if (!describe_subprograms(insns, subprograms, result.error))
+    return result;
   std::string name = program.name.substr(0, 15);
   for (char &c : name)
     if (!isalnum(static_cast<unsigned char>(c)) && c != '_')
@@ -146,6 +170,12 @@ LoadResult load_program(const CompiledProgram &program, const LoadAttributes &at
     opts.expected_attach_type = attributes.expected_attach_type;
     opts.attach_btf_id = attributes.attach_btf_id;
     opts.attach_btf_obj_fd = attributes.attach_btf_obj_fd;
+    if (subprograms.btf_fd >= 0) {
+      opts.prog_btf_fd = subprograms.btf_fd;
+      opts.func_info = subprograms.func_info.data();
+      opts.func_info_cnt = static_cast<uint32_t>(subprograms.func_info.size());
+      opts.func_info_rec_size = sizeof(bpf_func_info);
+    }
     if (with_log) {
       opts.log_buf = log.data();
       opts.log_size = log.size();

@@ -7,6 +7,55 @@
 namespace bpfscope {
 namespace {
 
+// Syscall tracepoints keep every argument in an 8-byte slot marked "signed:0" while declaring
+// its C type ("int dfd"); bpftrace types the field by the declaration, so `args.dfd` is -100,
+// not 4294967196. On x86-64 (little endian) the narrower value is the slot's first bytes.
+void narrow_to_declared_type(const std::string &c_type, ContextField &cf) {
+  static const struct {
+    const char *name;
+    int size;
+    bool is_signed;
+  } kDeclared[] = {
+      {"int", 4, true},
+      {"signed int", 4, true},
+      {"unsigned int", 4, false},
+      {"unsigned", 4, false},
+      {"short", 2, true},
+      {"short int", 2, true},
+      {"unsigned short", 2, false},
+      {"char", 1, true},
+      {"signed char", 1, true},
+      {"unsigned char", 1, false},
+      {"long", 8, true},
+      {"long int", 8, true},
+      {"long long", 8, true},
+      {"pid_t", 4, true},
+      {"s32", 4, true},
+      {"u32", 4, false},
+      {"__s32", 4, true},
+      {"__u32", 4, false},
+      {"int32_t", 4, true},
+      {"uint32_t", 4, false},
+      {"s16", 2, true},
+      {"u16", 2, false},
+      {"s8", 1, true},
+      {"u8", 1, false},
+      {"uid_t", 4, false},
+      {"gid_t", 4, false},
+      {"umode_t", 2, false},
+  };
+  std::string type = c_type;
+  if (type.rfind("const ", 0) == 0)
+    type = type.substr(6);
+  for (const auto &d : kDeclared) {
+    if (type == d.name && d.size <= cf.size) {
+      cf.size = d.size;
+      cf.is_signed = d.is_signed;
+      return;
+    }
+  }
+}
+
 ContextField to_context_field(const TracepointField &f) {
   ContextField cf;
   cf.name = f.name;
@@ -26,6 +75,7 @@ ContextField to_context_field(const TracepointField &f) {
     break;
   default:
     cf.kind = ContextField::Kind::Integer;
+    narrow_to_declared_type(f.c_type, cf);
   }
   return cf;
 }

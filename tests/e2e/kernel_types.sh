@@ -38,10 +38,10 @@ if wait_ready task; then
   bg_stop task INT
   assert_rc "SIGINT ends bpfscope" 0 "$RC"
   assert_eq "members of curtask, its parent and an embedded struct; a cast and a deref" \
-    "@regs[$NR_GETPPID, 1]: $N
-@same[1, 1]: $N
-@task[python3, 1, $WL_PID, $$]: $N
-@weight_read[1]: $N" "$(printf '%s\n' "$OUT" | grep '^@' | sort)"
+    "@regs[$NR_GETPPID, true]: $N
+@same[true, true]: $N
+@task[python3, true, $WL_PID, $$]: $N
+@weight_read[true]: $N" "$(printf '%s\n' "$OUT" | grep '^@' | sort)"
 fi
 
 # A `const char *` member read with str(), on a tp_btf argument chased through a struct pointer.
@@ -53,7 +53,7 @@ $READY"
 if wait_ready exec; then
   for _ in 1 2 3; do "$TMPD/kt_exec_marker"; done
   bg_stop exec INT
-  assert_eq "str() of args.bprm->filename" "@[$TMPD/kt_exec_marker, 1]: 3" \
+  assert_eq "str() of args.bprm->filename" "@[$TMPD/kt_exec_marker, true]: 3" \
     "$(printf '%s\n' "$OUT" | grep -F "kt_exec_marker")"
 fi
 
@@ -87,9 +87,9 @@ bps -e 'BEGIN {
   exit();
 }'
 assert_eq "a[i] on a BTF array and on a pointer; kptr() keeps the type; typeof" "33
-1
-1
-1
+true
+true
+true
 4294967295" "$(printf '%s\n' "$OUT" | grep -v '^$')"
 
 # The script's own types, #include (not read, noted under -v) and #define.
@@ -108,7 +108,7 @@ SCRIPT
 bps -v "$TMPD/defs.bt"
 assert_rc "a script with its own types runs" 0 "$RC"
 assert_eq "layout of a script struct, enum values, #define" "32 24 5 6 3
-1" "$(printf '%s\n' "$OUT" | grep -v '^$')"
+true" "$(printf '%s\n' "$OUT" | grep -v '^$')"
 assert_contains "-v notes the #include" "$ERR" \
   "#include <linux/sched.h>: ignored (kernel types come from BTF)"
 

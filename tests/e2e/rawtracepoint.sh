@@ -31,7 +31,7 @@ if wait_ready count; then
   assert_eq "arg1 and args.id count every getppid() of the workload, and only those" \
     "@by_arg: $N
 @by_name: $N
-@regs_set[1]: $N" "$(printf '%s\n' "$OUT" | grep '^@')"
+@regs_set[true]: $N" "$(printf '%s\n' "$OUT" | grep '^@')"
   if [ -e /sys/kernel/btf/vmlinux ]; then
     assert_contains "-v: the raw tracepoint runs as tp_btf" "$ERR" \
       "rawtracepoint:sys_enter runs as tp_btf (typed arguments from BTF)"

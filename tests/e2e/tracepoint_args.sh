@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tracepoint arguments and the probe builtin, on workloads the test controls:
 #   - str(args.filename) of sys_enter_openat (a uniquely named file), args->flags and args.mode
+#   - args.dfd: an `int` in an 8-byte "signed:0" slot is typed by its declaration (AT_FDCWD = -100)
 #   - a char-array field (sched_switch prev_comm): printed, used as a map key, compared to a string
 #   - a __data_loc field (sched_process_exec filename)
 #   - a wildcard tracepoint:syscalls:sys_enter_open* (attach count = what -l lists) with @[probe]
@@ -11,14 +12,17 @@ source "$(dirname "$0")/lib.sh"
 #    O_WRONLY|O_CREAT|O_APPEND (0x441) for '>>', O_RDONLY for '<'; mode 0666 when creating.
 F="$TMPD/uniq-$$-$RANDOM.txt"
 workload_start e2eargs ": > '$F'; : >> '$F'; : < '$F'; exit 0" || finish
-bg_start open -e "tracepoint:syscalls:sys_enter_openat /pid == $WL_PID/ { printf(\"%s flags=%x mode=%o\\n\", str(args.filename), args->flags, args.mode); }"
+bg_start open -e "tracepoint:syscalls:sys_enter_openat /pid == $WL_PID/ { printf(\"%s flags=%x mode=%o\\n\", str(args.filename), args->flags, args.mode); @dfd[args.dfd] = count(); }"
 if wait_attached open; then
   workload_run
   bg_stop open INT
   assert_rc "sys_enter_openat program exits 0 on SIGINT" 0 "$RC"
   assert_eq "str(args.filename), args->flags (%x), args.mode (%o) of three opens" "$F flags=241 mode=666
 $F flags=441 mode=666
-$F flags=0 mode=0" "$OUT"
+$F flags=0 mode=0
+
+
+@dfd[-100]: 3" "$OUT"
 fi
 
 # 2. Char-array field: sched_switch's prev_comm when the workload blocks waiting for its child.

@@ -80,8 +80,8 @@ assert_eq "-p with a namespace pid: that process's getpid calls, keyed by its na
 @[$ns_pid]: 3" "$OUT"
 
 OUT=$(cat "$TMPD/c.out" 2>/dev/null)
-assert_match "-c in a namespace: getpid() returns cpid" "$OUT" '^@\[1, [0-9]+\]: 2$'
-child=$(printf '%s\n' "$OUT" | sed -n 's/^@\[1, \([0-9]*\)\]: 2$/\1/p')
+assert_match "-c in a namespace: getpid() returns cpid" "$OUT" '^@\[true, [0-9]+\]: 2$'
+child=$(printf '%s\n' "$OUT" | sed -n 's/^@\[true, \([0-9]*\)\]: 2$/\1/p')
 if [ -n "$child" ] && [ "$child" -lt 100 ]; then
   pass "-c in a namespace: cpid ($child) is a small namespace pid"
 else

@@ -84,8 +84,8 @@ add 2 20
 add 3 30
 
 
-@getpid_is_cpid[1]: 3
-@main[1]: 1
+@getpid_is_cpid[true]: 3
+@main[true]: 1
 @start: 1" "$OUT"
 if [ "$elapsed_ms" -lt 10000 ]; then
   pass "-c: bpfscope exits soon after its child (${elapsed_ms} ms)"

@@ -4,6 +4,8 @@
 #include "runtime/loader.h"
 #include "test_support.h"
 
+#include <bpf/bpf.h>
+#include <cstring>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -166,7 +168,7 @@ TEST(Codegen, UnrollRepeatsTheBody) {
 }
 
 TEST(Codegen, LoopErrors) {
-  EXPECT_NE(analyse("BEGIN { break; }").errors.find("break used outside of a while loop"),
+  EXPECT_NE(analyse("BEGIN { break; }").errors.find("break used outside of a loop"),
             std::string::npos);
   EXPECT_NE(analyse("BEGIN { unroll(101) { } }").errors.find("maximum value is 100"),
             std::string::npos);
@@ -242,6 +244,146 @@ TEST(Codegen, VerifierHints) {
             std::string::npos);
   EXPECT_NE(verifier_hint("R1 invalid mem access 'scalar'").find("str()"), std::string::npos);
   EXPECT_EQ(verifier_hint("all good"), "");
+}
+
+} // namespace
+
+namespace {
+
+TEST(CodegenFor, RangeAndMapLoopsPassTheVerifier) {
+  // Captured variables are written through the context; break, continue, return and exit()
+  // leave the callback; loops nest (a callback calling bpf_loop again).
+  EXPECT_EQ(load_all("BEGIN { $s = 0; $t = \"x\"; for ($i : 0..10) { if ($i == 2) { continue; } "
+                     "if ($i == 7) { break; } $s += $i; @h[$i] = $s; } "
+                     "for ($kv : @h) { @sum += $kv.1; if ($kv.0 == 3) { return; } } "
+                     "for ($a : 0..3) { for ($b : $a..3) { @n[$a, $b] = 1; } exit(); } }"),
+            "");
+  EXPECT_EQ(load_all("BEGIN { @m[\"a\", 1] = \"v\"; for ($kv : @m) { printf(\"%s %d %s\\n\", "
+                     "$kv.0.0, $kv.0.1, $kv.1); print($kv); } }"),
+            "");
+}
+
+TEST(CodegenFor, TracepointContextReachesTheBody) {
+  EXPECT_EQ(load_all("tracepoint:test:a { for ($i : 0..2) { "
+                     "@[str(args.filename), $i, args.delta, args.comm] = count(); } }"),
+            "");
+}
+
+TEST(CodegenFor, CallbacksAreSeparateFunctionsReferencedByOffset) {
+  Compiled c = compile("BEGIN { for ($i : 0..3) { @x += $i; } }");
+  ASSERT_TRUE(c.ok) << c.errors;
+  const auto &insns = c.object.programs[0].instructions;
+  int pseudo_func = 0;
+  for (size_t i = 0; i < insns.size(); i++) {
+    bpf_insn in;
+    std::memcpy(&in, &insns[i], sizeof in);
+    if (in.code == (BPF_LD | BPF_IMM | BPF_DW) && in.src_reg == BPF_PSEUDO_FUNC) {
+      pseudo_func++;
+      EXPECT_GT(static_cast<int64_t>(i) + in.imm + 1, static_cast<int64_t>(i));
+      EXPECT_LT(static_cast<size_t>(i + in.imm + 1), insns.size());
+    }
+  }
+  EXPECT_EQ(pseudo_func, 1);
+}
+
+TEST(CodegenFor, Errors) {
+  auto error_of = [](const std::string &src) { return analyse(src).errors; };
+  EXPECT_NE(error_of("BEGIN { $i = 1; for ($i : 0..2) { } }")
+                .find("Loop declaration shadows existing variable: $i"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { for ($i : 0..2) { for ($i : 0..2) { } } }").find("shadows"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { for ($i : 0..2) { } print($i); }")
+                .find("Undefined or undeclared variable: $i"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { for ($i : \"a\"..2) { } }")
+                .find("Loop range requires an integer for the start value, not string[2]"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { @c[1] = count(); for ($kv : @c) { } }")
+                .find("Loop expression does not support type: count_t"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { @x = 1; for ($kv : @x) { } }")
+                .find("Maps used as for-loop expressions must have keys to iterate over"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { for ($kv : @nope) { } }").find("Undefined map: @nope"),
+            std::string::npos);
+  // Two loops may use the same name with different types: each has its own variable.
+  EXPECT_EQ(error_of("BEGIN { @a[1] = 2; @b[\"s\"] = \"t\"; for ($kv : @a) { } "
+                     "for ($kv : @b) { } for ($kv : 0..1) { } }"),
+            "");
+}
+
+} // namespace
+
+namespace {
+
+TEST(CodegenBlockExpr, BlockValuesAndScopedVariablesPassTheVerifier) {
+  EXPECT_EQ(load_all("BEGIN { $x = { let $y = 2; $y + 1 }; print({ printf(\"a\"); $x }); "
+                     "@m[1] = { let $s = \"str\"; $s }; if (1) { $v = 1; } if (1) { "
+                     "$v = \"s\"; print($v); } }"),
+            "");
+}
+
+} // namespace
+
+namespace {
+
+// The kernel's view of a script's map `name`, created as the runtime creates it.
+bpf_map_info created_map(const std::string &source, const std::string &name) {
+  bpf_map_info info{};
+  Compiled c = compile(source);
+  EXPECT_TRUE(c.ok) << c.errors;
+  if (!c.ok)
+    return info;
+  MapSet maps;
+  std::string error;
+  EXPECT_TRUE(create_maps(c.analysed.info, c.object.internal, 64, maps, error)) << error;
+  int id = c.analysed.info.map_ids.at(name);
+  uint32_t len = sizeof info;
+  EXPECT_EQ(bpf_obj_get_info_by_fd(maps.fds[id], &info, &len), 0);
+  return info;
+}
+
+TEST(MapDeclarations, GiveTheMapTypeAndSize) {
+  auto lru = created_map("let @a = lruhash(100); BEGIN { @a[1] = 2; }", "@a");
+  EXPECT_EQ(lru.type, BPF_MAP_TYPE_LRU_HASH);
+  EXPECT_EQ(lru.max_entries, 100u);
+  auto hash = created_map("let @a = hash(7); BEGIN { @a[\"k\"] = \"v\"; }", "@a");
+  EXPECT_EQ(hash.type, BPF_MAP_TYPE_HASH);
+  EXPECT_EQ(hash.max_entries, 7u);
+  auto percpu = created_map("let @c = percpuhash(10); BEGIN { @c[pid] = count(); }", "@c");
+  EXPECT_EQ(percpu.type, BPF_MAP_TYPE_PERCPU_HASH);
+  EXPECT_EQ(percpu.max_entries, 10u);
+  auto lru_percpu = created_map("let @s = percpulruhash(3); BEGIN { @s[1] = sum(5); }", "@s");
+  EXPECT_EQ(lru_percpu.type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+  EXPECT_EQ(lru_percpu.max_entries, 3u);
+  // Undeclared maps keep the default size.
+  auto plain = created_map("let @a = hash(5); BEGIN { @a[1] = 1; @b[1] = 1; }", "@b");
+  EXPECT_EQ(plain.type, BPF_MAP_TYPE_HASH);
+  EXPECT_EQ(plain.max_entries, 64u);
+  EXPECT_EQ(load_all("let @a = lruhash(4); BEGIN { @a[1] = 1; for ($kv : @a) { @n += $kv.1; } }"),
+            "");
+}
+
+TEST(MapDeclarations, Errors) {
+  auto errors = [](const std::string &src) { return analyse(src).errors; };
+  EXPECT_NE(errors("let @a = btree(5); BEGIN { @a[1] = 1; }").find("Invalid bpf map type: btree"),
+            std::string::npos);
+  EXPECT_NE(errors("let @a = hash(5); BEGIN { @a[1] = count(); }")
+                .find("Incompatible map types. Type from declaration: hash. Type from value/key "
+                      "type: percpuhash"),
+            std::string::npos);
+  EXPECT_NE(errors("let @a = percpuhash(5); BEGIN { @a[1] = 1; }")
+                .find("Type from declaration: percpuhash. Type from value/key type: hash"),
+            std::string::npos);
+  EXPECT_NE(errors("let @a = hash(0); BEGIN { @a[1] = 1; }").find("number of entries"),
+            std::string::npos);
+  EXPECT_NE(errors("let @a = hash(1); let @a = hash(2); BEGIN { @a[1] = 1; }")
+                .find("declared more than once"),
+            std::string::npos);
+  auto unused = analyse("let @u = hash(3); BEGIN { }");
+  EXPECT_TRUE(unused.ok);
+  EXPECT_NE(unused.errors.find("WARNING: Unused map: @u"), std::string::npos) << unused.errors;
 }
 
 } // namespace

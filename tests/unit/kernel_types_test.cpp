@@ -313,7 +313,7 @@ TEST(KernelTypes, IndexingArraysAndPointers) {
   EXPECT_EQ(type_of("((struct task **)arg0)[1]->comm").name(), "string[16]");
   std::string errors;
   type_of("arg0[1]", &errors);
-  EXPECT_NE(errors.find("ERROR: The [] operator can not be used on expressions of type 'uint64'"),
+  EXPECT_NE(errors.find("ERROR: The [] operator can not be used on expressions of type uint64"),
             std::string::npos)
       << errors;
   type_of("((void *)arg0)[1]", &errors);

@@ -66,6 +66,11 @@ std::string sexpr(const ast::Expr *e) {
   }
   case ExprKind::Variable:
     return static_cast<const Variable *>(e)->name;
+  case ExprKind::Index:
+    return sexpr(static_cast<const Index *>(e)->base.get()) + "[" +
+           sexpr(static_cast<const Index *>(e)->index.get()) + "]";
+  case ExprKind::BlockExpr:
+    return "{... " + sexpr(static_cast<const BlockExpr *>(e)->value.get()) + "}";
   case ExprKind::Map: {
     auto *m = static_cast<const Map *>(e);
     if (m->keys.empty())
@@ -117,10 +122,6 @@ std::string sexpr(const ast::Expr *e) {
   case ExprKind::TupleIndex: {
     auto *t = static_cast<const TupleIndex *>(e);
     return "(. " + sexpr(t->base.get()) + " " + std::to_string(t->index) + ")";
-  }
-  case ExprKind::Index: {
-    auto *i = static_cast<const Index *>(e);
-    return "([] " + sexpr(i->base.get()) + " " + sexpr(i->index.get()) + ")";
   }
   case ExprKind::TypeQuery: {
     auto *q = static_cast<const TypeQuery *>(e);
@@ -925,13 +926,138 @@ TEST(ParserLoops, WhileUnrollAndJumps) {
   EXPECT_NE(dump.find("Return"), std::string::npos) << dump;
 }
 
-TEST(ParserLoops, ForIsRefusedWithItsLocation) {
-  std::string src = "BEGIN { for ($i : 0..3) { } }";
+TEST(ParserLoops, ForOverARangeAndOverAMap) {
+  std::string src = "BEGIN { $n = 4; for ($i : 1..$n) { } for ($kv : @m) { break; } }";
   bpfscope::Diagnostics d("stdin", src);
-  EXPECT_FALSE(bpfscope::parse_program(src, d));
-  ASSERT_FALSE(d.all().empty());
-  EXPECT_EQ(d.render(d.all()[0]).substr(0, 73),
-            "stdin:1:9-12: ERROR: for loops are not supported yet: use while or unroll");
+  auto program = bpfscope::parse_program(src, d);
+  ASSERT_TRUE(program);
+  std::string dump = bpfscope::dump_ast(*program);
+  EXPECT_NE(dump.find("For\n    Variable $i\n    Range\n     Integer 1\n     Variable $n"),
+            std::string::npos)
+      << dump;
+  EXPECT_NE(dump.find("For\n    Variable $kv\n    Map @m\n    Body\n     Break"), std::string::npos)
+      << dump;
+}
+
+TEST(ParserLoops, ForNeedsAVariableAndARangeOrMap) {
+  for (std::string src : {"BEGIN { for (@m : @x) { } }", "BEGIN { for ($i : 1, 2) { } }",
+                          "BEGIN { for ($i in @m) { } }"}) {
+    bpfscope::Diagnostics d("stdin", src);
+    EXPECT_FALSE(bpfscope::parse_program(src, d)) << src;
+    ASSERT_FALSE(d.all().empty()) << src;
+    EXPECT_NE(d.render(d.all()[0]).find("ERROR: syntax"), std::string::npos) << src;
+  }
+  // `for` not followed by `(` is still an identifier (a field name, say).
+  std::string src = "tracepoint:a:b { $x = args.for; }";
+  bpfscope::Diagnostics d("stdin", src);
+  EXPECT_TRUE(bpfscope::parse_program(src, d));
+}
+
+} // namespace
+
+namespace {
+
+// The integer a one-expression program prints, from the AST dump.
+std::string literal_value(const std::string &literal) {
+  std::string src = "BEGIN { $x = " + literal + "; }";
+  bpfscope::Diagnostics d("stdin", src);
+  auto program = bpfscope::parse_program(src, d);
+  if (!program)
+    return d.all().empty() ? "?" : d.render(d.all()[0]);
+  std::string dump = bpfscope::dump_ast(*program);
+  size_t at = dump.find("Integer ");
+  return at == std::string::npos ? dump : dump.substr(at + 8, dump.find('\n', at) - at - 8);
+}
+
+TEST(ParserLiterals, DurationsAreNanoseconds) {
+  EXPECT_EQ(literal_value("100ns"), "100");
+  EXPECT_EQ(literal_value("5us"), "5000");
+  EXPECT_EQ(literal_value("10ms"), "10000000");
+  EXPECT_EQ(literal_value("1s"), "1000000000");
+  EXPECT_EQ(literal_value("1m"), "60000000000");
+  EXPECT_EQ(literal_value("2h"), "7200000000000");
+  EXPECT_EQ(literal_value("1d"), "86400000000000");
+  EXPECT_EQ(literal_value("1_500ms"), "1500000000");
+  EXPECT_NE(literal_value("300000d").find("is out of range"), std::string::npos);
+  EXPECT_NE(literal_value("1ks").find("invalid integer literal '1ks'"), std::string::npos);
+}
+
+TEST(ParserLiterals, CSuffixesAndScientificForm) {
+  EXPECT_EQ(literal_value("123UL"), "123");
+  EXPECT_EQ(literal_value("123u"), "123");
+  EXPECT_EQ(literal_value("123LL"), "123");
+  EXPECT_EQ(literal_value("0xffull"), "255");
+  EXPECT_EQ(literal_value("0x1d"), "29"); // a hex digit, not a day
+  EXPECT_EQ(literal_value("2e3"), "2000");
+  EXPECT_EQ(literal_value("1e19"), "10000000000000000000");
+  EXPECT_NE(literal_value("1e20").find("out of range"), std::string::npos);
+}
+
+} // namespace
+
+namespace {
+
+TEST(ParserBlockExpr, BlocksAsAssignedValuesAndArguments) {
+  std::string src = "BEGIN { $x = { let $y = 2; $y + 1 }; print({ 1 }); @m = { \"s\" }; }";
+  bpfscope::Diagnostics d("stdin", src);
+  auto program = bpfscope::parse_program(src, d);
+  ASSERT_TRUE(program) << (d.all().empty() ? "" : d.render(d.all()[0]));
+  std::string dump = bpfscope::dump_ast(*program);
+  EXPECT_NE(dump.find("AssignVar\n    Variable $x\n    BlockExpr\n     Block\n      AssignVar\n"
+                      "       Variable $y\n       Integer 2\n     Binary +"),
+            std::string::npos)
+      << dump;
+  EXPECT_NE(dump.find("Call print\n     BlockExpr\n      Block\n      Integer 1"),
+            std::string::npos)
+      << dump;
+}
+
+TEST(ParserBlockExpr, TheLastStatementMustBeAnExpression) {
+  for (std::string src : {"BEGIN { $x = { let $y = 2; }; }", "BEGIN { $x = { $y = 2 }; }"}) {
+    bpfscope::Diagnostics d("stdin", src);
+    EXPECT_FALSE(bpfscope::parse_program(src, d)) << src;
+    ASSERT_FALSE(d.all().empty());
+    EXPECT_NE(d.render(d.all()[0]).find("ERROR: syntax"), std::string::npos) << src;
+  }
+}
+
+} // namespace
+
+namespace {
+
+TEST(ParserMapDecl, DeclarationsBeforeTheProbes) {
+  std::string src = "// maps\nlet @a = lruhash(100);\nlet @ = percpuhash(2);\nBEGIN { @a[1] = 1; }";
+  bpfscope::Diagnostics d("stdin", src);
+  auto program = bpfscope::parse_program(src, d);
+  ASSERT_TRUE(program) << (d.all().empty() ? "" : d.render(d.all()[0]));
+  ASSERT_EQ(program->map_decls.size(), 2u);
+  EXPECT_EQ(program->map_decls[0]->name, "@a");
+  EXPECT_EQ(program->map_decls[0]->map_type, "lruhash");
+  EXPECT_EQ(program->map_decls[0]->max_entries, 100u);
+  EXPECT_EQ(program->map_decls[0]->loc.begin_line, 2);
+  EXPECT_EQ(program->map_decls[1]->name, "@");
+  ASSERT_EQ(program->probes.size(), 1u);
+}
+
+TEST(ParserMapDecl, MalformedDeclarations) {
+  for (std::string src : {"let @a = hash(2) BEGIN { }", "let @a = hash() ; BEGIN { }",
+                          "let @a = hash(\"x\"); BEGIN { }", "BEGIN { } let @a = hash(2);"}) {
+    bpfscope::Diagnostics d("stdin", src);
+    EXPECT_FALSE(bpfscope::parse_program(src, d)) << src;
+    ASSERT_FALSE(d.all().empty()) << src;
+    EXPECT_NE(d.render(d.all()[0]).find("ERROR: syntax"), std::string::npos)
+        << src << d.render(d.all()[0]);
+  }
+}
+
+} // namespace
+
+namespace {
+
+TEST(ParserIndex, MapKeysStayKeysAndValuesCanBeIndexed) {
+  EXPECT_EQ(bpfscope::expr("@m[1][0]"), "@m[1][0]");
+  EXPECT_EQ(bpfscope::expr("$t[1 - 1].0"), "(. $t[(- 1 1)] 0)");
+  EXPECT_EQ(bpfscope::expr("-$s[2]"), "(- $s[2])");
 }
 
 } // namespace

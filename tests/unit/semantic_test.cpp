@@ -197,3 +197,68 @@ TEST(Semantic, TupleIndexOutOfRange) {
 }
 
 } // namespace
+
+TEST(SemanticBool, ComparisonsAndNotAreBools) {
+  for (const char *e : {"1 == 2", "\"a\" != \"b\"", "1 < 2", "!5", "1 && 0", "true", "1 >= 2"}) {
+    auto a = bpfscope::testing::analyse(std::string("BEGIN { $x = ") + e + "; }");
+    ASSERT_TRUE(a.ok) << e << a.errors;
+    EXPECT_EQ(a.info.probes[0].variables.at("$x").name(), "bool") << e;
+  }
+  // A bool is not an integer variable's type: bpftrace refuses mixing them.
+  auto mixed = bpfscope::testing::analyse("BEGIN { $x = 1; $x = 1 == 1; }");
+  EXPECT_NE(mixed.errors.find("Type mismatch for $x"), std::string::npos) << mixed.errors;
+  // Bool map keys keep their type (printed true/false).
+  auto key = bpfscope::testing::analyse("BEGIN { @m[1 > 0] = 1; }");
+  ASSERT_TRUE(key.ok) << key.errors;
+  EXPECT_EQ(key.info.maps[0].key_type.name(), "bool");
+}
+
+TEST(SemanticScopes, VariablesLiveInTheirBlock) {
+  // Declared in a block: gone after it (bpftrace v0.26's lexical scoping).
+  EXPECT_NE(analyse("BEGIN { if (1) { $b = 1; } print($b); }")
+                .errors.find("Undefined or undeclared variable: $b"),
+            std::string::npos);
+  EXPECT_NE(analyse("BEGIN { $x = { let $y = 1; $y }; print($y); }")
+                .errors.find("Undefined or undeclared variable: $y"),
+            std::string::npos);
+  // Declared before: visible and assignable inside.
+  auto outer = analyse("BEGIN { let $a = 1; let $b; if ($a == 1) { $b = \"hello\"; $a = 2; } "
+                       "print(($a, $b)); }");
+  EXPECT_TRUE(outer.ok) << outer.errors;
+  // Sibling blocks each have their own variable, of its own type.
+  auto siblings =
+      analyse("BEGIN { if (1) { $v = 1; print($v); } if (1) { $v = \"s\"; print($v); } }");
+  ASSERT_TRUE(siblings.ok) << siblings.errors;
+  EXPECT_EQ(siblings.info.probes[0].variables.at("$v").name(), "int64");
+  EXPECT_EQ(siblings.info.probes[0].variables.at("$v#1").name(), "string[2]");
+}
+
+TEST(SemanticScopes, LetMayNotShadow) {
+  const std::string msg = "Variable $a was already declared. Variable shadowing is not allowed.";
+  EXPECT_NE(analyse("BEGIN { $a = 1; if (1) { let $a = 2; } }").errors.find(msg),
+            std::string::npos);
+  EXPECT_NE(analyse("BEGIN { let $a = 1; let $a = 2; }").errors.find(msg), std::string::npos);
+  EXPECT_NE(analyse("BEGIN { $a = 1; $x = { let $a = 2; $a }; }").errors.find(msg),
+            std::string::npos);
+  // Not visible any more: a new declaration is fine.
+  EXPECT_TRUE(analyse("BEGIN { if (1) { let $a = 1; } let $a = \"x\"; }").ok);
+}
+
+TEST(SemanticBlockExpr, TheValueIsTheLastExpression) {
+  auto a = analyse("BEGIN { $x = { let $y = \"ab\"; $y }; $n = { 1; 2 + 3 }; }");
+  ASSERT_TRUE(a.ok) << a.errors;
+  EXPECT_EQ(a.info.probes[0].variables.at("$x").name(), "string[3]");
+  EXPECT_EQ(a.info.probes[0].variables.at("$n").name(), "int64");
+}
+
+TEST(SemanticIndex, TuplesByFieldStringsByByte) {
+  auto a = analyse("BEGIN { $t = (1, \"ab\"); $u = $t[1]; $c = $u[0]; $v = (1, \"x\")[2 - 1]; }");
+  ASSERT_TRUE(a.ok) << a.errors;
+  EXPECT_EQ(a.info.probes[0].variables.at("$u").name(), "string[3]");
+  EXPECT_EQ(a.info.probes[0].variables.at("$c").name(), "int64"); // int8, stored widened
+  EXPECT_NE(analyse("BEGIN { $t = (1, 2); print($t[2]); }")
+                .errors.find("Invalid tuple index: 2. Found 2 elements in tuple."),
+            std::string::npos);
+  EXPECT_NE(analyse("BEGIN { print(\"ab\"[3]); }").errors.find("out of bounds for string[3]"),
+            std::string::npos);
+}

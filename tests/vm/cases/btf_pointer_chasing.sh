@@ -31,7 +31,7 @@ if wait_ready chase; then
   OUT=$(without_ready "$OUT")
   assert_contains "fentry: args.path->dentry->d_name.name" "$OUT" "@fentry[btf_marker_file]: $N"
   assert_contains "fexit: args.file->f_path, a struct embedded in struct file" "$OUT" \
-    "@fexit_args[1, 0]: $N"
+    "@fexit_args[true, 0]: $N"
   assert_contains "kprobe: the same through a cast of arg0" "$OUT" \
     "@kprobe[btf_marker_file, 15]: $N"
   assert_contains "fexit: retval typed as struct file *" "$OUT" "@fexit[btf_marker_file]: $N"

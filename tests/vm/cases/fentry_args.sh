@@ -37,7 +37,7 @@ if wait_ready fentry; then
   fds=$(printf '%s\n' "$OUT" | grep -cE '^@ret\[[0-9]+\]: 1$')
   assert_eq "fexit retval: $N distinct file descriptors" $N "$fds"
   assert_contains "fexit sees the arguments too (args.filename == arg1)" "$OUT" \
-    "@same[1]: $((N + M))"
+    "@same[true]: $((N + M))"
   assert_contains "fexit retval of an int function is signed, as BTF says" "$OUT" "@stat[-2]: $M"
   assert_match "-v: the programs are tracing programs" "$(cat "$TMPD/fentry.err")" \
     '^Program fentry:do_sys_openat2: type tracing'

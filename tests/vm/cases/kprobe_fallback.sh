@@ -25,7 +25,7 @@ if wait_ready fallback; then
   OUT=$(without_ready "$OUT")
   assert_contains "kprobe:do_sys_openat2 counts exactly as fentry" "$OUT" \
     "@calls[kprobe:do_sys_openat2]: $N"
-  assert_contains "kretprobe retval as fexit" "$OUT" "@ok[1]: $N"
+  assert_contains "kretprobe retval as fexit" "$OUT" "@ok[true]: $N"
   assert_contains "-v says the kprobe runs as fentry" "$ERR" \
     "this kernel has no kprobes: kprobe:do_sys_openat2 runs as fentry:do_sys_openat2"
   assert_contains "-v says the kretprobe runs as fexit" "$ERR" \

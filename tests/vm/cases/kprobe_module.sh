@@ -21,7 +21,7 @@ if wait_ready module; then
   assert_contains "kprobe:9p:v9fs_file_open counts each open" "$OUT" \
     "@k[kprobe:9p:v9fs_file_open, v9fs_file_open]: $N"
   assert_contains "fentry:9p:v9fs_file_open, with its arguments from the module's BTF" "$OUT" \
-    "@f[fentry:9p:v9fs_file_open, 1]: $N"
+    "@f[fentry:9p:v9fs_file_open, true]: $N"
 fi
 
 bps -l 'kprobe:9p:v9fs_file_o*'

@@ -1,0 +1,173 @@
+// `for` loops. The body becomes a BPF callback subprogram run by a helper:
+//
+//   for ($i : a..b)    bpf_loop(b - a, callback(index, context), &context, 0)
+//   for ($kv : @map)   bpf_for_each_map_elem(@map, callback(map, key, value, context), &context, 0)
+//
+// The callback has its own stack frame, so the probe's state reaches it through a context
+// struct built on the caller's stack:
+//
+//   [0]  the probe's context pointer (for args, stacks, ...)
+//   [8]  "leave" flag: set by `return` or exit() in the body, checked by the caller after the loop
+//   [16] the range's start value (a range loop only)
+//   [24 + 8k] a pointer to the k-th `$variable` of the probe (ProbeInfo::variables order)
+//
+// In the callback every variable is read and written through its pointer, so assignments in the
+// body are seen after the loop. `break` returns 1 (the helpers stop iterating), `continue`
+// returns 0. The verifier requires callbacks to be static functions described by BTF; the
+// loader provides that (see runtime/subprogram_btf.cpp).
+#include "codegen/probe_compiler.h"
+#include "codegen/source_lines.h"
+
+#include <linux/bpf.h>
+
+namespace bpfscope {
+
+using namespace ast;
+
+namespace {
+constexpr int kContextProbe = 0;
+constexpr int kContextLeave = 8;
+constexpr int kContextStart = 16;
+constexpr int kContextVariables = 24;
+
+bool is_scalar(const Type &t) {
+  return t.is_integer() || t.kind == TypeKind::Stack || t.is_user_resolved();
+}
+} // namespace
+
+void ProbeCompiler::for_loop(const For &f) {
+  bool over_map = f.map != nullptr;
+  llvm::Value *count = nullptr, *start = nullptr;
+  if (!over_map) {
+    // Both bounds are evaluated once, before the first iteration.
+    start = expr(*f.start).v;
+    llvm::Value *end = expr(*f.end).v;
+    count = b_.CreateSelect(b_.CreateICmpSGT(end, start), b_.CreateSub(end, start), b_.getInt64(0));
+  }
+  llvm::Value *context = for_context(f, start);
+  llvm::Function *callback = for_callback(f, over_map);
+  if (over_map) {
+    int map_id = info_.map_ids.at(f.map->name);
+    helper(BPF_FUNC_for_each_map_elem, b_.getInt64Ty(),
+           {map_pointer(map_id), callback, context, b_.getInt64(0)});
+  } else {
+    // An empty range does not call bpf_loop at all: with a count the verifier knows to be 0 it
+    // would never visit the callback and would remove its code while the reference to it stays
+    // (Linux 6.18 then fails with "No program to jit").
+    auto *run = llvm::BasicBlock::Create(ctx_, "for_run", fn_);
+    auto *ran = llvm::BasicBlock::Create(ctx_, "for_ran", fn_);
+    b_.CreateCondBr(b_.CreateICmpNE(count, b_.getInt64(0)), run, ran);
+    b_.SetInsertPoint(run);
+    helper(BPF_FUNC_loop, b_.getInt64Ty(), {count, callback, context, b_.getInt64(0)});
+    b_.CreateBr(ran);
+    b_.SetInsertPoint(ran);
+  }
+  llvm::Value *leave =
+      b_.CreateAlignedLoad(b_.getInt64Ty(), offset_ptr(context, kContextLeave), llvm::Align(8));
+  auto *leave_bb = llvm::BasicBlock::Create(ctx_, "for_leave", fn_);
+  auto *after = llvm::BasicBlock::Create(ctx_, "for_done", fn_);
+  b_.CreateCondBr(to_bool(leave), leave_bb, after);
+  b_.SetInsertPoint(leave_bb);
+  leave_probe();
+  b_.SetInsertPoint(after);
+}
+
+llvm::Value *ProbeCompiler::for_context(const For &, llvm::Value *start) {
+  int size = kContextVariables + 8 * static_cast<int>(probe_info_.variables.size());
+  auto *context = stack(size, "for_context");
+  b_.CreateAlignedStore(ctx_arg_, offset_ptr(context, kContextProbe), llvm::Align(8));
+  b_.CreateAlignedStore(b_.getInt64(0), offset_ptr(context, kContextLeave), llvm::Align(8));
+  b_.CreateAlignedStore(start ? start : b_.getInt64(0), offset_ptr(context, kContextStart),
+                        llvm::Align(8));
+  int offset = kContextVariables;
+  for (auto &[name, type] : probe_info_.variables) {
+    b_.CreateAlignedStore(variables_.at(name), offset_ptr(context, offset), llvm::Align(8));
+    offset += 8;
+  }
+  return context;
+}
+
+llvm::Function *ProbeCompiler::for_callback(const For &f, bool over_map) {
+  auto *i64 = b_.getInt64Ty();
+  auto *ptr = b_.getPtrTy();
+  auto *type = over_map ? llvm::FunctionType::get(i64, {ptr, ptr, ptr, ptr}, false)
+                        : llvm::FunctionType::get(i64, {i64, ptr}, false);
+  auto *callback = llvm::Function::Create(type, llvm::Function::InternalLinkage,
+                                          fn_->getName() + "_for", module_);
+  callback->setSection(fn_->getSection());
+  callback->addFnAttr(llvm::Attribute::NoInline);
+
+  // The callback is a function of its own: compile it with this compiler's per-function state
+  // swapped out, and put everything back afterwards.
+  auto saved_ip = b_.saveIP();
+  llvm::Function *saved_fn = fn_;
+  llvm::BasicBlock *saved_entry = entry_;
+  llvm::Value *saved_ctx = ctx_arg_;
+  llvm::Value *saved_leave = leave_flag_;
+  llvm::BasicBlock *saved_errors_setup = errors_setup_;
+  llvm::Value *saved_errors_slots = errors_slots_;
+  llvm::DIScope *saved_debug_scope = debug_scope_;
+  auto saved_variables = std::move(variables_);
+  auto saved_loops = std::move(loops_);
+  variables_.clear();
+  loops_.clear();
+
+  fn_ = callback;
+  errors_setup_ = nullptr;
+  errors_slots_ = nullptr;
+  if (source_lines_)
+    debug_scope_ = source_lines_->function(*fn_, f.loc);
+  SourceLocationGuard at_loop(b_, source_lines_, debug_scope_, f.loc);
+  entry_ = llvm::BasicBlock::Create(ctx_, "entry", fn_);
+  auto *body = llvm::BasicBlock::Create(ctx_, "body", fn_);
+  b_.SetInsertPoint(body);
+  llvm::Value *context = callback->getArg(over_map ? 3 : 1);
+  ctx_arg_ = b_.CreateAlignedLoad(ptr, offset_ptr(context, kContextProbe), llvm::Align(8));
+  leave_flag_ = offset_ptr(context, kContextLeave);
+  int offset = kContextVariables;
+  for (auto &[name, t] : probe_info_.variables) {
+    variables_[name] = b_.CreateAlignedLoad(ptr, offset_ptr(context, offset), llvm::Align(8));
+    offset += 8;
+  }
+
+  // The loop variable, set afresh on every iteration.
+  Value var = variable_storage(f.var->storage);
+  if (over_map) {
+    const MapInfo &mi = info_.maps[info_.map_ids.at(f.map->name)];
+    const Type &tuple = var.type;
+    llvm::Value *sources[2] = {callback->getArg(1), callback->getArg(2)};
+    const Type *source_types[2] = {&mi.key_type, &mi.value_type};
+    b_.CreateMemSet(var.v, b_.getInt8(0), tuple.size, llvm::MaybeAlign(8));
+    for (int i = 0; i < 2; i++) {
+      const Type &from = *source_types[i];
+      Value field{
+          is_scalar(from) ? load_integer(sources[i], from.size, from.is_signed) : sources[i], from};
+      store_as(offset_ptr(var.v, tuple.field_offsets[i]), tuple.fields[i], field);
+    }
+  } else {
+    llvm::Value *start =
+        b_.CreateAlignedLoad(i64, offset_ptr(context, kContextStart), llvm::Align(8));
+    store_integer(var.v, 8, b_.CreateAdd(start, callback->getArg(0)));
+  }
+
+  loops_.push_back({nullptr, nullptr});
+  block(*f.body);
+  if (!b_.GetInsertBlock()->getTerminator())
+    b_.CreateRet(b_.getInt64(0));
+  llvm::IRBuilder<> eb(entry_);
+  finish_entry(eb, body);
+
+  fn_ = saved_fn;
+  entry_ = saved_entry;
+  ctx_arg_ = saved_ctx;
+  leave_flag_ = saved_leave;
+  errors_setup_ = saved_errors_setup;
+  errors_slots_ = saved_errors_slots;
+  debug_scope_ = saved_debug_scope;
+  variables_ = std::move(saved_variables);
+  loops_ = std::move(saved_loops);
+  b_.restoreIP(saved_ip);
+  return callback;
+}
+
+} // namespace bpfscope
