@@ -3,6 +3,7 @@
 #include "parser/parse.h"
 #include "parser/script.h"
 #include "parser/semantic.h"
+#include "runtime/btf_types.h"
 #include "runtime/capabilities.h"
 #include "runtime/child_process.h"
 #include "runtime/dwarf_args.h"
@@ -14,6 +15,7 @@
 #include "runtime/object_cache.h"
 #include "runtime/output.h"
 #include "runtime/pid_namespace.h"
+#include "runtime/probe_details.h"
 #include "runtime/probe_provider.h"
 #include "runtime/process_maps.h"
 #include "runtime/run_limits.h"
@@ -258,9 +260,13 @@ int main(int argc, char **argv) {
     std::string pattern = optind < argc ? argv[optind] : "";
     for (auto &name : providers.list(pattern)) {
       std::cout << name << "\n";
-      if (verbose) // -lv: e.g. a uprobe's parameters from DWARF
-        for (auto &line : providers.details(name))
+      if (verbose) { // -lv: the arguments too (uprobes: from DWARF; fentry & co: from BTF)
+        std::vector<std::string> lines = providers.details(name);
+        for (auto &line : lines)
           std::cout << "    " << line << "\n";
+        if (lines.empty())
+          std::cout << probe_details(name);
+      }
     }
     return 0;
   }
@@ -327,6 +333,8 @@ int main(int argc, char **argv) {
   sema_opts.unsafe = unsafe;
   sema_opts.pcomm_offsets = pcomm_offsets_from_btf;
   sema_opts.kfunc_btf_id = kfunc_btf_id_from_btf;
+  BtfTypeResolver kernel_types; // loads vmlinux BTF only if the script names a kernel type
+  sema_opts.types = &kernel_types;
 
   // Without the capabilities, resolving probes (tracefs) and loading would fail later with
   // confusing errors: say which one is missing, before doing anything.

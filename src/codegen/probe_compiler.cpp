@@ -160,6 +160,7 @@ void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value
   switch (dst_type.kind) {
   case TypeKind::Integer:
   case TypeKind::Boolean:
+  case TypeKind::Pointer:
   case TypeKind::Stack:
   case TypeKind::Ksym:
   case TypeKind::Username:
@@ -197,6 +198,10 @@ void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value
     }
     return;
   }
+  case TypeKind::Record:
+  case TypeKind::Array:
+    store_record(dst, dst_type, v);
+    return;
   default:
     return;
   }
@@ -753,6 +758,8 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
     return field(static_cast<const Field &>(e));
   case ExprKind::TupleLit:
     return tuple_literal(static_cast<const TupleLit &>(e), e.type);
+  case ExprKind::TypeQuery: // sizeof/offsetof: computed by the semantic pass
+    return {b_.getInt64(static_cast<const TypeQuery &>(e).value), e.type};
   case ExprKind::TupleIndex: {
     auto &t = static_cast<const TupleIndex &>(e);
     Value base = expr(*t.base);
@@ -764,6 +771,8 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
   }
   case ExprKind::Index: {
     auto &ix = static_cast<const Index &>(e);
+    if (ix.base->type.is_array() || ix.base->type.is_ptr())
+      return index(ix); // kernel memory (compile_kernel_types.cpp)
     Value base = expr(*ix.base);
     int offset = base.type.is_tuple() ? base.type.field_offsets[ix.constant]
                                       : static_cast<int>(ix.constant);
@@ -793,6 +802,8 @@ ProbeCompiler::Value ProbeCompiler::tuple_literal(const TupleLit &t, const Type 
 
 ProbeCompiler::Value ProbeCompiler::builtin(const Builtin &bi) {
   const std::string &n = bi.name;
+  if (auto it = info_.enum_constants.find(n); it != info_.enum_constants.end())
+    return {b_.getInt64(static_cast<uint64_t>(it->second)), bi.type};
   auto *i64 = b_.getInt64Ty();
   if (n == "pid" || n == "tid") {
     llvm::Value *v = current_pid_tgid();
@@ -1013,6 +1024,8 @@ llvm::Value *ProbeCompiler::usdt_argument(int index) {
 llvm::Value *ProbeCompiler::ctx_field_address(int offset) { return offset_ptr(ctx_arg_, offset); }
 
 ProbeCompiler::Value ProbeCompiler::field(const Field &f) {
+  if (f.member_offset >= 0)
+    return member_access(f);
   const ContextField *cf = nullptr;
   for (auto &candidate : target_.fields)
     if (candidate.name == f.field)
@@ -1216,6 +1229,10 @@ llvm::Value *ProbeCompiler::string_contains(const Value &h, const Value &needle)
 
 ProbeCompiler::Value ProbeCompiler::binary(const Binary &bin) {
   auto *i64 = b_.getInt64Ty();
+  if (bin.lhs->type.is_ptr() || bin.rhs->type.is_ptr()) {
+    if (bin.op == BinaryOp::Add || bin.op == BinaryOp::Sub)
+      return pointer_arithmetic(bin);
+  }
   if (bin.op == BinaryOp::LogicalAnd || bin.op == BinaryOp::LogicalOr) {
     bool is_and = bin.op == BinaryOp::LogicalAnd;
     Value l = expr(*bin.lhs);
@@ -1323,6 +1340,8 @@ ProbeCompiler::Value ProbeCompiler::unary(const Unary &u) {
     }
     return u.postfix ? old : updated;
   }
+  case UnaryOp::Deref:
+    return deref(u);
   default:
     return {b_.getInt64(0), u.type};
   }
@@ -1459,6 +1478,8 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
   }
   if (n == "cgroupid")
     return {b_.getInt64(info_.cgroup_ids.at(c.resource_id)), c.type};
+  if (n == "kptr")
+    return {expr(*c.args[0]).v, c.type};
   if (n == "strerror")
     return {expr(*c.args[0]).v, c.type}; // the number; user space describes it when printing
   if (n == "has_key") {

@@ -54,6 +54,19 @@ private:
   Value ternary(const ast::Ternary &t);
   Value call(const ast::Call &c);
   Value field(const ast::Field &f);
+  // C types (compile_kernel_types.cpp). Struct and array values are their kernel address (an
+  // i64) until a member of scalar type is read.
+  Value member_access(const ast::Field &f);
+  Value read_kernel_value(llvm::Value *address, const Type &t, int bit_offset, int bit_size);
+  Value deref(const ast::Unary &u);
+  Value index(const ast::Index &i);
+  // A value at `base` + `offset`: kernel memory when `base` is an i64 address, a copy on the BPF
+  // stack when it is a pointer (a struct stored in a variable).
+  Value element_at(const Value &base, llvm::Value *offset, const Type &t, int bit_offset,
+                   int bit_size);
+  Value extract_bits(llvm::Value *word, const Type &t, int bit_offset, int bit_size);
+  void store_record(llvm::Value *dst, const Type &t, const Value &v);
+  Value pointer_arithmetic(const ast::Binary &b);
   Value map_read(const ast::Map &m);
   Value tuple_literal(const ast::TupleLit &t, const Type &as);
   Value stack_value(const Type &t);                      // kstack/ustack

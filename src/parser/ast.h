@@ -38,8 +38,10 @@ enum class ExprKind {
   Field,      // expr.name or expr->name
   TupleLit,   // (a, b, c)
   TupleIndex, // expr.0
+  TypeQuery,  // sizeof(TYPE), sizeof(expr), offsetof(TYPE, a.b): a constant
   BlockExpr,  // { stmts; value }
-  Index,      // expr[i]: a tuple's field or a string's byte (i a constant)
+  Index,      // expr[i]: a tuple's field or a string's byte (i a constant), or an element of a
+              // kernel array or of what a pointer points to (any i)
 };
 
 struct Expr : Node {
@@ -136,6 +138,8 @@ struct Cast : Expr {
   Cast() : Expr(ExprKind::Cast) {}
   std::string type_name;
   ExprPtr operand;
+  // `(typeof(expr))x`: the type is expr's (expr is only typed, never run); type_name is "typeof".
+  ExprPtr type_of;
 };
 
 struct Field : Expr {
@@ -143,6 +147,10 @@ struct Field : Expr {
   ExprPtr base;
   std::string field;
   bool arrow = false; // written `->`
+  // A member of a struct/union (set by the semantic pass; -1 for `args.NAME` and the like):
+  // its byte offset, and for bitfields the bit offset and width.
+  int member_offset = -1;
+  int bit_offset = 0, bit_size = 0;
 };
 
 struct TupleLit : Expr {
@@ -154,6 +162,17 @@ struct TupleIndex : Expr {
   TupleIndex() : Expr(ExprKind::TupleIndex) {}
   ExprPtr base;
   int index = 0;
+};
+
+// `sizeof(struct task_struct)`, `sizeof($x)`, `offsetof(struct task_struct, pid)`: the semantic
+// pass computes `value` from the types, and codegen emits it as a constant.
+struct TypeQuery : Expr {
+  TypeQuery() : Expr(ExprKind::TypeQuery) {}
+  bool is_offsetof = false;
+  std::string type_name;            // the type as written, "" for sizeof(expr)
+  ExprPtr operand;                  // sizeof(expr): not evaluated, only typed
+  std::vector<std::string> members; // offsetof: the member path, `b.c` as {"b", "c"}
+  uint64_t value = 0;
 };
 
 // `$t[0]`, `$s[1]`: the index is an expression with a constant value (`(1, "a")[1 - 1]`). The
@@ -266,6 +285,12 @@ struct Probe : Node {
   std::unique_ptr<Block> body;
 };
 
+// A C type definition of the preamble (`struct Foo { int a; }`, `union`, `enum`), as written;
+// laid out by the semantic pass (script_types.h).
+struct CDefinition : Node {
+  std::string text;
+};
+
 // `let @name = TYPE(MAX_ENTRIES);` in the preamble (bpftrace's map declarations).
 struct MapDecl : Node {
   std::string name;     // "@name"
@@ -276,6 +301,7 @@ struct MapDecl : Node {
 
 struct Program : Node {
   std::vector<std::unique_ptr<MapDecl>> map_decls;
+  std::vector<std::unique_ptr<CDefinition>> c_definitions;
   std::vector<std::unique_ptr<Probe>> probes;
 };
 

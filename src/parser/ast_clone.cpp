@@ -112,6 +112,7 @@ ExprPtr copy_expr(const Expr &e) {
     auto n = copy_node(c);
     n->type_name = c.type_name;
     n->operand = maybe(c.operand);
+    n->type_of = maybe(c.type_of);
     out = std::move(n);
     break;
   }
@@ -146,6 +147,17 @@ ExprPtr copy_expr(const Expr &e) {
     n->base = maybe(x.base);
     n->index = maybe(x.index);
     n->constant = x.constant;
+    out = std::move(n);
+    break;
+  }
+  case ExprKind::TypeQuery: {
+    auto &q = static_cast<const TypeQuery &>(e);
+    auto n = copy_node(q);
+    n->is_offsetof = q.is_offsetof;
+    n->type_name = q.type_name;
+    n->operand = maybe(q.operand);
+    n->members = q.members;
+    n->value = q.value;
     out = std::move(n);
     break;
   }
@@ -293,6 +305,8 @@ void for_each_range(Expr &e, const std::function<void(SourceRange &)> &fn) {
     break;
   case ExprKind::Cast:
     sub(static_cast<Cast &>(e).operand);
+    if (static_cast<Cast &>(e).type_of)
+      sub(static_cast<Cast &>(e).type_of);
     break;
   case ExprKind::Field:
     sub(static_cast<Field &>(e).base);
@@ -307,6 +321,10 @@ void for_each_range(Expr &e, const std::function<void(SourceRange &)> &fn) {
   case ExprKind::Index:
     sub(static_cast<Index &>(e).base);
     sub(static_cast<Index &>(e).index);
+    break;
+  case ExprKind::TypeQuery:
+    if (static_cast<TypeQuery &>(e).operand)
+      sub(static_cast<TypeQuery &>(e).operand);
     break;
   case ExprKind::BlockExpr:
     for_each_range(*static_cast<BlockExpr &>(e).body, fn);
@@ -419,6 +437,8 @@ void slots(ExprPtr &e, const std::function<bool(ExprPtr &)> &fn) {
     break;
   case ExprKind::Cast:
     slots(static_cast<Cast &>(*e).operand, fn);
+    if (static_cast<Cast &>(*e).type_of)
+      slots(static_cast<Cast &>(*e).type_of, fn);
     break;
   case ExprKind::Field:
     slots(static_cast<Field &>(*e).base, fn);
@@ -433,6 +453,10 @@ void slots(ExprPtr &e, const std::function<bool(ExprPtr &)> &fn) {
   case ExprKind::Index:
     slots(static_cast<Index &>(*e).base, fn);
     slots(static_cast<Index &>(*e).index, fn);
+    break;
+  case ExprKind::TypeQuery:
+    if (static_cast<TypeQuery &>(*e).operand)
+      slots(static_cast<TypeQuery &>(*e).operand, fn);
     break;
   case ExprKind::BlockExpr:
     for (auto &s : static_cast<BlockExpr &>(*e).body->stmts)
@@ -565,6 +589,8 @@ bool deeper(const Expr *e, int left) {
   case ExprKind::Index:
     return deeper(static_cast<const Index *>(e)->base.get(), l) ||
            deeper(static_cast<const Index *>(e)->index.get(), l);
+  case ExprKind::TypeQuery:
+    return deeper(static_cast<const TypeQuery *>(e)->operand.get(), l);
   case ExprKind::BlockExpr:
     return deeper_block(static_cast<const BlockExpr *>(e)->body.get(), l) ||
            deeper(static_cast<const BlockExpr *>(e)->value.get(), l);

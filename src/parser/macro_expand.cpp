@@ -185,6 +185,8 @@ private:
       break;
     case ExprKind::Cast:
       expr(static_cast<Cast &>(*e).operand, hoisted);
+      if (static_cast<Cast &>(*e).type_of)
+        expr(static_cast<Cast &>(*e).type_of, hoisted);
       break;
     case ExprKind::Field:
       expr(static_cast<Field &>(*e).base, hoisted);
@@ -203,6 +205,10 @@ private:
     case ExprKind::BlockExpr:
       block(*static_cast<BlockExpr &>(*e).body);
       expr(static_cast<BlockExpr &>(*e).value, hoisted);
+      break;
+    case ExprKind::TypeQuery:
+      if (static_cast<TypeQuery &>(*e).operand)
+        expr(static_cast<TypeQuery &>(*e).operand, hoisted);
       break;
     default:
       break;
@@ -461,6 +467,8 @@ private:
       break;
     case ExprKind::Cast:
       bind_expr(static_cast<Cast &>(*e).operand, b, m);
+      if (static_cast<Cast &>(*e).type_of)
+        bind_expr(static_cast<Cast &>(*e).type_of, b, m);
       break;
     case ExprKind::Field:
       bind_expr(static_cast<Field &>(*e).base, b, m);
@@ -479,6 +487,10 @@ private:
     case ExprKind::BlockExpr:
       bind_block(*static_cast<BlockExpr &>(*e).body, b, m);
       bind_expr(static_cast<BlockExpr &>(*e).value, b, m);
+      break;
+    case ExprKind::TypeQuery:
+      if (static_cast<TypeQuery &>(*e).operand)
+        bind_expr(static_cast<TypeQuery &>(*e).operand, b, m);
       break;
     default:
       break;

@@ -238,6 +238,17 @@ public:
       expr(i->index.get(), d + 1);
       break;
     }
+    case ast::ExprKind::TypeQuery: {
+      auto *q = static_cast<const ast::TypeQuery *>(e);
+      std::string path;
+      for (auto &m : q->members)
+        path += (path.empty() ? "" : ".") + m;
+      line(d, std::string(q->is_offsetof ? "Offsetof " : "Sizeof ") + q->type_name +
+                  (path.empty() ? "" : ", " + path));
+      if (q->operand)
+        expr(q->operand.get(), d + 1);
+      break;
+    }
     case ast::ExprKind::BlockExpr: {
       auto *b = static_cast<const ast::BlockExpr *>(e);
       line(d, "BlockExpr");

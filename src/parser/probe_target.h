@@ -21,6 +21,9 @@ struct ContextField {
   int offset = 0;
   int size = 0; // bytes in the record (CharArray: array length)
   bool is_signed = false;
+  // Pointers whose target type is known (fentry/tp_btf arguments, from BTF): `args.file` is a
+  // `struct file *` whose members can be read. None otherwise.
+  Type type{};
 };
 
 // The BPF program type family a target needs, which also fixes what its context is.
@@ -83,6 +86,7 @@ struct ProbeTarget {
   int retval_index = -1;      // U64Array: ctx slot holding the return value
   int retval_size = 8;        // width and sign of `retval` when known (fexit: from BTF; an `int`
   bool retval_signed = false; // function's -2 must not read as 4294967294)
+  Type retval_type;           // fexit of a function returning a pointer: its type (else None)
   std::string function;       // what `func` returns: the probed function's name
 
   // Attach facts for the providers that need them.

@@ -38,6 +38,8 @@ public:
   std::vector<MacroDef> macros;
   std::vector<std::unique_ptr<ast::MapDecl>> map_decls; // `let @m = hash(N);`, every file's
   std::vector<std::string> names; // of every file, index = Diagnostics file index
+  // `struct X { ... }` and the like, from every file (script_types.h lays them out).
+  std::vector<std::unique_ptr<ast::CDefinition>> c_definitions;
 
 private:
   bool load_into(const fs::path &dir, const std::string &text, int file,
@@ -64,6 +66,10 @@ private:
     if (file != 0)
       for (auto &p : program->probes)
         ast::for_each_range(*p, [file](SourceRange &r) { r.file = file; });
+    for (auto &def : program->c_definitions) {
+      def->loc.file = file;
+      c_definitions.push_back(std::move(def));
+    }
     for (auto &d : program->map_decls) {
       if (file != 0)
         d->loc.file = d->type_loc.file = file;
@@ -269,6 +275,7 @@ bool load_script(const std::string &text, const ScriptInput &input, Script &out,
 
   out.program = std::make_unique<ast::Program>();
   out.program->probes = std::move(probes);
+  out.program->c_definitions = std::move(loader.c_definitions);
   out.program->map_decls = std::move(loader.map_decls);
   if (out.program->probes.empty()) {
     diags.error(SourceRange{}, "the script has no probes");

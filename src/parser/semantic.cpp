@@ -2,6 +2,8 @@
 #include "parser/field_suggest.h"
 #include "parser/pt_regs.h"
 
+#include "parser/script_types.h"
+#include "parser/semantic_types.h"
 #include "parser/scopes.h"
 #include "parser/semantic_map_decls.h"
 
@@ -148,8 +150,10 @@ bool parse_integer_param(const std::string &s, int64_t &out) {
 
 class Analyser : public StdlibAnalyser {
 public:
-  Analyser(ProgramInfo &info, const SemanticOptions &opts, Diagnostics &diags)
-      : info_(info), opts_(opts), diags_(diags) {}
+  Analyser(ProgramInfo &info, const SemanticOptions &opts, Diagnostics &diags, TypeResolver *types)
+      : info_(info), opts_(opts), diags_(diags),
+        types_(types, [this](const SourceRange &loc, const std::string &msg,
+                             const std::string &hint) { error(loc, msg, hint); }) {}
 
   static constexpr int kMaxExprDepth = 256;
   int expr_depth_ = 0;
@@ -516,6 +520,8 @@ private:
       error(a.value->loc, "args cannot be assigned to a map", "assign a field: args.NAME");
       return;
     }
+    if (!storable(value, a.value->loc))
+      return;
     MapInfo &mi = info_.maps[id];
     a.map->type = mi.value_type;
     Type stored = storage_type(value.kind == TypeKind::Boolean ? value : value);
@@ -588,6 +594,8 @@ private:
       error(a.value->loc, "args cannot be assigned to a variable", "assign a field: args.NAME");
       return;
     }
+    if (!storable(value, a.value->loc))
+      return;
     Type stored = storage_type(value);
     if (it == probe_->variables.end()) {
       probe_->variables[storage] = stored;
@@ -603,6 +611,14 @@ private:
     if (unify_into(it->second, stored))
       retype_needed_ = true;
     a.var->type = it->second;
+  }
+
+  // Struct and array values live in kernel memory and are only read member by member.
+  // (Their members are filled in here, for printing.)
+  bool storable(Type &t, const SourceRange &loc) {
+    if (!t.is_record() && !t.is_array())
+      return true;
+    return types_.make_whole(t, loc);
   }
 
   // ------------------------------------------------------------------ expressions
@@ -640,9 +656,11 @@ private:
       // Tuples by field number, strings by byte (an int8, like C's char).
       auto &ix = static_cast<Index &>(e);
       Type base = expr(*ix.base);
-      expr(*ix.index);
+      Type index_type = expr(*ix.index);
       if (base.is_none())
         return base;
+      if (base.is_array() || base.is_ptr()) // kernel memory, any index (semantic_types.h)
+        return index_type.is_none() ? Type::none() : types_.index(ix, base, index_type);
       if (!constant_index(*ix.index, ix.constant)) {
         error(ix.index->loc, "The index must be a constant integer");
         return Type::none();
@@ -760,6 +778,16 @@ private:
     case ExprKind::Cast: {
       auto &c = static_cast<Cast &>(e);
       Type from = expr(*c.operand);
+      if (c.type_of || TypeRules::is_c_type_name(c.type_name)) {
+        Type to = c.type_of ? expr(*c.type_of) : types_.from_text(c.type_name, c.loc);
+        if (to.is_none() || from.is_none())
+          return Type::none();
+        if (!from.is_integer() || !to.is_integer()) {
+          error(c.loc, "Cannot cast from '" + from.name() + "' to '" + to.name() + "'");
+          return Type::none();
+        }
+        return to;
+      }
       Type to = type_from_name(c.type_name);
       if (c.type_name == "string" && !from.is_none()) {
         error(c.loc, "Cannot cast from '" + from.name() + "' to 'string'",
@@ -779,6 +807,10 @@ private:
     }
     case ExprKind::Field:
       return field(static_cast<Field &>(e));
+    case ExprKind::TypeQuery: {
+      auto &q = static_cast<TypeQuery &>(e);
+      return types_.query(q, q.operand ? expr(*q.operand) : Type::none());
+    }
     case ExprKind::TupleLit: {
       auto &t = static_cast<TupleLit &>(e);
       std::vector<Type> fields;
@@ -819,7 +851,9 @@ private:
     const std::string &n = b.name;
     if (n == "pid" || n == "tid" || n == "uid" || n == "gid" || n == "cpu" || n == "rand")
       return Type::integer(4, false);
-    if (n == "nsecs" || n == "elapsed" || n == "curtask" || n == "cgroup")
+    if (n == "curtask")
+      return types_.curtask();
+    if (n == "nsecs" || n == "elapsed" || n == "cgroup")
       return Type::integer(8, false);
     if (n == "comm")
       return Type::string(16);
@@ -895,6 +929,11 @@ private:
       }
       // Typed when every target agrees (fexit knows its function's return type from BTF).
       const ProbeTarget &first = probe_->targets.front();
+      bool same_pointer = first.retval_type.is_ptr();
+      for (auto &t : probe_->targets)
+        same_pointer &= t.retval_type == first.retval_type;
+      if (same_pointer)
+        return first.retval_type;
       for (auto &t : probe_->targets)
         if (t.retval_size != first.retval_size || t.retval_signed != first.retval_signed)
           return Type::integer(8, false);
@@ -945,6 +984,10 @@ private:
     }
     if (auto t = check_stdlib_builtin(b, *this))
       return *t;
+    if (auto v = types_.enum_value(n)) { // a kernel enumerator, e.g. TASK_RUNNING
+      info_.enum_constants[n] = *v;
+      return Type::integer(8, true);
+    }
     error(b.loc, "Unknown identifier: '" + n + "'");
     return Type::none();
   }
@@ -953,6 +996,8 @@ private:
     Type base = expr(*f.base);
     if (base.is_none())
       return base;
+    if (base.is_ptr() || base.is_record())
+      return types_.member(f, base);
     if (base.kind != TypeKind::Context) {
       error(f.loc,
             "Can not access field '" + f.field + "' on expression of type '" + base.name() + "'");
@@ -987,7 +1032,7 @@ private:
     case ContextField::Kind::DataLocString:
       return Type::string(opts_.max_strlen);
     case ContextField::Kind::Pointer:
-      return Type::pointer();
+      return cf.type.is_ptr() ? cf.type : Type::pointer();
     case ContextField::Kind::Integer:
       return Type::integer(cf.size == 1 || cf.size == 2 || cf.size == 4 ? cf.size : 8,
                            cf.is_signed);
@@ -1027,6 +1072,13 @@ private:
     }
     if (comparison || b.op == BinaryOp::LogicalAnd || b.op == BinaryOp::LogicalOr)
       return Type::boolean();
+    // Pointer arithmetic, as in C: `p + n` and `p - n` step by the pointee's size.
+    if (l.is_ptr() && r.is_ptr() && b.op == BinaryOp::Sub)
+      return Type::integer(8, true);
+    if (l.is_ptr() && !r.is_ptr() && (b.op == BinaryOp::Add || b.op == BinaryOp::Sub))
+      return l;
+    if (r.is_ptr() && !l.is_ptr() && b.op == BinaryOp::Add)
+      return r;
     return arithmetic_result(l, r);
   }
 
@@ -1074,6 +1126,7 @@ private:
       }
       return Type::boolean();
     case UnaryOp::Deref:
+      return types_.deref(u, t);
     case UnaryOp::AddressOf:
       error(u.loc, "Pointer dereference and address-of are not supported yet");
       return Type::none();
@@ -1364,6 +1417,8 @@ private:
           error(c.args[i]->loc, "printf() cannot print a value of type " + t.name());
           return Type::none();
         }
+        if (!storable(t, c.args[i]->loc))
+          return Type::none();
         arg_types.push_back(t);
       }
       const std::string &fmt = static_cast<StringLit &>(*c.args[0]).value;
@@ -1424,6 +1479,8 @@ private:
         error(c.args[0]->loc, "print() cannot print a value of type " + t.name());
         return Type::none();
       }
+      if (!storable(t, c.args[0]->loc))
+        return Type::none();
       if (reporting_) {
         c.resource_id = static_cast<int>(info_.value_prints.size());
         info_.value_prints.push_back(storage_type(t));
@@ -1532,6 +1589,16 @@ private:
       return stack_call(c, false);
     if (n == "ustack")
       return stack_call(c, true);
+    if (n == "kptr") { // marks a kernel address: kernel pointers are read as such already
+      if (!want_args(c, 1, 1))
+        return Type::none();
+      Type t = expr(*c.args[0]);
+      if (!t.is_none() && !t.is_integer()) {
+        error(c.args[0]->loc, "kptr() expects an integer or a pointer (" + t.name() + " provided)");
+        return Type::none();
+      }
+      return t;
+    }
     if (n == "ksym") {
       if (!want_args(c, 1, 1))
         return Type::none();
@@ -1669,6 +1736,7 @@ private:
   ProgramInfo &info_;
   const SemanticOptions &opts_;
   Diagnostics &diags_;
+  TypeRules types_; // C types (semantic_types.h); reports through error()
   ProbeInfo *probe_ = nullptr;
   bool reporting_ = false;
   bool retype_needed_ = false;
@@ -1712,7 +1780,13 @@ bool analyse_program(Program &program, ProbeResolver &resolver, const SemanticOp
   if (!check_compile_time_failures(program, opts.positional_params, diags))
     return false;
 
-  Analyser analyser(info, opts, diags);
+  // The script's own struct/union/enum definitions, over the kernel's types.
+  ScriptTypes types(opts.types);
+  for (auto &d : program.c_definitions)
+    types.define(d->text, d->loc, diags);
+  if (diags.has_errors())
+    return false;
+  Analyser analyser(info, opts, diags, &types);
   // Learn the types of maps and variables first (uses may come before assignments in the
   // text, and strings widen to the longest value assigned), then check and record.
   for (int round = 0; round < 3; round++)

@@ -6,6 +6,7 @@
 #include "parser/ast.h"
 #include "parser/diagnostics.h"
 #include "parser/probe_target.h"
+#include "parser/type_resolver.h"
 #include "parser/types.h"
 
 #include <cstdint>
@@ -152,6 +153,8 @@ struct ProgramInfo {
   // tseries(): wall-clock minus boot-clock ns, measured when the script was analysed, so that
   // intervals start at round wall-clock times.
   int64_t boot_to_wall_offset = 0;
+  // Kernel enumerators used as values (`TASK_RUNNING`), by name.
+  std::map<std::string, int64_t> enum_constants;
 };
 
 struct SemanticOptions {
@@ -178,6 +181,9 @@ struct SemanticOptions {
   std::function<int(const std::string &name)> kfunc_btf_id;
   // --unsafe: system(), signal() and signal_thread() are allowed.
   bool unsafe = false;
+  // Kernel C types (BTF), for casts to struct pointers, `curtask->...`, sizeof and the like;
+  // null when none are available. Asked only when a script names such a type.
+  TypeResolver *types = nullptr;
   // Fills `fields` (or `args_error`) of a target whose `args` come from DWARF (dwarf_function),
   // the first time a probe uses `args`.
   std::function<void(ProbeTarget &)> load_context_fields;

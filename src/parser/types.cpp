@@ -98,6 +98,37 @@ Type Type::make_resolved(ResolvedKind kind, int size, std::string arg) {
   return t;
 }
 
+Type Type::pointer(const Type &element) {
+  Type t;
+  t.kind = TypeKind::Pointer;
+  t.size = 8;
+  t.element = std::make_shared<const Type>(element);
+  return t;
+}
+
+Type Type::record(const std::string &name, int size, int id) {
+  Type t;
+  t.kind = TypeKind::Record;
+  t.size = size;
+  t.record_name = name;
+  t.record_id = id;
+  return t;
+}
+
+Type Type::array(const Type &element, int len) {
+  Type t;
+  t.kind = TypeKind::Array;
+  t.size = element.size * len;
+  t.array_len = len;
+  t.element = std::make_shared<const Type>(element);
+  return t;
+}
+
+const Type &Type::pointee() const {
+  static const Type none;
+  return element ? *element : none;
+}
+
 Type Type::pointer() {
   Type t = integer(8, false);
   t.is_pointer = true;
@@ -174,6 +205,11 @@ bool Type::operator==(const Type &other) const {
       (tseries_interval != other.tseries_interval || tseries_count != other.tseries_count ||
        tseries_agg != other.tseries_agg))
     return false;
+  if (kind == TypeKind::Record && record_name != other.record_name)
+    return false;
+  if ((kind == TypeKind::Pointer || kind == TypeKind::Array) &&
+      (pointee() != other.pointee() || array_len != other.array_len))
+    return false;
   if (kind == TypeKind::Lhist && (lhist_min != other.lhist_min || lhist_max != other.lhist_max ||
                                   lhist_step != other.lhist_step))
     return false;
@@ -218,6 +254,12 @@ std::string Type::name() const {
       break;
     }
     return "?";
+  case TypeKind::Pointer:
+    return (pointee().is_none() ? std::string("void") : pointee().name()) + " *";
+  case TypeKind::Record:
+    return record_name;
+  case TypeKind::Array:
+    return pointee().name() + "[" + std::to_string(array_len) + "]";
   case TypeKind::Usym:
     return "usym_t";
   case TypeKind::Buffer:

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ enum class TypeKind {
   Resolved, // bytes turned into text by user space when printed; `resolved` says how
   Usym,     // usym(addr): 16 bytes {address, process id}, printed as the user function's name
   Buffer,   // buf(ptr, n): {u32 length, u32 pad, u8 bytes[size - 8]}, printed hex-escaped (%r)
+  // Kernel (BTF) and script-defined C types. See type_resolver.h.
+  Pointer, // 8 bytes; `element` is what it points to (None for `void *`)
+  Record,  // struct/union `record_name`, `size` bytes; members come from a TypeResolver
+  Array,   // `array_len` elements of `element` (char arrays become String instead)
   // Aggregations: only ever the value of a map.
   Count,
   Sum,
@@ -56,8 +61,11 @@ struct Type {
   TypeKind kind = TypeKind::None;
   int size = 0; // bytes of the in-memory value (strings: buffer size, NUL included)
   bool is_signed = false;
-  std::vector<Type> fields;                             // Tuple members
-  std::vector<int> field_offsets;                       // Tuple layout, same length as `fields`
+  std::vector<Type> fields;       // Tuple members
+  std::vector<int> field_offsets; // Tuple layout, same length as `fields`
+  // A Record stored or printed whole: its members (fields/field_offsets, and these names; bitfield
+  // members are left out), filled in by the semantic pass.
+  std::vector<std::string> field_names;
   int64_t lhist_min = 0, lhist_max = 0, lhist_step = 0; // Lhist bounds
   // Stack: user (ustack) or kernel (kstack), how it prints, and how many frames it keeps.
   bool stack_user = false;
@@ -69,6 +77,12 @@ struct Type {
   // Tseries: interval length (ns), number of intervals kept, and the aggregation.
   int64_t tseries_interval = 0, tseries_count = 0;
   TseriesAgg tseries_agg = TseriesAgg::Last;
+  // Pointer/Array: the pointed-to or element type. Record: "struct task_struct" and the
+  // resolver's handle for it (a BTF id, or a script definition's index).
+  std::shared_ptr<const Type> element;
+  int array_len = 0;
+  std::string record_name;
+  int record_id = -1;
   // Integer: an address (a pointer argument or field), printed in hex as bpftrace prints
   // pointers; arithmetic on it gives plain integers.
   bool is_pointer = false;
@@ -85,6 +99,11 @@ struct Type {
   static Type username();
   static Type strerror();
   static Type make_resolved(ResolvedKind kind, int size, std::string arg = "");
+  static Type pointer(const Type &element);
+  static Type record(const std::string &name, int size, int id);
+  static Type array(const Type &element, int len);
+  // The pointed-to / element type (None for `void *`).
+  const Type &pointee() const;
   static Type pointer(); // uint64 printed as 0x...
   static Type usym();
   static Type buffer(int capacity); // capacity: the most bytes it holds
@@ -95,7 +114,16 @@ struct Type {
     return kind == TypeKind::Ksym || kind == TypeKind::Username || kind == TypeKind::Strerror;
   }
 
-  bool is_integer() const { return kind == TypeKind::Integer || kind == TypeKind::Boolean; }
+  // Pointers count as integers: they compare, add, cast, key maps and print as numbers do
+  // (printing shows them in hex).
+  bool is_integer() const {
+    return kind == TypeKind::Integer || kind == TypeKind::Boolean || kind == TypeKind::Pointer;
+  }
+  // A C pointer (TypeKind::Pointer, with its pointee). Not to be confused with `is_pointer`, an
+  // Integer address without a known pointee, printed in hex.
+  bool is_ptr() const { return kind == TypeKind::Pointer; }
+  bool is_record() const { return kind == TypeKind::Record; }
+  bool is_array() const { return kind == TypeKind::Array; }
   bool is_string() const { return kind == TypeKind::String; }
   bool is_tuple() const { return kind == TypeKind::Tuple; }
   bool is_aggregation() const { return kind >= TypeKind::Count; }

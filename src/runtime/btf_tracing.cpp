@@ -28,6 +28,7 @@ void fill_btf_tracing_target(const BtfFunction &f, bool with_retval, ProbeTarget
     cf.offset = 8 * static_cast<int>(i);
     cf.size = p.kind == ContextField::Kind::Pointer ? 8 : p.size;
     cf.is_signed = p.is_signed;
+    cf.type = p.type;
     t.fields.push_back(cf);
   }
   t.has_retval = with_retval;
@@ -36,6 +37,8 @@ void fill_btf_tracing_target(const BtfFunction &f, bool with_retval, ProbeTarget
     t.retval_size = f.ret.size;
     t.retval_signed = f.ret.is_signed;
   }
+  if (with_retval && !f.returns_void && f.ret.type.is_ptr())
+    t.retval_type = f.ret.type;
 }
 
 LoadAttributes btf_tracing_load_attributes(const ProbeTarget &t, bpf_attach_type attach_type) {

@@ -75,6 +75,25 @@ std::string json_value(const Type &type, const uint8_t *data) {
     }
     return s + "]";
   }
+  case TypeKind::Record: { // a struct: {"member": value, ...}
+    std::string s = "{";
+    for (size_t i = 0; i < type.fields.size(); i++) {
+      if (i)
+        s += ", ";
+      s += json_escape(type.field_names[i]) + ": " +
+           json_value(type.fields[i], data + type.field_offsets[i]);
+    }
+    return s + "}";
+  }
+  case TypeKind::Array: {
+    std::string s = "[";
+    for (int i = 0; i < type.array_len; i++) {
+      if (i)
+        s += ",";
+      s += json_value(type.pointee(), data + i * type.pointee().size);
+    }
+    return s + "]";
+  }
   case TypeKind::Context:
     return json_uint(read_integer_bits(type, data));
   case TypeKind::Hist:

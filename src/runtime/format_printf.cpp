@@ -31,6 +31,7 @@ bool integer_like(const Type &t) {
   case TypeKind::Integer:
   case TypeKind::Boolean:
   case TypeKind::Context:
+  case TypeKind::Pointer:
   case TypeKind::Count:
   case TypeKind::Sum:
   case TypeKind::Min:

@@ -114,7 +114,28 @@ std::string format_value(const Type &type, const uint8_t *data) {
     }
     return s + ")";
   }
-  case TypeKind::Context: {
+  case TypeKind::Record: { // bpftrace's struct format: { .a = 1, .b = { .c = 2 } }
+    std::string s = "{ ";
+    for (size_t i = 0; i < type.fields.size(); i++) {
+      if (i)
+        s += ", ";
+      s += "." + type.field_names[i] + " = " +
+           format_value(type.fields[i], data + type.field_offsets[i]);
+    }
+    return s + " }";
+  }
+  case TypeKind::Array: { // [1,2,3]
+    std::string s = "[";
+    int step = type.pointee().size;
+    for (int i = 0; i < type.array_len; i++) {
+      if (i)
+        s += ",";
+      s += format_value(type.pointee(), data + i * step);
+    }
+    return s + "]";
+  }
+  case TypeKind::Context:
+  case TypeKind::Pointer: {
     char buf[32];
     std::snprintf(buf, sizeof(buf), "0x%llx",
                   static_cast<unsigned long long>(load_unsigned(data, 8)));
@@ -178,6 +199,7 @@ int compare_values(const Type &type, const uint8_t *a, const uint8_t *b) {
   case TypeKind::Integer:
   case TypeKind::Boolean:
   case TypeKind::Context:
+  case TypeKind::Pointer:
   case TypeKind::Count:
   case TypeKind::Sum:
   case TypeKind::Min:

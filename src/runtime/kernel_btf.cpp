@@ -1,5 +1,7 @@
 #include "runtime/kernel_btf.h"
 
+#include "runtime/btf_types.h"
+
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <unistd.h>
@@ -97,6 +99,10 @@ BtfValue BtfView::describe(int type_id, const std::string &name) const {
   if (btf_is_ptr(t)) {
     v.kind = ContextField::Kind::Pointer;
     v.size = 8;
+    // Typed for member access. Only from vmlinux: records are resolved later by their BTF id in
+    // vmlinux, and a module's own types have ids only its split BTF knows.
+    if (!btf__base_btf(btf_))
+      v.type = type_from_btf(btf_, type_id);
   } else if (btf_is_int(t)) {
     v.size = static_cast<int>(t->size);
     v.is_signed = (btf_int_encoding(t) & BTF_INT_SIGNED) != 0;

@@ -26,6 +26,7 @@ struct BtfValue {
   int size = 8; // bytes of the value as passed (1, 2, 4 or 8)
   bool is_signed = false;
   std::string type_name; // C spelling, for -lv: "const char *", "int", "struct file *"
+  Type type{};           // pointers: the language type ("struct file *"); None otherwise
 };
 
 struct BtfFunction {
@@ -44,6 +45,7 @@ struct BtfFunction {
 class BtfView {
 public:
   explicit BtfView(const struct btf *btf) : btf_(btf) {}
+  const struct btf *raw() const { return btf_; }
   // The FUNC called `name`, described from its FUNC_PROTO.
   std::optional<BtfFunction> function(const std::string &name) const;
   // The raw tracepoint `event`, from the `btf_trace_EVENT` typedef (a pointer to a FUNC_PROTO

@@ -123,6 +123,13 @@ std::string sexpr(const ast::Expr *e) {
     auto *t = static_cast<const TupleIndex *>(e);
     return "(. " + sexpr(t->base.get()) + " " + std::to_string(t->index) + ")";
   }
+  case ExprKind::TypeQuery: {
+    auto *q = static_cast<const TypeQuery *>(e);
+    std::string s = std::string(q->is_offsetof ? "(offsetof " : "(sizeof ") + q->type_name;
+    for (auto &m : q->members)
+      s += " " + m;
+    return s + (q->operand ? sexpr(q->operand.get()) : "") + ")";
+  }
   }
   return "?";
 }

@@ -65,7 +65,8 @@ struct Analysed {
   bool ok = false;
 };
 
-inline Analysed analyse(const std::string &source, std::vector<std::string> params = {}) {
+inline Analysed analyse(const std::string &source, std::vector<std::string> params = {},
+                        TypeResolver *types = nullptr) {
   Analysed a;
   Diagnostics diags("stdin", source);
   a.program = parse_program(source, diags);
@@ -73,6 +74,7 @@ inline Analysed analyse(const std::string &source, std::vector<std::string> para
     FakeResolver resolver;
     SemanticOptions opts;
     opts.positional_params = std::move(params);
+    opts.types = types;
     a.ok = analyse_program(*a.program, resolver, opts, a.info, diags);
   }
   for (auto &d : diags.all())

@@ -1,0 +1,47 @@
+// Types a script defines in its preamble (`struct Foo { int a; char b[16]; struct Bar *p; }`,
+// `union U { ... }`, `enum E { A, B = 5 }`), laid out with C's rules, layered over the kernel's
+// types: a name defined by the script wins, anything else is looked up in the kernel's BTF.
+#pragma once
+
+#include "parser/diagnostics.h"
+#include "parser/type_resolver.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace bpfscope {
+
+class ScriptTypes : public TypeResolver {
+public:
+  explicit ScriptTypes(TypeResolver *kernel) : kernel_(kernel) {}
+
+  // Adds one definition as written. Reports a malformed one at `loc` and returns false.
+  bool define(const std::string &text, const SourceRange &loc, Diagnostics &diags);
+
+  std::optional<Type> named_type(const std::string &name) override;
+  std::optional<RecordMember> member(const Type &record, const std::string &name) override;
+  std::vector<std::pair<std::string, RecordMember>> members(const Type &record) override;
+  std::string member_hint(const Type &record, const std::string &name) override;
+  std::optional<int64_t> enum_value(const std::string &name) override;
+
+private:
+  // Script record ids start here, above any BTF id.
+  static constexpr int kFirstId = 1 << 30;
+  struct Record {
+    Type type;
+    int alignment = 1;
+    std::vector<std::pair<std::string, RecordMember>> members;
+  };
+  Record *own(const Type &record);
+  int alignment_of(const Type &t);
+  std::optional<Type> base_type(const std::vector<std::string> &words);
+
+  TypeResolver *kernel_;
+  std::vector<Record> records_;
+  std::map<std::string, int> record_index_; // "struct Foo" -> records_ index
+  std::map<std::string, int64_t> enumerators_;
+  std::map<std::string, Type> enums_; // "enum E"
+};
+
+} // namespace bpfscope

@@ -1,0 +1,249 @@
+#include "runtime/btf_types.h"
+
+#include "runtime/kernel_btf.h"
+#include "runtime/suggest.h"
+
+#include <bpf/btf.h>
+
+#include <cstring>
+
+namespace bpfscope {
+
+namespace {
+
+// Pointers to pointers to ... are followed this deep; beyond, they are `void *`.
+constexpr int kMaxPointerDepth = 8;
+// Anonymous members nest this deep at most when searching a member.
+constexpr int kMaxAnonymousDepth = 8;
+
+std::string btf_name(const struct btf *btf, const btf_type *t) {
+  const char *n = btf__name_by_offset(btf, t->name_off);
+  return n ? n : "";
+}
+
+const btf_type *skip_modifiers(const struct btf *btf, int *id) {
+  const btf_type *t = btf__type_by_id(btf, *id);
+  while (t && (btf_is_typedef(t) || btf_is_const(t) || btf_is_volatile(t) || btf_is_restrict(t) ||
+               btf_is_type_tag(t))) {
+    *id = static_cast<int>(t->type);
+    t = btf__type_by_id(btf, *id);
+  }
+  return t;
+}
+
+std::string record_name(const struct btf *btf, const btf_type *t) {
+  std::string name = btf_name(btf, t);
+  return std::string(btf_is_union(t) ? "union " : "struct ") +
+         (name.empty() ? "(anonymous)" : name);
+}
+
+Type convert(const struct btf *btf, int id, int depth) {
+  if (id == 0 || depth > kMaxPointerDepth)
+    return Type::none();
+  const btf_type *t = skip_modifiers(btf, &id);
+  if (!t)
+    return Type::none();
+  switch (btf_kind(t)) {
+  case BTF_KIND_INT: {
+    uint32_t enc = btf_int_encoding(t);
+    if (enc & BTF_INT_BOOL)
+      return Type::boolean();
+    int size = static_cast<int>(t->size);
+    if (size != 1 && size != 2 && size != 4 && size != 8) // __int128
+      return Type::array(Type::integer(1, false), size);
+    return Type::integer(size, (enc & BTF_INT_SIGNED) != 0);
+  }
+  case BTF_KIND_ENUM:
+  case BTF_KIND_ENUM64:
+    return Type::integer(static_cast<int>(t->size), btf_kflag(t));
+  case BTF_KIND_PTR: {
+    const btf_type *target = btf__type_by_id(btf, t->type);
+    if (target && btf_is_func_proto(target))
+      return Type::pointer(Type::none());
+    return Type::pointer(convert(btf, static_cast<int>(t->type), depth + 1));
+  }
+  case BTF_KIND_STRUCT:
+  case BTF_KIND_UNION:
+    return Type::record(record_name(btf, t), static_cast<int>(t->size), id);
+  case BTF_KIND_FWD: {
+    // A declaration only: the definition of the same name, when this BTF has one.
+    bool is_union = btf_kflag(t);
+    int def = btf__find_by_name_kind(btf, btf_name(btf, t).c_str(),
+                                     is_union ? BTF_KIND_UNION : BTF_KIND_STRUCT);
+    if (def > 0)
+      return convert(btf, def, depth);
+    return Type::record(std::string(is_union ? "union " : "struct ") + btf_name(btf, t), 0, id);
+  }
+  case BTF_KIND_ARRAY: {
+    const struct btf_array *a = btf_array(t);
+    Type elem = convert(btf, static_cast<int>(a->type), depth);
+    int elem_id = static_cast<int>(a->type);
+    const btf_type *et = skip_modifiers(btf, &elem_id);
+    // char arrays (not u8 arrays) read as strings, as in bpftrace: `curtask->comm`.
+    if (et && btf_is_int(et) && et->size == 1 &&
+        btf_name(btf, et).find("char") != std::string::npos)
+      return Type::string(static_cast<int>(a->nelems));
+    return Type::array(elem, static_cast<int>(a->nelems));
+  }
+  case BTF_KIND_FLOAT:
+    return Type::array(Type::integer(1, false), static_cast<int>(t->size));
+  default:
+    return Type::none();
+  }
+}
+
+// Finds `name` in the struct/union `id`, looking into anonymous members.
+bool find_member(const struct btf *btf, int id, const std::string &name, long bits_base, int depth,
+                 RecordMember &out) {
+  const btf_type *t = skip_modifiers(btf, &id);
+  if (!t || depth > kMaxAnonymousDepth || !(btf_is_struct(t) || btf_is_union(t)))
+    return false;
+  const btf_member *m = btf_members(t);
+  for (int i = 0; i < btf_vlen(t); i++, m++) {
+    std::string n =
+        btf__name_by_offset(btf, m->name_off) ? btf__name_by_offset(btf, m->name_off) : "";
+    long bits = bits_base + static_cast<long>(btf_member_bit_offset(t, i));
+    if (n.empty()) {
+      if (find_member(btf, static_cast<int>(m->type), name, bits, depth + 1, out))
+        return true;
+      continue;
+    }
+    if (n != name)
+      continue;
+    out.type = convert(btf, static_cast<int>(m->type), 0);
+    int bit_size = static_cast<int>(btf_member_bitfield_size(t, i));
+    if (bit_size > 0) {
+      out.offset = static_cast<int>(bits / 8);
+      out.bit_offset = static_cast<int>(bits % 8);
+      out.bit_size = bit_size;
+    } else {
+      out.offset = static_cast<int>(bits / 8);
+    }
+    return true;
+  }
+  return false;
+}
+
+void list_members(const struct btf *btf, int id, int depth, std::vector<std::string> &out) {
+  const btf_type *t = skip_modifiers(btf, &id);
+  if (!t || depth > kMaxAnonymousDepth || !(btf_is_struct(t) || btf_is_union(t)))
+    return;
+  const btf_member *m = btf_members(t);
+  for (int i = 0; i < btf_vlen(t); i++, m++) {
+    const char *n = btf__name_by_offset(btf, m->name_off);
+    if (!n || !*n)
+      list_members(btf, static_cast<int>(m->type), depth + 1, out);
+    else
+      out.push_back(n);
+  }
+}
+
+} // namespace
+
+Type type_from_btf(const struct btf *btf, int id) { return convert(btf, id, 0); }
+
+const struct btf *BtfTypeResolver::btf() {
+  if (!btf_) {
+    if (const BtfView *view = KernelBtf::running().view("", nullptr))
+      btf_ = view->raw();
+  }
+  return btf_;
+}
+
+std::optional<Type> BtfTypeResolver::named_type(const std::string &name) {
+  const struct btf *b = btf();
+  if (!b)
+    return std::nullopt;
+  auto lookup = [&](const std::string &prefix, int kind) -> std::optional<Type> {
+    if (name.rfind(prefix, 0) != 0)
+      return std::nullopt;
+    int id = btf__find_by_name_kind(b, name.substr(prefix.size()).c_str(), kind);
+    if (id <= 0)
+      return Type::none();
+    return convert(b, id, 0);
+  };
+  for (auto [prefix, kind] :
+       {std::pair{"struct ", BTF_KIND_STRUCT}, std::pair{"union ", BTF_KIND_UNION},
+        std::pair{"enum ", BTF_KIND_ENUM}}) {
+    if (auto t = lookup(prefix, kind)) {
+      if (t->is_none() && kind == BTF_KIND_ENUM)
+        t = lookup(prefix, BTF_KIND_ENUM64);
+      if (!t || t->is_none())
+        return std::nullopt;
+      return t;
+    }
+  }
+  int id = btf__find_by_name_kind(b, name.c_str(), BTF_KIND_TYPEDEF);
+  if (id <= 0)
+    return std::nullopt;
+  Type t = convert(b, id, 0);
+  if (t.is_none())
+    return std::nullopt;
+  return t;
+}
+
+std::optional<RecordMember> BtfTypeResolver::member(const Type &record, const std::string &name) {
+  const struct btf *b = btf();
+  if (!b || record.record_id <= 0)
+    return std::nullopt;
+  RecordMember m;
+  if (!find_member(b, record.record_id, name, 0, 0, m))
+    return std::nullopt;
+  return m;
+}
+
+std::vector<std::pair<std::string, RecordMember>> BtfTypeResolver::members(const Type &record) {
+  std::vector<std::pair<std::string, RecordMember>> out;
+  std::vector<std::string> names;
+  const struct btf *b = btf();
+  if (!b || record.record_id <= 0)
+    return out;
+  list_members(b, record.record_id, 0, names);
+  for (auto &n : names)
+    if (auto m = member(record, n))
+      out.emplace_back(n, *m);
+  return out;
+}
+
+std::string BtfTypeResolver::member_hint(const Type &record, const std::string &name) {
+  std::vector<std::string> names;
+  const struct btf *b = btf();
+  if (b && record.record_id > 0)
+    list_members(b, record.record_id, 0, names);
+  std::vector<std::string> quoted;
+  for (auto &n : closest_names(name, names))
+    quoted.push_back("'" + n + "'");
+  return did_you_mean(quoted);
+}
+
+std::optional<int64_t> BtfTypeResolver::enum_value(const std::string &name) {
+  const struct btf *b = btf();
+  if (!b)
+    return std::nullopt;
+  if (!enums_indexed_) {
+    // One pass over all types, the first time an unknown identifier might be an enumerator.
+    enums_indexed_ = true;
+    for (int id = 1, n = static_cast<int>(btf__type_cnt(b)); id < n; id++) {
+      const btf_type *t = btf__type_by_id(b, id);
+      if (btf_is_enum(t)) {
+        const struct btf_enum *e = btf_enum(t);
+        for (int i = 0; i < btf_vlen(t); i++, e++) {
+          int64_t v = btf_kflag(t) ? static_cast<int64_t>(e->val)
+                                   : static_cast<int64_t>(static_cast<uint32_t>(e->val));
+          enums_.emplace(btf__name_by_offset(b, e->name_off), v);
+        }
+      } else if (btf_is_enum64(t)) {
+        const struct btf_enum64 *e = btf_enum64(t);
+        for (int i = 0; i < btf_vlen(t); i++, e++)
+          enums_.emplace(btf__name_by_offset(b, e->name_off),
+                         static_cast<int64_t>(btf_enum64_value(e)));
+      }
+    }
+  }
+  auto it = enums_.find(name);
+  if (it == enums_.end())
+    return std::nullopt;
+  return it->second;
+}
+
+} // namespace bpfscope

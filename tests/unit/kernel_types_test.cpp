@@ -1,0 +1,409 @@
+// C types in scripts: BTF to language types (on a BTF built here and on the running kernel's),
+// the semantic rules for members, casts, sizeof/offsetof (with a fake resolver), and code that
+// the kernel's verifier accepts for pointer chasing through real kernel structs.
+#include "codegen/codegen.h"
+#include "parser/script_types.h"
+#include "runtime/btf_types.h"
+#include "runtime/format_json.h"
+#include "runtime/format_value.h"
+#include "runtime/loader.h"
+#include "test_support.h"
+
+#include <bpf/btf.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+using namespace bpfscope;
+using bpfscope::testing::analyse;
+
+namespace {
+
+// struct task { int32 pid; char comm[16]; struct task *parent; struct inner in; u32 flags:3,
+// state:5; } with struct inner { u64 x; int32 y; } embedded at 40.
+class FakeTypes : public TypeResolver {
+public:
+  FakeTypes() {
+    Type task = Type::record("struct task", 64, 1);
+    Type inner = Type::record("struct inner", 16, 2);
+    members_[{1, "pid"}] = {Type::integer(4, true), 8, 0, 0};
+    members_[{1, "comm"}] = {Type::string(16), 16, 0, 0};
+    members_[{1, "parent"}] = {Type::pointer(task), 32, 0, 0};
+    members_[{1, "in"}] = {inner, 40, 0, 0};
+    members_[{1, "flags"}] = {Type::integer(4, false), 56, 0, 3};
+    members_[{1, "state"}] = {Type::integer(4, false), 56, 3, 5};
+    members_[{2, "x"}] = {Type::integer(8, false), 0, 0, 0};
+    members_[{2, "y"}] = {Type::integer(4, true), 8, 0, 0};
+    types_["struct task"] = task;
+    types_["struct inner"] = inner;
+  }
+  std::optional<Type> named_type(const std::string &name) override {
+    auto it = types_.find(name);
+    return it == types_.end() ? std::nullopt : std::optional<Type>(it->second);
+  }
+  std::optional<RecordMember> member(const Type &record, const std::string &name) override {
+    auto it = members_.find({record.record_id, name});
+    return it == members_.end() ? std::nullopt : std::optional<RecordMember>(it->second);
+  }
+  std::string member_hint(const Type &, const std::string &) override { return ""; }
+  std::vector<std::pair<std::string, RecordMember>> members(const Type &record) override {
+    std::vector<std::pair<std::string, RecordMember>> out;
+    for (auto &[key, m] : members_)
+      if (key.first == record.record_id)
+        out.emplace_back(key.second, m);
+    std::sort(out.begin(), out.end(),
+              [](auto &a, auto &b) { return a.second.offset < b.second.offset; });
+    return out;
+  }
+  std::optional<int64_t> enum_value(const std::string &name) override {
+    if (name == "TASK_RUNNING")
+      return 0;
+    return std::nullopt;
+  }
+
+private:
+  std::map<std::pair<int, std::string>, RecordMember> members_;
+  std::map<std::string, Type> types_;
+};
+
+// The type of the value of the first statement `$v = EXPR` of a kprobe body.
+Type type_of(const std::string &expr, std::string *errors = nullptr) {
+  FakeTypes types;
+  auto a = analyse("kprobe:f { $v = " + expr + "; }", {}, &types);
+  if (errors)
+    *errors = a.errors;
+  if (!a.ok)
+    return Type::none();
+  return a.info.probes[0].variables.at("$v");
+}
+
+std::string errors_of(const std::string &source) {
+  FakeTypes types;
+  return analyse(source, {}, &types).errors;
+}
+
+} // namespace
+
+// ------------------------------------------------------------------ semantic rules
+
+TEST(KernelTypes, CastToStructPointerAndMemberTypes) {
+  EXPECT_EQ(type_of("(struct task *)arg0").name(), "struct task *");
+  EXPECT_EQ(type_of("((struct task *)arg0)->pid").name(), "int64"); // stored widened
+  EXPECT_EQ(type_of("((struct task *)arg0)->comm").name(), "string[16]");
+  EXPECT_EQ(type_of("((struct task *)arg0)->parent->parent").name(), "struct task *");
+  // `.` dereferences pointers too, and `->` works on a struct (bpftrace v0.26).
+  EXPECT_EQ(type_of("((struct task *)arg0).in.y").name(), "int64");
+  EXPECT_EQ(type_of("((struct task *)arg0)->in->x").name(), "uint64");
+  EXPECT_EQ(type_of("(int8 *)arg0").name(), "int8 *");
+  EXPECT_EQ(type_of("(void *)arg0").name(), "void *");
+  EXPECT_EQ(type_of("*(int16 *)arg0").name(), "int64");
+}
+
+TEST(KernelTypes, MemberOffsetsAreRecordedForCodegen) {
+  FakeTypes types;
+  auto a = analyse("kprobe:f { $v = ((struct task *)arg0)->in.y + ((struct task *)arg0)->state; }",
+                   {}, &types);
+  ASSERT_TRUE(a.ok) << a.errors;
+  auto &assign = static_cast<ast::AssignVar &>(*a.program->probes[0]->body->stmts[0]);
+  auto &sum = static_cast<ast::Binary &>(*assign.value);
+  auto &y = static_cast<ast::Field &>(*sum.lhs);
+  EXPECT_EQ(y.member_offset, 8);
+  EXPECT_EQ(static_cast<ast::Field &>(*y.base).member_offset, 40);
+  auto &state = static_cast<ast::Field &>(*sum.rhs);
+  EXPECT_EQ(state.member_offset, 56);
+  EXPECT_EQ(state.bit_offset, 3);
+  EXPECT_EQ(state.bit_size, 5);
+}
+
+TEST(KernelTypes, TypeofInCastsLetAndSizeof) {
+  EXPECT_EQ(type_of("(typeof((struct task *)arg0))arg1").name(), "struct task *");
+  EXPECT_EQ(type_of("(typeof(((struct task *)arg0)->pid))arg1").name(), "int64"); // stored wide
+  FakeTypes types;
+  auto a = analyse("kprobe:f { let $t: typeof((struct task *)arg0) = arg1; @s = "
+                   "sizeof(typeof(((struct task *)arg0)->in)); }",
+                   {}, &types);
+  ASSERT_TRUE(a.ok) << a.errors;
+  EXPECT_EQ(a.info.probes[0].variables.at("$t").name(), "struct task *");
+  auto &assign = static_cast<ast::AssignMap &>(*a.program->probes[0]->body->stmts[1]);
+  EXPECT_EQ(static_cast<ast::TypeQuery &>(*assign.value).value, 16u);
+  EXPECT_NE(errors_of("kprobe:f { $x = (typeof(comm))1; }")
+                .find("ERROR: Cannot cast from 'int8' to 'string[16]'"),
+            std::string::npos);
+}
+
+TEST(KernelTypes, PointerArithmeticKeepsThePointerType) {
+  EXPECT_EQ(type_of("(struct task *)arg0 + 1").name(), "struct task *");
+  EXPECT_EQ(type_of("(int32 *)arg0 - 2").name(), "int32 *");
+  EXPECT_EQ(type_of("(int32 *)arg0 - (int32 *)arg1").name(), "int64");
+}
+
+TEST(KernelTypes, SizeofAndOffsetof) {
+  FakeTypes types;
+  auto a = analyse("kprobe:f { @a = sizeof(struct task); @b = sizeof(int16); @c = sizeof(arg0); "
+                   "@d = offsetof(struct task, in.y); @e = sizeof(struct task *); "
+                   "@f = TASK_RUNNING; }",
+                   {}, &types);
+  ASSERT_TRUE(a.ok) << a.errors;
+  std::vector<uint64_t> values;
+  for (auto &s : a.program->probes[0]->body->stmts) {
+    auto &assign = static_cast<ast::AssignMap &>(*s);
+    if (assign.value->kind == ast::ExprKind::TypeQuery)
+      values.push_back(static_cast<ast::TypeQuery &>(*assign.value).value);
+  }
+  EXPECT_EQ(values, (std::vector<uint64_t>{64, 2, 8, 48, 8}));
+  EXPECT_EQ(a.info.enum_constants.at("TASK_RUNNING"), 0);
+}
+
+TEST(KernelTypes, Errors) {
+  EXPECT_NE(errors_of("kprobe:f { $x = (struct nope *)arg0; }")
+                .find("ERROR: Unknown struct/union: 'struct nope'"),
+            std::string::npos);
+  EXPECT_NE(errors_of("kprobe:f { $x = ((struct task *)arg0)->pdi; }")
+                .find("ERROR: Struct/union of type 'struct task' does not contain a field named "
+                      "'pdi'"),
+            std::string::npos);
+  EXPECT_NE(errors_of("kprobe:f { $x = arg0->pid; }")
+                .find("ERROR: Can not access field 'pid' on expression of type 'uint64'"),
+            std::string::npos);
+  EXPECT_NE(errors_of("kprobe:f { $x = ((int8 *)arg0)->pid; }")
+                .find("ERROR: Can not access field 'pid' on expression of type 'int8 *'"),
+            std::string::npos);
+  EXPECT_NE(errors_of("kprobe:f { $x = sizeof(struct nope); }")
+                .find("ERROR: Unknown struct/union: 'struct nope'"),
+            std::string::npos);
+  EXPECT_NE(errors_of("struct Big { char b[300]; }\nkprobe:f { print(*(struct Big *)arg0); }")
+                .find("ERROR: A value of type 'struct Big' (300 bytes) is too large to be stored "
+                      "or printed whole (at most 256 bytes)"),
+            std::string::npos);
+  EXPECT_NE(errors_of("kprobe:f { $x = *arg0; }")
+                .find("ERROR: Can not dereference an expression of type 'uint64'"),
+            std::string::npos);
+}
+
+TEST(KernelTypes, WholeStructsGetTheirMembersForPrinting) {
+  FakeTypes types;
+  auto a = analyse("kprobe:f { $s = ((struct task *)arg0)->in; @m = *(struct task *)arg0; }", {},
+                   &types);
+  ASSERT_TRUE(a.ok) << a.errors;
+  const Type &in = a.info.probes[0].variables.at("$s");
+  EXPECT_EQ(in.field_names, (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(in.field_offsets, (std::vector<int>{0, 8}));
+  const Type &task = a.info.maps[a.info.map_ids.at("@m")].value_type;
+  // Bitfields (flags, state) are left out.
+  EXPECT_EQ(task.field_names, (std::vector<std::string>{"pid", "comm", "parent", "in"}));
+  EXPECT_EQ(task.fields[3].field_names.size(), 2u);
+}
+
+TEST(KernelTypes, CurtaskIsATaskPointerWhenTypesAreKnown) {
+  class TaskTypes : public FakeTypes {
+  public:
+    std::optional<Type> named_type(const std::string &name) override {
+      if (name == "struct task_struct")
+        return FakeTypes::named_type("struct task");
+      return FakeTypes::named_type(name);
+    }
+  } types;
+  auto a = analyse("kprobe:f { $t = curtask; $p = curtask->parent->pid; }", {}, &types);
+  ASSERT_TRUE(a.ok) << a.errors;
+  EXPECT_EQ(a.info.probes[0].variables.at("$t").name(), "struct task *");
+  // Without kernel types, curtask is the plain address it always was.
+  auto plain = analyse("kprobe:f { $t = curtask; }");
+  ASSERT_TRUE(plain.ok) << plain.errors;
+  EXPECT_EQ(plain.info.probes[0].variables.at("$t").name(), "uint64");
+}
+
+// ------------------------------------------------------------------ BTF to types
+
+TEST(KernelTypes, BtfTypesConvert) {
+  struct btf *b = btf__new_empty();
+  ASSERT_NE(b, nullptr);
+  int s32 = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+  int u32 = btf__add_int(b, "unsigned int", 4, 0);
+  int chr = btf__add_int(b, "char", 1, BTF_INT_SIGNED);
+  int u8 = btf__add_int(b, "u8", 1, 0);
+  int comm = btf__add_array(b, u32, chr, 16);
+  int bytes = btf__add_array(b, u32, u8, 6);
+  int fwd = btf__add_fwd(b, "thing", BTF_FWD_STRUCT);
+  int ptr = btf__add_ptr(b, fwd);
+  int thing = btf__add_struct(b, "thing", 40);
+  btf__add_field(b, "id", s32, 0, 0);
+  btf__add_field(b, "name", comm, 32, 0);
+  btf__add_field(b, "next", ptr, 192, 0);
+  btf__add_field(b, "mac", bytes, 256, 0);
+  btf__add_field(b, "flag", u32, 304, 1);
+  btf__add_field(b, "mode", u32, 305, 4);
+  int anon = btf__add_union(b, nullptr, 4);
+  btf__add_field(b, "hidden", s32, 0, 0);
+  int outer = btf__add_struct(b, "outer", 8);
+  btf__add_field(b, "a", s32, 0, 0);
+  btf__add_field(b, nullptr, anon, 32, 0);
+  ASSERT_GT(outer, 0);
+
+  EXPECT_EQ(type_from_btf(b, thing).name(), "struct thing");
+  EXPECT_EQ(type_from_btf(b, thing).size, 40);
+  EXPECT_EQ(type_from_btf(b, ptr).name(), "struct thing *"); // the FWD resolves to the definition
+  BtfTypeResolver types(b);
+  Type t = *types.named_type("struct thing");
+  EXPECT_EQ(types.member(t, "id")->type.name(), "int32");
+  EXPECT_EQ(types.member(t, "name")->type.name(), "string[16]");
+  EXPECT_EQ(types.member(t, "name")->offset, 4);
+  EXPECT_EQ(types.member(t, "next")->offset, 24);
+  EXPECT_EQ(types.member(t, "mac")->type.name(), "uint8[6]");
+  auto mode = types.member(t, "mode");
+  EXPECT_EQ(mode->offset, 38);
+  EXPECT_EQ(mode->bit_offset, 1);
+  EXPECT_EQ(mode->bit_size, 4);
+  EXPECT_FALSE(types.member(t, "nope"));
+  Type o = *types.named_type("struct outer");
+  EXPECT_EQ(types.member(o, "hidden")->offset, 4); // through the anonymous union
+  EXPECT_FALSE(types.named_type("struct absent"));
+  btf__free(b);
+}
+
+TEST(KernelTypes, RunningKernelTaskStruct) {
+  if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+    GTEST_SKIP() << "no kernel BTF";
+  BtfTypeResolver types;
+  auto task = types.named_type("struct task_struct");
+  ASSERT_TRUE(task);
+  EXPECT_GT(task->size, 1000);
+  EXPECT_EQ(types.member(*task, "pid")->type.name(), "int32");
+  EXPECT_EQ(types.member(*task, "comm")->type.name(), "string[16]");
+  EXPECT_EQ(types.member(*task, "real_parent")->type.name(), "struct task_struct *");
+  EXPECT_EQ(types.member_hint(*task, "pdi"), "Did you mean 'pid'?");
+  EXPECT_EQ(types.enum_value("TASK_COMM_LEN"), 16);
+}
+
+// ------------------------------------------------------------------ codegen, verified
+
+TEST(KernelTypes, PointerChasingPassesTheVerifier) {
+  if (getuid() != 0 || access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+    GTEST_SKIP() << "needs root and kernel BTF";
+  const std::string source =
+      "tracepoint:test:a { @[curtask->real_parent->comm, curtask->se.load.weight] = "
+      "sum(curtask->real_parent->real_parent->pid); $t = (struct task_struct *)curtask; "
+      "$p = $t + 1; @n = $p - $t; @s = sizeof(struct task_struct) + offsetof(struct "
+      "task_struct, se.vruntime); print(*(int32 *)((uint64)$t + offsetof(struct task_struct, "
+      "pid))); print($t->flags); print(curtask); }";
+  BtfTypeResolver types;
+  auto a = analyse(source, {}, &types);
+  ASSERT_TRUE(a.ok) << a.errors;
+  Diagnostics diags("stdin", source);
+  CompiledObject object;
+  ASSERT_TRUE(compile_program(*a.program, a.info, {}, object, diags));
+  MapSet maps;
+  std::string error;
+  ASSERT_TRUE(create_maps(a.info, object.internal, 64, maps, error)) << error;
+  for (auto &p : object.programs) {
+    LoadAttributes attributes;
+    attributes.type = BPF_PROG_TYPE_TRACEPOINT;
+    LoadResult r = load_program(p, attributes, maps.fds, false);
+    ASSERT_GE(r.fd, 0) << r.error;
+    close(r.fd);
+  }
+}
+
+// ------------------------------------------------------------------ arrays, script types
+
+TEST(KernelTypes, IndexingArraysAndPointers) {
+  EXPECT_EQ(type_of("((int16 *)arg0)[3]").name(), "int64");
+  EXPECT_EQ(type_of("((struct task **)arg0)[1]->comm").name(), "string[16]");
+  std::string errors;
+  type_of("arg0[1]", &errors);
+  EXPECT_NE(errors.find("ERROR: The [] operator can not be used on expressions of type uint64"),
+            std::string::npos)
+      << errors;
+  type_of("((void *)arg0)[1]", &errors);
+  EXPECT_NE(errors.find("ERROR: Can not index a 'void *'"), std::string::npos) << errors;
+}
+
+TEST(KernelTypes, ScriptDefinitionsAreLaidOutLikeC) {
+  FakeTypes kernel;
+  ScriptTypes types(&kernel);
+  Diagnostics diags("stdin", "");
+  ASSERT_TRUE(types.define("struct Foo { char c; int a; char name[5]; struct task *t; "
+                           "unsigned long long big; short s; struct Foo *next; }",
+                           {}, diags));
+  ASSERT_TRUE(types.define("union U { char c; int i; u64 wide; }", {}, diags));
+  ASSERT_TRUE(types.define("enum E { A, B = 5, C, D = -2, F }", {}, diags));
+  ASSERT_TRUE(types.define("struct Outer { char c; struct Foo inner; struct task k; }", {}, diags));
+  Type foo = *types.named_type("struct Foo");
+  EXPECT_EQ(foo.size, 48);
+  auto off = [&](const Type &r, const char *m) { return types.member(r, m)->offset; };
+  EXPECT_EQ(off(foo, "a"), 4);
+  EXPECT_EQ(off(foo, "name"), 8);
+  EXPECT_EQ(types.member(foo, "name")->type.name(), "string[5]");
+  EXPECT_EQ(off(foo, "t"), 16);
+  EXPECT_EQ(types.member(foo, "t")->type.name(), "struct task *"); // from the kernel's types
+  EXPECT_EQ(off(foo, "big"), 24);
+  EXPECT_EQ(types.member(foo, "big")->type.name(), "uint64");
+  EXPECT_EQ(off(foo, "s"), 32);
+  EXPECT_EQ(off(foo, "next"), 40);
+  EXPECT_EQ(types.member(foo, "next")->type.pointee().size, 48);
+  Type u = *types.named_type("union U");
+  EXPECT_EQ(u.size, 8);
+  EXPECT_EQ(off(u, "wide"), 0);
+  Type outer = *types.named_type("struct Outer");
+  EXPECT_EQ(off(outer, "inner"), 8);
+  EXPECT_EQ(off(outer, "k"), 56);
+  EXPECT_EQ(outer.size, 120);
+  EXPECT_EQ(types.enum_value("B"), 5);
+  EXPECT_EQ(types.enum_value("C"), 6);
+  EXPECT_EQ(types.enum_value("F"), -1);
+  EXPECT_EQ(types.enum_value("TASK_RUNNING"), 0); // the kernel's, underneath
+  EXPECT_FALSE(diags.has_errors());
+
+  EXPECT_FALSE(types.define("struct Bad { struct nope x; }", {}, diags));
+  EXPECT_FALSE(types.define("struct Bits { int a : 3; }", {}, diags));
+  std::string all;
+  for (auto &d : diags.all())
+    all += d.message + "\n";
+  EXPECT_NE(all.find("unknown type 'struct nope' of member x"), std::string::npos) << all;
+  EXPECT_NE(all.find("bitfields in script types are not supported"), std::string::npos) << all;
+}
+
+TEST(KernelTypes, ScriptPreambleTypesAndConstants) {
+  FakeTypes kernel;
+  auto a = analyse("struct S { int a; char b[16]; }\nenum E { ONE = 1 }\n"
+                   "kprobe:f { @a = sizeof(struct S); @d = ONE; @e = ((struct S *)arg0)->b; }",
+                   {}, &kernel);
+  ASSERT_TRUE(a.ok) << a.errors;
+  ASSERT_EQ(a.program->c_definitions.size(), 2u);
+  auto &stmts = a.program->probes[0]->body->stmts;
+  auto &size = static_cast<ast::AssignMap &>(*stmts[0]);
+  EXPECT_EQ(static_cast<ast::TypeQuery &>(*size.value).value, 20u);
+  EXPECT_EQ(a.info.enum_constants.at("ONE"), 1);
+  EXPECT_EQ(a.info.maps[a.info.map_ids.at("@e")].value_type.name(), "string[16]");
+}
+
+// ------------------------------------------------------------------ output
+
+TEST(KernelTypes, StructsAndPointersPrintAsBpftraceDoes) {
+  Type inner = Type::record("struct in", 4, 2);
+  inner.fields = {Type::integer(4, true)};
+  inner.field_offsets = {0};
+  inner.field_names = {"x"};
+  Type s = Type::record("struct s", 24, 1);
+  s.fields = {Type::integer(4, true), Type::array(Type::integer(2, false), 2), inner,
+              Type::pointer(inner), Type::string(4)};
+  s.field_offsets = {0, 4, 8, 12, 20};
+  s.field_names = {"a", "b", "c", "p", "name"};
+  uint8_t data[24] = {};
+  int32_t a = -1;
+  uint16_t b[2] = {2, 3};
+  int32_t x = 7;
+  uint64_t p = 0xffff888000001000ULL;
+  memcpy(data, &a, 4);
+  memcpy(data + 4, b, 4);
+  memcpy(data + 8, &x, 4);
+  memcpy(data + 12, &p, 8);
+  memcpy(data + 20, "abc", 4);
+  EXPECT_EQ(format_value(s, data),
+            "{ .a = -1, .b = [2,3], .c = { .x = 7 }, .p = 0xffff888000001000, .name = abc }");
+  EXPECT_EQ(json_value(s, data),
+            "{\"a\": -1, \"b\": [2,3], \"c\": {\"x\": 7}, \"p\": 18446612682070036480, "
+            "\"name\": \"abc\"}");
+}
