@@ -20,8 +20,8 @@
 #include "runtime/process_maps.h"
 #include "runtime/run_limits.h"
 #include "runtime/session.h"
-#include "runtime/task_offsets.h"
 #include "runtime/stack_format.h"
+#include "runtime/task_offsets.h"
 #include "runtime/user_symbols.h"
 
 #include <fcntl.h>
@@ -146,12 +146,10 @@ int main(int argc, char **argv) {
   enum { kDryRun = 1000, kNoCache, kUnsafe };
   bool unsafe = false;
   bool use_cache = true;
-  static const option long_options[] = {{"help", no_argument, nullptr, 'h'},
-                                        {"version", no_argument, nullptr, 'V'},
-                                        {"dry-run", no_argument, nullptr, kDryRun},
-                                        {"no-cache", no_argument, nullptr, kNoCache},
-                                        {"unsafe", no_argument, nullptr, kUnsafe},
-                                        {nullptr, 0, nullptr, 0}};
+  static const option long_options[] = {
+      {"help", no_argument, nullptr, 'h'},        {"version", no_argument, nullptr, 'V'},
+      {"dry-run", no_argument, nullptr, kDryRun}, {"no-cache", no_argument, nullptr, kNoCache},
+      {"unsafe", no_argument, nullptr, kUnsafe},  {nullptr, 0, nullptr, 0}};
   opterr = 0;
   int c;
   // '+': stop at the first non-option, so that script arguments may look like options.

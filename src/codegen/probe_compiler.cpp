@@ -774,8 +774,8 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
     if (ix.base->type.is_array() || ix.base->type.is_ptr())
       return index(ix); // kernel memory (compile_kernel_types.cpp)
     Value base = expr(*ix.base);
-    int offset = base.type.is_tuple() ? base.type.field_offsets[ix.constant]
-                                      : static_cast<int>(ix.constant);
+    int offset =
+        base.type.is_tuple() ? base.type.field_offsets[ix.constant] : static_cast<int>(ix.constant);
     auto *p = offset_ptr(base.v, offset);
     if (held_in_register(e.type))
       return {load_integer(p, e.type.size, e.type.is_signed), e.type};

@@ -2,10 +2,10 @@
 #include "parser/field_suggest.h"
 #include "parser/pt_regs.h"
 
-#include "parser/script_types.h"
-#include "parser/semantic_types.h"
 #include "parser/scopes.h"
+#include "parser/script_types.h"
 #include "parser/semantic_map_decls.h"
+#include "parser/semantic_types.h"
 
 #include "parser/semantic_comptime.h"
 #include "parser/semantic_stdlib.h"
@@ -295,8 +295,8 @@ private:
     } else {
       Type start = expr(*f.start), end = expr(*f.end);
       if (!start.is_none() && !start.is_integer())
-        error(f.start->loc, "Loop range requires an integer for the start value, not " +
-                                start.name());
+        error(f.start->loc,
+              "Loop range requires an integer for the start value, not " + start.name());
       if (!end.is_none() && !end.is_integer())
         error(f.end->loc, "Loop range requires an integer for the end value, not " + end.name());
       var_type = Type::integer(8, true);
@@ -675,8 +675,8 @@ private:
       }
       if (base.is_string()) {
         if (ix.constant < 0 || ix.constant >= base.size) {
-          error(ix.loc, "Index " + std::to_string(ix.constant) + " is out of bounds for " +
-                            base.name());
+          error(ix.loc,
+                "Index " + std::to_string(ix.constant) + " is out of bounds for " + base.name());
           return Type::none();
         }
         return Type::integer(1, true);
@@ -1329,11 +1329,10 @@ private:
       }
       mode = static_cast<Builtin &>(*c.args[0]).name;
     }
-    static const std::map<std::string, int> clocks = {
-        {"monotonic", kClockMonotonic},
-        {"boot", kClockBoot},
-        {"tai", kClockTai},
-        {"sw_tai", kClockSwTai}};
+    static const std::map<std::string, int> clocks = {{"monotonic", kClockMonotonic},
+                                                      {"boot", kClockBoot},
+                                                      {"tai", kClockTai},
+                                                      {"sw_tai", kClockSwTai}};
     static const std::map<std::string, int> spaces = {{"curr_ns", kIdCurrentNs},
                                                       {"init", kIdInitNs}};
     const auto &modes = is_nsecs ? clocks : spaces;
@@ -1741,7 +1740,7 @@ private:
   bool reporting_ = false;
   bool retype_needed_ = false;
   int loop_depth_ = 0;                   // while loops around the statement being checked
-  ScopeStack scopes_; // the `$variables` visible at the statement being checked
+  ScopeStack scopes_;                    // the `$variables` visible at the statement being checked
   const Expr *statement_call_ = nullptr; // the expression statement being checked, if any
   int record_id_ = 0;
 
