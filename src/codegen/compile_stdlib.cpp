@@ -140,8 +140,9 @@ ProbeCompiler::Value ProbeCompiler::macaddr_value(const Call &c) {
   return {buf, c.type};
 }
 
-// strstr(h, n): the index of the first occurrence of n in h, -1 when none. The same chain of
-// forward branches as string_contains, remembering the position that matched.
+// strstr(h, n): the index of the first occurrence of n in h, -1 when none (strcontains uses it
+// too). A chain of forward branches, as strings_equal: at each position of the haystack, compare
+// until the needle ends (found there) or a byte differs (next position).
 llvm::Value *ProbeCompiler::string_find(const Value &h, const Value &needle) {
   int hn = h.type.size, nn = needle.type.size;
   auto *i8 = b_.getInt8Ty();

@@ -1176,55 +1176,11 @@ llvm::Value *ProbeCompiler::strings_differ(const Value &a, const Value &b, int n
   return b_.CreateZExt(differ, b_.getInt64Ty());
 }
 
-// strcontains(haystack, needle): whether needle occurs in haystack (an empty needle does).
-// A chain of forward branches, as strings_equal: at each position of the haystack, compare
-// until the needle ends (found) or a byte differs (next position).
+// strcontains(haystack, needle): whether needle occurs in haystack (an empty needle does): the
+// same search as strstr (string_find), asked only whether it found a position.
 llvm::Value *ProbeCompiler::string_contains(const Value &h, const Value &needle) {
-  int hn = h.type.size, nn = needle.type.size;
-  auto *i8 = b_.getInt8Ty();
-  auto *result = stack(1, "strcontains");
-  b_.CreateStore(b_.getInt8(0), result);
-  auto *found = llvm::BasicBlock::Create(ctx_, "strcontains_found", fn_);
-  auto *done = llvm::BasicBlock::Create(ctx_, "strcontains_done", fn_);
-  for (int i = 0; i < hn; i++) {
-    auto *next = llvm::BasicBlock::Create(ctx_, "strcontains_next", fn_);
-    for (int j = 0; j < nn; j++) {
-      auto *nc = b_.CreateLoad(i8, offset_ptr(needle.v, j));
-      auto *compare = llvm::BasicBlock::Create(ctx_, "strcontains_cmp", fn_);
-      b_.CreateCondBr(b_.CreateICmpEQ(nc, b_.getInt8(0)), found, compare);
-      b_.SetInsertPoint(compare);
-      if (i + j >= hn) { // past the haystack's buffer: no match here
-        b_.CreateBr(next);
-        break;
-      }
-      auto *ch = b_.CreateLoad(i8, offset_ptr(h.v, i + j));
-      auto *same = llvm::BasicBlock::Create(ctx_, "strcontains_same", fn_);
-      b_.CreateCondBr(b_.CreateICmpNE(ch, nc), next, same);
-      b_.SetInsertPoint(same);
-      if (j == nn - 1)
-        b_.CreateBr(found); // the whole needle buffer matched
-    }
-    if (nn == 0)
-      b_.CreateBr(found);
-    b_.SetInsertPoint(next);
-    // The haystack ends here: no later position.
-    auto *more = llvm::BasicBlock::Create(ctx_, "strcontains_more", fn_);
-    auto *hc = b_.CreateLoad(i8, offset_ptr(h.v, i));
-    b_.CreateCondBr(b_.CreateICmpEQ(hc, b_.getInt8(0)), done, more);
-    b_.SetInsertPoint(more);
-  }
-  // Past the haystack: only an empty needle matches.
-  if (nn > 0) {
-    auto *nc = b_.CreateLoad(i8, offset_ptr(needle.v, 0));
-    b_.CreateCondBr(b_.CreateICmpEQ(nc, b_.getInt8(0)), found, done);
-  } else {
-    b_.CreateBr(found);
-  }
-  b_.SetInsertPoint(found);
-  b_.CreateStore(b_.getInt8(1), result);
-  b_.CreateBr(done);
-  b_.SetInsertPoint(done);
-  return b_.CreateZExt(b_.CreateLoad(i8, result), b_.getInt64Ty());
+  llvm::Value *position = string_find(h, needle);
+  return b_.CreateZExt(b_.CreateICmpSGE(position, b_.getInt64(0)), b_.getInt64Ty());
 }
 
 ProbeCompiler::Value ProbeCompiler::binary(const Binary &bin) {
