@@ -9,6 +9,7 @@
 #include "runtime/elf_symbols.h"
 #include "runtime/go_binary.h"
 #include "runtime/probe_provider.h"
+#include "runtime/probed_files.h"
 #include "runtime/process_maps.h"
 #include "runtime/suggest.h"
 #include "runtime/tracepoint_format.h"
@@ -71,27 +72,11 @@ public:
 
     std::vector<std::string> files;
     bool whole_process = binary.empty();
-    if (whole_process) {
-      if (settings_.target_pid < 0) {
-        diags.error(ap.loc, kind + ":" + function + " does not say which binary to probe",
-                    "write " + kind + ":PATH:" + function +
-                        ", or give -p PID to search that process's executable and libraries");
-        return false;
-      }
-      files = process_code_files(settings_.target_pid, &error);
-      if (files.empty()) {
-        diags.error(ap.loc, "cannot read the memory map of process " +
-                                std::to_string(settings_.target_pid) + ": " + error);
-        return false;
-      }
-    } else {
-      auto path = find_binary(binary, &error);
-      if (!path) {
-        diags.error(ap.loc, kind + ": " + error);
-        return false;
-      }
-      files.push_back(*path);
-    }
+    if (!probed_files(binary, settings_.target_pid, ap, kind + ":" + function,
+                      "write " + kind + ":PATH:" + function +
+                          ", or give -p PID to search that process's executable and libraries",
+                      kind, files, diags))
+      return false;
 
     size_t before = out.size();
     std::vector<std::string> candidates;
@@ -188,10 +173,7 @@ public:
 
 private:
   std::optional<std::string> find_binary(const std::string &name, std::string *error) const {
-    if (settings_.target_pid >= 0 && name.find('/') == std::string::npos)
-      if (auto mapped = find_mapped_library(settings_.target_pid, name))
-        return mapped;
-    return resolve_binary_path(name, error);
+    return find_probed_binary(name, settings_.target_pid, error);
   }
 
   ProbeTarget make_target(const std::string &kind, const ElfSymbols &symbols,

@@ -7,6 +7,7 @@
 #include "runtime/binary_path.h"
 #include "runtime/elf_symbols.h"
 #include "runtime/probe_provider.h"
+#include "runtime/probed_files.h"
 #include "runtime/process_maps.h"
 #include "runtime/suggest.h"
 #include "runtime/tracepoint_format.h"
@@ -60,27 +61,11 @@ public:
     std::vector<std::string> files;
     std::string error;
     bool whole_process = binary.empty();
-    if (whole_process) {
-      if (settings_.target_pid < 0) {
-        diags.error(ap.loc, ap.raw + " does not say which binary to probe",
-                    "write usdt:PATH:... , or give -p PID to search that process's executable "
-                    "and libraries");
-        return false;
-      }
-      files = process_code_files(settings_.target_pid, &error);
-      if (files.empty()) {
-        diags.error(ap.loc, "cannot read the memory map of process " +
-                                std::to_string(settings_.target_pid) + ": " + error);
-        return false;
-      }
-    } else {
-      auto path = find_binary(binary, &error);
-      if (!path) {
-        diags.error(ap.loc, "usdt: " + error);
-        return false;
-      }
-      files.push_back(*path);
-    }
+    if (!probed_files(binary, settings_.target_pid, ap, ap.raw,
+                      "write usdt:PATH:... , or give -p PID to search that process's executable "
+                      "and libraries",
+                      "usdt", files, diags))
+      return false;
 
     size_t before = out.size();
     std::vector<std::string> candidates;
@@ -166,11 +151,7 @@ public:
 
 private:
   std::optional<std::string> find_binary(const std::string &name, std::string *error) const {
-    if (settings_.target_pid >= 0 && name.find('/') == std::string::npos)
-      if (auto mapped = find_mapped_library(settings_.target_pid, name))
-        return mapped;
-    std::string ignored;
-    return resolve_binary_path(name, error ? error : &ignored);
+    return find_probed_binary(name, settings_.target_pid, error);
   }
 
   // One probe site of `path`: a uprobe at its note's address, arguments per its note.
