@@ -185,7 +185,8 @@ public:
   }
 
 private:
-  void error(const SourceRange &loc, const std::string &msg, const std::string &hint = "") {
+  void error(const SourceRange &loc, const std::string &msg,
+             const std::string &hint = "") override {
     if (reporting_)
       diags_.error(loc, msg, hint);
   }
@@ -450,7 +451,7 @@ private:
     return result;
   }
 
-  bool constant_integer(const Expr &e, int64_t &out) {
+  bool constant_integer(const Expr &e, int64_t &out) override {
     if (e.kind == ExprKind::Integer) {
       out = static_cast<int64_t>(static_cast<const IntegerLit &>(e).value);
       return true;
@@ -629,7 +630,7 @@ private:
     return Type::integer(8, is_signed);
   }
 
-  Type expr(Expr &e) {
+  Type expr(Expr &e) override {
     // Expressions nested thousands deep (`!!!!…`, `((((…`) would overflow the stack here and in
     // codegen, which both recurse: refuse them (reported once, at the first level too deep).
     if (expr_depth_ >= kMaxExprDepth) {
@@ -1136,7 +1137,7 @@ private:
 
   // ------------------------------------------------------------------ calls
 
-  bool want_args(Call &c, size_t min, size_t max) {
+  bool want_args(Call &c, size_t min, size_t max) override {
     if (c.args.size() >= min && c.args.size() <= max)
       return true;
     std::string expected =
@@ -1146,7 +1147,7 @@ private:
     return false;
   }
 
-  Map *map_argument(Call &c, size_t i) {
+  Map *map_argument(Call &c, size_t i) override {
     if (i >= c.args.size() || c.args[i]->kind != ExprKind::Map) {
       error(i < c.args.size() ? c.args[i]->loc : c.loc, c.name + "() expects a map argument");
       return nullptr;
