@@ -30,8 +30,10 @@ started=$(date +%s)
 # TCG: KVM does not work on this machine. No network, no disk: the host's / over virtio-9p only.
 # The guest's init reads VM_RUNNER & co from the kernel command line (they become its
 # environment).
+# One vCPU: with two, TCG lets the other vCPU run a function while the guest kernel patches a
+# kprobe into it, and the guest once called address 0 from vfs_read (tool_vfsstat's kprobe:vfs_read*).
 timeout -k 5 "${VM_TIMEOUT:-240}" qemu-system-x86_64 \
-  -accel tcg -cpu max -smp 2 -m 1536 \
+  -accel tcg -cpu max -smp 1 -m 1536 \
   -kernel "$cache/vmlinuz" -initrd "$cache/initramfs.cpio.gz" \
   -append "console=ttyS0 panic=-1 quiet loglevel=3 VM_RUNNER=$here/guest.sh VM_CASES_DIR=${VM_CASES_DIR:-$here/cases} BPFSCOPE=$BPFSCOPE SRCDIR=$srcdir VM_CASES=$(IFS=,; echo "$*")" \
   -virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
