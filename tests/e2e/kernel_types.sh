@@ -8,17 +8,6 @@ source "$(dirname "$0")/lib.sh"
 
 NR_GETPPID=110 # x86-64
 N=5
-READY='interval:ms:50 { printf("ready\n"); }'
-wait_ready() {
-  local i
-  for ((i = 0; i < ATTACH_TIMEOUT * 100; i++)); do
-    grep -q '^ready$' "$TMPD/$1.out" 2>/dev/null && return 0
-    sleep 0.01
-  done
-  fail "bpfscope ($1) never became ready" "$(cat "$TMPD/$1.out" "$TMPD/$1.err")"
-  return 1
-}
-
 # curtask in a tracepoint and typed raw tracepoint arguments, on N getppid() calls of a
 # workload whose pid, comm and parent are known.
 pyworkload_start "for _ in range($N):
@@ -32,7 +21,7 @@ bg_start task -e "tracepoint:syscalls:sys_enter_getppid /pid == $WL_PID/ {
 rawtracepoint:sys_enter /pid == $WL_PID && args.id == $NR_GETPPID/ {
   @regs[args.regs->orig_ax, args.regs->orig_ax == args.id] = count();
 }
-$READY"
+$READY_PROBE"
 if wait_ready task; then
   workload_run
   bg_stop task INT
@@ -49,7 +38,7 @@ cp /bin/true "$TMPD/kt_exec_marker"
 bg_start exec -e "rawtracepoint:sched_process_exec {
   @[str(args.bprm->filename), args.p->pid == pid] = count();
 }
-$READY"
+$READY_PROBE"
 if wait_ready exec; then
   for _ in 1 2 3; do "$TMPD/kt_exec_marker"; done
   bg_stop exec INT

@@ -172,6 +172,39 @@ bps() {
   return 0
 }
 
+
+# golden NAME PROGRAM [ARGS...] <<'EOF' ... EOF: run `bpfscope ARGS -e PROGRAM`; it must exit 0
+# and its stdout must equal the heredoc exactly (blank lines included).
+golden() {
+  local name=$1 prog=$2
+  shift 2
+  cat >"$TMPD/expected"
+  bps "$@" -e "$prog"
+  if [ "$RC" != 0 ]; then
+    fail "$name: exit status $RC (expected 0)" "$ERR"
+    return 1
+  fi
+  if diff -u --label expected --label actual "$TMPD/expected" "$TMPD/last.out" >"$TMPD/diff"; then
+    pass "$name: stdout matches exactly"
+  else
+    fail "$name: stdout differs ($prog)" "$(cat -A "$TMPD/diff" | sed 's/\$$//')"
+  fi
+}
+
+# wait_ready NAME: for programs that end with READY_PROBE, a probe printing "ready" every 50 ms.
+# bpfscope attaches probes in script order, so the first "ready" means every probe before it is
+# in place. Returns 1 (after a failure) when none came within the attach deadline.
+READY_PROBE='interval:ms:50 { printf("ready\n"); }'
+wait_ready() {
+  local i
+  for ((i = 0; i < ATTACH_TIMEOUT * 100; i++)); do
+    grep -q '^ready$' "$TMPD/$1.out" 2>/dev/null && return 0
+    sleep 0.01
+  done
+  fail "bpfscope ($1) never became ready" "$(cat "$TMPD/$1.out" "$TMPD/$1.err")"
+  return 1
+}
+
 bg_start() {
   local name=$1
   shift

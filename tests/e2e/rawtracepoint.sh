@@ -6,24 +6,11 @@ source "$(dirname "$0")/lib.sh"
 
 NR_GETPPID=110 # x86-64
 N=9
-# bpfscope prints "Attached" before it attaches the probes, in script order: the first "ready"
-# from this last probe means every probe before it is in place.
-READY='interval:ms:50 { printf("ready\n"); }'
-wait_ready() {
-  local i
-  for ((i = 0; i < ATTACH_TIMEOUT * 100; i++)); do
-    grep -q '^ready$' "$TMPD/$1.out" 2>/dev/null && return 0
-    sleep 0.01
-  done
-  fail "bpfscope ($1) never became ready" "$(cat "$TMPD/$1.out" "$TMPD/$1.err")"
-  return 1
-}
-
 pyworkload_start "for _ in range($N):
     os.getppid()" || finish
 bg_start count -v -e "rawtracepoint:sys_enter /pid == $WL_PID && arg1 == $NR_GETPPID/ { @by_arg = count(); }
 rt:sys_enter /pid == $WL_PID && args.id == $NR_GETPPID/ { @by_name = count(); @regs_set[args.regs != 0] = count(); }
-$READY"
+$READY_PROBE"
 if wait_ready count; then
   workload_run
   bg_stop count INT

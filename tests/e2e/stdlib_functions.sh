@@ -5,23 +5,6 @@
 # JSON output of the types printed in user space.
 source "$(dirname "$0")/lib.sh"
 
-# golden NAME PROGRAM [ARGS...] <<'EOF' ... EOF: stdout must equal the heredoc exactly.
-golden() {
-  local name=$1 prog=$2
-  shift 2
-  cat >"$TMPD/expected"
-  bps "$@" -e "$prog"
-  if [ "$RC" != 0 ]; then
-    fail "$name: exit status $RC (expected 0)" "$ERR"
-    return
-  fi
-  if diff -u --label expected --label actual "$TMPD/expected" "$TMPD/last.out" >"$TMPD/diff"; then
-    pass "$name: stdout matches exactly"
-  else
-    fail "$name: stdout differs ($prog)" "$(cat -A "$TMPD/diff" | sed 's/\$$//')"
-  fi
-}
-
 golden "string functions" 'BEGIN {
   printf("%d %d\n", strlen("hello"), strlen(""));
   printf("%d %d %d\n", strncmp("hello", "help", 3), strncmp("hello", "help", 4), strncmp("a", "a", 10));

@@ -5,23 +5,6 @@
 # probes, with workloads this test starts.
 source "$(dirname "$0")/lib.sh"
 
-# golden NAME PROGRAM [ARGS...] <<'EOF' ... EOF: stdout must equal the heredoc exactly.
-golden() {
-  local name=$1 prog=$2
-  shift 2
-  cat >"$TMPD/expected"
-  bps "$@" -e "$prog"
-  if [ "$RC" != 0 ]; then
-    fail "$name: exit status $RC (expected 0)" "$ERR"
-    return
-  fi
-  if diff -u --label expected --label actual "$TMPD/expected" "$TMPD/last.out" >"$TMPD/diff"; then
-    pass "$name: stdout matches exactly"
-  else
-    fail "$name: stdout differs ($prog)" "$(cat -A "$TMPD/diff" | sed 's/\$$//')"
-  fi
-}
-
 golden "addresses and byte functions" 'BEGIN {
   printf("%s|%s|%s|%s\n", ntop(0x0100007f), ntop(pton("fe80::1:2")), ntop(2, pton("10.1.2.3")), macaddr("\x18\xc0\x4d\x08\x2e\xbb"));
   printf("%d %d %d %d\n", strstr("hello world", "wor"), strstr("abc", "x"), strstr("abc", ""), strstr("", "a"));
