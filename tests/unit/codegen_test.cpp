@@ -1,6 +1,7 @@
 // Codegen: every construct compiles to BPF that the running kernel's verifier accepts. The
 // tests load programs for real (as root) but attach nothing.
 #include "codegen/codegen.h"
+#include "load_support.h"
 #include "runtime/loader.h"
 #include "test_support.h"
 
@@ -35,37 +36,12 @@ Compiled compile(const std::string &source) {
   return c;
 }
 
-bpf_prog_type type_for(ProgramKind kind) {
-  switch (kind) {
-  case ProgramKind::Tracepoint:
-    return BPF_PROG_TYPE_TRACEPOINT;
-  case ProgramKind::PerfEvent:
-    return BPF_PROG_TYPE_PERF_EVENT;
-  case ProgramKind::Kprobe:
-    return BPF_PROG_TYPE_KPROBE;
-  default:
-    return BPF_PROG_TYPE_RAW_TRACEPOINT;
-  }
-}
-
 // Loads every program of `source`; returns "" or the first loader error.
 std::string load_all(const std::string &source) {
   Compiled c = compile(source);
   if (!c.ok)
     return "compile failed: " + c.errors;
-  MapSet maps;
-  std::string error;
-  if (!create_maps(c.analysed.info, c.object.internal, 64, maps, error))
-    return error;
-  for (auto &p : c.object.programs) {
-    LoadAttributes attributes;
-    attributes.type = type_for(p.kind);
-    LoadResult r = load_program(p, attributes, maps.fds, false);
-    if (r.fd < 0)
-      return r.error;
-    close(r.fd);
-  }
-  return "";
+  return bpfscope::testing::load_every_program(c.analysed.info, c.object);
 }
 
 TEST(Codegen, OneProgramPerProbeWithItsKind) {

@@ -2,6 +2,7 @@
 // the semantic rules for members, casts, sizeof/offsetof (with a fake resolver), and code that
 // the kernel's verifier accepts for pointer chasing through real kernel structs.
 #include "codegen/codegen.h"
+#include "load_support.h"
 #include "parser/script_types.h"
 #include "runtime/btf_types.h"
 #include "runtime/format_json.h"
@@ -294,16 +295,7 @@ TEST(KernelTypes, PointerChasingPassesTheVerifier) {
   Diagnostics diags("stdin", source);
   CompiledObject object;
   ASSERT_TRUE(compile_program(*a.program, a.info, {}, object, diags));
-  MapSet maps;
-  std::string error;
-  ASSERT_TRUE(create_maps(a.info, object.internal, 64, maps, error)) << error;
-  for (auto &p : object.programs) {
-    LoadAttributes attributes;
-    attributes.type = BPF_PROG_TYPE_TRACEPOINT;
-    LoadResult r = load_program(p, attributes, maps.fds, false);
-    ASSERT_GE(r.fd, 0) << r.error;
-    close(r.fd);
-  }
+  EXPECT_EQ(bpfscope::testing::load_every_program(a.info, object, BPF_PROG_TYPE_TRACEPOINT), "");
 }
 
 // ------------------------------------------------------------------ arrays, script types

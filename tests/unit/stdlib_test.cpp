@@ -3,6 +3,7 @@
 // types them, and the BPF they compile to passes the running kernel's verifier (loaded for real,
 // as root, attached nowhere).
 #include "codegen/codegen.h"
+#include "load_support.h"
 #include "parser/signal_names.h"
 #include "runtime/format_json.h"
 #include "runtime/format_resolved.h"
@@ -51,19 +52,6 @@ Analysed analyse(const std::string &source, bool unsafe = false) {
   return a;
 }
 
-bpf_prog_type type_for(ProgramKind kind) {
-  switch (kind) {
-  case ProgramKind::Tracepoint:
-    return BPF_PROG_TYPE_TRACEPOINT;
-  case ProgramKind::PerfEvent:
-    return BPF_PROG_TYPE_PERF_EVENT;
-  case ProgramKind::Kprobe:
-    return BPF_PROG_TYPE_KPROBE;
-  default:
-    return BPF_PROG_TYPE_RAW_TRACEPOINT;
-  }
-}
-
 // Compiles and loads every program of `source`; "" or the first error.
 std::string load_all(const std::string &source, bool unsafe = false) {
   Analysed a = analyse(source, unsafe);
@@ -77,19 +65,7 @@ std::string load_all(const std::string &source, bool unsafe = false) {
       errors += diags.render(d);
     return "compile failed: " + errors;
   }
-  MapSet maps;
-  std::string error;
-  if (!create_maps(a.info, object.internal, 64, maps, error))
-    return error;
-  for (auto &p : object.programs) {
-    LoadAttributes attributes;
-    attributes.type = type_for(p.kind);
-    LoadResult r = load_program(p, attributes, maps.fds, false);
-    if (r.fd < 0)
-      return r.error;
-    close(r.fd);
-  }
-  return "";
+  return bpfscope::testing::load_every_program(a.info, object);
 }
 
 // The type of the expression `e` (assigned to $v in a BEGIN probe).

@@ -1,6 +1,7 @@
 // The tseries() aggregation: its checks, the BPF it compiles to (loaded by the real verifier),
 // the merging of per-CPU slots and the chart and JSON it prints, compared exactly.
 #include "codegen/codegen.h"
+#include "load_support.h"
 #include "parser/semantic_stdlib.h"
 #include "runtime/format_map.h"
 #include "runtime/format_tseries.h"
@@ -44,21 +45,7 @@ std::string load_all(const std::string &source) {
   CompiledObject object;
   if (!compile_program(*program, info, {}, object, diags))
     return "compile failed";
-  MapSet maps;
-  std::string error;
-  if (!create_maps(info, object.internal, 64, maps, error))
-    return error;
-  for (auto &p : object.programs) {
-    LoadAttributes attributes;
-    attributes.type = p.kind == ProgramKind::PerfEvent ? BPF_PROG_TYPE_PERF_EVENT
-                      : p.kind == ProgramKind::Kprobe  ? BPF_PROG_TYPE_KPROBE
-                                                       : BPF_PROG_TYPE_RAW_TRACEPOINT;
-    LoadResult r = load_program(p, attributes, maps.fds, false);
-    if (r.fd < 0)
-      return r.error;
-    close(r.fd);
-  }
-  return "";
+  return bpfscope::testing::load_every_program(info, object);
 }
 
 Type series(int64_t interval, int64_t count, TseriesAgg agg, bool is_signed = true) {

@@ -1,6 +1,7 @@
 // reg(), usym(), buf() and DWARF-typed args: their types from the semantic pass, and programs
 // using them that the running kernel's verifier accepts (loaded as root, attached nowhere).
 #include "codegen/codegen.h"
+#include "load_support.h"
 #include "parser/pt_regs.h"
 #include "runtime/loader.h"
 #include "test_support.h"
@@ -27,20 +28,7 @@ std::string load_all(const std::string &source) {
   CompiledObject object;
   if (!compile_program(*a.program, a.info, {}, object, diags))
     return "compile failed";
-  MapSet maps;
-  std::string error;
-  if (!create_maps(a.info, object.internal, 64, maps, error))
-    return error;
-  for (auto &p : object.programs) {
-    LoadAttributes attributes;
-    attributes.type =
-        p.kind == ProgramKind::PerfEvent ? BPF_PROG_TYPE_PERF_EVENT : BPF_PROG_TYPE_KPROBE;
-    LoadResult r = load_program(p, attributes, maps.fds, false);
-    if (r.fd < 0)
-      return r.error;
-    close(r.fd);
-  }
-  return "";
+  return bpfscope::testing::load_every_program(a.info, object, BPF_PROG_TYPE_KPROBE);
 }
 
 TEST(PtRegs, NamesAndOffsets) {
