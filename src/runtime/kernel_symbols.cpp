@@ -1,4 +1,5 @@
 #include "runtime/kernel_symbols.h"
+#include "runtime/hex_address.h"
 
 #include "runtime/tracefs.h"
 
@@ -81,9 +82,7 @@ std::string kernel_symbol_name(const KernelSymbols &symbols, uint64_t address, b
       return s->name;
     return s->name + "+" + std::to_string(address - s->address);
   }
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(address));
-  return buf;
+  return hex_address(address);
 }
 
 } // namespace bpfscope

@@ -8,6 +8,7 @@
 #include "runtime/dwarf_args.h"
 #include "runtime/elf_symbols.h"
 #include "runtime/go_binary.h"
+#include "runtime/hex_address.h"
 #include "runtime/probe_provider.h"
 #include "runtime/probed_files.h"
 #include "runtime/process_maps.h"
@@ -37,12 +38,6 @@ std::string join_from(const std::vector<std::string> &parts, size_t first) {
   for (size_t i = first; i < parts.size(); i++)
     s += (i > first ? ":" : "") + parts[i];
   return s;
-}
-
-std::string hex(uint64_t v) {
-  char buf[32];
-  snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
 }
 
 class UprobeProvider : public ProbeProvider {
@@ -222,7 +217,7 @@ private:
       ProbeTarget t = make_target("uretprobe", symbols, shown, shown, file_offset + ret);
       t.uprobe_at_return = true;
       t.note = "Go function " + shown + ": uprobe on its RET instruction at +" +
-               std::to_string(ret) + " (file offset " + hex(file_offset + ret) +
+               std::to_string(ret) + " (file offset " + hex_address(file_offset + ret) +
                ") instead of a kernel uretprobe, retval from AX";
       out.push_back(std::move(t));
     }
@@ -271,7 +266,7 @@ private:
       }
       auto offset = symbols.file_offset(vaddr);
       if (!offset) {
-        diags.error(ap.loc, "Function " + display_name(*f) + " at " + hex(vaddr) +
+        diags.error(ap.loc, "Function " + display_name(*f) + " at " + hex_address(vaddr) +
                                 " is not in a loaded segment of " + symbols.path);
         return false;
       }
@@ -306,7 +301,7 @@ private:
         out.back().note =
             "Go function " + shown + ": arguments from Go's register ABI" +
             (skip ? ", uprobe after its stack-growth check at +" + std::to_string(skip) +
-                        " (file offset " + hex(*offset + skip) + ")"
+                        " (file offset " + hex_address(*offset + skip) + ")"
                   : "");
       }
     }

@@ -6,6 +6,7 @@
 // while bpfscope runs, and disables it when the probe goes away.
 #include "runtime/binary_path.h"
 #include "runtime/elf_symbols.h"
+#include "runtime/hex_address.h"
 #include "runtime/probe_provider.h"
 #include "runtime/probed_files.h"
 #include "runtime/process_maps.h"
@@ -22,12 +23,6 @@
 
 namespace bpfscope {
 namespace {
-
-std::string hex(uint64_t v) {
-  char buf[32];
-  snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 class UsdtProvider : public ProbeProvider {
 public:
@@ -161,8 +156,8 @@ private:
     std::string full = "usdt:" + path + ":" + p.provider + ":" + p.name;
     auto offset = symbols.file_offset(p.address);
     if (!offset) {
-      diags.error(ap.loc, "USDT probe " + p.provider + ":" + p.name + " at " + hex(p.address) +
-                              " is not in a loaded segment of " + path);
+      diags.error(ap.loc, "USDT probe " + p.provider + ":" + p.name + " at " +
+                              hex_address(p.address) + " is not in a loaded segment of " + path);
       return false;
     }
     ProbeTarget t;
@@ -199,14 +194,14 @@ private:
     if (p.semaphore) {
       auto sem = symbols.file_offset(p.semaphore);
       if (!sem) {
-        diags.error(ap.loc, full + ": its semaphore at " + hex(p.semaphore) +
+        diags.error(ap.loc, full + ": its semaphore at " + hex_address(p.semaphore) +
                                 " is not in a loaded segment of " + path);
         return false;
       }
       t.ref_ctr_offset = *sem;
     }
-    t.note = "USDT " + p.provider + ":" + p.name + " at file offset " + hex(*offset) +
-             (p.semaphore ? ", semaphore at file offset " + hex(t.ref_ctr_offset) : "") +
+    t.note = "USDT " + p.provider + ":" + p.name + " at file offset " + hex_address(*offset) +
+             (p.semaphore ? ", semaphore at file offset " + hex_address(t.ref_ctr_offset) : "") +
              ", arguments '" + p.arguments + "'";
     out.push_back(std::move(t));
     return true;
