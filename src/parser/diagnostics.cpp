@@ -53,6 +53,11 @@ std::string Diagnostics::source_line(int file, int line) const {
   return source_.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
+const std::string &Diagnostics::filename_of(int file) const {
+  return file > 0 && file <= static_cast<int>(imports_.size()) ? imports_[file - 1].first
+                                                               : filename_;
+}
+
 std::string Diagnostics::render(const Diagnostic &d) const {
   std::ostringstream out;
   const char *label = d.severity == Diagnostic::Severity::Error ? "ERROR" : "WARNING";
@@ -61,9 +66,7 @@ std::string Diagnostics::render(const Diagnostic &d) const {
   } else {
     const SourceRange &r = d.range;
     std::string line = source_line(r.file, r.begin_line);
-    const std::string &name = r.file > 0 && r.file <= static_cast<int>(imports_.size())
-                                  ? imports_[r.file - 1].first
-                                  : filename_;
+    const std::string &name = filename_of(r.file);
     out << name << ":" << r.begin_line;
     if (r.end_line > r.begin_line) {
       out << "-" << r.end_line;

@@ -35,6 +35,8 @@ public:
   bool has_errors() const;
   const std::vector<Diagnostic> &all() const { return diagnostics_; }
   const std::string &filename() const { return filename_; }
+  // The name of source `file` (0: the script, 1..: its imports).
+  const std::string &filename_of(int file) const;
   const std::string &source() const { return source_; }
 
   // Renders one diagnostic, or all of them in the order they were reported.

@@ -1432,11 +1432,16 @@ private:
       if (reporting_) {
         record_id_ = static_cast<int>(info_.printfs.size());
         info_.printfs.push_back({fmt, Type::tuple(arg_types), ""});
-        if (n != "printf") // errorf/warnf: where the call is, like a diagnostic
-          info_.printfs.back().stderr_prefix =
-              diags_.filename() + ":" + std::to_string(c.loc.begin_line) + ":" +
-              std::to_string(c.loc.begin_col) + "-" + std::to_string(c.loc.end_col) + ": " +
-              (n == "errorf" ? "ERROR: " : "WARNING: ");
+        if (n != "printf") { // errorf/warnf: where the call is, like a diagnostic
+          PrintfInfo &p = info_.printfs.back();
+          p.where_file = diags_.filename_of(c.loc.file);
+          p.where_line = c.loc.begin_line;
+          p.where_col = c.loc.begin_col;
+          p.json_type = n;
+          p.stderr_prefix = p.where_file + ":" + std::to_string(c.loc.begin_line) + ":" +
+                            std::to_string(c.loc.begin_col) + "-" + std::to_string(c.loc.end_col) +
+                            ": " + (n == "errorf" ? "ERROR: " : "WARNING: ");
+        }
         c.resource_id = record_id_;
       }
       return Type::none();

@@ -91,6 +91,11 @@ struct PrintfInfo {
   Type args; // a Tuple of the argument types, as laid out in the record
   // errorf/warnf: printed to stderr after this prefix ("FILE:L:C-C: ERROR: "); "" for printf.
   std::string stderr_prefix;
+  // errorf/warnf in -f json: a record of this type ("errorf", "warnf") naming the call's place.
+  std::string json_type{};
+  std::string where_file{};
+  int where_line = 0;
+  int where_col = 0;
   PrintfAction action = PrintfAction::Print;
 };
 

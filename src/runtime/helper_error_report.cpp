@@ -41,7 +41,8 @@ HelperErrorReporter::HelperErrorReporter(int map_fd, const std::vector<HelperErr
       reported_(sites.size(), false),
       slots_(std::max<size_t>(1, sites.size()) * std::max(1, libbpf_num_possible_cpus()), 0) {}
 
-bool HelperErrorReporter::report(std::ostream &out, const std::function<void()> &before) {
+bool HelperErrorReporter::report(std::ostream &out, const std::function<void()> &before,
+                                 Output *json) {
   if (sites_.empty() || !source_ || map_fd_ < 0)
     return false;
   uint32_t key = 0;
@@ -57,6 +58,16 @@ bool HelperErrorReporter::report(std::ostream &out, const std::function<void()> 
     if (reported_[i] || error == 0)
       continue;
     reported_[i] = true;
+    if (json) {
+      // bpftrace's record: the errno's text, the helper, its (negative) return code.
+      const HelperErrorSite &site = sites_[i];
+      json->json_message("helper_error", strerror(static_cast<int>(error)),
+                         std::string(", \"helper\": \"") + helper_name(site.helper) +
+                             "\", \"retcode\": -" + std::to_string(error),
+                         source_->filename_of(site.where.file), site.where.begin_line,
+                         site.where.begin_col);
+      continue;
+    }
     if (!printed && before)
       before();
     out << render_helper_error(sites_[i], static_cast<int>(error), info_, *source_, max_map_keys_);

@@ -6,6 +6,7 @@
 #include "codegen/codegen.h"
 #include "parser/diagnostics.h"
 #include "parser/semantic.h"
+#include "runtime/output.h"
 
 #include <functional>
 #include <ostream>
@@ -25,8 +26,9 @@ public:
                       const ProgramInfo &info, const Diagnostics *source, int max_map_keys);
   // Reads the slots and prints, on `out`, a warning for each site that failed since the last
   // call, calling `before` first if there is one (to flush the output that came before).
+  // With `json` (-f json) each becomes a "helper_error" record on that output instead.
   // Returns whether it printed anything.
-  bool report(std::ostream &out, const std::function<void()> &before);
+  bool report(std::ostream &out, const std::function<void()> &before, Output *json = nullptr);
 
 private:
   int map_fd_;

@@ -66,10 +66,20 @@ void Output::exit_separator() {
 
 void Output::lost_events(uint64_t count) {
   if (json_) {
-    write("{\"type\": \"lost_events\", \"data\": {\"events\": " + std::to_string(count) + "}}\n");
+    // Like attached_probes: the count both at the top and under "data", as v0.26 writes it.
+    std::string n = std::to_string(count);
+    write("{\"type\": \"lost_events\", \"count\": " + n + ", \"data\": {\"events\": " + n + "}}\n");
     return;
   }
   fprintf(stderr, "Lost %llu events\n", static_cast<unsigned long long>(count));
+}
+
+void Output::json_message(const std::string &type, const std::string &msg,
+                          const std::string &extra_fields, const std::string &filename, int line,
+                          int col) {
+  write("{\"type\": \"" + type + "\", \"msg\": " + json_escape(msg) + extra_fields +
+        ", \"filename\": " + json_escape(filename) + ", \"line\": " + std::to_string(line) +
+        ", \"col\": " + std::to_string(col) + "}\n");
 }
 
 } // namespace bpfscope

@@ -25,6 +25,13 @@ public:
   // Printed once before the maps at exit (text mode: the two blank lines bpftrace prints).
   void exit_separator();
   void lost_events(uint64_t count);
+  // -f json only: a message about a place in the script (errorf/warnf, a failed helper), as
+  // bpftrace's record `{"type": TYPE, "msg": ..., [extra fields,] "filename", "line", "col"}`.
+  // `extra_fields` is "" or already-encoded `, "key": value` pairs. In text mode such messages
+  // are diagnostics on stderr, written by the caller.
+  void json_message(const std::string &type, const std::string &msg,
+                    const std::string &extra_fields, const std::string &filename, int line,
+                    int col);
   void flush();
   // -B: line buffering (flush after every record) or full buffering.
   void set_line_buffered(bool on) { line_buffered_ = on; }

@@ -98,6 +98,11 @@ void handle_record(EventContext &ec, const void *data, size_t size) {
     }
     ec.line.clear();
     ec.printfs[id].append(ec.line, payload, size - kEventHeaderSize);
+    if (!info.printfs[id].json_type.empty() && ec.output->json()) { // errorf/warnf
+      const PrintfInfo &p = info.printfs[id];
+      ec.output->json_message(p.json_type, ec.line, "", p.where_file, p.where_line, p.where_col);
+      break;
+    }
     if (!info.printfs[id].stderr_prefix.empty()) { // errorf/warnf
       std::cerr << info.printfs[id].stderr_prefix << ec.line
                 << (ec.line.empty() || ec.line.back() != '\n' ? "\n" : "") << std::flush;
@@ -312,7 +317,10 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
   HelperErrorReporter helper_errors(
       object.internal.helper_errors >= 0 ? maps.fds[object.internal.helper_errors] : -1,
       object.helper_error_sites, info, opts.rejection.source, opts.max_map_keys);
-  auto report_helper_errors = [&] { helper_errors.report(std::cerr, [&] { output.flush(); }); };
+  auto report_helper_errors = [&] {
+    helper_errors.report(
+        std::cerr, [&] { output.flush(); }, output.json() ? &output : nullptr);
+  };
 
   // "Attached N probes" means every probe is live: a user (or a test) may start the workload
   // as soon as it appears. With nothing to attach after BEGIN, it comes first, as in bpftrace.

@@ -131,6 +131,24 @@ golden_json "BEGIN and END without exit()" 'BEGIN { printf("begin\n"); @b = 1; }
 {"type": "map", "data": {"@b": 1}}
 EOF
 
+# errorf/warnf and failed helpers (a full map always; others with -k) are records on stdout in
+# JSON, each naming where the call is (line, column of its first character), as v0.26 writes them.
+BPFTRACE_MAX_MAP_KEYS=1 golden_json "errorf, warnf and a full map" 'BEGIN { errorf("bad %d", 3);
+  warnf("w %s", "x");
+  @a[1] = 1; @a[2] = 2;
+  exit(); }' <<'EOF'
+{"type": "attached_probes", "count": 1, "data": {"probes": 1}}
+{"type": "errorf", "msg": "bad 3", "filename": "stdin", "line": 1, "col": 9}
+{"type": "warnf", "msg": "w x", "filename": "stdin", "line": 2, "col": 3}
+{"type": "helper_error", "msg": "Argument list too long", "helper": "map_update_elem", "retcode": -7, "filename": "stdin", "line": 3, "col": 14}
+{"type": "map", "data": {"@a": {"1": 1}}}
+EOF
+bps -f json -k -e 'BEGIN { printf("%s|\n", str(12345)); exit(); }'
+assert_eq "json -k: a failed probe_read_str is a helper_error record" \
+  '{"type": "helper_error", "msg": "Bad address", "helper": "probe_read_str", "retcode": -14, "filename": "stdin", "line": 1, "col": 25}' \
+  "$(grep helper_error "$TMPD/last.out")"
+assert_eq "json -k: nothing on stderr" "" "$ERR"
+
 # On SIGINT, the maps come out as JSON records too (no text blank lines).
 bg_start sigjson -f json -e 'BEGIN { @b = 1; } tracepoint:syscalls:sys_enter_openat /pid == 1/ { @never = count(); }'
 # (with -f json the attached_probes record on stdout is the sign that it is running)

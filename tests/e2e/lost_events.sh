@@ -52,7 +52,8 @@ if run_overflow json; then
   assert_rc "json: exit status 0" 0 "$RC"
   printed=$(grep -c '"type": "printf"' "$TMPD/lost_json.txt")
   assert_eq "json: nothing on stderr" "" "$ERR"
-  lost=$(sed -n 's/^{"type": "lost_events", "data": {"events": \([0-9]*\)}}$/\1/p' "$TMPD/lost_json.txt")
+  lost=$(sed -n 's/^{"type": "lost_events", "count": \([0-9]*\), "data": {"events": \1}}$/\1/p' \
+    "$TMPD/lost_json.txt")
   if [ -n "$lost" ] && [ "$lost" -gt 0 ]; then
     pass "json: lost_events record (events=$lost, printed $printed)"
   else
@@ -60,7 +61,8 @@ if run_overflow json; then
   fi
   assert_eq "json: printed + lost = system calls made" "$CALLS" "$((printed + ${lost:-0}))"
   assert_eq "json: the lost_events record is the last line" \
-    "{\"type\": \"lost_events\", \"data\": {\"events\": $lost}}" "$(tail -1 "$TMPD/lost_json.txt")"
+    "{\"type\": \"lost_events\", \"count\": $lost, \"data\": {\"events\": $lost}}" \
+    "$(tail -1 "$TMPD/lost_json.txt")"
 fi
 
 finish
