@@ -442,7 +442,7 @@ void ProbeCompiler::aggregate(const Map &m, const MapInfo &mi, const Call &c) {
     v = expr(*c.args[0]).v;
   llvm::Value *bucket = nullptr;
   if (agg.kind == TypeKind::Hist)
-    bucket = hist_bucket(v, c.args[0]->type.is_signed);
+    bucket = hist_bucket(v, c.args[0]->type.is_signed, agg.hist_bits);
   else if (agg.kind == TypeKind::Lhist)
     bucket = lhist_bucket(v, agg);
   llvm::Value *key = build_key(m, mi, bucket);
@@ -519,8 +519,10 @@ void ProbeCompiler::aggregate(const Map &m, const MapInfo &mi, const Call &c) {
   b_.SetInsertPoint(done);
 }
 
-// bpftrace's power-of-two buckets: 0 for negatives, 1 for zero, 2 + floor(log2(v)) otherwise.
-llvm::Value *ProbeCompiler::hist_bucket(llvm::Value *v, bool is_signed) {
+// bpftrace's log2 buckets with 2^k per power of two (k = `bits`): 0 for negatives, v + 1 for
+// v below 2^k; otherwise, with l = floor(log2(v)) - k, the power's group ((l + 1) << k) + 1 plus
+// the k bits below the top one ((v >> l) & (2^k - 1)). For k = 0 that is 2 + floor(log2(v)).
+llvm::Value *ProbeCompiler::hist_bucket(llvm::Value *v, bool is_signed, int bits) {
   llvm::Value *n = v;
   llvm::Value *log = b_.getInt64(0);
   for (int shift : {32, 16, 8, 4, 2, 1}) {
@@ -529,8 +531,14 @@ llvm::Value *ProbeCompiler::hist_bucket(llvm::Value *v, bool is_signed) {
     n = b_.CreateSelect(has, high, n);
     log = b_.CreateSelect(has, b_.CreateAdd(log, b_.getInt64(shift)), log);
   }
-  llvm::Value *bucket = b_.CreateAdd(log, b_.getInt64(2));
-  bucket = b_.CreateSelect(b_.CreateICmpEQ(v, b_.getInt64(0)), b_.getInt64(1), bucket);
+  const uint64_t mask = (uint64_t(1) << bits) - 1;
+  llvm::Value *small = b_.CreateICmpULE(v, b_.getInt64(mask));
+  // For small values `log - bits` would wrap; its bucket is chosen below, so any shift will do.
+  llvm::Value *l = b_.CreateSelect(small, b_.getInt64(0), b_.CreateSub(log, b_.getInt64(bits)));
+  llvm::Value *group = b_.CreateShl(b_.CreateAdd(l, b_.getInt64(1)), b_.getInt64(bits));
+  llvm::Value *sub = b_.CreateAnd(b_.CreateLShr(v, l), b_.getInt64(mask));
+  llvm::Value *bucket = b_.CreateAdd(b_.CreateAdd(group, b_.getInt64(1)), sub);
+  bucket = b_.CreateSelect(small, b_.CreateAdd(v, b_.getInt64(1)), bucket);
   if (is_signed)
     bucket = b_.CreateSelect(b_.CreateICmpSLT(v, b_.getInt64(0)), b_.getInt64(0), bucket);
   return bucket;

@@ -91,7 +91,7 @@ private:
   llvm::Value *map_pointer(int index);
   llvm::Value *build_key(const ast::Map &m, const MapInfo &mi, llvm::Value *bucket = nullptr);
   void aggregate(const ast::Map &m, const MapInfo &mi, const ast::Call &c);
-  llvm::Value *hist_bucket(llvm::Value *v, bool is_signed);
+  llvm::Value *hist_bucket(llvm::Value *v, bool is_signed, int bits);
   llvm::Value *lhist_bucket(llvm::Value *v, const Type &t);
   void map_update(int map_index, llvm::Value *key, llvm::Value *value);
   void map_delete(const ast::Map &m);

@@ -393,10 +393,10 @@ private:
       return check_tseries(c, *this);
     TypeKind kind = kinds.at(c.name);
     size_t nargs = kind == TypeKind::Count ? 0 : kind == TypeKind::Lhist ? 4 : 1;
+    int64_t hist_bits = 0;
     if (kind == TypeKind::Hist && c.args.size() == 2) {
-      nargs = 2; // hist(x, bits) is accepted; only the default layout is printed
-      int64_t bits;
-      if (!constant_integer(*c.args[1], bits) || bits < 0 || bits > 5) {
+      nargs = 2; // hist(x, bits): 2^bits buckets per power of two
+      if (!constant_integer(*c.args[1], hist_bits) || hist_bits < 0 || hist_bits > 5) {
         error(c.args[1]->loc, "hist() bits must be a constant from 0 to 5");
         return Type::none();
       }
@@ -415,6 +415,7 @@ private:
         is_signed = t.is_signed || t.kind == TypeKind::Boolean;
     }
     Type result = Type::aggregation(kind, is_signed);
+    result.hist_bits = static_cast<int>(hist_bits);
     if (kind == TypeKind::Lhist) {
       int64_t bounds[3];
       for (int i = 0; i < 3; i++) {
@@ -538,6 +539,12 @@ private:
                        " already has min " + std::to_string(mi.value_type.lhist_min) + ", max " +
                        std::to_string(mi.value_type.lhist_max) + ", step " +
                        std::to_string(mi.value_type.lhist_step) + ")");
+      return;
+    }
+    if (mi.value_type.kind == TypeKind::Hist && stored.kind == TypeKind::Hist &&
+        mi.value_type.hist_bits != stored.hist_bits) {
+      error(a.loc, "Different bits in a single hist map are not supported (" + mi.name +
+                       " already has " + std::to_string(mi.value_type.hist_bits) + " bits)");
       return;
     }
     if (!mi.value_type.same_kind(stored)) {

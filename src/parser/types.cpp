@@ -210,6 +210,8 @@ bool Type::operator==(const Type &other) const {
   if ((kind == TypeKind::Pointer || kind == TypeKind::Array) &&
       (pointee() != other.pointee() || array_len != other.array_len))
     return false;
+  if (kind == TypeKind::Hist && hist_bits != other.hist_bits)
+    return false;
   if (kind == TypeKind::Lhist && (lhist_min != other.lhist_min || lhist_max != other.lhist_max ||
                                   lhist_step != other.lhist_step))
     return false;

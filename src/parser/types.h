@@ -67,6 +67,7 @@ struct Type {
   // members are left out), filled in by the semantic pass.
   std::vector<std::string> field_names;
   int64_t lhist_min = 0, lhist_max = 0, lhist_step = 0; // Lhist bounds
+  int hist_bits = 0; // Hist: each power of two is split into 2^hist_bits buckets (0 to 5)
   // Stack: user (ustack) or kernel (kstack), how it prints, and how many frames it keeps.
   bool stack_user = false;
   StackMode stack_mode = StackMode::Bpftrace;
@@ -138,5 +139,9 @@ struct Type {
 
   std::string name() const; // e.g. "uint64", "string[16]", "(int64,string[4])", "hist_t"
 };
+
+// How many buckets a log2 histogram with 2^bits buckets per power of two has: one for negative
+// values, one per value below 2^bits, then 2^bits per power of two up to 2^64.
+inline int log2_hist_buckets(int bits) { return ((64 - bits) << bits) + 1 + (1 << bits); }
 
 } // namespace bpfscope

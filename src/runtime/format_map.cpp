@@ -42,23 +42,24 @@ Bound plain_bound(int64_t v) {
   return b;
 }
 
-// Upper bound of log2 bucket `index` (>= 3): 2^(index-1), written with a K/M/G/T/P/E suffix for
-// each factor 1024.
-Bound hist_bound(size_t index) {
+// Upper bound of log2 bucket `index` (above 2^(bits+1)) of a histogram with 2^bits buckets per
+// power of two: (2^bits + the index's low bits) << power, where power = (index >> bits) - 1. The
+// text takes a K/M/G/T/P/E suffix for each factor 1024 in 2^power, as bpftrace writes it.
+Bound hist_bound(size_t index, int bits) {
   Bound b;
   b.is_unsigned = true;
-  size_t power = index - 1;
-  if (power >= 64) {
+  const uint64_t per_power = uint64_t(1) << bits;
+  const uint64_t multiple = per_power + (index & (per_power - 1));
+  size_t power = (index >> bits) - 1;
+  if (power + bits >= 64) { // multiple << power is 2^64 or more
     b.overflow = true;
     b.bits = UINT64_MAX;
   } else {
-    b.bits = uint64_t(1) << power;
+    b.bits = multiple << power;
   }
   static const char *const suffixes[] = {"", "K", "M", "G", "T", "P", "E"};
-  size_t decade = power / 10;
-  if (decade > 6)
-    decade = 6;
-  b.text = std::to_string(uint64_t(1) << (power - 10 * decade)) + suffixes[decade];
+  size_t decade = std::min<size_t>(power / 10, 6);
+  b.text = std::to_string(multiple << (power - 10 * decade)) + suffixes[decade];
   return b;
 }
 
@@ -94,14 +95,15 @@ std::pair<size_t, size_t> nonzero_range(const std::vector<uint64_t> &buckets, bo
   return {first, last};
 }
 
-HistView build_hist(const std::vector<uint64_t> &buckets, uint64_t div) {
+HistView build_hist(const std::vector<uint64_t> &buckets, uint64_t div, int bits) {
   HistView h;
   bool any;
   auto [first, last] = nonzero_range(buckets, any);
   if (!any)
     return h;
-  auto label = [](size_t i) {
-    return i <= 2 ? plain_bound(static_cast<int64_t>(i)) : hist_bound(i);
+  // Up to 2^(bits+1) a bound is the number itself (those buckets hold one value each).
+  auto label = [bits](size_t i) {
+    return i <= (size_t(2) << bits) ? plain_bound(static_cast<int64_t>(i)) : hist_bound(i, bits);
   };
   if (first != 0)
     h.lower = label(first - 1);
@@ -132,7 +134,7 @@ HistView build_lhist(const std::vector<uint64_t> &buckets, int64_t min, int64_t 
 HistView build_view(const Type &type, const std::vector<uint64_t> &buckets, uint64_t div) {
   if (type.kind == TypeKind::Lhist)
     return build_lhist(buckets, type.lhist_min, type.lhist_max, type.lhist_step);
-  return build_hist(buckets, div);
+  return build_hist(buckets, div, type.hist_bits);
 }
 
 bool single_value(const Bound &lo, const Bound &hi) {

@@ -32,7 +32,7 @@ std::string kernel_map_name(const std::string &name) {
 
 int hist_bucket_count(const Type &t) {
   if (t.kind == TypeKind::Hist)
-    return 66;
+    return log2_hist_buckets(t.hist_bits);
   if (t.kind == TypeKind::Tseries)
     return static_cast<int>(t.tseries_count);
   return static_cast<int>((t.lhist_max - t.lhist_min) / t.lhist_step) + 2;

@@ -88,7 +88,7 @@ void combine(const MapInfo &info, const uint8_t *raw, MapEntry &entry, bool &see
 
 size_t bucket_count(const Type &t) {
   if (t.kind == TypeKind::Hist)
-    return 66;
+    return static_cast<size_t>(log2_hist_buckets(t.hist_bits));
   if (t.kind == TypeKind::Tseries)
     return 0; // its slots are `points`
   return static_cast<size_t>((t.lhist_max - t.lhist_min) / t.lhist_step) + 2;

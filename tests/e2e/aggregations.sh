@@ -141,4 +141,52 @@ assert_eq "tuple keys with a negative int" "
 @t[-1, neg]: 1
 @t[2, pos]: 2" "$OUT"
 
+# hist(x, k): 2^k buckets per power of two, one value per bucket below 2^(k+1), as v0.26 prints.
+golden "hist with 2 bits" 'BEGIN { @h = hist(0, 2); @h = hist(3, 2); @h = hist(4, 2); @h = hist(9, 2);
+  @h = hist(9, 2); @h = hist(100, 2); @h = hist(-5, 2); exit(); }' <<'EOF'
+
+
+@h:
+(..., 0)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |
+[0]                    1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |
+[1]                    0 |                                                    |
+[2]                    0 |                                                    |
+[3]                    1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |
+[4]                    1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |
+[5]                    0 |                                                    |
+[6]                    0 |                                                    |
+[7]                    0 |                                                    |
+[8, 10)                2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
+[10, 12)               0 |                                                    |
+[12, 14)               0 |                                                    |
+[14, 16)               0 |                                                    |
+[16, 20)               0 |                                                    |
+[20, 24)               0 |                                                    |
+[24, 28)               0 |                                                    |
+[28, 32)               0 |                                                    |
+[32, 40)               0 |                                                    |
+[40, 48)               0 |                                                    |
+[48, 56)               0 |                                                    |
+[56, 64)               0 |                                                    |
+[64, 80)               0 |                                                    |
+[80, 96)               0 |                                                    |
+[96, 112)              1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |
+
+EOF
+golden "hist with 1 bit, K suffixes" 'BEGIN { @h = hist(6000, 1); @h = hist(20000, 1); exit(); }' <<'EOF'
+
+
+@h:
+[4K, 6K)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
+[6K, 8K)               0 |                                                    |
+[8K, 12K)              0 |                                                    |
+[12K, 16K)             0 |                                                    |
+[16K, 24K)             1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
+
+EOF
+golden "hist with 2 bits in JSON: closed ranges" 'BEGIN { @h = hist(3, 2); @h = hist(9, 2); exit(); }' -f json <<'EOF'
+{"type": "attached_probes", "count": 1, "data": {"probes": 1}}
+{"type": "hist", "data": {"@h": [{"min": 3, "max": 3, "count": 1},{"min": 4, "max": 4, "count": 0},{"min": 5, "max": 5, "count": 0},{"min": 6, "max": 6, "count": 0},{"min": 7, "max": 7, "count": 0},{"min": 8, "max": 9, "count": 1}]}}
+EOF
+
 finish
