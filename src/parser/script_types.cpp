@@ -59,6 +59,27 @@ int round_up(int v, int a) { return a > 1 ? (v + a - 1) / a * a : v; }
 
 } // namespace
 
+std::optional<Type> standard_c_type(const std::string &name) {
+  static const std::map<std::string, Type> fixed = {
+      {"u8", Type::integer(1, false)},       {"u16", Type::integer(2, false)},
+      {"u32", Type::integer(4, false)},      {"u64", Type::integer(8, false)},
+      {"s8", Type::integer(1, true)},        {"s16", Type::integer(2, true)},
+      {"s32", Type::integer(4, true)},       {"s64", Type::integer(8, true)},
+      {"__u8", Type::integer(1, false)},     {"__u16", Type::integer(2, false)},
+      {"__u32", Type::integer(4, false)},    {"__u64", Type::integer(8, false)},
+      {"__s8", Type::integer(1, true)},      {"__s16", Type::integer(2, true)},
+      {"__s32", Type::integer(4, true)},     {"__s64", Type::integer(8, true)},
+      {"uint8_t", Type::integer(1, false)},  {"uint16_t", Type::integer(2, false)},
+      {"uint32_t", Type::integer(4, false)}, {"uint64_t", Type::integer(8, false)},
+      {"int8_t", Type::integer(1, true)},    {"int16_t", Type::integer(2, true)},
+      {"int32_t", Type::integer(4, true)},   {"int64_t", Type::integer(8, true)},
+      {"size_t", Type::integer(8, false)},   {"ssize_t", Type::integer(8, true)},
+  };
+  if (auto it = fixed.find(name); it != fixed.end())
+    return it->second;
+  return std::nullopt;
+}
+
 // C's spellings of integer types, and the language's own names.
 std::optional<Type> ScriptTypes::base_type(const std::vector<std::string> &words) {
   std::string joined;
@@ -86,23 +107,8 @@ std::optional<Type> ScriptTypes::base_type(const std::vector<std::string> &words
     return Type::integer(4, !is_unsigned);
   if (core == "_Bool" || core == "bool")
     return Type::boolean();
-  static const std::map<std::string, Type> fixed = {
-      {"u8", Type::integer(1, false)},       {"u16", Type::integer(2, false)},
-      {"u32", Type::integer(4, false)},      {"u64", Type::integer(8, false)},
-      {"s8", Type::integer(1, true)},        {"s16", Type::integer(2, true)},
-      {"s32", Type::integer(4, true)},       {"s64", Type::integer(8, true)},
-      {"__u8", Type::integer(1, false)},     {"__u16", Type::integer(2, false)},
-      {"__u32", Type::integer(4, false)},    {"__u64", Type::integer(8, false)},
-      {"__s8", Type::integer(1, true)},      {"__s16", Type::integer(2, true)},
-      {"__s32", Type::integer(4, true)},     {"__s64", Type::integer(8, true)},
-      {"uint8_t", Type::integer(1, false)},  {"uint16_t", Type::integer(2, false)},
-      {"uint32_t", Type::integer(4, false)}, {"uint64_t", Type::integer(8, false)},
-      {"int8_t", Type::integer(1, true)},    {"int16_t", Type::integer(2, true)},
-      {"int32_t", Type::integer(4, true)},   {"int64_t", Type::integer(8, true)},
-      {"size_t", Type::integer(8, false)},   {"ssize_t", Type::integer(8, true)},
-  };
-  if (auto it = fixed.find(core); it != fixed.end())
-    return it->second;
+  if (auto fixed = standard_c_type(core))
+    return fixed;
   Type own = type_from_name(core);
   if (!own.is_none())
     return own;

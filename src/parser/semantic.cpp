@@ -779,7 +779,11 @@ private:
     case ExprKind::Cast: {
       auto &c = static_cast<Cast &>(e);
       Type from = expr(*c.operand);
-      if (c.type_of || TypeRules::is_c_type_name(c.type_name)) {
+      // Names the language does not define (`pid_t`, `uint64_t`) are C type names too.
+      bool c_name = TypeRules::is_c_type_name(c.type_name) ||
+                    (type_from_name(c.type_name).is_none() && c.type_name != "string" &&
+                     c.type_name != "void" && c.type_name.find('[') == std::string::npos);
+      if (c.type_of || c_name) {
         Type to = c.type_of ? expr(*c.type_of) : types_.from_text(c.type_name, c.loc);
         if (to.is_none() || from.is_none())
           return Type::none();

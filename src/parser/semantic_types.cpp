@@ -1,5 +1,6 @@
 #include "parser/semantic_types.h"
 
+#include "parser/script_types.h"
 #include "parser/semantic.h"
 
 namespace bpfscope {
@@ -32,7 +33,11 @@ Type TypeRules::from_text(const std::string &text, const SourceRange &loc) {
   if (t.is_none() && base == "void")
     t = Type::none();
   else if (t.is_none()) {
-    std::optional<Type> found = types_ ? types_->named_type(base) : std::nullopt;
+    // C's fixed-width names mean the same everywhere; other names (pid_t, a script's struct,
+    // a kernel typedef) come from the resolver.
+    std::optional<Type> found = standard_c_type(base);
+    if (!found && types_)
+      found = types_->named_type(base);
     if (!found) {
       bool record = starts_with(base, "struct ") || starts_with(base, "union ");
       error_(loc, record ? "Unknown struct/union: '" + base + "'" : "Unknown type: '" + base + "'",

@@ -6,6 +6,7 @@
 #include "runtime/btf_types.h"
 #include "runtime/format_json.h"
 #include "runtime/format_value.h"
+#include "runtime/kernel_btf.h"
 #include "runtime/loader.h"
 #include "test_support.h"
 
@@ -406,4 +407,97 @@ TEST(KernelTypes, StructsAndPointersPrintAsBpftraceDoes) {
   EXPECT_EQ(json_value(s, data),
             "{\"a\": -1, \"b\": [2,3], \"c\": {\"x\": 7}, \"p\": 18446612682070036480, "
             "\"name\": \"abc\"}");
+}
+
+// ------------------------------------------------------------------ module BTF
+
+// Two "modules" split on one base, as /sys/kernel/btf/<module> are on vmlinux: their own types
+// reuse the same ids, point into the base and into themselves.
+TEST(KernelTypes, ModuleTypesResolveThroughTheirOwnBtf) {
+  struct btf *base = btf__new_empty();
+  int s32 = btf__add_int(base, "int", 4, BTF_INT_SIGNED);
+  int base_rec = btf__add_struct(base, "inode", 8);
+  btf__add_field(base, "i_ino", s32, 0, 0);
+  ASSERT_GT(base_rec, 0);
+
+  struct btf *mod_a = btf__new_empty_split(base);
+  int inode_ptr = btf__add_ptr(mod_a, base_rec);
+  int fid = btf__add_struct(mod_a, "p9_fid", 16);
+  btf__add_field(mod_a, "fid", s32, 0, 0);
+  btf__add_field(mod_a, "inode", inode_ptr, 64, 0);
+  int fid_ptr = btf__add_ptr(mod_a, fid);
+  int proto = btf__add_func_proto(mod_a, s32);
+  btf__add_func_param(mod_a, "fid", fid_ptr);
+  btf__add_func(mod_a, "p9_clunk", BTF_FUNC_GLOBAL, proto);
+
+  struct btf *mod_b = btf__new_empty_split(base);
+  btf__add_int(mod_b, "padding_type", 4, 0); // so that the next id is the same as `fid`
+  int other = btf__add_struct(mod_b, "virtio_thing", 4);
+  btf__add_field(mod_b, "count", s32, 0, 0);
+  ASSERT_EQ(fid, other); // the same id in both modules
+
+  BtfTypeResolver types(base);
+  EXPECT_FALSE(types.named_type("struct p9_fid")); // no module BTF known yet
+  types.add_module_btf(mod_a);
+  types.add_module_btf(mod_b);
+  Type f = *types.named_type("struct p9_fid");
+  EXPECT_EQ(f.name(), "struct p9_fid");
+  EXPECT_GE(f.record_id, kFirstModuleRecordHandle);
+  EXPECT_EQ(types.member(f, "fid")->type.name(), "int32");
+  Type inode = types.member(f, "inode")->type;
+  EXPECT_EQ(inode.name(), "struct inode *");
+  EXPECT_EQ(inode.pointee().record_id, base_rec); // a vmlinux type keeps its vmlinux id
+  EXPECT_EQ(types.member(inode.pointee(), "i_ino")->type.name(), "int32");
+  Type t = *types.named_type("struct virtio_thing");
+  EXPECT_NE(t.record_id, f.record_id);
+  EXPECT_EQ(types.member(t, "count")->offset, 0);
+  EXPECT_FALSE(types.member(t, "fid"));
+  EXPECT_EQ(types.member_hint(f, "fd"), "Did you mean 'fid'?");
+  EXPECT_EQ(types.members(f).size(), 2u);
+
+  // A module function's pointer argument is typed from the module's BTF (fentry `args`).
+  BtfView view(mod_a);
+  auto fn = view.function("p9_clunk");
+  ASSERT_TRUE(fn);
+  ASSERT_EQ(fn->params.size(), 1u);
+  EXPECT_EQ(fn->params[0].type.name(), "struct p9_fid *");
+  EXPECT_EQ(fn->params[0].type.pointee().record_id, f.record_id);
+  EXPECT_EQ(fn->signature(), "int p9_clunk(struct p9_fid * fid)");
+  btf__free(mod_b);
+  btf__free(mod_a);
+  btf__free(base);
+}
+
+// ------------------------------------------------------------------ casts to C type names
+
+TEST(KernelTypes, CastsToCTypeNames) {
+  EXPECT_EQ(type_of("(uint64_t)arg0").name(), "uint64");
+  EXPECT_EQ(type_of("(int8_t) arg0").name(), "int64"); // stored widened
+  EXPECT_EQ(type_of("(size_t)(arg0 + 1)").name(), "uint64");
+  EXPECT_EQ(type_of("(u32)arg0").name(), "uint64");
+  EXPECT_EQ(type_of("(uint16_t *)arg0").name(), "uint16 *");
+  class Typedefs : public FakeTypes {
+  public:
+    std::optional<Type> named_type(const std::string &name) override {
+      if (name == "pid_t")
+        return Type::integer(4, true);
+      if (name == "task_t") // typedef struct task task_t
+        return FakeTypes::named_type("struct task");
+      return FakeTypes::named_type(name);
+    }
+  } types;
+  auto a = analyse("kprobe:f { $p = (pid_t)arg0; $t = (task_t *)arg1; $c = $t->comm; "
+                   "$n = (pid_t)$t->pid; if (arg0) { $q = 1; } return; }",
+                   {}, &types);
+  ASSERT_TRUE(a.ok) << a.errors;
+  EXPECT_EQ(a.info.probes[0].variables.at("$t").name(), "struct task *");
+  EXPECT_EQ(a.info.probes[0].variables.at("$c").name(), "string[16]");
+  std::string errors;
+  type_of("(no_such_t)arg0", &errors);
+  EXPECT_NE(errors.find("ERROR: Unknown type: 'no_such_t'"), std::string::npos) << errors;
+  // A parenthesised name after a word is not a cast: `if (x) y` keeps its syntax error.
+  EXPECT_NE(errors_of("kprobe:f { if (arg0) $x = 1; }").find("unexpected variable"),
+            std::string::npos);
+  EXPECT_NE(errors_of("kprobe:f { $x = (arg0) $y; }").find("Unknown type: 'arg0'"),
+            std::string::npos);
 }
