@@ -791,6 +791,9 @@ private:
           error(c.loc, "Cannot cast from '" + from.name() + "' to '" + to.name() + "'");
           return Type::none();
         }
+        // A cast changes what the address points to, not where: user memory stays user memory.
+        if (to.is_ptr())
+          to.user_memory = from.user_memory;
         return to;
       }
       Type to = type_from_name(c.type_name);
@@ -1036,8 +1039,17 @@ private:
       return Type::string(cf.size);
     case ContextField::Kind::DataLocString:
       return Type::string(opts_.max_strlen);
-    case ContextField::Kind::Pointer:
-      return cf.type.is_ptr() ? cf.type : Type::pointer();
+    case ContextField::Kind::Pointer: {
+      if (cf.type.is_ptr())
+        return cf.type;
+      // Tracepoint fields: a pointer to a struct or union is typed from its declaration
+      // (`struct sockaddr * uservaddr`), others stay addresses.
+      std::optional<Type> typed = types_.record_pointer(cf.c_type);
+      if (!typed)
+        return Type::pointer();
+      typed->user_memory = cf.user_memory;
+      return *typed;
+    }
     case ContextField::Kind::Integer:
       return Type::integer(cf.size == 1 || cf.size == 2 || cf.size == 4 ? cf.size : 8,
                            cf.is_signed);
@@ -1593,14 +1605,15 @@ private:
       return stack_call(c, false);
     if (n == "ustack")
       return stack_call(c, true);
-    if (n == "kptr") { // marks a kernel address: kernel pointers are read as such already
+    if (n == "kptr" || n == "uptr") { // the address space a pointer's target is read from
       if (!want_args(c, 1, 1))
         return Type::none();
       Type t = expr(*c.args[0]);
       if (!t.is_none() && !t.is_integer()) {
-        error(c.args[0]->loc, "kptr() expects an integer or a pointer (" + t.name() + " provided)");
+        error(c.args[0]->loc, n + "() expects an integer or a pointer (" + t.name() + " provided)");
         return Type::none();
       }
+      t.user_memory = n == "uptr";
       return t;
     }
     if (n == "ksym") {

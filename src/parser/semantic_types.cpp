@@ -15,6 +15,14 @@ std::string trim(const std::string &s) {
 
 bool starts_with(const std::string &s, const char *prefix) { return s.rfind(prefix, 0) == 0; }
 
+// A member, element or target reached through `from`: pointers and records found in user memory
+// lead to user memory too.
+Type reached_from(Type t, const Type &from) {
+  if (t.is_ptr() || t.is_record() || t.is_array())
+    t.user_memory = from.user_memory;
+  return t;
+}
+
 } // namespace
 
 bool TypeRules::is_c_type_name(const std::string &text) {
@@ -55,6 +63,34 @@ Type TypeRules::from_text(const std::string &text, const SourceRange &loc) {
   return t;
 }
 
+std::optional<Type> TypeRules::record_pointer(const std::string &c_type) {
+  std::string words;
+  int stars = 0;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty() && word != "const" && word != "volatile" && word != "__user")
+      words += (words.empty() ? "" : " ") + word;
+    word.clear();
+  };
+  for (char c : c_type) {
+    if (c == '*') {
+      flush();
+      stars++;
+    } else if (c == ' ') {
+      flush();
+    } else {
+      word += c;
+    }
+  }
+  flush();
+  if (stars != 1 || !types_ || !(starts_with(words, "struct ") || starts_with(words, "union ")))
+    return std::nullopt;
+  std::optional<Type> record = types_->named_type(words);
+  if (!record || !record->is_record())
+    return std::nullopt;
+  return Type::pointer(*record);
+}
+
 Type TypeRules::member(ast::Field &f, const Type &base) {
   // `.` on a pointer dereferences it and `->` on a struct is the same as `.` (bpftrace v0.26).
   const Type &record = base.is_ptr() ? base.pointee() : base;
@@ -80,7 +116,7 @@ Type TypeRules::member(ast::Field &f, const Type &base) {
   f.member_offset = m->offset;
   f.bit_offset = m->bit_offset;
   f.bit_size = m->bit_size;
-  return m->type;
+  return reached_from(m->type, base);
 }
 
 Type TypeRules::query(ast::TypeQuery &q, const Type &operand) {
@@ -138,7 +174,7 @@ Type TypeRules::index(const ast::Index &e, const Type &base, const Type &index) 
     error_(e.loc, "Can not index a 'void *'", "cast it to a typed pointer first");
     return Type::none();
   }
-  return base.pointee();
+  return reached_from(base.pointee(), base);
 }
 
 Type TypeRules::deref(const ast::Unary &u, const Type &pointer) {
@@ -151,7 +187,7 @@ Type TypeRules::deref(const ast::Unary &u, const Type &pointer) {
     error_(u.loc, "Can not dereference a 'void *'", "cast it to a typed pointer first");
     return Type::none();
   }
-  return target;
+  return reached_from(target, pointer);
 }
 
 namespace {

@@ -501,3 +501,26 @@ TEST(KernelTypes, CastsToCTypeNames) {
   EXPECT_NE(errors_of("kprobe:f { $x = (arg0) $y; }").find("Unknown type: 'arg0'"),
             std::string::npos);
 }
+
+// ------------------------------------------------------------------ address spaces
+
+TEST(KernelTypes, UptrMarksUserMemoryAndItSpreads) {
+  FakeTypes types;
+  auto a = analyse("kprobe:f { $u = uptr((struct task *)arg0); $parent = $u->parent; "
+                   "$in = $u->in; $k = kptr($u); $cast = (struct inner *)$u; "
+                   "$plain = (struct task *)arg0; $i = uptr(arg1); }",
+                   {}, &types);
+  ASSERT_TRUE(a.ok) << a.errors;
+  auto &vars = a.info.probes[0].variables;
+  EXPECT_TRUE(vars.at("$u").user_memory);
+  EXPECT_TRUE(vars.at("$parent").user_memory); // a pointer read from user memory
+  EXPECT_TRUE(vars.at("$cast").user_memory);   // casts keep the address space
+  EXPECT_FALSE(vars.at("$k").user_memory);
+  EXPECT_FALSE(vars.at("$plain").user_memory);
+  EXPECT_EQ(vars.at("$u").name(), "struct task *"); // not part of the type's name
+  std::string errors;
+  type_of("uptr(comm)", &errors);
+  EXPECT_NE(errors.find("uptr() expects an integer or a pointer (string[16] provided)"),
+            std::string::npos)
+      << errors;
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Address spaces: pointer arguments of syscall tracepoints point into the calling process (as in
+# bpftrace), are typed from the format file when they point to a struct (sys_enter_connect's
+# `struct sockaddr * uservaddr`), and keep reading user memory through casts; uptr() marks any
+# address as user memory, kptr() as kernel memory. Also casts to C type names (uint64_t, pid_t).
+source "$(dirname "$0")/lib.sh"
+
+[ -e /sys/kernel/btf/vmlinux ] || skip "this kernel has no BTF (struct sockaddr comes from it)"
+
+N=3
+PORT=9 # discard: nothing listens here, connect() is refused after the tracepoint ran
+READY='interval:ms:50 { printf("ready\n"); }'
+wait_ready() {
+  local i
+  for ((i = 0; i < ATTACH_TIMEOUT * 100; i++)); do
+    grep -q '^ready$' "$TMPD/$1.out" 2>/dev/null && return 0
+    sleep 0.01
+  done
+  fail "bpfscope ($1) never became ready" "$(cat "$TMPD/$1.out" "$TMPD/$1.err")"
+  return 1
+}
+
+pyworkload_start "import socket
+for _ in range($N):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        s.connect(('127.0.0.1', $PORT))
+    except OSError:
+        pass
+    s.close()" || finish
+# sin_port is in network byte order: port 9 reads as 0x0900 on x86-64.
+bg_start connect -e "tracepoint:syscalls:sys_enter_connect /pid == $WL_PID/ {
+  \$in = (struct sockaddr_in *)args.uservaddr;
+  @family[args.uservaddr->sa_family, \$in->sin_port, \$in->sin_addr.s_addr] = count();
+  @user[((struct sockaddr *)uptr((uint64)args.uservaddr))->sa_family, uptr(args.uservaddr)->sa_family] = count();
+  // Read as kernel memory, a user address faults: the read gives 0.
+  @kernel[((struct sockaddr *)kptr(args.uservaddr))->sa_family] = count();
+}
+$READY"
+if wait_ready connect; then
+  workload_run
+  bg_stop connect INT
+  assert_rc "SIGINT ends bpfscope" 0 "$RC"
+  OUT=$(printf '%s\n' "$OUT" | grep -v '^ready$')
+  # AF_INET is 2; 127.0.0.1 in network order is 0x0100007f.
+  assert_contains "args.uservaddr is a struct sockaddr * in user memory; casts keep that" "$OUT" \
+    "@family[2, 2304, 16777343]: $N"
+  assert_contains "uptr() of an integer and of a pointer" "$OUT" "@user[2, 2]: $N"
+  assert_contains "kptr() reads kernel memory" "$OUT" "@kernel[0]: $N"
+fi
+
+bps -e 'BEGIN {
+  $m = -1;
+  print(((uint64_t)$m, (int8_t)257, (size_t)(1 << 40), (pid_t)$m));
+  $t = (struct task_struct *)curtask;
+  // refcount_t: a typedef of struct refcount_struct { atomic_t refs; }
+  $usage = (refcount_t *)((uint64)$t + offsetof(struct task_struct, usage));
+  print(((pid_t)$t->pid == pid, $usage->refs.counter > 0));
+  exit();
+}'
+assert_rc "casts to C type names run" 0 "$RC"
+assert_eq "uint64_t, int8_t, size_t, pid_t (a BTF typedef) and refcount_t * (a typedef'd struct)" \
+  "(18446744073709551615, 1, 1099511627776, -1)
+(true, true)" "$(printf '%s\n' "$OUT" | grep '^(')"
+
+bps -e 'BEGIN { print((no_such_type_t)1); }'
+assert_contains "an unknown type name is an error" "$ERR" "ERROR: Unknown type: 'no_such_type_t'"
+finish
