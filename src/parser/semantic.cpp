@@ -1044,11 +1044,9 @@ private:
         return cf.type;
       // Tracepoint fields: a pointer to a struct or union is typed from its declaration
       // (`struct sockaddr * uservaddr`), others stay addresses.
-      std::optional<Type> typed = types_.record_pointer(cf.c_type);
-      if (!typed)
-        return Type::pointer();
-      typed->user_memory = cf.user_memory;
-      return *typed;
+      Type t = types_.record_pointer(cf.c_type).value_or(Type::pointer());
+      t.user_memory = cf.user_memory; // kept by casts: `(struct S *)args.buf`
+      return t;
     }
     case ContextField::Kind::Integer:
       return Type::integer(cf.size == 1 || cf.size == 2 || cf.size == 4 ? cf.size : 8,

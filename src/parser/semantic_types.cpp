@@ -214,9 +214,13 @@ bool TypeRules::make_whole(Type &t, const SourceRange &loc) {
   if (!t.is_record() || !t.fields.empty() || !types_)
     return true;
   for (auto &[name, m] : types_->members(t)) {
-    if (m.bit_size > 0)
-      continue;
     Type mt = m.type;
+    if (m.bit_size > 0) { // printed from the bits that hold it (format_value.cpp)
+      if (!mt.is_integer() || mt.is_ptr())
+        continue;
+      mt.bitfield_offset = m.bit_offset;
+      mt.bitfield_size = m.bit_size;
+    }
     if (!make_whole(mt, loc))
       return false;
     t.fields.push_back(mt);

@@ -193,9 +193,12 @@ TEST(KernelTypes, WholeStructsGetTheirMembersForPrinting) {
   EXPECT_EQ(in.field_names, (std::vector<std::string>{"x", "y"}));
   EXPECT_EQ(in.field_offsets, (std::vector<int>{0, 8}));
   const Type &task = a.info.maps[a.info.map_ids.at("@m")].value_type;
-  // Bitfields (flags, state) are left out.
-  EXPECT_EQ(task.field_names, (std::vector<std::string>{"pid", "comm", "parent", "in"}));
+  // Bitfields (flags, state) are in, with the bits that hold them.
+  EXPECT_EQ(task.field_names,
+            (std::vector<std::string>{"pid", "comm", "parent", "in", "flags", "state"}));
   EXPECT_EQ(task.fields[3].field_names.size(), 2u);
+  EXPECT_EQ(task.fields[5].bitfield_offset, 3);
+  EXPECT_EQ(task.fields[5].bitfield_size, 5);
 }
 
 TEST(KernelTypes, CurtaskIsATaskPointerWhenTypesAreKnown) {
@@ -358,12 +361,56 @@ TEST(KernelTypes, ScriptDefinitionsAreLaidOutLikeC) {
   EXPECT_FALSE(diags.has_errors());
 
   EXPECT_FALSE(types.define("struct Bad { struct nope x; }", {}, diags));
-  EXPECT_FALSE(types.define("struct Bits { int a : 3; }", {}, diags));
+  EXPECT_FALSE(types.define("struct Wide { char a : 9; }", {}, diags));
+  EXPECT_FALSE(types.define("struct PtrBits { int *p : 3; }", {}, diags));
   std::string all;
   for (auto &d : diags.all())
     all += d.message + "\n";
   EXPECT_NE(all.find("unknown type 'struct nope' of member x"), std::string::npos) << all;
-  EXPECT_NE(all.find("bitfields in script types are not supported"), std::string::npos) << all;
+  EXPECT_NE(all.find("bitfield a must be 1 to 8 bits wide"), std::string::npos) << all;
+  EXPECT_NE(all.find("bitfield p must have an integer type"), std::string::npos) << all;
+}
+
+// C's layout: a bitfield follows the previous member unless it would cross a boundary of its
+// own type's size; a plain member starts at the next byte its alignment allows.
+TEST(KernelTypes, ScriptBitfieldsLayout) {
+  ScriptTypes types(nullptr);
+  Diagnostics diags("stdin", "");
+  ASSERT_TRUE(types.define("struct Bits { unsigned int a:3; int b:5; unsigned char c; "
+                           "unsigned short d:9; int e:20; long f; bool g:1; }",
+                           {}, diags));
+  Type t = *types.named_type("struct Bits");
+  auto at = [&](const char *name) {
+    RecordMember m = *types.member(t, name);
+    return std::to_string(m.offset) + "+" + std::to_string(m.bit_offset) + ":" +
+           std::to_string(m.bit_size);
+  };
+  EXPECT_EQ(at("a"), "0+0:3");
+  EXPECT_EQ(at("b"), "0+3:5");
+  EXPECT_EQ(at("c"), "1+0:0");
+  EXPECT_EQ(at("d"), "2+0:9");
+  EXPECT_EQ(at("e"), "4+0:20"); // bits 25..44 would cross the int at 32: moved there
+  EXPECT_EQ(at("f"), "8+0:0");
+  EXPECT_EQ(at("g"), "16+0:1");
+  EXPECT_EQ(t.size, 24);
+  EXPECT_TRUE(types.member(t, "b")->type.is_signed);
+}
+
+// A whole struct prints its bitfields from the bits that hold them.
+TEST(KernelTypes, WholeStructPrintsBitfields) {
+  ScriptTypes types(nullptr);
+  auto a = analyse("struct B { unsigned int a:3; int b:5; unsigned short d:9; bool f:1; }\n"
+                   "kprobe:f { $s = *(struct B *)arg0; }",
+                   {}, &types);
+  ASSERT_TRUE(a.ok) << a.errors;
+  const Type &s = a.info.probes[0].variables.at("$s");
+  ASSERT_EQ(s.field_names.size(), 4u);
+  // a=5, b=-3, d=300 at bits 16..24, f at bit 25
+  uint32_t word = 5u | (0x1du << 3) | (300u << 16) | (1u << 25);
+  uint8_t bytes[4];
+  std::memcpy(bytes, &word, 4);
+  EXPECT_EQ(format_value(s, bytes), "{ .a = 5, .b = -3, .d = 300, .f = true }");
+  EXPECT_EQ(json_value(s, bytes), "{\"a\": 5, \"b\": -3, \"d\": 300, \"f\": true}");
 }
 
 TEST(KernelTypes, ScriptPreambleTypesAndConstants) {
