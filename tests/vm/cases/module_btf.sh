@@ -2,7 +2,8 @@
 # Module BTF: struct p9_fid exists only in the 9pnet module's own (split) BTF, not in vmlinux.
 # Opening a file on the guest's 9p root calls 9pnet's p9_client_open(struct p9_fid *fid, int
 # mode): fentry's args.fid is typed from the module's BTF, -lv prints it, and a kprobe's cast to
-# (struct p9_fid *) finds the struct in the module.
+# (struct p9_fid *) finds the struct in the module; so is the fid of 9pnet's raw tracepoint
+# 9p_fid_ref.
 source "$SRCDIR/tests/e2e/lib.sh"
 source "$SRCDIR/tests/vm/vmlib.bash"
 
@@ -24,6 +25,7 @@ open_workload "$SRCDIR/CMakeLists.txt" $N "$TMPD/missing" 0 || finish
 bg_start modbtf -e "fentry:p9_client_open /pid == $WL_PID/ {
   @f[args.fid->fid > 0, args.fid->qid.type, sizeof(*args.fid) > 16] = count();
 }
+rawtracepoint:9pnet:9p_fid_ref /pid == $WL_PID/ { @r[args.fid->fid > 0] = count(); }
 kprobe:9pnet:p9_client_open /pid == $WL_PID/ {
   \$fid = (struct p9_fid *)arg0;
   @k[\$fid->fid > 0, \$fid->qid.type] = count();
@@ -37,5 +39,8 @@ if wait_ready modbtf; then
   assert_contains "fentry (module found by function name): args.fid->qid.type" "$OUT" \
     "@f[true, 0, true]: $N"
   assert_contains "kprobe: a cast to the module's struct p9_fid" "$OUT" "@k[true, 0]: $N"
+  # 9p_fid_ref(struct p9_fid *fid, __u8 type): each open takes and drops fid references.
+  assert_match "rawtracepoint of a module's event: args.fid typed" "$OUT" '^@r\[true\]: [0-9]+$'
+
 fi
 finish
