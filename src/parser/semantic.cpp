@@ -817,7 +817,11 @@ private:
       return field(static_cast<Field &>(e));
     case ExprKind::TypeQuery: {
       auto &q = static_cast<TypeQuery &>(e);
-      return types_.query(q, q.operand ? expr(*q.operand) : Type::none());
+      bool outer = in_sizeof_;
+      in_sizeof_ = true;
+      Type operand = q.operand ? expr(*q.operand) : Type::none();
+      in_sizeof_ = outer;
+      return types_.query(q, operand);
     }
     case ExprKind::TupleLit: {
       auto &t = static_cast<TupleLit &>(e);
@@ -996,6 +1000,9 @@ private:
       info_.enum_constants[n] = *v;
       return Type::integer(8, true);
     }
+    if (in_sizeof_) // sizeof(pid_t): a type name, parsed as an expression
+      if (auto t = types_.named(n))
+        return *t;
     error(b.loc, "Unknown identifier: '" + n + "'");
     return Type::none();
   }
@@ -1753,6 +1760,7 @@ private:
   Diagnostics &diags_;
   TypeRules types_; // C types (semantic_types.h); reports through error()
   ProbeInfo *probe_ = nullptr;
+  bool in_sizeof_ = false; // typing the operand of sizeof(), where a type name may stand
   bool reporting_ = false;
   bool retype_needed_ = false;
   int loop_depth_ = 0;                   // while loops around the statement being checked

@@ -63,6 +63,12 @@ Type TypeRules::from_text(const std::string &text, const SourceRange &loc) {
   return t;
 }
 
+std::optional<Type> TypeRules::named(const std::string &name) {
+  if (auto t = standard_c_type(name))
+    return t;
+  return types_ ? types_->named_type(name) : std::nullopt;
+}
+
 std::optional<Type> TypeRules::record_pointer(const std::string &c_type) {
   std::string words;
   int stars = 0;

@@ -86,13 +86,13 @@ bps -e 'BEGIN {
   $t = (struct task_struct *)curtask;
   // refcount_t: a typedef of struct refcount_struct { atomic_t refs; }
   $usage = (refcount_t *)((uint64)$t + offsetof(struct task_struct, usage));
-  print(((pid_t)$t->pid == pid, $usage->refs.counter > 0));
+  print(((pid_t)$t->pid == pid, $usage->refs.counter > 0, sizeof(pid_t), sizeof(uint16_t)));
   exit();
 }'
 assert_rc "casts to C type names run" 0 "$RC"
-assert_eq "uint64_t, int8_t, size_t, pid_t (a BTF typedef) and refcount_t * (a typedef'd struct)" \
+assert_eq "uint64_t, int8_t, size_t, pid_t (a BTF typedef), refcount_t * (a typedef'd struct), sizeof" \
   "(18446744073709551615, 1, 1099511627776, -1)
-(true, true)" "$(printf '%s\n' "$OUT" | grep '^(')"
+(true, true, 4, 2)" "$(printf '%s\n' "$OUT" | grep '^(')"
 
 bps -e 'BEGIN { print((no_such_type_t)1); }'
 assert_contains "an unknown type name is an error" "$ERR" "ERROR: Unknown type: 'no_such_type_t'"

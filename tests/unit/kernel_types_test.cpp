@@ -547,6 +547,13 @@ TEST(KernelTypes, CastsToCTypeNames) {
             std::string::npos);
   EXPECT_NE(errors_of("kprobe:f { $x = (arg0) $y; }").find("Unknown type: 'arg0'"),
             std::string::npos);
+  // sizeof() of a type name (parsed as an identifier), of a value builtin, of nothing known.
+  auto sized = analyse("kprobe:f { @a = sizeof(pid_t); @b = sizeof(uint16_t); @c = sizeof(pid); }",
+                       {}, &types);
+  ASSERT_TRUE(sized.ok) << sized.errors;
+  EXPECT_NE(errors_of("kprobe:f { @a = sizeof(no_such_t); }")
+                .find("ERROR: Unknown identifier: 'no_such_t'"),
+            std::string::npos);
 }
 
 // ------------------------------------------------------------------ address spaces
