@@ -10,6 +10,12 @@ namespace bpfscope {
 
 using namespace ast;
 
+namespace {
+bpf_func_id read_helper(bool user) {
+  return user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel;
+}
+} // namespace
+
 ProbeCompiler::Value ProbeCompiler::member_access(const Field &f) {
   Value base = expr(*f.base);
   return element_at(base, b_.getInt64(static_cast<uint64_t>(f.member_offset)), f.type, f.bit_offset,
@@ -19,7 +25,8 @@ ProbeCompiler::Value ProbeCompiler::member_access(const Field &f) {
 ProbeCompiler::Value ProbeCompiler::element_at(const Value &base, llvm::Value *offset,
                                                const Type &t, int bit_offset, int bit_size) {
   if (!base.v->getType()->isPointerTy()) // kernel memory
-    return read_kernel_value(b_.CreateAdd(base.v, offset), t, bit_offset, bit_size);
+    return read_kernel_value(b_.CreateAdd(base.v, offset), t, bit_offset, bit_size,
+                             base.type.user_memory);
   // A struct copied to the BPF stack: members are plain loads.
   llvm::Value *p = b_.CreateGEP(b_.getInt8Ty(), base.v, offset);
   if (t.is_record() || t.is_array() || t.is_string())
@@ -49,20 +56,23 @@ void ProbeCompiler::store_record(llvm::Value *dst, const Type &t, const Value &v
     b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), t.size);
     return;
   }
-  helper(BPF_FUNC_probe_read_kernel, b_.getInt64Ty(),
+  helper(read_helper(v.type.user_memory), b_.getInt64Ty(),
          {dst, b_.getInt64(static_cast<uint64_t>(t.size)), b_.CreateIntToPtr(v.v, b_.getPtrTy())});
 }
 
 ProbeCompiler::Value ProbeCompiler::read_kernel_value(llvm::Value *address, const Type &t,
-                                                      int bit_offset, int bit_size) {
+                                                      int bit_offset, int bit_size, bool user) {
   auto *i64 = b_.getInt64Ty();
-  if (t.is_record() || t.is_array())
-    return {address, t};
+  if (t.is_record() || t.is_array()) {
+    Type in_memory = t;
+    in_memory.user_memory = user; // where its members are read from
+    return {address, in_memory};
+  }
   llvm::Value *src = b_.CreateIntToPtr(address, b_.getPtrTy());
   if (t.is_string()) { // a char[N] member
     auto *buf = stack(t.size, "member");
     b_.CreateMemSet(buf, b_.getInt8(0), t.size, llvm::MaybeAlign(8));
-    helper(BPF_FUNC_probe_read_kernel, i64, {buf, b_.getInt64(t.size), src});
+    helper(read_helper(user), i64, {buf, b_.getInt64(t.size), src});
     // Kernel char arrays need not end in NUL; the copy always does.
     b_.CreateStore(b_.getInt8(0), offset_ptr(buf, t.size - 1));
     return {buf, t};
@@ -76,7 +86,7 @@ ProbeCompiler::Value ProbeCompiler::read_kernel_value(llvm::Value *address, cons
   }
   auto *slot = stack(8, "member");
   b_.CreateAlignedStore(b_.getInt64(0), slot, llvm::Align(8));
-  helper(BPF_FUNC_probe_read_kernel, i64, {slot, b_.getInt64(bytes), src});
+  helper(read_helper(user), i64, {slot, b_.getInt64(bytes), src});
   if (bit_size == 0)
     return {load_integer(slot, t.size, t.is_signed), t};
   return extract_bits(b_.CreateAlignedLoad(i64, slot, llvm::Align(8)), t, bit_offset, bit_size);
@@ -84,7 +94,7 @@ ProbeCompiler::Value ProbeCompiler::read_kernel_value(llvm::Value *address, cons
 
 ProbeCompiler::Value ProbeCompiler::deref(const Unary &u) {
   Value p = expr(*u.operand);
-  return read_kernel_value(p.v, u.type, 0, 0);
+  return read_kernel_value(p.v, u.type, 0, 0, p.type.user_memory);
 }
 
 ProbeCompiler::Value ProbeCompiler::index(const Index &i) {
@@ -92,7 +102,7 @@ ProbeCompiler::Value ProbeCompiler::index(const Index &i) {
   Value at = expr(*i.index);
   llvm::Value *bytes = b_.CreateMul(at.v, b_.getInt64(static_cast<uint64_t>(i.type.size)));
   if (base.type.is_ptr()) // the pointer's value is a kernel address
-    return read_kernel_value(b_.CreateAdd(base.v, bytes), i.type, 0, 0);
+    return read_kernel_value(b_.CreateAdd(base.v, bytes), i.type, 0, 0, base.type.user_memory);
   return element_at(base, bytes, i.type, 0, 0);
 }
 

@@ -1442,7 +1442,7 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
   }
   if (n == "cgroupid")
     return {b_.getInt64(info_.cgroup_ids.at(c.resource_id)), c.type};
-  if (n == "kptr")
+  if (n == "kptr" || n == "uptr") // only the type changes: where reads through it go
     return {expr(*c.args[0]).v, c.type};
   if (n == "strerror")
     return {expr(*c.args[0]).v, c.type}; // the number; user space describes it when printing

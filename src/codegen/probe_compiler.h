@@ -57,7 +57,10 @@ private:
   // C types (compile_kernel_types.cpp). Struct and array values are their kernel address (an
   // i64) until a member of scalar type is read.
   Value member_access(const ast::Field &f);
-  Value read_kernel_value(llvm::Value *address, const Type &t, int bit_offset, int bit_size);
+  // Reads a `t` at `address`: kernel memory, or the process's when `user` (uptr(), syscall
+  // tracepoint pointers).
+  Value read_kernel_value(llvm::Value *address, const Type &t, int bit_offset, int bit_size,
+                          bool user = false);
   Value deref(const ast::Unary &u);
   Value index(const ast::Index &i);
   // A value at `base` + `offset`: kernel memory when `base` is an i64 address, a copy on the BPF

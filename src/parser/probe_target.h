@@ -24,6 +24,10 @@ struct ContextField {
   // Pointers whose target type is known (fentry/tp_btf arguments, from BTF): `args.file` is a
   // `struct file *` whose members can be read. None otherwise.
   Type type{};
+  // Tracepoint pointer fields: the declared C type ("struct sockaddr *"), and whether it points
+  // into the traced process's memory (syscall tracepoints, as in bpftrace).
+  std::string c_type;
+  bool user_memory = false;
 };
 
 // The BPF program type family a target needs, which also fixes what its context is.

@@ -59,6 +59,27 @@ int round_up(int v, int a) { return a > 1 ? (v + a - 1) / a * a : v; }
 
 } // namespace
 
+std::optional<Type> standard_c_type(const std::string &name) {
+  static const std::map<std::string, Type> fixed = {
+      {"u8", Type::integer(1, false)},       {"u16", Type::integer(2, false)},
+      {"u32", Type::integer(4, false)},      {"u64", Type::integer(8, false)},
+      {"s8", Type::integer(1, true)},        {"s16", Type::integer(2, true)},
+      {"s32", Type::integer(4, true)},       {"s64", Type::integer(8, true)},
+      {"__u8", Type::integer(1, false)},     {"__u16", Type::integer(2, false)},
+      {"__u32", Type::integer(4, false)},    {"__u64", Type::integer(8, false)},
+      {"__s8", Type::integer(1, true)},      {"__s16", Type::integer(2, true)},
+      {"__s32", Type::integer(4, true)},     {"__s64", Type::integer(8, true)},
+      {"uint8_t", Type::integer(1, false)},  {"uint16_t", Type::integer(2, false)},
+      {"uint32_t", Type::integer(4, false)}, {"uint64_t", Type::integer(8, false)},
+      {"int8_t", Type::integer(1, true)},    {"int16_t", Type::integer(2, true)},
+      {"int32_t", Type::integer(4, true)},   {"int64_t", Type::integer(8, true)},
+      {"size_t", Type::integer(8, false)},   {"ssize_t", Type::integer(8, true)},
+  };
+  if (auto it = fixed.find(name); it != fixed.end())
+    return it->second;
+  return std::nullopt;
+}
+
 // C's spellings of integer types, and the language's own names.
 std::optional<Type> ScriptTypes::base_type(const std::vector<std::string> &words) {
   std::string joined;
@@ -86,23 +107,8 @@ std::optional<Type> ScriptTypes::base_type(const std::vector<std::string> &words
     return Type::integer(4, !is_unsigned);
   if (core == "_Bool" || core == "bool")
     return Type::boolean();
-  static const std::map<std::string, Type> fixed = {
-      {"u8", Type::integer(1, false)},       {"u16", Type::integer(2, false)},
-      {"u32", Type::integer(4, false)},      {"u64", Type::integer(8, false)},
-      {"s8", Type::integer(1, true)},        {"s16", Type::integer(2, true)},
-      {"s32", Type::integer(4, true)},       {"s64", Type::integer(8, true)},
-      {"__u8", Type::integer(1, false)},     {"__u16", Type::integer(2, false)},
-      {"__u32", Type::integer(4, false)},    {"__u64", Type::integer(8, false)},
-      {"__s8", Type::integer(1, true)},      {"__s16", Type::integer(2, true)},
-      {"__s32", Type::integer(4, true)},     {"__s64", Type::integer(8, true)},
-      {"uint8_t", Type::integer(1, false)},  {"uint16_t", Type::integer(2, false)},
-      {"uint32_t", Type::integer(4, false)}, {"uint64_t", Type::integer(8, false)},
-      {"int8_t", Type::integer(1, true)},    {"int16_t", Type::integer(2, true)},
-      {"int32_t", Type::integer(4, true)},   {"int64_t", Type::integer(8, true)},
-      {"size_t", Type::integer(8, false)},   {"ssize_t", Type::integer(8, true)},
-  };
-  if (auto it = fixed.find(core); it != fixed.end())
-    return it->second;
+  if (auto fixed = standard_c_type(core))
+    return fixed;
   Type own = type_from_name(core);
   if (!own.is_none())
     return own;
@@ -183,16 +189,24 @@ bool ScriptTypes::define(const std::string &text, const SourceRange &loc, Diagno
   records_.push_back(Record{Type::record(full, 0, kFirstId + index), 1, {}});
   record_index_[full] = index;
   bool is_union = tok[0] == "union";
-  int offset = 0, size = 0, align = 1;
+  // Laid out in bits, for bitfields: C's (System V) rules put a bitfield right after the previous
+  // member unless it would cross a boundary of its type's size, then at that boundary.
+  int bits = 0, size = 0, align = 1;
   std::vector<std::string> decl;
   for (const std::string &t : body) {
     if (t != ";") {
       decl.push_back(t);
       continue;
     }
-    // TYPE WORDS [*...] NAME [ [N] ]
-    if (std::find(decl.begin(), decl.end(), ":") != decl.end())
-      return fail("bitfields in script types are not supported");
+    // TYPE WORDS [*...] NAME [ [N] ] or TYPE WORDS NAME : WIDTH
+    int width = -1;
+    if (auto colon = std::find(decl.begin(), decl.end(), ":"); colon != decl.end()) {
+      int64_t w;
+      if (colon + 2 != decl.end() || !parse_number(*(colon + 1), w))
+        return fail("the width of a bitfield must be an integer constant");
+      width = static_cast<int>(std::min<int64_t>(w, 65));
+      decl.erase(colon, decl.end());
+    }
     size_t name_at = decl.size();
     int array_len = -1;
     if (decl.size() >= 4 && decl.back() == "]") {
@@ -222,6 +236,29 @@ bool ScriptTypes::define(const std::string &text, const SourceRange &loc, Diagno
     Type mt = *base;
     if (stars == 0 && mt.is_record() && mt.size == 0) // e.g. itself, still being defined
       return fail("member " + decl[name_at] + " has the incomplete type '" + mt.name() + "'");
+    if (width >= 0) {
+      if (stars > 0 || array_len >= 0 ||
+          !(mt.kind == TypeKind::Integer || mt.kind == TypeKind::Boolean))
+        return fail("bitfield " + decl[name_at] + " must have an integer type");
+      if (width == 0 || width > mt.size * 8)
+        return fail("bitfield " + decl[name_at] + " must be 1 to " + std::to_string(mt.size * 8) +
+                    " bits wide");
+      int unit = mt.size * 8;
+      int at = is_union ? 0 : bits;
+      if (at / unit != (at + width - 1) / unit) // would cross a boundary of its type
+        at = round_up(at, unit);
+      RecordMember m;
+      m.type = mt;
+      m.offset = at / 8;
+      m.bit_offset = at % 8;
+      m.bit_size = width;
+      bits = is_union ? bits : at + width;
+      size = std::max(size, (at + width + 7) / 8);
+      align = std::max(align, alignment_of(mt));
+      records_[index].members.emplace_back(decl[name_at], m);
+      decl.clear();
+      continue;
+    }
     for (int i = 0; i < stars; i++)
       mt = Type::pointer(mt);
     if (array_len >= 0) {
@@ -231,9 +268,10 @@ bool ScriptTypes::define(const std::string &text, const SourceRange &loc, Diagno
     int a = alignment_of(mt);
     RecordMember m;
     m.type = mt;
-    m.offset = is_union ? 0 : round_up(offset, a);
-    offset = m.offset + mt.size;
-    size = std::max(size, is_union ? mt.size : offset);
+    m.offset = is_union ? 0 : round_up((bits + 7) / 8, a);
+    if (!is_union)
+      bits = (m.offset + mt.size) * 8;
+    size = std::max(size, m.offset + mt.size);
     align = std::max(align, a);
     records_[index].members.emplace_back(decl[name_at], m);
     decl.clear();

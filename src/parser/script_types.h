@@ -12,6 +12,9 @@
 
 namespace bpfscope {
 
+// The integer types C and the kernel spell the same everywhere: uint64_t, size_t, u32, __s16, ...
+std::optional<Type> standard_c_type(const std::string &name);
+
 class ScriptTypes : public TypeResolver {
 public:
   explicit ScriptTypes(TypeResolver *kernel) : kernel_(kernel) {}

@@ -786,7 +786,11 @@ private:
     case ExprKind::Cast: {
       auto &c = static_cast<Cast &>(e);
       Type from = expr(*c.operand);
-      if (c.type_of || TypeRules::is_c_type_name(c.type_name)) {
+      // Names the language does not define (`pid_t`, `uint64_t`) are C type names too.
+      bool c_name = TypeRules::is_c_type_name(c.type_name) ||
+                    (type_from_name(c.type_name).is_none() && c.type_name != "string" &&
+                     c.type_name != "void" && c.type_name.find('[') == std::string::npos);
+      if (c.type_of || c_name) {
         Type to = c.type_of ? expr(*c.type_of) : types_.from_text(c.type_name, c.loc);
         if (to.is_none() || from.is_none())
           return Type::none();
@@ -794,6 +798,9 @@ private:
           error(c.loc, "Cannot cast from '" + from.name() + "' to '" + to.name() + "'");
           return Type::none();
         }
+        // A cast changes what the address points to, not where: user memory stays user memory.
+        if (to.is_ptr())
+          to.user_memory = from.user_memory;
         return to;
       }
       Type to = type_from_name(c.type_name);
@@ -817,7 +824,11 @@ private:
       return field(static_cast<Field &>(e));
     case ExprKind::TypeQuery: {
       auto &q = static_cast<TypeQuery &>(e);
-      return types_.query(q, q.operand ? expr(*q.operand) : Type::none());
+      bool outer = in_sizeof_;
+      in_sizeof_ = true;
+      Type operand = q.operand ? expr(*q.operand) : Type::none();
+      in_sizeof_ = outer;
+      return types_.query(q, operand);
     }
     case ExprKind::TupleLit: {
       auto &t = static_cast<TupleLit &>(e);
@@ -996,6 +1007,9 @@ private:
       info_.enum_constants[n] = *v;
       return Type::integer(8, true);
     }
+    if (in_sizeof_) // sizeof(pid_t): a type name, parsed as an expression
+      if (auto t = types_.named(n))
+        return *t;
     error(b.loc, "Unknown identifier: '" + n + "'");
     return Type::none();
   }
@@ -1039,8 +1053,15 @@ private:
       return Type::string(cf.size);
     case ContextField::Kind::DataLocString:
       return Type::string(opts_.max_strlen);
-    case ContextField::Kind::Pointer:
-      return cf.type.is_ptr() ? cf.type : Type::pointer();
+    case ContextField::Kind::Pointer: {
+      if (cf.type.is_ptr())
+        return cf.type;
+      // Tracepoint fields: a pointer to a struct or union is typed from its declaration
+      // (`struct sockaddr * uservaddr`), others stay addresses.
+      Type t = types_.record_pointer(cf.c_type).value_or(Type::pointer());
+      t.user_memory = cf.user_memory; // kept by casts: `(struct S *)args.buf`
+      return t;
+    }
     case ContextField::Kind::Integer:
       return Type::integer(cf.size == 1 || cf.size == 2 || cf.size == 4 ? cf.size : 8,
                            cf.is_signed);
@@ -1601,14 +1622,15 @@ private:
       return stack_call(c, false);
     if (n == "ustack")
       return stack_call(c, true);
-    if (n == "kptr") { // marks a kernel address: kernel pointers are read as such already
+    if (n == "kptr" || n == "uptr") { // the address space a pointer's target is read from
       if (!want_args(c, 1, 1))
         return Type::none();
       Type t = expr(*c.args[0]);
       if (!t.is_none() && !t.is_integer()) {
-        error(c.args[0]->loc, "kptr() expects an integer or a pointer (" + t.name() + " provided)");
+        error(c.args[0]->loc, n + "() expects an integer or a pointer (" + t.name() + " provided)");
         return Type::none();
       }
+      t.user_memory = n == "uptr";
       return t;
     }
     if (n == "ksym") {
@@ -1750,6 +1772,7 @@ private:
   Diagnostics &diags_;
   TypeRules types_; // C types (semantic_types.h); reports through error()
   ProbeInfo *probe_ = nullptr;
+  bool in_sizeof_ = false; // typing the operand of sizeof(), where a type name may stand
   bool reporting_ = false;
   bool retype_needed_ = false;
   int loop_depth_ = 0;                   // while loops around the statement being checked

@@ -1,5 +1,6 @@
 #include "parser/semantic_types.h"
 
+#include "parser/script_types.h"
 #include "parser/semantic.h"
 
 namespace bpfscope {
@@ -13,6 +14,14 @@ std::string trim(const std::string &s) {
 }
 
 bool starts_with(const std::string &s, const char *prefix) { return s.rfind(prefix, 0) == 0; }
+
+// A member, element or target reached through `from`: pointers and records found in user memory
+// lead to user memory too.
+Type reached_from(Type t, const Type &from) {
+  if (t.is_ptr() || t.is_record() || t.is_array())
+    t.user_memory = from.user_memory;
+  return t;
+}
 
 } // namespace
 
@@ -32,7 +41,11 @@ Type TypeRules::from_text(const std::string &text, const SourceRange &loc) {
   if (t.is_none() && base == "void")
     t = Type::none();
   else if (t.is_none()) {
-    std::optional<Type> found = types_ ? types_->named_type(base) : std::nullopt;
+    // C's fixed-width names mean the same everywhere; other names (pid_t, a script's struct,
+    // a kernel typedef) come from the resolver.
+    std::optional<Type> found = standard_c_type(base);
+    if (!found && types_)
+      found = types_->named_type(base);
     if (!found) {
       bool record = starts_with(base, "struct ") || starts_with(base, "union ");
       error_(loc, record ? "Unknown struct/union: '" + base + "'" : "Unknown type: '" + base + "'",
@@ -48,6 +61,40 @@ Type TypeRules::from_text(const std::string &text, const SourceRange &loc) {
   for (int i = 0; i < stars; i++)
     t = Type::pointer(t);
   return t;
+}
+
+std::optional<Type> TypeRules::named(const std::string &name) {
+  if (auto t = standard_c_type(name))
+    return t;
+  return types_ ? types_->named_type(name) : std::nullopt;
+}
+
+std::optional<Type> TypeRules::record_pointer(const std::string &c_type) {
+  std::string words;
+  int stars = 0;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty() && word != "const" && word != "volatile" && word != "__user")
+      words += (words.empty() ? "" : " ") + word;
+    word.clear();
+  };
+  for (char c : c_type) {
+    if (c == '*') {
+      flush();
+      stars++;
+    } else if (c == ' ') {
+      flush();
+    } else {
+      word += c;
+    }
+  }
+  flush();
+  if (stars != 1 || !types_ || !(starts_with(words, "struct ") || starts_with(words, "union ")))
+    return std::nullopt;
+  std::optional<Type> record = types_->named_type(words);
+  if (!record || !record->is_record())
+    return std::nullopt;
+  return Type::pointer(*record);
 }
 
 Type TypeRules::member(ast::Field &f, const Type &base) {
@@ -75,7 +122,7 @@ Type TypeRules::member(ast::Field &f, const Type &base) {
   f.member_offset = m->offset;
   f.bit_offset = m->bit_offset;
   f.bit_size = m->bit_size;
-  return m->type;
+  return reached_from(m->type, base);
 }
 
 Type TypeRules::query(ast::TypeQuery &q, const Type &operand) {
@@ -133,7 +180,7 @@ Type TypeRules::index(const ast::Index &e, const Type &base, const Type &index) 
     error_(e.loc, "Can not index a 'void *'", "cast it to a typed pointer first");
     return Type::none();
   }
-  return base.pointee();
+  return reached_from(base.pointee(), base);
 }
 
 Type TypeRules::deref(const ast::Unary &u, const Type &pointer) {
@@ -146,7 +193,7 @@ Type TypeRules::deref(const ast::Unary &u, const Type &pointer) {
     error_(u.loc, "Can not dereference a 'void *'", "cast it to a typed pointer first");
     return Type::none();
   }
-  return target;
+  return reached_from(target, pointer);
 }
 
 namespace {
@@ -173,9 +220,13 @@ bool TypeRules::make_whole(Type &t, const SourceRange &loc) {
   if (!t.is_record() || !t.fields.empty() || !types_)
     return true;
   for (auto &[name, m] : types_->members(t)) {
-    if (m.bit_size > 0)
-      continue;
     Type mt = m.type;
+    if (m.bit_size > 0) { // printed from the bits that hold it (format_value.cpp)
+      if (!mt.is_integer() || mt.is_ptr())
+        continue;
+      mt.bitfield_offset = m.bit_offset;
+      mt.bitfield_size = m.bit_size;
+    }
     if (!make_whole(mt, loc))
       return false;
     t.fields.push_back(mt);

@@ -23,6 +23,11 @@ public:
   // The type written as `text` ("struct task_struct *", "int8 *", "uint32", "enum pid_type").
   // Reports an unknown type at `loc` and returns none().
   Type from_text(const std::string &text, const SourceRange &loc);
+  // The type a bare name stands for (`pid_t`, `uint64_t`), if any. Reports nothing.
+  std::optional<Type> named(const std::string &name);
+  // "struct sockaddr *" (qualifiers and __user allowed) as a typed pointer when the struct or
+  // union is known; nullopt for other declarations and unknown records. Reports nothing.
+  std::optional<Type> record_pointer(const std::string &c_type);
   // The type of `f` (`base.member` or `base->member`) when `base` is a record or a pointer to
   // one; records the member's offset in `f`.
   Type member(ast::Field &f, const Type &base);

@@ -87,6 +87,13 @@ struct Type {
   // Integer: an address (a pointer argument or field), printed in hex as bpftrace prints
   // pointers; arithmetic on it gives plain integers.
   bool is_pointer = false;
+  // Pointer/Record/Array: the memory they point to or lie in is the traced process's (uptr(),
+  // syscall tracepoints' pointer arguments), read with bpf_probe_read_user; else kernel memory.
+  // Carried to the pointers and records reached from them. Not part of the type's identity.
+  bool user_memory = false;
+  // An Integer member of a Record stored or printed whole that is a bitfield: `bitfield_size`
+  // bits starting `bitfield_offset` bits into the bytes at its field offset. 0: not a bitfield.
+  int bitfield_offset = 0, bitfield_size = 0;
 
   static Type none() { return {}; }
   static Type integer(int bytes, bool is_signed);

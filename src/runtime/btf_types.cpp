@@ -6,6 +6,7 @@
 #include <bpf/btf.h>
 
 #include <cstring>
+#include <map>
 
 namespace bpfscope {
 
@@ -29,6 +30,39 @@ const btf_type *skip_modifiers(const struct btf *btf, int *id) {
     t = btf__type_by_id(btf, *id);
   }
   return t;
+}
+
+// First id that belongs to `btf` itself: a module's split BTF continues vmlinux's ids.
+int own_start_id(const struct btf *btf) {
+  const struct btf *base = btf__base_btf(btf);
+  return base ? static_cast<int>(btf__type_cnt(base)) : 1;
+}
+
+// Records of a module's own BTF: their ids mean something only in that module's split BTF, and
+// two modules reuse the same ids. A Record carries a handle instead, from this process-wide table
+// of (module BTF, id) pairs; the BTF objects live as long as the process (KernelBtf keeps them).
+struct ModuleRecords {
+  std::vector<std::pair<const struct btf *, int>> entries;
+  std::map<std::pair<const struct btf *, int>, int> handles;
+};
+
+ModuleRecords &module_records() {
+  static ModuleRecords table;
+  return table;
+}
+
+int record_id(const struct btf *btf, int id) {
+  if (!btf__base_btf(btf) || id < own_start_id(btf))
+    return id; // a vmlinux id: the same in every split BTF built on it
+  ModuleRecords &table = module_records();
+  auto key = std::make_pair(btf, id);
+  auto it = table.handles.find(key);
+  if (it != table.handles.end())
+    return it->second;
+  int handle = kFirstModuleRecordHandle + static_cast<int>(table.entries.size());
+  table.entries.push_back(key);
+  table.handles.emplace(key, handle);
+  return handle;
 }
 
 std::string record_name(const struct btf *btf, const btf_type *t) {
@@ -64,7 +98,7 @@ Type convert(const struct btf *btf, int id, int depth) {
   }
   case BTF_KIND_STRUCT:
   case BTF_KIND_UNION:
-    return Type::record(record_name(btf, t), static_cast<int>(t->size), id);
+    return Type::record(record_name(btf, t), static_cast<int>(t->size), record_id(btf, id));
   case BTF_KIND_FWD: {
     // A declaration only: the definition of the same name, when this BTF has one.
     bool is_union = btf_kflag(t);
@@ -72,7 +106,8 @@ Type convert(const struct btf *btf, int id, int depth) {
                                      is_union ? BTF_KIND_UNION : BTF_KIND_STRUCT);
     if (def > 0)
       return convert(btf, def, depth);
-    return Type::record(std::string(is_union ? "union " : "struct ") + btf_name(btf, t), 0, id);
+    return Type::record(std::string(is_union ? "union " : "struct ") + btf_name(btf, t), 0,
+                        record_id(btf, id));
   }
   case BTF_KIND_ARRAY: {
     const struct btf_array *a = btf_array(t);
@@ -150,10 +185,31 @@ const struct btf *BtfTypeResolver::btf() {
   return btf_;
 }
 
-std::optional<Type> BtfTypeResolver::named_type(const std::string &name) {
-  const struct btf *b = btf();
-  if (!b)
-    return std::nullopt;
+const std::vector<const struct btf *> &BtfTypeResolver::modules() {
+  if (kernel_ && !modules_listed_) {
+    modules_listed_ = true;
+    for (const struct btf *m : KernelBtf::running().module_btfs())
+      modules_.push_back(m);
+  }
+  return modules_;
+}
+
+const struct btf *BtfTypeResolver::locate(const Type &record, int *id) {
+  if (record.record_id <= 0)
+    return nullptr;
+  if (record.record_id < kFirstModuleRecordHandle) {
+    *id = record.record_id;
+    return btf();
+  }
+  const ModuleRecords &table = module_records();
+  size_t i = static_cast<size_t>(record.record_id - kFirstModuleRecordHandle);
+  if (i >= table.entries.size())
+    return nullptr;
+  *id = table.entries[i].second;
+  return table.entries[i].first;
+}
+
+std::optional<Type> BtfTypeResolver::find_named(const struct btf *b, const std::string &name) {
   auto lookup = [&](const std::string &prefix, int kind) -> std::optional<Type> {
     if (name.rfind(prefix, 0) != 0)
       return std::nullopt;
@@ -182,12 +238,26 @@ std::optional<Type> BtfTypeResolver::named_type(const std::string &name) {
   return t;
 }
 
-std::optional<RecordMember> BtfTypeResolver::member(const Type &record, const std::string &name) {
+std::optional<Type> BtfTypeResolver::named_type(const std::string &name) {
   const struct btf *b = btf();
-  if (!b || record.record_id <= 0)
+  if (!b)
+    return std::nullopt;
+  if (auto t = find_named(b, name))
+    return t;
+  // vmlinux first; a type only a module defines comes from that module's BTF.
+  for (const struct btf *m : modules())
+    if (auto t = find_named(m, name))
+      return t;
+  return std::nullopt;
+}
+
+std::optional<RecordMember> BtfTypeResolver::member(const Type &record, const std::string &name) {
+  int id = 0;
+  const struct btf *b = locate(record, &id);
+  if (!b)
     return std::nullopt;
   RecordMember m;
-  if (!find_member(b, record.record_id, name, 0, 0, m))
+  if (!find_member(b, id, name, 0, 0, m))
     return std::nullopt;
   return m;
 }
@@ -195,10 +265,11 @@ std::optional<RecordMember> BtfTypeResolver::member(const Type &record, const st
 std::vector<std::pair<std::string, RecordMember>> BtfTypeResolver::members(const Type &record) {
   std::vector<std::pair<std::string, RecordMember>> out;
   std::vector<std::string> names;
-  const struct btf *b = btf();
-  if (!b || record.record_id <= 0)
+  int id = 0;
+  const struct btf *b = locate(record, &id);
+  if (!b)
     return out;
-  list_members(b, record.record_id, 0, names);
+  list_members(b, id, 0, names);
   for (auto &n : names)
     if (auto m = member(record, n))
       out.emplace_back(n, *m);
@@ -207,9 +278,9 @@ std::vector<std::pair<std::string, RecordMember>> BtfTypeResolver::members(const
 
 std::string BtfTypeResolver::member_hint(const Type &record, const std::string &name) {
   std::vector<std::string> names;
-  const struct btf *b = btf();
-  if (b && record.record_id > 0)
-    list_members(b, record.record_id, 0, names);
+  int id = 0;
+  if (const struct btf *b = locate(record, &id))
+    list_members(b, id, 0, names);
   std::vector<std::string> quoted;
   for (auto &n : closest_names(name, names))
     quoted.push_back("'" + n + "'");

@@ -63,7 +63,7 @@ std::string json_value(const Type &type, const uint8_t *data) {
   case TypeKind::None:
     return "null";
   case TypeKind::Boolean:
-    return data[0] != 0 ? "true" : "false";
+    return read_integer_bits(type, data) ? "true" : "false"; // a bool bitfield too
   case TypeKind::String:
     return json_escape(read_string_value(type, data));
   case TypeKind::Tuple: {

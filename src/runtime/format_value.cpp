@@ -76,6 +76,20 @@ bool is_signed_integer(const Type &type) {
 }
 
 uint64_t read_integer_bits(const Type &type, const uint8_t *data) {
+  if (type.bitfield_size > 0) { // only the bytes that hold it: they may end the struct
+    int bytes = (type.bitfield_offset + type.bitfield_size + 7) / 8;
+    unsigned __int128 word = 0;
+    for (int i = 0; i < bytes; i++)
+      word |= static_cast<unsigned __int128>(data[i]) << (8 * i);
+    uint64_t v = static_cast<uint64_t>(word >> type.bitfield_offset);
+    if (type.bitfield_size < 64)
+      v &= (uint64_t{1} << type.bitfield_size) - 1;
+    if (type.kind == TypeKind::Boolean)
+      return v != 0 ? 1 : 0;
+    if (type.is_signed && type.bitfield_size < 64 && (v >> (type.bitfield_size - 1)) & 1)
+      v |= ~uint64_t{0} << type.bitfield_size;
+    return v;
+  }
   if (type.kind == TypeKind::Boolean)
     return data[0] != 0 ? 1 : 0;
   int size = value_size(type);
@@ -102,7 +116,7 @@ std::string format_value(const Type &type, const uint8_t *data) {
   case TypeKind::None:
     return "";
   case TypeKind::Boolean:
-    return data[0] != 0 ? "true" : "false";
+    return read_integer_bits(type, data) ? "true" : "false";
   case TypeKind::String:
     return read_string_value(type, data);
   case TypeKind::Tuple: {

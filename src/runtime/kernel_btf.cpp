@@ -99,10 +99,8 @@ BtfValue BtfView::describe(int type_id, const std::string &name) const {
   if (btf_is_ptr(t)) {
     v.kind = ContextField::Kind::Pointer;
     v.size = 8;
-    // Typed for member access. Only from vmlinux: records are resolved later by their BTF id in
-    // vmlinux, and a module's own types have ids only its split BTF knows.
-    if (!btf__base_btf(btf_))
-      v.type = type_from_btf(btf_, type_id);
+    // Typed for member access; a module's own records get handles that remember its BTF.
+    v.type = type_from_btf(btf_, type_id);
   } else if (btf_is_int(t)) {
     v.size = static_cast<int>(t->size);
     v.is_signed = (btf_int_encoding(t) & BTF_INT_SIGNED) != 0;
@@ -338,6 +336,33 @@ const BtfView *KernelBtf::view(const std::string &module, std::string *error) {
   if (error)
     *error = "no BTF for module " + module + " (is it loaded?)";
   return nullptr;
+}
+
+std::vector<const struct btf *> KernelBtf::module_btfs() {
+  std::vector<const struct btf *> out;
+  if (!available())
+    return out;
+  std::vector<std::string> names;
+  uint32_t id = 0;
+  while (bpf_btf_get_next_id(id, &id) == 0) {
+    int fd = bpf_btf_get_fd_by_id(id);
+    if (fd < 0)
+      continue;
+    char name[64] = {};
+    bpf_btf_info info = {};
+    info.name = reinterpret_cast<uintptr_t>(name);
+    info.name_len = sizeof(name);
+    uint32_t len = sizeof(info);
+    // Kernel BTF objects have names (vmlinux, module names); those of BPF programs do not.
+    if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.kernel_btf && name[0] &&
+        std::string(name) != "vmlinux")
+      names.push_back(name);
+    close(fd);
+  }
+  for (auto &n : names)
+    if (const BtfView *v = view(n, nullptr))
+      out.push_back(v->raw());
+  return out;
 }
 
 int KernelBtf::module_fd(const std::string &module) {

@@ -84,6 +84,9 @@ public:
   bool available(std::string *why = nullptr);
   // The view of vmlinux ("" module) or of a loaded module's BTF; null (and *error) when absent.
   const BtfView *view(const std::string &module, std::string *error);
+  // The BTF of every loaded module that has one, parsed now (those not parsed yet), for a type
+  // name vmlinux lacks. Empty when the kernel has no BTF.
+  std::vector<const struct btf *> module_btfs();
   // fd of a module's BTF object (for attach_btf_obj_fd), -1 for vmlinux or when not loaded.
   int module_fd(const std::string &module);
 

@@ -59,7 +59,7 @@ public:
     return true;
   }
 
-  void list(const std::string &, std::vector<std::string> &out) override {
+  void list(const std::string &pattern, std::vector<std::string> &out) override {
     std::string error;
     const BtfView *view = KernelBtf::running().view("", &error);
     if (!view || !fentry_works())
@@ -68,6 +68,17 @@ public:
     std::sort(names.begin(), names.end());
     for (auto &n : names)
       out.push_back(name() + ":" + n);
+    // 'fentry:MODULE:FUNC' (a module named without wildcards): that module's functions too, from
+    // its BTF. Listing every module's would parse the BTF of each.
+    std::vector<std::string> parts = split_attach_point(pattern);
+    if (parts.size() == 3 && !has_glob_chars(parts[1]) && parts[1] != "vmlinux") {
+      if (const BtfView *module = KernelBtf::running().view(parts[1], nullptr)) {
+        names = module->function_names();
+        std::sort(names.begin(), names.end());
+        for (auto &n : names)
+          out.push_back(function_probe_name(name(), parts[1], n));
+      }
+    }
   }
 
   bpf_prog_type program_type() const override { return BPF_PROG_TYPE_TRACING; }

@@ -92,7 +92,9 @@ std::vector<std::string> ProviderRegistry::list(const std::string &pattern) cons
     // 'tracepoint:sched:*' need not make the kprobe provider read every kernel function.
     if (parts.size() >= 2 && !glob_match(parts[0], p->name()))
       continue;
-    p->list("", all);
+    // fentry/fexit list a module's functions only when the pattern names that module.
+    bool by_module = p->name() == "fentry" || p->name() == "fexit";
+    p->list(by_module ? pattern : "", all);
   }
   std::vector<std::string> out;
   for (auto &name : all) {

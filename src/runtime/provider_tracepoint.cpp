@@ -65,6 +65,7 @@ ContextField to_context_field(const TracepointField &f) {
   switch (f.kind) {
   case TracepointField::Kind::Pointer:
     cf.kind = ContextField::Kind::Pointer;
+    cf.c_type = f.c_type;
     break;
   case TracepointField::Kind::CharArray:
     cf.kind = ContextField::Kind::CharArray;
@@ -126,6 +127,8 @@ public:
         if (f.kind == TracepointField::Kind::Array || f.kind == TracepointField::Kind::DataLocArray)
           continue;
         t.fields.push_back(to_context_field(f));
+        // bpftrace reads through all pointer arguments of syscalls:* as user memory.
+        t.fields.back().user_memory = category == "syscalls";
       }
       out.push_back(std::move(t));
     }

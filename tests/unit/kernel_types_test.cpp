@@ -7,6 +7,7 @@
 #include "runtime/btf_types.h"
 #include "runtime/format_json.h"
 #include "runtime/format_value.h"
+#include "runtime/kernel_btf.h"
 #include "runtime/loader.h"
 #include "test_support.h"
 
@@ -193,9 +194,12 @@ TEST(KernelTypes, WholeStructsGetTheirMembersForPrinting) {
   EXPECT_EQ(in.field_names, (std::vector<std::string>{"x", "y"}));
   EXPECT_EQ(in.field_offsets, (std::vector<int>{0, 8}));
   const Type &task = a.info.maps[a.info.map_ids.at("@m")].value_type;
-  // Bitfields (flags, state) are left out.
-  EXPECT_EQ(task.field_names, (std::vector<std::string>{"pid", "comm", "parent", "in"}));
+  // Bitfields (flags, state) are in, with the bits that hold them.
+  EXPECT_EQ(task.field_names,
+            (std::vector<std::string>{"pid", "comm", "parent", "in", "flags", "state"}));
   EXPECT_EQ(task.fields[3].field_names.size(), 2u);
+  EXPECT_EQ(task.fields[5].bitfield_offset, 3);
+  EXPECT_EQ(task.fields[5].bitfield_size, 5);
 }
 
 TEST(KernelTypes, CurtaskIsATaskPointerWhenTypesAreKnown) {
@@ -349,12 +353,56 @@ TEST(KernelTypes, ScriptDefinitionsAreLaidOutLikeC) {
   EXPECT_FALSE(diags.has_errors());
 
   EXPECT_FALSE(types.define("struct Bad { struct nope x; }", {}, diags));
-  EXPECT_FALSE(types.define("struct Bits { int a : 3; }", {}, diags));
+  EXPECT_FALSE(types.define("struct Wide { char a : 9; }", {}, diags));
+  EXPECT_FALSE(types.define("struct PtrBits { int *p : 3; }", {}, diags));
   std::string all;
   for (auto &d : diags.all())
     all += d.message + "\n";
   EXPECT_NE(all.find("unknown type 'struct nope' of member x"), std::string::npos) << all;
-  EXPECT_NE(all.find("bitfields in script types are not supported"), std::string::npos) << all;
+  EXPECT_NE(all.find("bitfield a must be 1 to 8 bits wide"), std::string::npos) << all;
+  EXPECT_NE(all.find("bitfield p must have an integer type"), std::string::npos) << all;
+}
+
+// C's layout: a bitfield follows the previous member unless it would cross a boundary of its
+// own type's size; a plain member starts at the next byte its alignment allows.
+TEST(KernelTypes, ScriptBitfieldsLayout) {
+  ScriptTypes types(nullptr);
+  Diagnostics diags("stdin", "");
+  ASSERT_TRUE(types.define("struct Bits { unsigned int a:3; int b:5; unsigned char c; "
+                           "unsigned short d:9; int e:20; long f; bool g:1; }",
+                           {}, diags));
+  Type t = *types.named_type("struct Bits");
+  auto at = [&](const char *name) {
+    RecordMember m = *types.member(t, name);
+    return std::to_string(m.offset) + "+" + std::to_string(m.bit_offset) + ":" +
+           std::to_string(m.bit_size);
+  };
+  EXPECT_EQ(at("a"), "0+0:3");
+  EXPECT_EQ(at("b"), "0+3:5");
+  EXPECT_EQ(at("c"), "1+0:0");
+  EXPECT_EQ(at("d"), "2+0:9");
+  EXPECT_EQ(at("e"), "4+0:20"); // bits 25..44 would cross the int at 32: moved there
+  EXPECT_EQ(at("f"), "8+0:0");
+  EXPECT_EQ(at("g"), "16+0:1");
+  EXPECT_EQ(t.size, 24);
+  EXPECT_TRUE(types.member(t, "b")->type.is_signed);
+}
+
+// A whole struct prints its bitfields from the bits that hold them.
+TEST(KernelTypes, WholeStructPrintsBitfields) {
+  ScriptTypes types(nullptr);
+  auto a = analyse("struct B { unsigned int a:3; int b:5; unsigned short d:9; bool f:1; }\n"
+                   "kprobe:f { $s = *(struct B *)arg0; }",
+                   {}, &types);
+  ASSERT_TRUE(a.ok) << a.errors;
+  const Type &s = a.info.probes[0].variables.at("$s");
+  ASSERT_EQ(s.field_names.size(), 4u);
+  // a=5, b=-3, d=300 at bits 16..24, f at bit 25
+  uint32_t word = 5u | (0x1du << 3) | (300u << 16) | (1u << 25);
+  uint8_t bytes[4];
+  std::memcpy(bytes, &word, 4);
+  EXPECT_EQ(format_value(s, bytes), "{ .a = 5, .b = -3, .d = 300, .f = true }");
+  EXPECT_EQ(json_value(s, bytes), "{\"a\": 5, \"b\": -3, \"d\": 300, \"f\": true}");
 }
 
 TEST(KernelTypes, ScriptPreambleTypesAndConstants) {
@@ -398,4 +446,127 @@ TEST(KernelTypes, StructsAndPointersPrintAsBpftraceDoes) {
   EXPECT_EQ(json_value(s, data),
             "{\"a\": -1, \"b\": [2,3], \"c\": {\"x\": 7}, \"p\": 18446612682070036480, "
             "\"name\": \"abc\"}");
+}
+
+// ------------------------------------------------------------------ module BTF
+
+// Two "modules" split on one base, as /sys/kernel/btf/<module> are on vmlinux: their own types
+// reuse the same ids, point into the base and into themselves.
+TEST(KernelTypes, ModuleTypesResolveThroughTheirOwnBtf) {
+  struct btf *base = btf__new_empty();
+  int s32 = btf__add_int(base, "int", 4, BTF_INT_SIGNED);
+  int base_rec = btf__add_struct(base, "inode", 8);
+  btf__add_field(base, "i_ino", s32, 0, 0);
+  ASSERT_GT(base_rec, 0);
+
+  struct btf *mod_a = btf__new_empty_split(base);
+  int inode_ptr = btf__add_ptr(mod_a, base_rec);
+  int fid = btf__add_struct(mod_a, "p9_fid", 16);
+  btf__add_field(mod_a, "fid", s32, 0, 0);
+  btf__add_field(mod_a, "inode", inode_ptr, 64, 0);
+  int fid_ptr = btf__add_ptr(mod_a, fid);
+  int proto = btf__add_func_proto(mod_a, s32);
+  btf__add_func_param(mod_a, "fid", fid_ptr);
+  btf__add_func(mod_a, "p9_clunk", BTF_FUNC_GLOBAL, proto);
+
+  struct btf *mod_b = btf__new_empty_split(base);
+  btf__add_int(mod_b, "padding_type", 4, 0); // so that the next id is the same as `fid`
+  int other = btf__add_struct(mod_b, "virtio_thing", 4);
+  btf__add_field(mod_b, "count", s32, 0, 0);
+  ASSERT_EQ(fid, other); // the same id in both modules
+
+  BtfTypeResolver types(base);
+  EXPECT_FALSE(types.named_type("struct p9_fid")); // no module BTF known yet
+  types.add_module_btf(mod_a);
+  types.add_module_btf(mod_b);
+  Type f = *types.named_type("struct p9_fid");
+  EXPECT_EQ(f.name(), "struct p9_fid");
+  EXPECT_GE(f.record_id, kFirstModuleRecordHandle);
+  EXPECT_EQ(types.member(f, "fid")->type.name(), "int32");
+  Type inode = types.member(f, "inode")->type;
+  EXPECT_EQ(inode.name(), "struct inode *");
+  EXPECT_EQ(inode.pointee().record_id, base_rec); // a vmlinux type keeps its vmlinux id
+  EXPECT_EQ(types.member(inode.pointee(), "i_ino")->type.name(), "int32");
+  Type t = *types.named_type("struct virtio_thing");
+  EXPECT_NE(t.record_id, f.record_id);
+  EXPECT_EQ(types.member(t, "count")->offset, 0);
+  EXPECT_FALSE(types.member(t, "fid"));
+  EXPECT_EQ(types.member_hint(f, "fd"), "Did you mean 'fid'?");
+  EXPECT_EQ(types.members(f).size(), 2u);
+
+  // A module function's pointer argument is typed from the module's BTF (fentry `args`).
+  BtfView view(mod_a);
+  auto fn = view.function("p9_clunk");
+  ASSERT_TRUE(fn);
+  ASSERT_EQ(fn->params.size(), 1u);
+  EXPECT_EQ(fn->params[0].type.name(), "struct p9_fid *");
+  EXPECT_EQ(fn->params[0].type.pointee().record_id, f.record_id);
+  EXPECT_EQ(fn->signature(), "int p9_clunk(struct p9_fid * fid)");
+  btf__free(mod_b);
+  btf__free(mod_a);
+  btf__free(base);
+}
+
+// ------------------------------------------------------------------ casts to C type names
+
+TEST(KernelTypes, CastsToCTypeNames) {
+  EXPECT_EQ(type_of("(uint64_t)arg0").name(), "uint64");
+  EXPECT_EQ(type_of("(int8_t) arg0").name(), "int64"); // stored widened
+  EXPECT_EQ(type_of("(size_t)(arg0 + 1)").name(), "uint64");
+  EXPECT_EQ(type_of("(u32)arg0").name(), "uint64");
+  EXPECT_EQ(type_of("(uint16_t *)arg0").name(), "uint16 *");
+  class Typedefs : public FakeTypes {
+  public:
+    std::optional<Type> named_type(const std::string &name) override {
+      if (name == "pid_t")
+        return Type::integer(4, true);
+      if (name == "task_t") // typedef struct task task_t
+        return FakeTypes::named_type("struct task");
+      return FakeTypes::named_type(name);
+    }
+  } types;
+  auto a = analyse("kprobe:f { $p = (pid_t)arg0; $t = (task_t *)arg1; $c = $t->comm; "
+                   "$n = (pid_t)$t->pid; if (arg0) { $q = 1; } return; }",
+                   {}, &types);
+  ASSERT_TRUE(a.ok) << a.errors;
+  EXPECT_EQ(a.info.probes[0].variables.at("$t").name(), "struct task *");
+  EXPECT_EQ(a.info.probes[0].variables.at("$c").name(), "string[16]");
+  std::string errors;
+  type_of("(no_such_t)arg0", &errors);
+  EXPECT_NE(errors.find("ERROR: Unknown type: 'no_such_t'"), std::string::npos) << errors;
+  // A parenthesised name after a word is not a cast: `if (x) y` keeps its syntax error.
+  EXPECT_NE(errors_of("kprobe:f { if (arg0) $x = 1; }").find("unexpected variable"),
+            std::string::npos);
+  EXPECT_NE(errors_of("kprobe:f { $x = (arg0) $y; }").find("Unknown type: 'arg0'"),
+            std::string::npos);
+  // sizeof() of a type name (parsed as an identifier), of a value builtin, of nothing known.
+  auto sized = analyse("kprobe:f { @a = sizeof(pid_t); @b = sizeof(uint16_t); @c = sizeof(pid); }",
+                       {}, &types);
+  ASSERT_TRUE(sized.ok) << sized.errors;
+  EXPECT_NE(errors_of("kprobe:f { @a = sizeof(no_such_t); }")
+                .find("ERROR: Unknown identifier: 'no_such_t'"),
+            std::string::npos);
+}
+
+// ------------------------------------------------------------------ address spaces
+
+TEST(KernelTypes, UptrMarksUserMemoryAndItSpreads) {
+  FakeTypes types;
+  auto a = analyse("kprobe:f { $u = uptr((struct task *)arg0); $parent = $u->parent; "
+                   "$in = $u->in; $k = kptr($u); $cast = (struct inner *)$u; "
+                   "$plain = (struct task *)arg0; $i = uptr(arg1); }",
+                   {}, &types);
+  ASSERT_TRUE(a.ok) << a.errors;
+  auto &vars = a.info.probes[0].variables;
+  EXPECT_TRUE(vars.at("$u").user_memory);
+  EXPECT_TRUE(vars.at("$parent").user_memory); // a pointer read from user memory
+  EXPECT_TRUE(vars.at("$cast").user_memory);   // casts keep the address space
+  EXPECT_FALSE(vars.at("$k").user_memory);
+  EXPECT_FALSE(vars.at("$plain").user_memory);
+  EXPECT_EQ(vars.at("$u").name(), "struct task *"); // not part of the type's name
+  std::string errors;
+  type_of("uptr(comm)", &errors);
+  EXPECT_NE(errors.find("uptr() expects an integer or a pointer (string[16] provided)"),
+            std::string::npos)
+      << errors;
 }

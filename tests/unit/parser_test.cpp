@@ -434,6 +434,22 @@ TEST(ParserExpr, Casts) {
   EXPECT_EQ(expr("-(int64)x.y"), "(- (cast int64 (. x y)))");
 }
 
+// `(NAME)` and `(NAME *)` before an operand cast to a C type name; after a word or before an
+// operator they stay what they were.
+TEST(ParserExpr, CastsToTypeNames) {
+  EXPECT_EQ(expr("(pid_t)x"), "(cast pid_t x)");
+  EXPECT_EQ(expr("( uint64_t ) $x + 1"), "(+ (cast uint64_t $x) 1)");
+  EXPECT_EQ(expr("(task_t *)(a + 1)"), "(cast task_t * (+ a 1))");
+  EXPECT_EQ(expr("(size_t * *)@m"), "(cast size_t * * @m)");
+  EXPECT_EQ(expr("(pid_t)(u32)x"), "(cast pid_t (cast u32 x))");
+  EXPECT_EQ(expr("(pid_t)\n  x"), "(cast pid_t x)");
+  EXPECT_EQ(expr("(a) - 1"), "(- a 1)");
+  EXPECT_EQ(expr("(a) * b"), "(* a b)");
+  EXPECT_EQ(expr("f(a)"), "f(a)");
+  EXPECT_EQ(expr("str(a) "), "str(a)");
+  EXPECT_NE(error("k:f { if (a) $x = 1; }").find("unexpected variable"), std::string::npos);
+}
+
 TEST(ParserExpr, Tuples) {
   EXPECT_EQ(expr("(1, \"a\")"), "(tuple 1 \"a\")");
   EXPECT_EQ(expr("(1, (2, 3), $x + 1)"), "(tuple 1 (tuple 2 3) (+ $x 1))");
