@@ -6,7 +6,7 @@
 #
 # Usage: BPFSCOPE=/path/to/bpfscope tests/vm/run.sh [CASE...]
 #   VM_CACHE    where the kernel and initramfs are cached (default: vm-cache next to $BPFSCOPE)
-#   VM_TIMEOUT  seconds for the whole VM run (default 240)
+#   VM_TIMEOUT  seconds for the whole VM run (default 280; ctest allows 300)
 #   VM_CASES_DIR  where the cases are (default tests/vm/cases; must be visible to the guest, i.e.
 #               on the host's root file system)
 # Prints the guest's console (each case's output and PASS/FAIL/SKIP line) and exits non-zero if a
@@ -32,7 +32,7 @@ started=$(date +%s)
 # environment).
 # One vCPU: with two, TCG lets the other vCPU run a function while the guest kernel patches a
 # kprobe into it, and the guest once called address 0 from vfs_read (tool_vfsstat's kprobe:vfs_read*).
-timeout -k 5 "${VM_TIMEOUT:-240}" qemu-system-x86_64 \
+timeout -k 5 "${VM_TIMEOUT:-280}" qemu-system-x86_64 \
   -accel tcg -cpu max -smp 1 -m 1536 \
   -kernel "$cache/vmlinuz" -initrd "$cache/initramfs.cpio.gz" \
   -append "console=ttyS0 panic=-1 quiet loglevel=3 VM_RUNNER=$here/guest.sh VM_CASES_DIR=${VM_CASES_DIR:-$here/cases} BPFSCOPE=$BPFSCOPE SRCDIR=$srcdir VM_CASES=$(IFS=,; echo "$*")" \
