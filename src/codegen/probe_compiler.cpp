@@ -190,8 +190,12 @@ void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value
     }
     b_.CreateMemSet(dst, b_.getInt8(0), dst_type.size, llvm::MaybeAlign(1));
     for (size_t i = 0; i < dst_type.fields.size(); i++) {
-      const Type &from = v.type.fields[i];
-      auto *src = offset_ptr(v.v, v.type.field_offsets[i]);
+      // A record's fields pair up by name: `(b = 1, a = 2)` may be stored in an `(a, b)` record.
+      size_t j = dst_type.is_named_record()
+                     ? static_cast<size_t>(v.type.field_index(dst_type.field_names[i]))
+                     : i;
+      const Type &from = v.type.fields[j];
+      auto *src = offset_ptr(v.v, v.type.field_offsets[j]);
       Value field_value{held_in_register(from) ? load_integer(src, from.size, from.is_signed) : src,
                         from};
       store_as(offset_ptr(dst, dst_type.field_offsets[i]), dst_type.fields[i], field_value);
@@ -762,12 +766,7 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
     return {b_.getInt64(static_cast<const TypeQuery &>(e).value), e.type};
   case ExprKind::TupleIndex: {
     auto &t = static_cast<const TupleIndex &>(e);
-    Value base = expr(*t.base);
-    const Type &ft = base.type.fields[t.index];
-    auto *p = offset_ptr(base.v, base.type.field_offsets[t.index]);
-    if (held_in_register(ft))
-      return {load_integer(p, ft.size, ft.is_signed), ft};
-    return {p, ft};
+    return tuple_field(expr(*t.base), t.index);
   }
   case ExprKind::Index: {
     auto &ix = static_cast<const Index &>(e);
@@ -788,6 +787,15 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
   }
   }
   return {b_.getInt64(0), e.type};
+}
+
+// Field `index` of a tuple or record value in memory.
+ProbeCompiler::Value ProbeCompiler::tuple_field(const Value &base, int index) {
+  const Type &ft = base.type.fields[index];
+  auto *p = offset_ptr(base.v, base.type.field_offsets[index]);
+  if (held_in_register(ft))
+    return {load_integer(p, ft.size, ft.is_signed), ft};
+  return {p, ft};
 }
 
 ProbeCompiler::Value ProbeCompiler::tuple_literal(const TupleLit &t, const Type &as) {
@@ -1026,6 +1034,8 @@ llvm::Value *ProbeCompiler::ctx_field_address(int offset) { return offset_ptr(ct
 ProbeCompiler::Value ProbeCompiler::field(const Field &f) {
   if (f.member_offset >= 0)
     return member_access(f);
+  if (f.record_field >= 0) // `$r.name` on a record value
+    return tuple_field(expr(*f.base), f.record_field);
   const ContextField *cf = nullptr;
   for (auto &candidate : target_.fields)
     if (candidate.name == f.field)

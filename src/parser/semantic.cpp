@@ -100,7 +100,7 @@ Type storage_type(const Type &t) {
     std::vector<Type> fields;
     for (auto &f : t.fields)
       fields.push_back(storage_type(f));
-    return Type::tuple(fields);
+    return t.with_fields(fields);
   }
   return t;
 }
@@ -115,10 +115,14 @@ bool unify_into(Type &into, const Type &t) {
   if (into.kind == TypeKind::Tuple && into.fields.size() == t.fields.size()) {
     bool changed = false;
     std::vector<Type> fields = into.fields;
-    for (size_t i = 0; i < fields.size(); i++)
-      changed |= unify_into(fields[i], t.fields[i]);
+    for (size_t i = 0; i < fields.size(); i++) {
+      // A record's fields pair up by name (same_kind checked that every name is there).
+      int j = into.is_named_record() ? t.field_index(into.field_names[i]) : static_cast<int>(i);
+      if (j >= 0)
+        changed |= unify_into(fields[i], t.fields[j]);
+    }
     if (changed)
-      into = Type::tuple(fields);
+      into = into.with_fields(fields);
     return changed;
   }
   return false;
@@ -820,12 +824,24 @@ private:
         if (ft.is_none())
           return Type::none();
         if (ft.kind == TypeKind::Context || ft.is_aggregation()) {
-          error(el->loc, "Invalid tuple element type: " + ft.name());
+          error(el->loc, std::string(t.names.empty() ? "Invalid tuple element type: "
+                                                     : "Invalid record field type: ") +
+                             ft.name());
           return Type::none();
         }
         fields.push_back(storage_type(ft));
       }
-      return Type::tuple(fields);
+      if (t.names.empty())
+        return Type::tuple(fields);
+      for (size_t i = 0; i < t.names.size(); i++) {
+        for (size_t j = 0; j < i; j++) {
+          if (t.names[j] == t.names[i]) {
+            error(t.name_locs[i], "Record has a duplicate field named '" + t.names[i] + "'");
+            return Type::none();
+          }
+        }
+      }
+      return Type::named_record(fields, t.names);
     }
     case ExprKind::TupleIndex: {
       auto &t = static_cast<TupleIndex &>(e);
@@ -999,6 +1015,15 @@ private:
       return base;
     if (base.is_ptr() || base.is_record())
       return types_.member(f, base);
+    if (base.is_named_record()) {
+      f.record_field = base.field_index(f.field);
+      if (f.record_field < 0) {
+        error(f.loc, "Record does not contain a field named '" + f.field + "'",
+              name_hint(f.field, base.field_names));
+        return Type::none();
+      }
+      return base.fields[f.record_field];
+    }
     if (base.kind != TypeKind::Context) {
       error(f.loc,
             "Can not access field '" + f.field + "' on expression of type '" + base.name() + "'");
