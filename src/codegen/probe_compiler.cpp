@@ -180,9 +180,14 @@ void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value
     return;
   }
   case TypeKind::Usym:
-  case TypeKind::Buffer: // same layout on both sides (the semantic pass checks the capacity)
-    b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), dst_type.size);
+  case TypeKind::Buffer: { // same layout on both sides (the semantic pass checks the capacity)
+    // A smaller buffer goes into a `let $b: buffer[N]` variable: its header holds its length.
+    int n = std::min(dst_type.size, v.type.size);
+    if (n < dst_type.size)
+      b_.CreateMemSet(dst, b_.getInt8(0), dst_type.size, llvm::MaybeAlign(1));
+    b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), n);
     return;
+  }
   case TypeKind::Tuple: {
     if (v.type == dst_type) {
       b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), dst_type.size);

@@ -232,6 +232,10 @@ struct AssignVar : Stmt {
   bool declaration = false; // `let $x ...`: a new variable of the current block
   bool compound = false;
   BinaryOp op = BinaryOp::Add;
+  // `let $x: string[16]` / `let $b: buffer[8]`: the sized type written (the variable keeps it,
+  // values must fit in it), and where. Empty otherwise (integer annotations become casts).
+  std::string declared_type;
+  SourceRange declared_loc;
 };
 
 struct Block : Stmt {

@@ -160,6 +160,9 @@ public:
                              const std::string &hint) { error(loc, msg, hint); }) {}
 
   static constexpr int kMaxExprDepth = 256;
+  // Variables of the current probe declared `string[N]` / `buffer[N]` (by storage name): their
+  // size is fixed.
+  std::set<std::string> sized_vars_;
   int expr_depth_ = 0;
   bool depth_reported_ = false;
 
@@ -176,6 +179,7 @@ public:
     for (size_t i = 0; i < program.probes.size(); i++) {
       probe_ = &info_.probes[i];
       probe_->variables.clear();
+      sized_vars_.clear();
       scopes_.reset();
       probe_->program_per_target = false;
       Probe &p = *program.probes[i];
@@ -583,6 +587,10 @@ private:
       storage = scopes_.declare(name);
     }
     a.var->storage = storage;
+    if (!a.declared_type.empty()) {
+      sized_declaration(a, value);
+      return;
+    }
     if (!a.value)
       return;
     auto it = probe_->variables.find(storage);
@@ -607,6 +615,14 @@ private:
       a.var->type = stored;
       return;
     }
+    if (sized_vars_.count(storage)) { // its declared size stays; the value must fit in it
+      if (!fits_declared(it->second, value))
+        error(a.loc, "Type mismatch for " + a.var->name + ": trying to assign value of type '" +
+                         value.name() + "' when variable already has a type '" + it->second.name() +
+                         "'");
+      a.var->type = it->second;
+      return;
+    }
     if (!it->second.same_kind(stored)) {
       error(a.loc, "Type mismatch for " + a.var->name + ": trying to assign value of type '" +
                        value.name() + "' when variable already contains a value of type '" +
@@ -616,6 +632,45 @@ private:
     if (unify_into(it->second, stored))
       retype_needed_ = true;
     a.var->type = it->second;
+  }
+
+  // `let $x: string[N] [= v]` and `let $b: buffer[N] [= v]`: the variable has exactly that type
+  // for the rest of its life (later values are not widened into it), and every value assigned
+  // must fit: a string of at most N bytes with its NUL, a buffer of at most N bytes.
+  void sized_declaration(AssignVar &a, const Type &value) {
+    const std::string &t = a.declared_type;
+    size_t open = t.find('[');
+    std::string base = t.substr(0, open);
+    unsigned long long n = std::strtoull(t.c_str() + open + 1, nullptr, 10);
+    if (base != "string" && base != "buffer") {
+      error(a.declared_loc, "Invalid type annotation: " + t,
+            "sized annotations are string[N] and buffer[N]; integers are written uint8 ... int64");
+      return;
+    }
+    if (n < 1 || n > kMaxStringLiteral) {
+      error(a.declared_loc, "Invalid size for " + base + ": " + std::to_string(n) +
+                                " (it must be from 1 to " + std::to_string(kMaxStringLiteral) +
+                                ")");
+      return;
+    }
+    Type declared =
+        base == "string" ? Type::string(static_cast<int>(n)) : Type::buffer(static_cast<int>(n));
+    if (a.value && !value.is_none() && !fits_declared(declared, value)) {
+      error(a.loc, "Type mismatch for " + a.var->name + ": trying to assign value of type '" +
+                       value.name() + "' when variable already has a type '" + declared.name() +
+                       "'");
+      return;
+    }
+    probe_->variables[a.var->storage] = declared;
+    sized_vars_.insert(a.var->storage);
+    a.var->type = declared;
+  }
+
+  // Whether `value` may be stored in a variable declared `declared` (string[N] or buffer[N]).
+  static bool fits_declared(const Type &declared, const Type &value) {
+    if (declared.kind != value.kind)
+      return false;
+    return value.size <= declared.size;
   }
 
   // Struct and array values live in kernel memory and are only read member by member.

@@ -60,13 +60,34 @@ golden "records: -f json prints them as objects" \
 {"type": "map", "data": {"@m": {"{ .k = 1 }": {"v": "s"}}}}
 EOF
 
-# On a tracepoint: records built from the probe's context, kept in maps keyed by records.
+# ---------------------------------------------------------------- string[N] and buffer[N]
+
+golden "string[N] annotations: the size stays, shorter values are padded" \
+  'BEGIN { let $s: string[8] = "abc"; print($s); $s = "defgh"; print(($s, sizeof($s))); let $e: string[4]; printf("[%s]\n", $e); $e = "xyz"; print($e); @m[$s] = $e; exit(); }' <<'EOF'
+abc
+(defgh, 8)
+[]
+xyz
+
+
+@m[defgh]: xyz
+EOF
+
+golden "string[N] annotations: -f json" \
+  'BEGIN { let $s: string[8] = "abc"; print($s); let $t: string[3]; print(($t, sizeof($t))); exit(); }' -f json <<'EOF'
+{"type": "attached_probes", "count": 1, "data": {"probes": 1}}
+{"type": "value", "data": "abc"}
+{"type": "value", "data": ["",3]}
+EOF
+
+# On a tracepoint: records built from the probe's context, kept in maps keyed by records; a
+# buffer[N] variable holding a shorter buf() of the file name the workload opens.
 N=7
 echo data >"$TMPD/file"
 WORK="for ((i = 0; i < $N; i++)); do : < '$TMPD/file'; done
 exit 0"
 workload_start e2erec "$WORK" || finish
-bg_start records -e "tracepoint:syscalls:sys_enter_openat /pid == $WL_PID/ { \$r = (name = comm, cwd = args.dfd == -100); @opens[\$r] = count(); @last = (who = \$r.name, flags = (uint8)(args.flags & 0)); }"
+bg_start records -e "tracepoint:syscalls:sys_enter_openat /pid == $WL_PID/ { \$r = (name = comm, cwd = args.dfd == -100); @opens[\$r] = count(); @last = (who = \$r.name, flags = (uint8)(args.flags & 0)); let \$b: buffer[16] = buf(args.filename, 4); @path[\$b] = count(); let \$s: string[20]; \$s = \$r.name; @short = (\$s, sizeof(\$s)); }"
 if wait_attached records; then
   workload_run
   assert_rc "the workload ran to its end" 0 "$WL_RC"
@@ -75,7 +96,9 @@ if wait_attached records; then
   assert_eq "records from a tracepoint's context count every openat of the workload" "
 
 @last: { .who = e2erec, .flags = 0 }
-@opens[{ .name = e2erec, .cwd = true }]: $N" "$OUT"
+@opens[{ .name = e2erec, .cwd = true }]: $N
+@path[/tmp]: $N
+@short: (e2erec, 20)" "$OUT"
 fi
 
 finish

@@ -131,3 +131,60 @@ TEST(Records, PassTheVerifier) {
 }
 
 } // namespace
+
+// ---------------------------------------------------------------- string[N] and buffer[N]
+
+namespace {
+
+TEST(SizedAnnotations, ParseIntoTheDeclaration) {
+  Diagnostics diags("stdin", "BEGIN { let $s: string[16] = \"a\"; let $b: buffer[8]; }");
+  auto program = parse_program("BEGIN { let $s: string[16] = \"a\"; let $b: buffer[8]; }", diags);
+  ASSERT_TRUE(program);
+  auto &stmts = program->probes[0]->body->stmts;
+  auto &s = static_cast<ast::AssignVar &>(*stmts[0]);
+  auto &b = static_cast<ast::AssignVar &>(*stmts[1]);
+  EXPECT_EQ(s.declared_type, "string[16]");
+  EXPECT_TRUE(s.declaration && s.value);
+  EXPECT_EQ(b.declared_type, "buffer[8]");
+  EXPECT_FALSE(b.value);
+}
+
+TEST(SizedAnnotations, TheVariableKeepsTheDeclaredSize) {
+  EXPECT_EQ(var_type("BEGIN { let $s: string[16] = \"a\"; $s = \"bcd\"; }", "$s"), "string[16]");
+  EXPECT_EQ(var_type("BEGIN { let $s: string[4]; }", "$s"), "string[4]");
+  EXPECT_EQ(var_type("BEGIN { let $b: buffer[8] = buf(curtask, 2); }", "$b"), "buffer[8]");
+  // Without a size a string variable still widens to the longest value.
+  EXPECT_EQ(var_type("BEGIN { $s = \"a\"; $s = \"bcd\"; }", "$s"), "string[4]");
+}
+
+TEST(SizedAnnotations, ValuesMustFit) {
+  EXPECT_EQ(error_of("BEGIN { let $s: string[4] = \"hello\"; }"),
+            "stdin:1:9-36: ERROR: Type mismatch for $s: trying to assign value of type "
+            "'string[6]' when variable already has a type 'string[4]'\n"
+            "BEGIN { let $s: string[4] = \"hello\"; }\n"
+            "        ~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
+  EXPECT_NE(error_of("BEGIN { let $s: string[4]; $s = comm; }")
+                .find("trying to assign value of type 'string[16]' when variable already has a "
+                      "type 'string[4]'"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { let $b: buffer[2] = buf(curtask, 3); }")
+                .find("'buffer[3]' when variable already has a type 'buffer[2]'"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { let $b: buffer[4] = \"abc\"; }")
+                .find("'string[4]' when variable already has a type 'buffer[4]'"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { let $x: foo[4]; }").find("Invalid type annotation: foo[4]"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { let $x: string[0]; }")
+                .find("Invalid size for string: 0 (it must be from 1 to 1024)"),
+            std::string::npos);
+}
+
+TEST(SizedAnnotations, PassTheVerifier) {
+  EXPECT_EQ(load_all("BEGIN { let $s: string[32] = \"a\"; $s = comm; print($s); let $e: string[4]; "
+                     "printf(\"%s\\n\", $e); let $b: buffer[16] = buf(curtask, 3); @b = $b; "
+                     "$b = buf(curtask, 16); printf(\"%r\\n\", $b); }"),
+            "");
+}
+
+} // namespace
