@@ -758,6 +758,19 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
   case ExprKind::Cast: {
     auto &c = static_cast<const Cast &>(e);
     Value v = expr(*c.operand);
+    if (e.type.is_int_array()) { // the value's bytes, seen as integers
+      auto *buf = stack(e.type.size, "int_array");
+      if (v.type.is_integer()) {
+        store_integer(buf, e.type.size, v.v);
+      } else {
+        b_.CreateMemSet(buf, b_.getInt8(0), e.type.size, llvm::MaybeAlign(1));
+        b_.CreateMemCpy(buf, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1),
+                        std::min(e.type.size, v.type.size));
+      }
+      return {buf, e.type};
+    }
+    if (v.type.is_int_array()) // `(uint32)$bytes`: the same size, checked by the semantic pass
+      return {load_integer(v.v, e.type.size, e.type.is_signed), e.type};
     if (e.type.kind == TypeKind::Boolean)
       return {b_.CreateZExt(to_bool(v.v), b_.getInt64Ty()), e.type};
     llvm::Value *narrow = b_.CreateTrunc(v.v, b_.getIntNTy(e.type.size * 8));
@@ -778,8 +791,10 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
     if (ix.base->type.is_array() || ix.base->type.is_ptr())
       return index(ix); // kernel memory (compile_kernel_types.cpp)
     Value base = expr(*ix.base);
-    int offset =
-        base.type.is_tuple() ? base.type.field_offsets[ix.constant] : static_cast<int>(ix.constant);
+    int offset = base.type.is_tuple() ? base.type.field_offsets[ix.constant]
+                 : base.type.is_int_array()
+                     ? static_cast<int>(ix.constant) * base.type.int_array_element().size
+                     : static_cast<int>(ix.constant);
     auto *p = offset_ptr(base.v, offset);
     if (held_in_register(e.type))
       return {load_integer(p, e.type.size, e.type.is_signed), e.type};

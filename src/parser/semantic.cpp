@@ -733,6 +733,14 @@ private:
         }
         return base.fields[ix.constant];
       }
+      if (base.is_int_array()) {
+        if (ix.constant < 0 || ix.constant >= base.array_len) {
+          error(ix.loc,
+                "Index " + std::to_string(ix.constant) + " is out of bounds for " + base.name());
+          return Type::none();
+        }
+        return base.int_array_element();
+      }
       if (base.is_string()) {
         if (ix.constant < 0 || ix.constant >= base.size) {
           error(ix.loc,
@@ -848,6 +856,8 @@ private:
         }
         return to;
       }
+      if (c.type_name.back() == ']' && c.type_name.rfind("string[", 0) != 0)
+        return array_cast(c, from);
       Type to = type_from_name(c.type_name);
       if (c.type_name == "string" && !from.is_none()) {
         error(c.loc, "Cannot cast from '" + from.name() + "' to 'string'",
@@ -862,6 +872,15 @@ private:
         return Type::none();
       if (to.is_integer() && from.is_integer())
         return to;
+      if (to.kind == TypeKind::Integer && from.is_int_array()) { // `(uint64)$bytes`
+        if (from.size != to.size) {
+          error(c.loc, "Cannot cast from '" + from.name() + "' to '" + to.name() +
+                           "': the sizes differ (" + std::to_string(from.size) + " and " +
+                           std::to_string(to.size) + " bytes)");
+          return Type::none();
+        }
+        return to;
+      }
       error(c.loc, "Cannot cast from '" + from.name() + "' to '" + to.name() + "'");
       return Type::none();
     }
@@ -917,6 +936,55 @@ private:
     }
     }
     return Type::none();
+  }
+
+  // `(uint8[8])x`, `(int8[])x`: an integer, a string or another integer array seen as an array
+  // of integers of the same total size (an integer literal adapts to the array's size). Without
+  // a length, the value's size gives it.
+  Type array_cast(Cast &c, const Type &from) {
+    size_t open = c.type_name.find('[');
+    Type element = type_from_name(c.type_name.substr(0, open));
+    if (element.kind != TypeKind::Integer) {
+      error(c.loc, "Unknown type in cast: " + c.type_name,
+            "integer arrays are uint8[N] ... int64[N]");
+      return Type::none();
+    }
+    if (from.is_none())
+      return from;
+    std::string len_text = c.type_name.substr(open + 1, c.type_name.size() - open - 2);
+    bool literal = c.operand->kind == ExprKind::Integer ||
+                   (c.operand->kind == ExprKind::Unary &&
+                    static_cast<Unary &>(*c.operand).operand->kind == ExprKind::Integer);
+    if (!from.is_integer() && !from.is_string() && !from.is_int_array()) {
+      error(c.loc, "Cannot cast from '" + from.name() + "' to '" + c.type_name + "'",
+            "only integers, strings and integer arrays can be cast to an integer array");
+      return Type::none();
+    }
+    int from_size = from.kind == TypeKind::Boolean ? 1 : from.size;
+    if (from.is_integer() && literal)
+      from_size = 8;
+    long long total = from_size;
+    if (!len_text.empty()) {
+      total = std::strtoll(len_text.c_str(), nullptr, 10) * element.size;
+      bool fits = total == from_size ||
+                  (from.is_integer() && literal && (total == 1 || total == 2 || total == 4));
+      if (!fits) {
+        error(c.loc, "Cannot cast from '" + from.name() + "' to '" + c.type_name +
+                         "': the sizes differ (" + std::to_string(from_size) + " and " +
+                         std::to_string(total) + " bytes)");
+        return Type::none();
+      }
+    } else if (total % element.size != 0) {
+      error(c.loc, "Cannot cast from '" + from.name() + "' to '" + c.type_name +
+                       "': " + std::to_string(total) + " bytes are not a whole number of " +
+                       element.name() + " elements");
+      return Type::none();
+    }
+    if (total <= 0) {
+      error(c.loc, "Cannot cast to an empty array: " + c.type_name);
+      return Type::none();
+    }
+    return Type::int_array(element, static_cast<int>(total / element.size));
   }
 
   Type builtin(Builtin &b) {

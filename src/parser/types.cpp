@@ -143,6 +143,15 @@ Type Type::array(const Type &element, int len) {
   return t;
 }
 
+Type Type::int_array(const Type &element, int len) {
+  Type t = make_resolved(ResolvedKind::Bytes, element.size * len);
+  t.element = std::make_shared<const Type>(element);
+  t.array_len = len;
+  return t;
+}
+
+Type Type::int_array_element() const { return element ? *element : integer(1, false); }
+
 const Type &Type::pointee() const {
   static const Type none;
   return element ? *element : none;
@@ -196,7 +205,8 @@ bool Type::same_kind(const Type &other) const {
            stack_limit == other.stack_limit;
   if (kind == TypeKind::Resolved)
     return resolved == other.resolved && resolved_arg == other.resolved_arg &&
-           (resolved != ResolvedKind::Bytes || size == other.size);
+           (resolved != ResolvedKind::Bytes ||
+            (size == other.size && int_array_element() == other.int_array_element()));
   if (kind == TypeKind::Buffer) // buffers of different capacities are not laid out alike
     return size == other.size;
   if (kind == TypeKind::Tuple) {
@@ -276,8 +286,10 @@ std::string Type::name() const {
       return "cgroup_path_t";
     case ResolvedKind::SyscallName:
       return "string";
-    case ResolvedKind::Bytes:
-      return "uint8[" + std::to_string(size) + "]";
+    case ResolvedKind::Bytes: {
+      Type e = int_array_element();
+      return e.name() + "[" + std::to_string(size / (e.size > 0 ? e.size : 1)) + "]";
+    }
     case ResolvedKind::None:
       break;
     }

@@ -50,7 +50,8 @@ enum class ResolvedKind {
   MacAddr,     // macaddr(): 6 bytes (8 stored)
   CgroupPath,  // cgroup_path(id[, filter]): 8-byte cgroup id; `resolved_arg` is the filter
   SyscallName, // syscall_name(nr): 8-byte syscall number
-  Bytes,       // pton(): `size` raw bytes, printed as [1,2,3,4]
+  Bytes,       // pton(), and integer arrays made by casts (`(uint8[8])x`): `array_len`
+               // integers of type `element` (uint8 when unset), printed as [1,2,3,4]
 };
 
 // How kstack/ustack print, as in bpftrace: `func+off` lines (bpftrace), `\taddr func+off` lines
@@ -109,6 +110,13 @@ struct Type {
   static Type pointer(const Type &element);
   static Type record(const std::string &name, int size, int id);
   static Type array(const Type &element, int len);
+  // An integer array held in BPF memory (a cast's result): `len` integers of type `element`.
+  static Type int_array(const Type &element, int len);
+  bool is_int_array() const {
+    return kind == TypeKind::Resolved && resolved == ResolvedKind::Bytes;
+  }
+  // The element type of an int array (pton's bytes: uint8).
+  Type int_array_element() const;
   // The pointed-to / element type (None for `void *`).
   const Type &pointee() const;
   static Type pointer(); // uint64 printed as 0x...

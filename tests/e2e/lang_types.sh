@@ -80,6 +80,31 @@ golden "string[N] annotations: -f json" \
 {"type": "value", "data": ["",3]}
 EOF
 
+# ---------------------------------------------------------------- integer <-> integer-array casts
+
+# The example of bpftrace's docs (x86-64 is little endian), and the other directions.
+golden "int <-> int array casts" \
+  'BEGIN { $a = (int8[8])12345; printf("%x %x\n", $a[0], $a[1]); printf("%d\n", (uint64)$a); print($a); $x = 0x01020304; print((uint8[])$x); $c = (uint16[2])(uint32)258; print(($c, (uint32)$c)); printf("%x\n", (uint32)pton("127.0.0.1")); print((int8[])"ab"); print((int8[4])-2); @m[(uint8[2])(uint16)513] = (int16[1])-3; exit(); }' <<'EOF'
+39 30
+12345
+[57,48,0,0,0,0,0,0]
+[4,3,2,1,0,0,0,0]
+([258,0], 258)
+100007f
+[97,98,0]
+[-2,-1,-1,-1]
+
+
+@m[[1,2]]: [-3]
+EOF
+
+golden "int arrays: -f json prints them as arrays" \
+  'BEGIN { print((uint8[4])(uint32)258); @m[(uint8[2])(uint16)513] = (int16[1])-3; exit(); }' -f json <<'EOF'
+{"type": "attached_probes", "count": 1, "data": {"probes": 1}}
+{"type": "value", "data": [2,1,0,0]}
+{"type": "map", "data": {"@m": {"[1,2]": [-3]}}}
+EOF
+
 # On a tracepoint: records built from the probe's context, kept in maps keyed by records; a
 # buffer[N] variable holding a shorter buf() of the file name the workload opens.
 N=7
@@ -87,7 +112,7 @@ echo data >"$TMPD/file"
 WORK="for ((i = 0; i < $N; i++)); do : < '$TMPD/file'; done
 exit 0"
 workload_start e2erec "$WORK" || finish
-bg_start records -e "tracepoint:syscalls:sys_enter_openat /pid == $WL_PID/ { \$r = (name = comm, cwd = args.dfd == -100); @opens[\$r] = count(); @last = (who = \$r.name, flags = (uint8)(args.flags & 0)); let \$b: buffer[16] = buf(args.filename, 4); @path[\$b] = count(); let \$s: string[20]; \$s = \$r.name; @short = (\$s, sizeof(\$s)); }"
+bg_start records -e "tracepoint:syscalls:sys_enter_openat /pid == $WL_PID/ { \$r = (name = comm, cwd = args.dfd == -100); @opens[\$r] = count(); @last = (who = \$r.name, flags = (uint8)(args.flags & 0)); let \$b: buffer[16] = buf(args.filename, 4); @path[\$b] = count(); let \$s: string[20]; \$s = \$r.name; @short = (\$s, sizeof(\$s)); @dfd[(uint8[4])(int32)args.dfd] = count(); }"
 if wait_attached records; then
   workload_run
   assert_rc "the workload ran to its end" 0 "$WL_RC"
@@ -95,6 +120,7 @@ if wait_attached records; then
   assert_rc "SIGINT ends bpfscope" 0 "$RC"
   assert_eq "records from a tracepoint's context count every openat of the workload" "
 
+@dfd[[156,255,255,255]]: $N
 @last: { .who = e2erec, .flags = 0 }
 @opens[{ .name = e2erec, .cwd = true }]: $N
 @path[/tmp]: $N

@@ -188,3 +188,46 @@ TEST(SizedAnnotations, PassTheVerifier) {
 }
 
 } // namespace
+
+// ---------------------------------------------------------------- integer <-> integer-array casts
+
+namespace {
+
+TEST(IntArrayCasts, TypesFollowTheSizes) {
+  EXPECT_EQ(var_type("BEGIN { $a = (int8[8])12345; }", "$a"), "int8[8]");
+  EXPECT_EQ(var_type("BEGIN { $x = 1; $a = (uint16[])$x; }", "$a"), "uint16[4]");
+  EXPECT_EQ(var_type("BEGIN { $a = (uint8[4])1; }", "$a"), "uint8[4]"); // a literal adapts
+  EXPECT_EQ(var_type("BEGIN { $a = (int8[])\"ab\"; }", "$a"), "int8[3]");
+  EXPECT_EQ(var_type("BEGIN { $a = (uint8[4])(uint32)1; $x = (uint32)$a; }", "$x"), "uint64");
+  EXPECT_EQ(var_type("BEGIN { $a = (int16[2])(int32)1; $e = $a[1]; }", "$e"), "int64");
+  EXPECT_EQ(var_type("BEGIN { $x = (uint32)pton(\"127.0.0.1\"); }", "$x"), "uint64");
+}
+
+TEST(IntArrayCasts, SizesMustMatch) {
+  EXPECT_EQ(error_of("BEGIN { $x = 1; $a = (uint8[4])$x; }"),
+            "stdin:1:22-34: ERROR: Cannot cast from 'int64' to 'uint8[4]': the sizes differ (8 "
+            "and 4 bytes)\n"
+            "BEGIN { $x = 1; $a = (uint8[4])$x; }\n"
+            "                     ~~~~~~~~~~~~\n");
+  EXPECT_NE(error_of("BEGIN { $a = (uint8[4])1; $b = (uint64)$a; }")
+                .find("Cannot cast from 'uint8[4]' to 'uint64': the sizes differ (4 and 8 bytes)"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $a = (uint16[])\"abcd\"; }")
+                .find("5 bytes are not a whole number of uint16 elements"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $a = (uint8[2])(1, 2); }")
+                .find("Cannot cast from '(int64,int64)' to 'uint8[2]'"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $a = (uint8[2])1; print($a[2]); }")
+                .find("Index 2 is out of bounds for uint8[2]"),
+            std::string::npos);
+}
+
+TEST(IntArrayCasts, PassTheVerifier) {
+  EXPECT_EQ(load_all("BEGIN { $a = (int8[8])12345; printf(\"%x %d\\n\", $a[1], (uint64)$a); "
+                     "$b = (uint16[])(uint32)pid; @m[$b] = (int8[])comm; print($b[1]); "
+                     "print((uint32)pton(\"10.0.0.1\")); }"),
+            "");
+}
+
+} // namespace
