@@ -105,6 +105,20 @@ golden "int arrays: -f json prints them as arrays" \
 {"type": "map", "data": {"@m": {"[1,2]": [-3]}}}
 EOF
 
+# ---------------------------------------------------------------- block expressions
+
+golden "block expressions as map keys, conditions, ternary branches and operands" \
+  'BEGIN { @m[{ let $a = 1; $a + 1 }] = { 10 }; if ({ let $c = 2; $c == 2 }) { printf("if\n"); } $t = 1 ? { let $x = "yes"; $x } : "no"; print($t); print(({ let $y = 3; $y }) + 2); @k[{ "a" }, { 2 }] = count(); print(({ 1 }, { "b" })); exit(); }' <<'EOF'
+if
+yes
+5
+(1, b)
+
+
+@k[a, 2]: 1
+@m[2]: 10
+EOF
+
 # On a tracepoint: records built from the probe's context, kept in maps keyed by records; a
 # buffer[N] variable holding a shorter buf() of the file name the workload opens.
 N=7

@@ -189,6 +189,28 @@ TEST(SizedAnnotations, PassTheVerifier) {
 
 } // namespace
 
+// ---------------------------------------------------------------- block expressions
+
+namespace {
+
+TEST(BlockExpressions, InKeysConditionsTernariesAndParentheses) {
+  auto a = analyse("BEGIN { @m[{ let $a = 1; $a }] = 1; if ({ 1 }) { } $t = 1 ? { \"a\" } : "
+                   "\"bc\"; $n = ({ 2 }) + 3; $u = ({ 1 }, { \"x\" }); }");
+  ASSERT_TRUE(a.ok) << a.errors;
+  EXPECT_EQ(a.info.probes[0].variables.at("$t").name(), "string[3]");
+  EXPECT_EQ(a.info.probes[0].variables.at("$n").name(), "int64");
+  EXPECT_EQ(a.info.probes[0].variables.at("$u").name(), "(int64,string[2])");
+  // The block's variables stay inside it.
+  EXPECT_NE(analyse("BEGIN { @m[{ let $a = 1; $a }] = 1; print($a); }")
+                .errors.find("Undefined or undeclared variable: $a"),
+            std::string::npos);
+  EXPECT_EQ(load_all("BEGIN { @m[{ let $a = 1; $a }] = { 2 }; if ({ let $c = pid; $c > 0 }) { "
+                     "print(({ 1 }) + 1); } }"),
+            "");
+}
+
+} // namespace
+
 // ---------------------------------------------------------------- integer <-> integer-array casts
 
 namespace {
