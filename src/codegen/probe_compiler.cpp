@@ -180,9 +180,14 @@ void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value
     return;
   }
   case TypeKind::Usym:
-  case TypeKind::Buffer: // same layout on both sides (the semantic pass checks the capacity)
-    b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), dst_type.size);
+  case TypeKind::Buffer: { // same layout on both sides (the semantic pass checks the capacity)
+    // A smaller buffer goes into a `let $b: buffer[N]` variable: its header holds its length.
+    int n = std::min(dst_type.size, v.type.size);
+    if (n < dst_type.size)
+      b_.CreateMemSet(dst, b_.getInt8(0), dst_type.size, llvm::MaybeAlign(1));
+    b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), n);
     return;
+  }
   case TypeKind::Tuple: {
     if (v.type == dst_type) {
       b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), dst_type.size);
@@ -190,8 +195,12 @@ void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value
     }
     b_.CreateMemSet(dst, b_.getInt8(0), dst_type.size, llvm::MaybeAlign(1));
     for (size_t i = 0; i < dst_type.fields.size(); i++) {
-      const Type &from = v.type.fields[i];
-      auto *src = offset_ptr(v.v, v.type.field_offsets[i]);
+      // A record's fields pair up by name: `(b = 1, a = 2)` may be stored in an `(a, b)` record.
+      size_t j = dst_type.is_named_record()
+                     ? static_cast<size_t>(v.type.field_index(dst_type.field_names[i]))
+                     : i;
+      const Type &from = v.type.fields[j];
+      auto *src = offset_ptr(v.v, v.type.field_offsets[j]);
       Value field_value{held_in_register(from) ? load_integer(src, from.size, from.is_signed) : src,
                         from};
       store_as(offset_ptr(dst, dst_type.field_offsets[i]), dst_type.fields[i], field_value);
@@ -757,6 +766,19 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
   case ExprKind::Cast: {
     auto &c = static_cast<const Cast &>(e);
     Value v = expr(*c.operand);
+    if (e.type.is_int_array()) { // the value's bytes, seen as integers
+      auto *buf = stack(e.type.size, "int_array");
+      if (v.type.is_integer()) {
+        store_integer(buf, e.type.size, v.v);
+      } else {
+        b_.CreateMemSet(buf, b_.getInt8(0), e.type.size, llvm::MaybeAlign(1));
+        b_.CreateMemCpy(buf, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1),
+                        std::min(e.type.size, v.type.size));
+      }
+      return {buf, e.type};
+    }
+    if (v.type.is_int_array()) // `(uint32)$bytes`: the same size, checked by the semantic pass
+      return {load_integer(v.v, e.type.size, e.type.is_signed), e.type};
     if (e.type.kind == TypeKind::Boolean)
       return {b_.CreateZExt(to_bool(v.v), b_.getInt64Ty()), e.type};
     llvm::Value *narrow = b_.CreateTrunc(v.v, b_.getIntNTy(e.type.size * 8));
@@ -770,20 +792,17 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
     return {b_.getInt64(static_cast<const TypeQuery &>(e).value), e.type};
   case ExprKind::TupleIndex: {
     auto &t = static_cast<const TupleIndex &>(e);
-    Value base = expr(*t.base);
-    const Type &ft = base.type.fields[t.index];
-    auto *p = offset_ptr(base.v, base.type.field_offsets[t.index]);
-    if (held_in_register(ft))
-      return {load_integer(p, ft.size, ft.is_signed), ft};
-    return {p, ft};
+    return tuple_field(expr(*t.base), t.index);
   }
   case ExprKind::Index: {
     auto &ix = static_cast<const Index &>(e);
     if (ix.base->type.is_array() || ix.base->type.is_ptr())
       return index(ix); // kernel memory (compile_kernel_types.cpp)
     Value base = expr(*ix.base);
-    int offset =
-        base.type.is_tuple() ? base.type.field_offsets[ix.constant] : static_cast<int>(ix.constant);
+    int offset = base.type.is_tuple() ? base.type.field_offsets[ix.constant]
+                 : base.type.is_int_array()
+                     ? static_cast<int>(ix.constant) * base.type.int_array_element().size
+                     : static_cast<int>(ix.constant);
     auto *p = offset_ptr(base.v, offset);
     if (held_in_register(e.type))
       return {load_integer(p, e.type.size, e.type.is_signed), e.type};
@@ -796,6 +815,15 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
   }
   }
   return {b_.getInt64(0), e.type};
+}
+
+// Field `index` of a tuple or record value in memory.
+ProbeCompiler::Value ProbeCompiler::tuple_field(const Value &base, int index) {
+  const Type &ft = base.type.fields[index];
+  auto *p = offset_ptr(base.v, base.type.field_offsets[index]);
+  if (held_in_register(ft))
+    return {load_integer(p, ft.size, ft.is_signed), ft};
+  return {p, ft};
 }
 
 ProbeCompiler::Value ProbeCompiler::tuple_literal(const TupleLit &t, const Type &as) {
@@ -1034,6 +1062,8 @@ llvm::Value *ProbeCompiler::ctx_field_address(int offset) { return offset_ptr(ct
 ProbeCompiler::Value ProbeCompiler::field(const Field &f) {
   if (f.member_offset >= 0)
     return member_access(f);
+  if (f.record_field >= 0) // `$r.name` on a record value
+    return tuple_field(expr(*f.base), f.record_field);
   const ContextField *cf = nullptr;
   for (auto &candidate : target_.fields)
     if (candidate.name == f.field)

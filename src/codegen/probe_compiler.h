@@ -72,6 +72,7 @@ private:
   Value pointer_arithmetic(const ast::Binary &b);
   Value map_read(const ast::Map &m);
   Value tuple_literal(const ast::TupleLit &t, const Type &as);
+  Value tuple_field(const Value &base, int index);
   Value stack_value(const Type &t);                      // kstack/ustack
   Value usym_value(const Value &address, const Type &t); // compile_user_values.cpp
   Value buffer_value(const ast::Call &c);                // buf(ptr, len)

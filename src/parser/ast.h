@@ -36,7 +36,7 @@ enum class ExprKind {
   Ternary,    // cond ? a : b
   Cast,       // (type) expr
   Field,      // expr.name or expr->name
-  TupleLit,   // (a, b, c)
+  TupleLit,   // (a, b, c), and records (name = a, size = b)
   TupleIndex, // expr.0
   TypeQuery,  // sizeof(TYPE), sizeof(expr), offsetof(TYPE, a.b): a constant
   BlockExpr,  // { stmts; value }
@@ -151,11 +151,18 @@ struct Field : Expr {
   // its byte offset, and for bitfields the bit offset and width.
   int member_offset = -1;
   int bit_offset = 0, bit_size = 0;
+  // A field of a record value `(name = a)` (set by the semantic pass; -1 otherwise): its index in
+  // the record's fields.
+  int record_field = -1;
 };
 
 struct TupleLit : Expr {
   TupleLit() : Expr(ExprKind::TupleLit) {}
   std::vector<ExprPtr> elems;
+  // A record `(name = a, size = b)`: the field names, one per element (empty for a tuple), and
+  // where each is written (for errors about one name).
+  std::vector<std::string> names;
+  std::vector<SourceRange> name_locs;
 };
 
 struct TupleIndex : Expr {
@@ -225,6 +232,10 @@ struct AssignVar : Stmt {
   bool declaration = false; // `let $x ...`: a new variable of the current block
   bool compound = false;
   BinaryOp op = BinaryOp::Add;
+  // `let $x: string[16]` / `let $b: buffer[8]`: the sized type written (the variable keeps it,
+  // values must fit in it), and where. Empty otherwise (integer annotations become casts).
+  std::string declared_type;
+  SourceRange declared_loc;
 };
 
 struct Block : Stmt {

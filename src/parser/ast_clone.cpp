@@ -122,6 +122,7 @@ ExprPtr copy_expr(const Expr &e) {
     n->base = maybe(f.base);
     n->field = f.field;
     n->arrow = f.arrow;
+    n->record_field = f.record_field;
     out = std::move(n);
     break;
   }
@@ -130,6 +131,8 @@ ExprPtr copy_expr(const Expr &e) {
     auto n = copy_node(t);
     for (const auto &x : t.elems)
       n->elems.push_back(copy_expr(*x));
+    n->names = t.names;
+    n->name_locs = t.name_locs;
     out = std::move(n);
     break;
   }

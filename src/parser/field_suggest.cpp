@@ -4,22 +4,28 @@
 
 namespace bpfscope {
 
-std::string field_hint(const std::string &name, const std::vector<ContextField> &fields) {
-  std::string names, best;
+std::string name_hint(const std::string &name, const std::vector<std::string> &names) {
+  std::string list, best;
   unsigned best_distance = static_cast<unsigned>(name.size() / 3 + 1);
-  for (auto &cf : fields) {
-    if (cf.name.rfind("common_", 0) == 0)
-      continue;
-    names += (names.empty() ? "" : ", ") + cf.name;
-    unsigned d = llvm::StringRef(cf.name).edit_distance(name, true, best_distance);
+  for (auto &candidate : names) {
+    list += (list.empty() ? "" : ", ") + candidate;
+    unsigned d = llvm::StringRef(candidate).edit_distance(name, true, best_distance);
     if (d < best_distance || (d == best_distance && best.empty() && d <= name.size() / 3)) {
       best_distance = d;
-      best = cf.name;
+      best = candidate;
     }
   }
-  if (names.empty())
+  if (list.empty())
     return "";
-  return (best.empty() ? "" : "Did you mean '" + best + "'? ") + "fields: " + names;
+  return (best.empty() ? "" : "Did you mean '" + best + "'? ") + "fields: " + list;
+}
+
+std::string field_hint(const std::string &name, const std::vector<ContextField> &fields) {
+  std::vector<std::string> names;
+  for (auto &cf : fields)
+    if (cf.name.rfind("common_", 0) != 0)
+      names.push_back(cf.name);
+  return name_hint(name, names);
 }
 
 } // namespace bpfscope

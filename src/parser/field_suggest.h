@@ -1,4 +1,5 @@
-// "Did you mean" for a misspelled `args.NAME`: the closest field name, by edit distance.
+// "Did you mean" for a misspelled field name (`args.NAME`, `$record.NAME`): the closest name, by
+// edit distance.
 #pragma once
 
 #include "parser/probe_target.h"
@@ -8,9 +9,12 @@
 
 namespace bpfscope {
 
-// The hint for an unknown field `name` among `fields`: "Did you mean 'count'? fields: a, count"
+// The hint for an unknown field `name` among `names`: "Did you mean 'count'? fields: a, count"
 // when one is close (at most a third of the name's length away), else just the field list; ""
-// when there are no fields. Tracepoints' common_* fields are left out of the list.
+// when there are no names.
+std::string name_hint(const std::string &name, const std::vector<std::string> &names);
+
+// name_hint over a probe's context fields, leaving out tracepoints' common_* fields.
 std::string field_hint(const std::string &name, const std::vector<ContextField> &fields);
 
 } // namespace bpfscope

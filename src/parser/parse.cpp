@@ -220,9 +220,17 @@ public:
     }
     case ast::ExprKind::TupleLit: {
       auto *t = static_cast<const ast::TupleLit *>(e);
-      line(d, "Tuple");
-      for (auto &el : t->elems)
-        expr(el.get(), d + 1);
+      if (t->names.empty()) {
+        line(d, "Tuple");
+        for (auto &el : t->elems)
+          expr(el.get(), d + 1);
+        break;
+      }
+      line(d, "Record");
+      for (size_t i = 0; i < t->elems.size(); i++) {
+        line(d + 1, t->names[i] + " =");
+        expr(t->elems[i].get(), d + 2);
+      }
       break;
     }
     case ast::ExprKind::TupleIndex: {

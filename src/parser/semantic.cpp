@@ -100,7 +100,7 @@ Type storage_type(const Type &t) {
     std::vector<Type> fields;
     for (auto &f : t.fields)
       fields.push_back(storage_type(f));
-    return Type::tuple(fields);
+    return t.with_fields(fields);
   }
   return t;
 }
@@ -115,10 +115,14 @@ bool unify_into(Type &into, const Type &t) {
   if (into.kind == TypeKind::Tuple && into.fields.size() == t.fields.size()) {
     bool changed = false;
     std::vector<Type> fields = into.fields;
-    for (size_t i = 0; i < fields.size(); i++)
-      changed |= unify_into(fields[i], t.fields[i]);
+    for (size_t i = 0; i < fields.size(); i++) {
+      // A record's fields pair up by name (same_kind checked that every name is there).
+      int j = into.is_named_record() ? t.field_index(into.field_names[i]) : static_cast<int>(i);
+      if (j >= 0)
+        changed |= unify_into(fields[i], t.fields[j]);
+    }
     if (changed)
-      into = Type::tuple(fields);
+      into = into.with_fields(fields);
     return changed;
   }
   return false;
@@ -156,6 +160,9 @@ public:
                              const std::string &hint) { error(loc, msg, hint); }) {}
 
   static constexpr int kMaxExprDepth = 256;
+  // Variables of the current probe declared `string[N]` / `buffer[N]` (by storage name): their
+  // size is fixed.
+  std::set<std::string> sized_vars_;
   int expr_depth_ = 0;
   bool depth_reported_ = false;
 
@@ -172,6 +179,7 @@ public:
     for (size_t i = 0; i < program.probes.size(); i++) {
       probe_ = &info_.probes[i];
       probe_->variables.clear();
+      sized_vars_.clear();
       scopes_.reset();
       probe_->program_per_target = false;
       Probe &p = *program.probes[i];
@@ -586,6 +594,10 @@ private:
       storage = scopes_.declare(name);
     }
     a.var->storage = storage;
+    if (!a.declared_type.empty()) {
+      sized_declaration(a, value);
+      return;
+    }
     if (!a.value)
       return;
     auto it = probe_->variables.find(storage);
@@ -610,6 +622,14 @@ private:
       a.var->type = stored;
       return;
     }
+    if (sized_vars_.count(storage)) { // its declared size stays; the value must fit in it
+      if (!fits_declared(it->second, value))
+        error(a.loc, "Type mismatch for " + a.var->name + ": trying to assign value of type '" +
+                         value.name() + "' when variable already has a type '" + it->second.name() +
+                         "'");
+      a.var->type = it->second;
+      return;
+    }
     if (!it->second.same_kind(stored)) {
       error(a.loc, "Type mismatch for " + a.var->name + ": trying to assign value of type '" +
                        value.name() + "' when variable already contains a value of type '" +
@@ -619,6 +639,45 @@ private:
     if (unify_into(it->second, stored))
       retype_needed_ = true;
     a.var->type = it->second;
+  }
+
+  // `let $x: string[N] [= v]` and `let $b: buffer[N] [= v]`: the variable has exactly that type
+  // for the rest of its life (later values are not widened into it), and every value assigned
+  // must fit: a string of at most N bytes with its NUL, a buffer of at most N bytes.
+  void sized_declaration(AssignVar &a, const Type &value) {
+    const std::string &t = a.declared_type;
+    size_t open = t.find('[');
+    std::string base = t.substr(0, open);
+    unsigned long long n = std::strtoull(t.c_str() + open + 1, nullptr, 10);
+    if (base != "string" && base != "buffer") {
+      error(a.declared_loc, "Invalid type annotation: " + t,
+            "sized annotations are string[N] and buffer[N]; integers are written uint8 ... int64");
+      return;
+    }
+    if (n < 1 || n > kMaxStringLiteral) {
+      error(a.declared_loc, "Invalid size for " + base + ": " + std::to_string(n) +
+                                " (it must be from 1 to " + std::to_string(kMaxStringLiteral) +
+                                ")");
+      return;
+    }
+    Type declared =
+        base == "string" ? Type::string(static_cast<int>(n)) : Type::buffer(static_cast<int>(n));
+    if (a.value && !value.is_none() && !fits_declared(declared, value)) {
+      error(a.loc, "Type mismatch for " + a.var->name + ": trying to assign value of type '" +
+                       value.name() + "' when variable already has a type '" + declared.name() +
+                       "'");
+      return;
+    }
+    probe_->variables[a.var->storage] = declared;
+    sized_vars_.insert(a.var->storage);
+    a.var->type = declared;
+  }
+
+  // Whether `value` may be stored in a variable declared `declared` (string[N] or buffer[N]).
+  static bool fits_declared(const Type &declared, const Type &value) {
+    if (declared.kind != value.kind)
+      return false;
+    return value.size <= declared.size;
   }
 
   // Struct and array values live in kernel memory and are only read member by member.
@@ -680,6 +739,14 @@ private:
           return Type::none();
         }
         return base.fields[ix.constant];
+      }
+      if (base.is_int_array()) {
+        if (ix.constant < 0 || ix.constant >= base.array_len) {
+          error(ix.loc,
+                "Index " + std::to_string(ix.constant) + " is out of bounds for " + base.name());
+          return Type::none();
+        }
+        return base.int_array_element();
       }
       if (base.is_string()) {
         if (ix.constant < 0 || ix.constant >= base.size) {
@@ -803,6 +870,8 @@ private:
           to.user_memory = from.user_memory;
         return to;
       }
+      if (c.type_name.back() == ']' && c.type_name.rfind("string[", 0) != 0)
+        return array_cast(c, from);
       Type to = type_from_name(c.type_name);
       if (c.type_name == "string" && !from.is_none()) {
         error(c.loc, "Cannot cast from '" + from.name() + "' to 'string'",
@@ -817,6 +886,15 @@ private:
         return Type::none();
       if (to.is_integer() && from.is_integer())
         return to;
+      if (to.kind == TypeKind::Integer && from.is_int_array()) { // `(uint64)$bytes`
+        if (from.size != to.size) {
+          error(c.loc, "Cannot cast from '" + from.name() + "' to '" + to.name() +
+                           "': the sizes differ (" + std::to_string(from.size) + " and " +
+                           std::to_string(to.size) + " bytes)");
+          return Type::none();
+        }
+        return to;
+      }
       error(c.loc, "Cannot cast from '" + from.name() + "' to '" + to.name() + "'");
       return Type::none();
     }
@@ -838,12 +916,24 @@ private:
         if (ft.is_none())
           return Type::none();
         if (ft.kind == TypeKind::Context || ft.is_aggregation()) {
-          error(el->loc, "Invalid tuple element type: " + ft.name());
+          error(el->loc, std::string(t.names.empty() ? "Invalid tuple element type: "
+                                                     : "Invalid record field type: ") +
+                             ft.name());
           return Type::none();
         }
         fields.push_back(storage_type(ft));
       }
-      return Type::tuple(fields);
+      if (t.names.empty())
+        return Type::tuple(fields);
+      for (size_t i = 0; i < t.names.size(); i++) {
+        for (size_t j = 0; j < i; j++) {
+          if (t.names[j] == t.names[i]) {
+            error(t.name_locs[i], "Record has a duplicate field named '" + t.names[i] + "'");
+            return Type::none();
+          }
+        }
+      }
+      return Type::named_record(fields, t.names);
     }
     case ExprKind::TupleIndex: {
       auto &t = static_cast<TupleIndex &>(e);
@@ -864,6 +954,55 @@ private:
     }
     }
     return Type::none();
+  }
+
+  // `(uint8[8])x`, `(int8[])x`: an integer, a string or another integer array seen as an array
+  // of integers of the same total size (an integer literal adapts to the array's size). Without
+  // a length, the value's size gives it.
+  Type array_cast(Cast &c, const Type &from) {
+    size_t open = c.type_name.find('[');
+    Type element = type_from_name(c.type_name.substr(0, open));
+    if (element.kind != TypeKind::Integer) {
+      error(c.loc, "Unknown type in cast: " + c.type_name,
+            "integer arrays are uint8[N] ... int64[N]");
+      return Type::none();
+    }
+    if (from.is_none())
+      return from;
+    std::string len_text = c.type_name.substr(open + 1, c.type_name.size() - open - 2);
+    bool literal = c.operand->kind == ExprKind::Integer ||
+                   (c.operand->kind == ExprKind::Unary &&
+                    static_cast<Unary &>(*c.operand).operand->kind == ExprKind::Integer);
+    if (!from.is_integer() && !from.is_string() && !from.is_int_array()) {
+      error(c.loc, "Cannot cast from '" + from.name() + "' to '" + c.type_name + "'",
+            "only integers, strings and integer arrays can be cast to an integer array");
+      return Type::none();
+    }
+    int from_size = from.kind == TypeKind::Boolean ? 1 : from.size;
+    if (from.is_integer() && literal)
+      from_size = 8;
+    long long total = from_size;
+    if (!len_text.empty()) {
+      total = std::strtoll(len_text.c_str(), nullptr, 10) * element.size;
+      bool fits = total == from_size ||
+                  (from.is_integer() && literal && (total == 1 || total == 2 || total == 4));
+      if (!fits) {
+        error(c.loc, "Cannot cast from '" + from.name() + "' to '" + c.type_name +
+                         "': the sizes differ (" + std::to_string(from_size) + " and " +
+                         std::to_string(total) + " bytes)");
+        return Type::none();
+      }
+    } else if (total % element.size != 0) {
+      error(c.loc, "Cannot cast from '" + from.name() + "' to '" + c.type_name +
+                       "': " + std::to_string(total) + " bytes are not a whole number of " +
+                       element.name() + " elements");
+      return Type::none();
+    }
+    if (total <= 0) {
+      error(c.loc, "Cannot cast to an empty array: " + c.type_name);
+      return Type::none();
+    }
+    return Type::int_array(element, static_cast<int>(total / element.size));
   }
 
   Type builtin(Builtin &b) {
@@ -1020,6 +1159,15 @@ private:
       return base;
     if (base.is_ptr() || base.is_record())
       return types_.member(f, base);
+    if (base.is_named_record()) {
+      f.record_field = base.field_index(f.field);
+      if (f.record_field < 0) {
+        error(f.loc, "Record does not contain a field named '" + f.field + "'",
+              name_hint(f.field, base.field_names));
+        return Type::none();
+      }
+      return base.fields[f.record_field];
+    }
     if (base.kind != TypeKind::Context) {
       error(f.loc,
             "Can not access field '" + f.field + "' on expression of type '" + base.name() + "'");

@@ -50,6 +50,25 @@ Type Type::tuple(std::vector<Type> fields) {
   return t;
 }
 
+Type Type::named_record(std::vector<Type> fields, std::vector<std::string> names) {
+  Type t = tuple(std::move(fields));
+  t.field_names = std::move(names);
+  return t;
+}
+
+Type Type::with_fields(std::vector<Type> new_fields) const {
+  Type t = tuple(std::move(new_fields));
+  t.field_names = field_names;
+  return t;
+}
+
+int Type::field_index(const std::string &name) const {
+  for (size_t i = 0; i < field_names.size(); i++)
+    if (field_names[i] == name)
+      return static_cast<int>(i);
+  return -1;
+}
+
 Type Type::aggregation(TypeKind kind, bool is_signed) {
   Type t;
   t.kind = kind;
@@ -124,6 +143,15 @@ Type Type::array(const Type &element, int len) {
   return t;
 }
 
+Type Type::int_array(const Type &element, int len) {
+  Type t = make_resolved(ResolvedKind::Bytes, element.size * len);
+  t.element = std::make_shared<const Type>(element);
+  t.array_len = len;
+  return t;
+}
+
+Type Type::int_array_element() const { return element ? *element : integer(1, false); }
+
 const Type &Type::pointee() const {
   static const Type none;
   return element ? *element : none;
@@ -177,12 +205,22 @@ bool Type::same_kind(const Type &other) const {
            stack_limit == other.stack_limit;
   if (kind == TypeKind::Resolved)
     return resolved == other.resolved && resolved_arg == other.resolved_arg &&
-           (resolved != ResolvedKind::Bytes || size == other.size);
+           (resolved != ResolvedKind::Bytes ||
+            (size == other.size && int_array_element() == other.int_array_element()));
   if (kind == TypeKind::Buffer) // buffers of different capacities are not laid out alike
     return size == other.size;
   if (kind == TypeKind::Tuple) {
-    if (fields.size() != other.fields.size())
+    if (fields.size() != other.fields.size() || is_named_record() != other.is_named_record())
       return false;
+    // Records match by name: `(a = 1, b = 2)` can be stored where `(b = 0, a = 0)` is.
+    if (is_named_record()) {
+      for (size_t i = 0; i < fields.size(); i++) {
+        int j = other.field_index(field_names[i]);
+        if (j < 0 || !fields[i].same_kind(other.fields[j]))
+          return false;
+      }
+      return true;
+    }
     for (size_t i = 0; i < fields.size(); i++)
       if (!fields[i].same_kind(other.fields[i]))
         return false;
@@ -195,7 +233,7 @@ bool Type::operator==(const Type &other) const {
     return false;
   if (kind == TypeKind::Integer && is_signed != other.is_signed)
     return false;
-  if (kind == TypeKind::Tuple && fields != other.fields)
+  if (kind == TypeKind::Tuple && (fields != other.fields || field_names != other.field_names))
     return false;
   if (kind == TypeKind::Stack && !same_kind(other))
     return false;
@@ -250,8 +288,10 @@ std::string Type::name() const {
       return "cgroup_path_t";
     case ResolvedKind::SyscallName:
       return "string";
-    case ResolvedKind::Bytes:
-      return "uint8[" + std::to_string(size) + "]";
+    case ResolvedKind::Bytes: {
+      Type e = int_array_element();
+      return e.name() + "[" + std::to_string(size / (e.size > 0 ? e.size : 1)) + "]";
+    }
     case ResolvedKind::None:
       break;
     }
@@ -271,6 +311,8 @@ std::string Type::name() const {
     for (size_t i = 0; i < fields.size(); i++) {
       if (i)
         s += ",";
+      if (is_named_record())
+        s += field_names[i] + "=";
       s += fields[i].name();
     }
     return s + ")";

@@ -14,7 +14,7 @@ enum class TypeKind {
   Integer,  // `size` bytes, `is_signed`
   Boolean,  // stored as one byte
   String,   // char[size], NUL padded
-  Tuple,    // `fields`, laid out with C alignment
+  Tuple,    // `fields`, laid out with C alignment; a record `(a = 1)` when `field_names` is set
   Context,  // the probe's context pointer (`args`)
   Stack,    // kstack/ustack: 8 bytes, (pid << 32) | stack id; printed as symbolised frames
   Ksym,     // ksym(addr): a kernel address, printed as the name of the function containing it
@@ -50,7 +50,8 @@ enum class ResolvedKind {
   MacAddr,     // macaddr(): 6 bytes (8 stored)
   CgroupPath,  // cgroup_path(id[, filter]): 8-byte cgroup id; `resolved_arg` is the filter
   SyscallName, // syscall_name(nr): 8-byte syscall number
-  Bytes,       // pton(): `size` raw bytes, printed as [1,2,3,4]
+  Bytes,       // pton(), and integer arrays made by casts (`(uint8[8])x`): `array_len`
+               // integers of type `element` (uint8 when unset), printed as [1,2,3,4]
 };
 
 // How kstack/ustack print, as in bpftrace: `func+off` lines (bpftrace), `\taddr func+off` lines
@@ -64,7 +65,8 @@ struct Type {
   std::vector<Type> fields;       // Tuple members
   std::vector<int> field_offsets; // Tuple layout, same length as `fields`
   // A Record stored or printed whole: its members (fields/field_offsets, and these names; bitfield
-  // members are left out), filled in by the semantic pass.
+  // members are left out), filled in by the semantic pass. A Tuple with names is a record value
+  // of the language, `(name = "x", size = 2)`.
   std::vector<std::string> field_names;
   int64_t lhist_min = 0, lhist_max = 0, lhist_step = 0; // Lhist bounds
   int hist_bits = 0; // Hist: each power of two is split into 2^hist_bits buckets (0 to 5)
@@ -100,6 +102,12 @@ struct Type {
   static Type boolean();
   static Type string(int bytes);
   static Type tuple(std::vector<Type> fields);
+  // A record value `(a = 1, b = "x")`: a tuple whose fields have names (laid out the same way).
+  static Type named_record(std::vector<Type> fields, std::vector<std::string> names);
+  // The same tuple or record with other field types (names kept).
+  Type with_fields(std::vector<Type> new_fields) const;
+  // The index of the record field `name`, or -1.
+  int field_index(const std::string &name) const;
   static Type context();
   static Type aggregation(TypeKind kind, bool is_signed = true);
   static Type stack(bool user, StackMode mode, int limit);
@@ -110,6 +118,13 @@ struct Type {
   static Type pointer(const Type &element);
   static Type record(const std::string &name, int size, int id);
   static Type array(const Type &element, int len);
+  // An integer array held in BPF memory (a cast's result): `len` integers of type `element`.
+  static Type int_array(const Type &element, int len);
+  bool is_int_array() const {
+    return kind == TypeKind::Resolved && resolved == ResolvedKind::Bytes;
+  }
+  // The element type of an int array (pton's bytes: uint8).
+  Type int_array_element() const;
   // The pointed-to / element type (None for `void *`).
   const Type &pointee() const;
   static Type pointer(); // uint64 printed as 0x...
@@ -134,6 +149,8 @@ struct Type {
   bool is_array() const { return kind == TypeKind::Array; }
   bool is_string() const { return kind == TypeKind::String; }
   bool is_tuple() const { return kind == TypeKind::Tuple; }
+  // A record value of the language (not a kernel struct, which is_record() names).
+  bool is_named_record() const { return kind == TypeKind::Tuple && !field_names.empty(); }
   bool is_aggregation() const { return kind >= TypeKind::Count; }
   bool is_none() const { return kind == TypeKind::None; }
   // Alignment used for tuple layout and map keys.

@@ -67,6 +67,16 @@ std::string json_value(const Type &type, const uint8_t *data) {
   case TypeKind::String:
     return json_escape(read_string_value(type, data));
   case TypeKind::Tuple: {
+    if (type.is_named_record()) { // an object, as a struct is: {"name": value, ...}
+      std::string s = "{";
+      for (size_t i = 0; i < type.fields.size(); i++) {
+        if (i)
+          s += ", ";
+        s += json_escape(type.field_names[i]) + ": " +
+             json_value(type.fields[i], data + type.field_offsets[i]);
+      }
+      return s + "}";
+    }
     std::string s = "[";
     for (size_t i = 0; i < type.fields.size(); i++) {
       if (i)

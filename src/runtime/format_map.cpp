@@ -432,14 +432,14 @@ Selection select_entries(const PrintableMap &map, size_t top) {
 std::string key_text(const Type &kt, const MapEntry &e) {
   std::vector<uint8_t> scratch;
   std::string s = format_value(kt, at_least(e.key, kt.size, scratch));
-  if (kt.is_tuple() && s.size() >= 2)
+  if (kt.is_tuple() && !kt.is_named_record() && s.size() >= 2)
     s = s.substr(1, s.size() - 2);
   return s;
 }
 
 // Tuple text without the spaces bpftrace strips from JSON keys: `1,a`, `1,(2,b)`.
 std::string json_key_text(const Type &t, const uint8_t *data, bool outer) {
-  if (!t.is_tuple())
+  if (!t.is_tuple() || t.is_named_record())
     return format_value(t, data);
   std::string s = outer ? "" : "(";
   for (size_t i = 0; i < t.fields.size(); i++) {

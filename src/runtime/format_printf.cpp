@@ -52,7 +52,7 @@ std::string supplied_name(const Type &t) {
   case TypeKind::String:
     return "string";
   case TypeKind::Tuple:
-    return "tuple";
+    return t.is_named_record() ? "record" : "tuple";
   default:
     return t.name();
   }

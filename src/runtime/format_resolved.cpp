@@ -43,12 +43,19 @@ std::string format_macaddr(const uint8_t *data) {
   return buf;
 }
 
-std::string format_bytes(const uint8_t *data, int size) {
+// An integer array, `[1,2,3,4]`: each element as its type reads it (little endian).
+std::string format_int_array(const Type &type, const uint8_t *data) {
+  Type element = type.int_array_element();
+  int step = element.size > 0 ? element.size : 1;
   std::string s = "[";
-  for (int i = 0; i < size; i++) {
-    if (i)
+  for (int offset = 0; offset + step <= type.size; offset += step) {
+    if (offset)
       s += ',';
-    s += std::to_string(data[i]);
+    uint64_t bits = 0;
+    std::memcpy(&bits, data + offset, static_cast<size_t>(step));
+    if (element.is_signed && step < 8 && (bits >> (step * 8 - 1)) & 1)
+      bits |= ~0ULL << (step * 8); // sign-extend
+    s += element.is_signed ? std::to_string(static_cast<int64_t>(bits)) : std::to_string(bits);
   }
   return s + "]";
 }
@@ -145,7 +152,7 @@ std::string format_resolved(const Type &type, const uint8_t *data) {
   case ResolvedKind::SyscallName:
     return syscall_name(load_u64(data));
   case ResolvedKind::Bytes:
-    return format_bytes(data, type.size);
+    return format_int_array(type, data);
   case ResolvedKind::None:
     break;
   }

@@ -120,6 +120,16 @@ std::string format_value(const Type &type, const uint8_t *data) {
   case TypeKind::String:
     return read_string_value(type, data);
   case TypeKind::Tuple: {
+    if (type.is_named_record()) { // printed like a struct, as bpftrace prints records
+      std::string s = "{ ";
+      for (size_t i = 0; i < type.fields.size(); i++) {
+        if (i)
+          s += ", ";
+        s += "." + type.field_names[i] + " = " +
+             format_value(type.fields[i], data + type.field_offsets[i]);
+      }
+      return s + " }";
+    }
     std::string s = "(";
     for (size_t i = 0; i < type.fields.size(); i++) {
       if (i)

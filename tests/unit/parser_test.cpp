@@ -739,7 +739,7 @@ TEST(ParserError, BadLiterals) {
                                           "          ~~\n");
   EXPECT_NE(error("BEGIN { \"\\xzz\" }").find("invalid escape"), std::string::npos);
   EXPECT_NE(error("BEGIN { \"\\777\" }").find("out of range"), std::string::npos);
-  EXPECT_NE(error("BEGIN { (uint8[4])1 }").find("only string types take a size"),
+  EXPECT_NE(error("BEGIN { (bool[4])1 }").find("only string and integer types take a size"),
             std::string::npos);
 }
 
