@@ -490,6 +490,13 @@ void ProbeCompiler::aggregate(const Map &m, const MapInfo &mi, const Call &c) {
   b_.CreateBr(done);
 
   b_.SetInsertPoint(missing);
+  if (mi.is_array()) {
+    // An array's slots all exist (the key is in range): the verifier drops this path, and an
+    // update here would only cost a helper-error slot lookup on every run of the program.
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    return;
+  }
   auto *init = stack(16, "agg_init");
   switch (agg.kind) {
   case TypeKind::Count:
