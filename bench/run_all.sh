@@ -15,7 +15,12 @@ fi
 echo "# bpfscope benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, Linux $(uname -r)"
 echo
 status=0
-for b in startup per_event output_rate map_print; do
+benches="startup per_event output_rate map_print"
+# The C floor needs clang (BPF target) and libbpf's headers.
+if command -v clang-19 >/dev/null || command -v clang >/dev/null; then
+  benches="$benches c_floor"
+fi
+for b in $benches; do
   start=$(date +%s)
   if ! ./"$b".sh; then
     echo "FAILED: $b.sh" >&2

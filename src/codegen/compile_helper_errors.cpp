@@ -9,14 +9,9 @@
 
 namespace bpfscope {
 
-// The slots are looked up once per run of the program, in a block between the entry and the
-// body (finish_entry() links it in); the pointer then serves every site of the function.
-llvm::Value *ProbeCompiler::helper_error_slots() {
-  if (errors_setup_)
-    return errors_slots_;
-  errors_setup_ = llvm::BasicBlock::Create(ctx_, "helper_errors", fn_);
+// Looks the slots (one array element) up at the builder's position.
+llvm::Value *ProbeCompiler::lookup_helper_error_slots(llvm::IRBuilder<> &sb) {
   auto *key = stack(4, "helper_errors_key");
-  llvm::IRBuilder<> sb(errors_setup_);
   sb.CreateAlignedStore(sb.getInt32(0), key, llvm::Align(4));
   auto *pseudo = llvm::Intrinsic::getDeclaration(&module_, llvm::Intrinsic::bpf_pseudo);
   auto *map = sb.CreateIntToPtr(
@@ -24,8 +19,44 @@ llvm::Value *ProbeCompiler::helper_error_slots() {
       sb.getPtrTy());
   auto *fn_type = llvm::FunctionType::get(sb.getPtrTy(), {sb.getPtrTy(), sb.getPtrTy()}, false);
   auto *lookup = sb.CreateIntToPtr(sb.getInt64(BPF_FUNC_map_lookup_elem), sb.getPtrTy());
-  errors_slots_ = sb.CreateCall(fn_type, lookup, {map, key});
+  return sb.CreateCall(fn_type, lookup, {map, key});
+}
+
+// With -k (every read helper is a site, often several per run) the slots are looked up once per
+// run of the program, in a block between the entry and the body (finish_entry() links it in);
+// the pointer then serves every site of the function.
+llvm::Value *ProbeCompiler::helper_error_slots() {
+  if (errors_setup_)
+    return errors_slots_;
+  errors_setup_ = llvm::BasicBlock::Create(ctx_, "helper_errors", fn_);
+  llvm::IRBuilder<> sb(errors_setup_);
+  errors_slots_ = lookup_helper_error_slots(sb);
   return errors_slots_;
+}
+
+// Without -k the only sites are map updates (a full map), which a keyed aggregation reaches
+// only for a key new on the CPU: the slots are looked up there, at the site, so the runs that
+// update nothing (nearly all of them) do not pay for the lookup.
+void ProbeCompiler::record_helper_error(int site, llvm::Value *error) {
+  llvm::Value *slots;
+  llvm::BasicBlock *after = nullptr;
+  if (error_sites_->all_helpers()) {
+    slots = helper_error_slots();
+  } else {
+    slots = lookup_helper_error_slots(b_);
+    auto *record = llvm::BasicBlock::Create(ctx_, "helper_error_record", fn_);
+    after = llvm::BasicBlock::Create(ctx_, "helper_error_recorded", fn_);
+    b_.CreateCondBr(b_.CreateIsNotNull(slots), record, after);
+    b_.SetInsertPoint(record);
+  }
+  // Keeps the first failure's errno; a 0 (no failure) leaves an empty slot empty.
+  llvm::Value *slot = offset_ptr(slots, site * 8);
+  b_.CreateAtomicCmpXchg(slot, b_.getInt64(0), error, llvm::MaybeAlign(8),
+                         llvm::AtomicOrdering::Monotonic, llvm::AtomicOrdering::Monotonic);
+  if (after) {
+    b_.CreateBr(after);
+    b_.SetInsertPoint(after);
+  }
 }
 
 void ProbeCompiler::finish_entry(llvm::IRBuilder<> &entry, llvm::BasicBlock *body) {
@@ -71,10 +102,7 @@ void ProbeCompiler::check_helper_result(int helper_id, llvm::Value *result, int 
     llvm::Value *full = opaque(b_.CreateXor(nonzero, b_.getInt64(1)));
     error = b_.CreateMul(full, b_.getInt64(E2BIG));
   }
-  // Keeps the first failure's errno; a 0 (no failure) leaves an empty slot empty.
-  llvm::Value *slot = offset_ptr(helper_error_slots(), site * 8);
-  b_.CreateAtomicCmpXchg(slot, b_.getInt64(0), error, llvm::MaybeAlign(8),
-                         llvm::AtomicOrdering::Monotonic, llvm::AtomicOrdering::Monotonic);
+  record_helper_error(site, error);
 }
 
 } // namespace bpfscope

@@ -385,6 +385,12 @@ ProbeCompiler::Value ProbeCompiler::variable_storage(const std::string &name) {
   return {variables_.at(name), probe_info_.variables.at(name)};
 }
 
+namespace {
+bool is_comm(const Expr &e) {
+  return e.kind == ExprKind::Builtin && static_cast<const Builtin &>(e).name == "comm";
+}
+} // namespace
+
 llvm::Value *ProbeCompiler::build_key(const Map &m, const MapInfo &mi, llvm::Value *bucket) {
   Type key_type = mi.bpf_key_type();
   auto *key = stack(key_type.size, "key");
@@ -394,16 +400,27 @@ llvm::Value *ProbeCompiler::build_key(const Map &m, const MapInfo &mi, llvm::Val
   }
   b_.CreateMemSet(key, b_.getInt8(0), key_type.size, llvm::MaybeAlign(8));
   if (!mi.keyless()) {
+    bool whole = m.keys.size() == 1 && !mi.is_histogram();
+    auto field = [&](size_t i) {
+      return whole ? std::pair{key, key_type}
+                   : std::pair{offset_ptr(key, key_type.field_offsets[i]), key_type.fields[i]};
+    };
+    // `comm` is written straight into its place in the zeroed key (the kernel's copy ends in a
+    // NUL within 16 bytes): a buffer of its own and a copy cost `@[comm]` some 7 instructions.
     std::vector<Value> keys;
-    for (auto &k : m.keys)
-      keys.push_back(expr(*k));
-    if (keys.size() == 1 && !mi.is_histogram()) {
-      store_as(key, key_type, keys[0]);
-    } else if (keys.size() == 1) {
-      store_as(offset_ptr(key, key_type.field_offsets[0]), key_type.fields[0], keys[0]);
-    } else {
-      for (size_t i = 0; i < keys.size(); i++)
-        store_as(offset_ptr(key, key_type.field_offsets[i]), key_type.fields[i], keys[i]);
+    for (size_t i = 0; i < m.keys.size(); i++) {
+      auto [dst, type] = field(i);
+      if (is_comm(*m.keys[i]) && type.is_string() && type.size == 16)
+        keys.push_back({nullptr, type});
+      else
+        keys.push_back(expr(*m.keys[i]));
+    }
+    for (size_t i = 0; i < keys.size(); i++) {
+      auto [dst, type] = field(i);
+      if (keys[i].v)
+        store_as(dst, type, keys[i]);
+      else
+        helper(BPF_FUNC_get_current_comm, b_.getInt64Ty(), {dst, b_.getInt64(16)});
     }
   }
   if (bucket) {
@@ -499,6 +516,13 @@ void ProbeCompiler::aggregate(const Map &m, const MapInfo &mi, const Call &c) {
   b_.CreateBr(done);
 
   b_.SetInsertPoint(missing);
+  if (mi.is_array()) {
+    // An array's slots all exist (the key is in range): the verifier drops this path, and an
+    // update here would only cost a helper-error slot lookup on every run of the program.
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    return;
+  }
   auto *init = stack(16, "agg_init");
   switch (agg.kind) {
   case TypeKind::Count:

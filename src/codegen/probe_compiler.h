@@ -131,6 +131,8 @@ private:
   // being compiled (compile_helper_errors.cpp). `map_id`: the script's map, or -1.
   void check_helper_result(int helper, llvm::Value *result, int map_id);
   llvm::Value *helper_error_slots();
+  llvm::Value *lookup_helper_error_slots(llvm::IRBuilder<> &sb);
+  void record_helper_error(int site, llvm::Value *error);
   void finish_entry(llvm::IRBuilder<> &entry, llvm::BasicBlock *body);
   llvm::Value *opaque(llvm::Value *v);
 

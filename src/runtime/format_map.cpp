@@ -1,5 +1,6 @@
 #include "runtime/format_map.h"
 
+#include "runtime/compact_sort.h"
 #include "runtime/format_tseries.h"
 
 #include <algorithm>
@@ -610,13 +611,7 @@ namespace {
 // total order), the last `top` from `first` on.
 std::vector<CompactEntry> sorted_compact(const PrintableMap &map, size_t top, size_t &first) {
   std::vector<CompactEntry> rows = map.compact;
-  bool value_sign = value_signed(map.value_type), key_sign = is_signed_integer(map.key_type);
-  std::sort(rows.begin(), rows.end(), [&](const CompactEntry &a, const CompactEntry &b) {
-    uint64_t va = ordered_bits(a.scalar, value_sign), vb = ordered_bits(b.scalar, value_sign);
-    if (va != vb)
-      return va < vb;
-    return ordered_bits(a.key, key_sign) < ordered_bits(b.key, key_sign);
-  });
+  sort_compact_rows(rows, value_signed(map.value_type), is_signed_integer(map.key_type));
   first = top > 0 && rows.size() > top ? rows.size() - top : 0;
   return rows;
 }

@@ -6,6 +6,7 @@
 #include "runtime/loader.h"
 #include "runtime/map_reader.h"
 #include "runtime/printf_actions.h"
+#include "runtime/ring_reader.h"
 #include "runtime/stack_format.h"
 #include "runtime/user_symbols.h"
 
@@ -59,7 +60,7 @@ void print_map(const EventContext &ec, int map_id, size_t top, uint64_t div) {
   ec.output->map(pm, top, div);
 }
 
-// Returned from the ring buffer callback to make libbpf stop consuming.
+// Returned from the ring buffer callback to make the reader stop consuming.
 constexpr int kStopConsuming = -ECANCELED;
 // How long the reader sleeps at most while probes print: their records wake it only once per
 // 64 KiB of unread data, so this bounds how late a line of a slow trickle appears.
@@ -71,7 +72,7 @@ int handle_event(void *ctx, void *data, size_t size) {
   auto &ec = *static_cast<EventContext *>(ctx);
   handle_record(ec, data, size);
   // While probes run, a stop request must end the loop even if records keep coming (a printf
-  // on every write() feeds itself with our own output). libbpf has already consumed this record
+  // on every write() feeds itself with our own output). the reader has already consumed this record
   // when told to stop, so it is handled first; the final drains after detaching are finite.
   if (ec.probes_live && (g_stop || ec.exit_requested))
     return kStopConsuming;
@@ -302,16 +303,12 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
   }
 
   EventContext ec{&info, &maps, &output, false, false, 0, {}, {}};
-  ring_buffer *rb =
-      ring_buffer__new(maps.fds[object.internal.ring_buffer], handle_event, &ec, nullptr);
+  std::unique_ptr<RingReader> rb =
+      RingReader::open(maps.fds[object.internal.ring_buffer], handle_event, &ec);
   if (!rb) {
     std::cerr << "ERROR: cannot read the event ring buffer: " << strerror(errno) << "\n";
     return 1;
   }
-  struct FreeRing {
-    ring_buffer *rb;
-    ~FreeRing() { ring_buffer__free(rb); }
-  } free_ring{rb};
   // Helper failures the probes recorded: warned about at every wake-up, after the output
   // printed before them.
   HelperErrorReporter helper_errors(
@@ -333,7 +330,7 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
       return 1;
     }
   }
-  ring_buffer__consume(rb);
+  rb->consume();
   output.end_batch();
   report_helper_errors();
 
@@ -389,10 +386,10 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
       if (opts.child)
         remember_process_memory_map(static_cast<uint32_t>(opts.child->pid()), true);
       ec.probes_live = true;
-      int n = ring_buffer__poll(rb, poll_timeout_ms);
-      // A timeout reads nothing in libbpf: read what arrived without a wake-up.
+      int n = rb->poll(poll_timeout_ms);
+      // A timeout reads nothing: read what arrived without a wake-up.
       if (n == 0 && info.prints_from_probes)
-        n = ring_buffer__consume(rb);
+        n = rb->consume();
       ec.probes_live = false;
       output.end_batch();
       report_helper_errors();
@@ -406,12 +403,12 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
     close(target_pidfd);
   // Stop the probes first so that the maps printed are the ones END sees.
   detach.now();
-  ring_buffer__consume(rb);
+  rb->consume();
   for (int fd : end_fds) {
     if (!run_once(fd, error))
       std::cerr << "ERROR: END: " << error << "\n";
   }
-  ring_buffer__consume(rb);
+  rb->consume();
   report_helper_errors();
 
   std::vector<const MapInfo *> sorted;

@@ -1,9 +1,12 @@
 // Golden tests for the output formatting: text and JSON byte for byte as bpftrace v0.26 prints
 // them (see /work/shared/reference/bpftrace-0.26-output-examples.md), except that map entries are
 // always sorted by value ascending.
+#include <algorithm>
 #include <cstring>
 #include <gtest/gtest.h>
+#include <random>
 
+#include "runtime/compact_sort.h"
 #include "runtime/format_json.h"
 #include "runtime/format_map.h"
 #include "runtime/format_printf.h"
@@ -794,6 +797,36 @@ TEST(FormatJson, Values) {
   EXPECT_EQ(json_value(t, data.data()), "[1,\"t\\\"o\",false,[-1,200]]");
   EXPECT_EQ(json_attached_probes_record(1),
             "{\"type\": \"attached_probes\", \"count\": 1, \"data\": {\"probes\": 1}}\n");
+}
+
+// The radix sort of compact rows gives std::sort's order (value, then key; signed or not), with
+// duplicate values and keys of every width, including a run where only some bytes differ.
+TEST(CompactSort, MatchesComparisonSort) {
+  std::mt19937_64 rng(7);
+  for (bool vs : {false, true})
+    for (bool ks : {false, true})
+      for (uint64_t key_mask : {0xffULL, 0xffffffffULL, ~0ULL}) {
+        std::vector<CompactEntry> rows;
+        for (int i = 0; i < 5000; i++)
+          rows.push_back({rng() & key_mask, (rng() % 50) - (vs ? 25 : 0)});
+        auto expected = rows;
+        auto order = [&](uint64_t v, bool s) { return s ? v ^ (1ULL << 63) : v; };
+        std::stable_sort(expected.begin(), expected.end(),
+                         [&](const CompactEntry &a, const CompactEntry &b) {
+                           if (order(a.scalar, vs) != order(b.scalar, vs))
+                             return order(a.scalar, vs) < order(b.scalar, vs);
+                           return order(a.key, ks) < order(b.key, ks);
+                         });
+        sort_compact_rows(rows, vs, ks);
+        ASSERT_EQ(rows.size(), expected.size());
+        for (size_t i = 0; i < rows.size(); i++) {
+          ASSERT_EQ(rows[i].key, expected[i].key) << i;
+          ASSERT_EQ(rows[i].scalar, expected[i].scalar) << i;
+        }
+      }
+  std::vector<CompactEntry> one = {{5, 1}};
+  sort_compact_rows(one, false, false);
+  EXPECT_EQ(one[0].key, 5u);
 }
 
 } // namespace
