@@ -109,8 +109,10 @@ llvm::Function *ProbeCompiler::for_callback(const For &f, bool over_map) {
   llvm::DIScope *saved_debug_scope = debug_scope_;
   auto saved_variables = std::move(variables_);
   auto saved_loops = std::move(loops_);
+  auto saved_functions = std::move(functions_);
   variables_.clear();
   loops_.clear();
+  functions_.clear();
 
   fn_ = callback;
   errors_setup_ = nullptr;
@@ -166,6 +168,7 @@ llvm::Function *ProbeCompiler::for_callback(const For &f, bool over_map) {
   debug_scope_ = saved_debug_scope;
   variables_ = std::move(saved_variables);
   loops_ = std::move(saved_loops);
+  functions_ = std::move(saved_functions);
   b_.restoreIP(saved_ip);
   return callback;
 }

@@ -254,7 +254,15 @@ void ProbeCompiler::stmt(const Stmt &s) {
     for_loop(static_cast<const For &>(s));
     return;
   case StmtKind::Jump: {
-    auto kind = static_cast<const Jump &>(s).jump;
+    auto &j = static_cast<const Jump &>(s);
+    auto kind = j.jump;
+    if (j.function_return && !functions_.empty()) {
+      const FunctionFrame &f = functions_.back();
+      if (j.value && f.result)
+        store_as(f.result, f.type, expr(*j.value));
+      b_.CreateBr(f.done);
+      return;
+    }
     if (kind == JumpKind::Return || loops_.empty())
       leave_probe();
     else if (!loops_.back().done) // a `for` callback: 1 stops the helper's iteration
@@ -783,11 +791,36 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
   }
   case ExprKind::BlockExpr: {
     auto &b = static_cast<const BlockExpr &>(e);
+    if (b.function)
+      return function_call(b);
     block(*b.body);
     return expr(*b.value);
   }
   }
   return {b_.getInt64(0), e.type};
+}
+
+// The body runs inline; each `return` stores its value in the result slot and jumps to the end.
+ProbeCompiler::Value ProbeCompiler::function_call(const BlockExpr &b) {
+  const Type &t = b.type;
+  llvm::Value *result = nullptr;
+  if (!t.is_none()) {
+    int size = held_in_register(t) ? 8 : t.size;
+    result = stack(size, "fn_" + b.function->name);
+    b_.CreateMemSet(result, b_.getInt8(0), size, llvm::MaybeAlign(8));
+  }
+  auto *done = llvm::BasicBlock::Create(ctx_, "fn_" + b.function->name + "_done", fn_);
+  functions_.push_back({done, result, t});
+  block(*b.body);
+  if (!b_.GetInsertBlock()->getTerminator())
+    b_.CreateBr(done);
+  functions_.pop_back();
+  b_.SetInsertPoint(done);
+  if (!result)
+    return {b_.getInt64(0), t};
+  if (held_in_register(t))
+    return {load_integer(result, t.size, t.is_signed), t};
+  return {result, t};
 }
 
 ProbeCompiler::Value ProbeCompiler::tuple_literal(const TupleLit &t, const Type &as) {

@@ -13,4 +13,8 @@ namespace bpfscope {
 // when there are no fields. Tracepoints' common_* fields are left out of the list.
 std::string field_hint(const std::string &name, const std::vector<ContextField> &fields);
 
+// The candidate closest to `name` by edit distance (at most a third of its length away), or ""
+// when none is that close. For "Did you mean" on unknown function names.
+std::string closest_name(const std::string &name, const std::vector<std::string> &candidates);
+
 } // namespace bpfscope
