@@ -9,7 +9,10 @@
 //   [0]  the probe's context pointer (for args, stacks, ...)
 //   [8]  "leave" flag: set by `return` or exit() in the body, checked by the caller after the loop
 //   [16] the range's start value (a range loop only)
-//   [24 + 8k] a pointer to the k-th `$variable` of the probe (ProbeInfo::variables order)
+//   [24 + 8k] a pointer to the k-th `$variable` the body uses (in ProbeInfo::variables order)
+//
+// Only the variables the body uses are passed: a probe with many (inlined function calls each
+// bring their own) would otherwise need a context larger than the 512-byte BPF stack allows.
 //
 // In the callback every variable is read and written through its pointer, so assignments in the
 // body are seen after the loop. `break` returns 1 (the helpers stop iterating), `continue`
@@ -19,6 +22,8 @@
 #include "codegen/source_lines.h"
 
 #include <linux/bpf.h>
+
+#include <set>
 
 namespace bpfscope {
 
@@ -33,6 +38,123 @@ constexpr int kContextVariables = 24;
 bool is_scalar(const Type &t) {
   return t.is_integer() || t.kind == TypeKind::Stack || t.is_user_resolved();
 }
+
+// The storage keys of every variable under a statement or expression.
+void used_variables(const Stmt &s, std::set<std::string> &out);
+void used_variables(const Expr *e, std::set<std::string> &out) {
+  if (!e)
+    return;
+  switch (e->kind) {
+  case ExprKind::Variable:
+    out.insert(static_cast<const Variable *>(e)->storage);
+    break;
+  case ExprKind::Map:
+    for (auto &k : static_cast<const Map *>(e)->keys)
+      used_variables(k.get(), out);
+    break;
+  case ExprKind::Call:
+    for (auto &a : static_cast<const Call *>(e)->args)
+      used_variables(a.get(), out);
+    break;
+  case ExprKind::Binary:
+    used_variables(static_cast<const Binary *>(e)->lhs.get(), out);
+    used_variables(static_cast<const Binary *>(e)->rhs.get(), out);
+    break;
+  case ExprKind::Unary:
+    used_variables(static_cast<const Unary *>(e)->operand.get(), out);
+    break;
+  case ExprKind::Ternary:
+    used_variables(static_cast<const Ternary *>(e)->cond.get(), out);
+    used_variables(static_cast<const Ternary *>(e)->then_expr.get(), out);
+    used_variables(static_cast<const Ternary *>(e)->else_expr.get(), out);
+    break;
+  case ExprKind::Cast:
+    used_variables(static_cast<const Cast *>(e)->operand.get(), out);
+    break;
+  case ExprKind::Field:
+    used_variables(static_cast<const Field *>(e)->base.get(), out);
+    break;
+  case ExprKind::TupleLit:
+    for (auto &x : static_cast<const TupleLit *>(e)->elems)
+      used_variables(x.get(), out);
+    break;
+  case ExprKind::TupleIndex:
+    used_variables(static_cast<const TupleIndex *>(e)->base.get(), out);
+    break;
+  case ExprKind::Index:
+    used_variables(static_cast<const Index *>(e)->base.get(), out);
+    used_variables(static_cast<const Index *>(e)->index.get(), out);
+    break;
+  case ExprKind::BlockExpr: {
+    auto *b = static_cast<const BlockExpr *>(e);
+    for (auto &x : b->body->stmts)
+      used_variables(*x, out);
+    used_variables(b->value.get(), out);
+    for (auto &l : b->locals)
+      out.insert(l);
+    break;
+  }
+  default: // literals, builtins, sizeof/offsetof (not evaluated)
+    break;
+  }
+}
+void used_variables(const Stmt &s, std::set<std::string> &out) {
+  auto block = [&out](const Block *b) {
+    if (b)
+      for (auto &x : b->stmts)
+        used_variables(*x, out);
+  };
+  switch (s.kind) {
+  case StmtKind::Expr:
+    used_variables(static_cast<const ExprStmt &>(s).expr.get(), out);
+    break;
+  case StmtKind::AssignMap:
+    used_variables(static_cast<const AssignMap &>(s).map.get(), out);
+    used_variables(static_cast<const AssignMap &>(s).value.get(), out);
+    break;
+  case StmtKind::AssignVar:
+    out.insert(static_cast<const AssignVar &>(s).var->storage);
+    used_variables(static_cast<const AssignVar &>(s).value.get(), out);
+    break;
+  case StmtKind::If:
+    used_variables(static_cast<const If &>(s).cond.get(), out);
+    block(static_cast<const If &>(s).then_block.get());
+    block(static_cast<const If &>(s).else_block.get());
+    break;
+  case StmtKind::Block:
+    block(&static_cast<const Block &>(s));
+    break;
+  case StmtKind::While:
+    used_variables(static_cast<const While &>(s).cond.get(), out);
+    block(static_cast<const While &>(s).body.get());
+    break;
+  case StmtKind::Unroll:
+    block(static_cast<const Unroll &>(s).body.get());
+    break;
+  case StmtKind::For: {
+    auto &f = static_cast<const For &>(s);
+    out.insert(f.var->storage);
+    used_variables(f.start.get(), out);
+    used_variables(f.end.get(), out);
+    block(f.body.get());
+    break;
+  }
+  case StmtKind::Jump:
+    used_variables(static_cast<const Jump &>(s).value.get(), out);
+    break;
+  }
+}
+
+// The variables the loop's callback reaches through its context, in ProbeInfo::variables order.
+std::vector<std::string> context_variables(const For &f, const ProbeInfo &probe) {
+  std::set<std::string> used;
+  used_variables(f, used);
+  std::vector<std::string> out;
+  for (auto &[name, type] : probe.variables)
+    if (used.count(name))
+      out.push_back(name);
+  return out;
+}
 } // namespace
 
 void ProbeCompiler::for_loop(const For &f) {
@@ -44,8 +166,11 @@ void ProbeCompiler::for_loop(const For &f) {
     llvm::Value *end = expr(*f.end).v;
     count = b_.CreateSelect(b_.CreateICmpSGT(end, start), b_.CreateSub(end, start), b_.getInt64(0));
   }
+  auto saved_for_variables = std::move(for_variables_);
+  for_variables_ = context_variables(f, probe_info_);
   llvm::Value *context = for_context(f, start);
   llvm::Function *callback = for_callback(f, over_map);
+  for_variables_ = std::move(saved_for_variables);
   if (over_map) {
     int map_id = info_.map_ids.at(f.map->name);
     helper(BPF_FUNC_for_each_map_elem, b_.getInt64Ty(),
@@ -73,14 +198,14 @@ void ProbeCompiler::for_loop(const For &f) {
 }
 
 llvm::Value *ProbeCompiler::for_context(const For &, llvm::Value *start) {
-  int size = kContextVariables + 8 * static_cast<int>(probe_info_.variables.size());
+  int size = kContextVariables + 8 * static_cast<int>(for_variables_.size());
   auto *context = stack(size, "for_context");
   b_.CreateAlignedStore(ctx_arg_, offset_ptr(context, kContextProbe), llvm::Align(8));
   b_.CreateAlignedStore(b_.getInt64(0), offset_ptr(context, kContextLeave), llvm::Align(8));
   b_.CreateAlignedStore(start ? start : b_.getInt64(0), offset_ptr(context, kContextStart),
                         llvm::Align(8));
   int offset = kContextVariables;
-  for (auto &[name, type] : probe_info_.variables) {
+  for (auto &name : for_variables_) {
     b_.CreateAlignedStore(variables_.at(name), offset_ptr(context, offset), llvm::Align(8));
     offset += 8;
   }
@@ -127,8 +252,16 @@ llvm::Function *ProbeCompiler::for_callback(const For &f, bool over_map) {
   ctx_arg_ = b_.CreateAlignedLoad(ptr, offset_ptr(context, kContextProbe), llvm::Align(8));
   leave_flag_ = offset_ptr(context, kContextLeave);
   int offset = kContextVariables;
-  for (auto &[name, t] : probe_info_.variables) {
-    variables_[name] = b_.CreateAlignedLoad(ptr, offset_ptr(context, offset), llvm::Align(8));
+  // The slots are the probe's 8-byte aligned stack slots: say so (`!align`), so that LLVM reads
+  // and writes them whole instead of byte by byte, which would also cost the verifier the exact
+  // values (a loop bounded by a variable would then look unbounded).
+  auto *align8 = llvm::MDNode::get(
+      ctx_, {llvm::ConstantAsMetadata::get(llvm::ConstantInt::get(b_.getInt64Ty(), 8))});
+  for (auto &name : for_variables_) {
+    auto *slot = b_.CreateAlignedLoad(ptr, offset_ptr(context, offset), llvm::Align(8));
+    slot->setMetadata(llvm::LLVMContext::MD_align, align8);
+    slot->setMetadata(llvm::LLVMContext::MD_nonnull, llvm::MDNode::get(ctx_, {}));
+    variables_[name] = slot;
     offset += 8;
   }
 

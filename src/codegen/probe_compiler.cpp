@@ -44,8 +44,10 @@ llvm::Function *ProbeCompiler::compile(const std::string &function_name,
     auto *slot = stack(type.is_integer() ? 8 : type.size, name);
     variables_[name] = slot;
     // Zero every variable once, so a read on a path that never assigned it is defined (the
-    // verifier rejects reads of uninitialised stack).
-    b_.CreateMemSet(slot, b_.getInt8(0), type.is_integer() ? 8 : type.size, llvm::MaybeAlign(8));
+    // verifier rejects reads of uninitialised stack). A function call's own variables are zeroed
+    // when the call starts (function_call).
+    if (!probe_info_.call_locals.count(name))
+      b_.CreateMemSet(slot, b_.getInt8(0), type.is_integer() ? 8 : type.size, llvm::MaybeAlign(8));
   }
 
   // -p: other processes' events end here, before the predicate runs. BEGIN and END run in
@@ -809,6 +811,20 @@ ProbeCompiler::Value ProbeCompiler::function_call(const BlockExpr &b) {
     result = stack(size, "fn_" + b.function->name);
     b_.CreateMemSet(result, b_.getInt8(0), size, llvm::MaybeAlign(8));
   }
+  // The call's variables live from here to its end: with lifetime markers on their stack slots,
+  // LLVM lets calls that do not overlap share the space (the BPF stack has 512 bytes). In a
+  // `for` callback they are pointers into the probe's frame: only zeroed.
+  std::vector<std::pair<llvm::AllocaInst *, int>> slots;
+  for (const auto &name : b.locals) {
+    llvm::Value *v = variables_.at(name);
+    const Type &vt = probe_info_.variables.at(name);
+    int size = vt.is_integer() ? 8 : vt.size;
+    if (auto *a = llvm::dyn_cast<llvm::AllocaInst>(v)) {
+      b_.CreateLifetimeStart(a, b_.getInt64(size));
+      slots.push_back({a, size});
+    }
+    b_.CreateMemSet(v, b_.getInt8(0), size, llvm::MaybeAlign(8));
+  }
   auto *done = llvm::BasicBlock::Create(ctx_, "fn_" + b.function->name + "_done", fn_);
   functions_.push_back({done, result, t});
   block(*b.body);
@@ -816,6 +832,8 @@ ProbeCompiler::Value ProbeCompiler::function_call(const BlockExpr &b) {
     b_.CreateBr(done);
   functions_.pop_back();
   b_.SetInsertPoint(done);
+  for (auto &[a, size] : slots)
+    b_.CreateLifetimeEnd(a, b_.getInt64(size));
   if (!result)
     return {b_.getInt64(0), t};
   if (held_in_register(t))

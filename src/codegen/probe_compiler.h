@@ -167,6 +167,8 @@ private:
     Type type;
   };
   std::vector<FunctionFrame> functions_;
+  // The `for` loop being compiled: the variables its callback reaches (compile_for.cpp).
+  std::vector<std::string> for_variables_;
   // In a `for` callback: the caller's flag that asks it to end the probe after the loop (set by
   // `return` and exit()); null in the probe's own function.
   llvm::Value *leave_flag_ = nullptr;

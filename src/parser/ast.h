@@ -211,6 +211,9 @@ struct BlockExpr : Expr {
   std::unique_ptr<Block> body;
   std::unique_ptr<Expr> value;
   std::shared_ptr<const FunctionSignature> function;
+  // A function call: the storage keys of the variables it creates (nested calls' included), set
+  // by the semantic pass. They live only while the call runs.
+  std::vector<std::string> locals;
 };
 
 // ---------------------------------------------------------------- statements

@@ -173,6 +173,7 @@ public:
     for (size_t i = 0; i < program.probes.size(); i++) {
       probe_ = &info_.probes[i];
       probe_->variables.clear();
+      probe_->call_locals.clear();
       scopes_.reset();
       probe_->program_per_target = false;
       Probe &p = *program.probes[i];
@@ -281,6 +282,9 @@ private:
   // then the body, whose `return value` statements give the result.
   Type function_call(BlockExpr &b) {
     const FunctionSignature &sig = *b.function;
+    std::set<std::string> before;
+    for (auto &[storage, t] : probe_->variables)
+      before.insert(storage);
     scopes_.push();
     for (size_t i = 0; i < sig.params.size() && i < b.body->stmts.size(); i++) {
       auto &bind = static_cast<AssignVar &>(*b.body->stmts[i]);
@@ -315,6 +319,12 @@ private:
     int string_size = functions_.back().string_size;
     functions_.pop_back();
     scopes_.pop();
+    b.locals.clear();
+    for (auto &[storage, t] : probe_->variables)
+      if (!before.count(storage)) {
+        b.locals.push_back(storage);
+        probe_->call_locals.insert(storage);
+      }
     if (sig.return_type == "void")
       return Type::none();
     if (sig.return_type == "string")
