@@ -24,6 +24,7 @@
 #include <linux/bpf.h>
 
 #include <set>
+#include <unistd.h>
 
 namespace bpfscope {
 
@@ -277,6 +278,8 @@ llvm::Function *ProbeCompiler::for_callback(const For &f, bool over_map) {
       const Type &from = *source_types[i];
       Value field{
           is_scalar(from) ? load_integer(sources[i], from.size, from.is_signed) : sources[i], from};
+      if (i == 1 && from.is_aggregation())
+        field = {all_cpus_value(mi, sources[0]), tuple.fields[1]};
       store_as(offset_ptr(var.v, tuple.field_offsets[i]), tuple.fields[i], field);
     }
   } else {
@@ -304,6 +307,109 @@ llvm::Function *ProbeCompiler::for_callback(const For &f, bool over_map) {
   functions_ = std::move(saved_functions);
   b_.restoreIP(saved_ip);
   return callback;
+}
+
+// The value of a per-CPU aggregation (count, sum, min, max, avg) under `key`, all CPUs combined,
+// as bpftrace gives it to a loop: the callback only sees the current CPU's slot, so every CPU's
+// is looked up with bpf_map_lookup_percpu_elem. The slots are {count or value, total or set}.
+// Comparisons go through branches and memory, never through a select with a 0 arm, which LLVM
+// may turn into the all-ones mask arithmetic the host's verifier mishandles.
+llvm::Value *ProbeCompiler::all_cpus_value(const MapInfo &mi, llvm::Value *key_in) {
+  auto *i64 = b_.getInt64Ty();
+  const Type &agg = mi.value_type;
+  int key_size = mi.bpf_key_type().size;
+  auto *key = stack(key_size, "percpu_key");
+  b_.CreateMemCpy(key, llvm::MaybeAlign(8), key_in, llvm::MaybeAlign(1), key_size);
+  auto *first = stack(8, "percpu_first");   // count / sum / min / max / avg count
+  auto *second = stack(8, "percpu_second"); // avg total; min/max: a CPU had a value
+  auto *cpu = stack(8, "percpu_cpu");
+  b_.CreateAlignedStore(b_.getInt64(0), first, llvm::Align(8));
+  b_.CreateAlignedStore(b_.getInt64(0), second, llvm::Align(8));
+  b_.CreateAlignedStore(b_.getInt64(0), cpu, llvm::Align(8));
+  long cpus = std::max(1L, sysconf(_SC_NPROCESSORS_CONF));
+
+  auto *head = llvm::BasicBlock::Create(ctx_, "percpu_head", fn_);
+  auto *body = llvm::BasicBlock::Create(ctx_, "percpu_body", fn_);
+  auto *found = llvm::BasicBlock::Create(ctx_, "percpu_found", fn_);
+  auto *next = llvm::BasicBlock::Create(ctx_, "percpu_next", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "percpu_done", fn_);
+  b_.CreateBr(head);
+  b_.SetInsertPoint(head);
+  llvm::Value *c = b_.CreateAlignedLoad(i64, cpu, llvm::Align(8));
+  b_.CreateCondBr(b_.CreateICmpULT(c, b_.getInt64(cpus)), body, done);
+
+  b_.SetInsertPoint(body);
+  llvm::Value *slot = helper(BPF_FUNC_map_lookup_percpu_elem, b_.getPtrTy(),
+                             {map_pointer(mi.id), key, b_.CreateTrunc(c, b_.getInt32Ty())});
+  b_.CreateCondBr(b_.CreateIsNotNull(slot), found, next);
+
+  b_.SetInsertPoint(found);
+  llvm::Value *v0 = b_.CreateAlignedLoad(i64, slot, llvm::Align(8));
+  llvm::Value *v1 = b_.CreateAlignedLoad(i64, offset_ptr(slot, 8), llvm::Align(8));
+  switch (agg.kind) {
+  case TypeKind::Count:
+  case TypeKind::Sum:
+    b_.CreateAlignedStore(b_.CreateAdd(b_.CreateAlignedLoad(i64, first, llvm::Align(8)), v0), first,
+                          llvm::Align(8));
+    b_.CreateBr(next);
+    break;
+  case TypeKind::Avg:
+    b_.CreateAlignedStore(b_.CreateAdd(b_.CreateAlignedLoad(i64, first, llvm::Align(8)), v0), first,
+                          llvm::Align(8));
+    b_.CreateAlignedStore(b_.CreateAdd(b_.CreateAlignedLoad(i64, second, llvm::Align(8)), v1),
+                          second, llvm::Align(8));
+    b_.CreateBr(next);
+    break;
+  default: { // Min, Max: a CPU's slot counts only once it has a value
+    auto *has = llvm::BasicBlock::Create(ctx_, "percpu_has", fn_);
+    auto *take = llvm::BasicBlock::Create(ctx_, "percpu_take", fn_);
+    b_.CreateCondBr(b_.CreateICmpNE(v1, b_.getInt64(0)), has, next);
+    b_.SetInsertPoint(has);
+    llvm::Value *cur = b_.CreateAlignedLoad(i64, first, llvm::Align(8));
+    llvm::Value *any = b_.CreateAlignedLoad(i64, second, llvm::Align(8));
+    llvm::Value *better =
+        agg.kind == TypeKind::Min
+            ? (agg.is_signed ? b_.CreateICmpSLT(v0, cur) : b_.CreateICmpULT(v0, cur))
+            : (agg.is_signed ? b_.CreateICmpSGT(v0, cur) : b_.CreateICmpUGT(v0, cur));
+    b_.CreateCondBr(b_.CreateOr(b_.CreateICmpEQ(any, b_.getInt64(0)), better), take, next);
+    b_.SetInsertPoint(take);
+    b_.CreateAlignedStore(v0, first, llvm::Align(8));
+    b_.CreateAlignedStore(b_.getInt64(1), second, llvm::Align(8));
+    b_.CreateBr(next);
+    break;
+  }
+  }
+
+  b_.SetInsertPoint(next);
+  b_.CreateAlignedStore(b_.CreateAdd(c, b_.getInt64(1)), cpu, llvm::Align(8));
+  b_.CreateBr(head);
+
+  b_.SetInsertPoint(done);
+  llvm::Value *result = b_.CreateAlignedLoad(i64, first, llvm::Align(8));
+  if (agg.kind == TypeKind::Avg) {
+    // total / count; with no values both are 0, and 0 / 1 keeps the division defined.
+    llvm::Value *total = b_.CreateAlignedLoad(i64, second, llvm::Align(8));
+    llvm::Value *divisor =
+        b_.CreateAdd(result, b_.CreateZExt(b_.CreateICmpEQ(result, b_.getInt64(0)), i64));
+    if (!agg.is_signed)
+      return b_.CreateUDiv(total, divisor);
+    // BPF (before v4) has no signed division: divide the magnitude, then put the sign back.
+    auto *out = stack(8, "percpu_avg");
+    auto *neg = llvm::BasicBlock::Create(ctx_, "avg_negative", fn_);
+    auto *pos = llvm::BasicBlock::Create(ctx_, "avg_positive", fn_);
+    auto *avg_done = llvm::BasicBlock::Create(ctx_, "avg_done", fn_);
+    b_.CreateCondBr(b_.CreateICmpSLT(total, b_.getInt64(0)), neg, pos);
+    b_.SetInsertPoint(neg);
+    b_.CreateAlignedStore(b_.CreateNeg(b_.CreateUDiv(b_.CreateNeg(total), divisor)), out,
+                          llvm::Align(8));
+    b_.CreateBr(avg_done);
+    b_.SetInsertPoint(pos);
+    b_.CreateAlignedStore(b_.CreateUDiv(total, divisor), out, llvm::Align(8));
+    b_.CreateBr(avg_done);
+    b_.SetInsertPoint(avg_done);
+    result = b_.CreateAlignedLoad(i64, out, llvm::Align(8));
+  }
+  return result;
 }
 
 } // namespace bpfscope

@@ -47,6 +47,7 @@ private:
   void for_loop(const ast::For &f);
   llvm::Value *for_context(const ast::For &f, llvm::Value *start);
   llvm::Function *for_callback(const ast::For &f, bool over_map);
+  llvm::Value *all_cpus_value(const MapInfo &mi, llvm::Value *key);
 
   // expressions
   Value expr(const ast::Expr &e);

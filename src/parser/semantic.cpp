@@ -371,6 +371,13 @@ private:
     return "line " + std::to_string(r.begin_line) + ", column " + std::to_string(r.begin_col);
   }
 
+  // The aggregations a `for` loop can iterate over: one number per key once the CPUs' values
+  // are combined.
+  static bool reducible_aggregation(const Type &t) {
+    return t.kind == TypeKind::Count || t.kind == TypeKind::Sum || t.kind == TypeKind::Min ||
+           t.kind == TypeKind::Max || t.kind == TypeKind::Avg;
+  }
+
   // `for ($i : a..b)` and `for ($kv : @map)`. The loop variable exists only in the body and must
   // not shadow a variable in scope (bpftrace's rule).
   void for_stmt(For &f) {
@@ -382,13 +389,20 @@ private:
       MapInfo *mi = find_map(f.map->name);
       if (!mi) {
         error(f.map->loc, "Undefined map: " + f.map->name);
-      } else if (mi->value_type.is_aggregation()) {
+      } else if (mi->value_type.is_aggregation() && !reducible_aggregation(mi->value_type)) {
+        // As bpftrace v0.26: a value that is several numbers (stats) or buckets has no single
+        // value to give the loop.
         error(f.map->loc, "Loop expression does not support type: " + mi->value_type.name(),
-              "iterate over a map of plain values");
+              "iterate over a map of plain values, or of count(), sum(), min(), max() or avg()");
       } else if (mi->key_known && mi->keyless()) {
         error(f.map->loc, "Maps used as for-loop expressions must have keys to iterate over");
       } else if (!mi->value_type.is_none() && !mi->key_type.is_none()) {
-        var_type = Type::tuple({mi->key_type, mi->value_type});
+        // count(), sum(), min(), max() and avg() give `$kv.1` as an integer: the value of all
+        // CPUs combined (compile_for.cpp).
+        Type value = mi->value_type;
+        if (value.is_aggregation())
+          value = Type::integer(8, value.kind != TypeKind::Count && value.is_signed);
+        var_type = Type::tuple({mi->key_type, value});
       }
     } else {
       Type start = expr(*f.start), end = expr(*f.end);
