@@ -65,6 +65,10 @@ private:
     auto program = parse_program(preamble.text, d);
     if (!program)
       return false;
+    // Substitutions changed some columns: point every node back at what the user wrote.
+    if (!pre.shifts.empty())
+      for (auto &p : program->probes)
+        ast::for_each_range(*p, [&pre](SourceRange &r) { pre.map_to_source(r); });
     if (file != 0)
       for (auto &p : program->probes)
         ast::for_each_range(*p, [file](SourceRange &r) { r.file = file; });
