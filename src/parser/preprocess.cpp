@@ -508,6 +508,16 @@ bool preprocess(const std::string &source, Preprocessed &out, Diagnostics &diags
           value.pop_back();
         size_t v = value.find_first_not_of(" \t");
         d.body = v == std::string::npos ? "" : value.substr(v);
+        bool hash = false; // `#x` and `a ## b` outside the body's strings
+        for (size_t q = 0; q < d.body.size() && d.function_like;)
+          if (d.body[q] == '"')
+            q = string_end(d.body, q);
+          else if (d.body[q++] == '#')
+            hash = true;
+        if (hash) {
+          diags.error(at, "#define " + macro + ": the # and ## operators are not supported");
+          ok = false;
+        }
         defs[macro] = std::move(d);
       }
     } else if (name == "include") {
