@@ -259,9 +259,12 @@ void ProbeCompiler::stmt(const Stmt &s) {
     auto &j = static_cast<const Jump &>(s);
     auto kind = j.jump;
     if (j.function_return && !functions_.empty()) {
-      const FunctionFrame &f = functions_.back();
-      if (j.value && f.result)
-        store_as(f.result, f.type, expr(*j.value));
+      // A copy: the value may call functions itself, which grow functions_.
+      FunctionFrame f = functions_.back();
+      if (j.value && f.result) {
+        Value v = expr(*j.value);
+        store_as(f.result, f.type, v);
+      }
       b_.CreateBr(f.done);
       return;
     }

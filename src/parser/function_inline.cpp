@@ -11,6 +11,8 @@ namespace bpfscope {
 
 using namespace ast;
 
+bool is_string_type(const std::string &name) { return name.rfind("string", 0) == 0; }
+
 bool valid_function_type(const std::string &name, bool allow_void) {
   if (name == "string" || (allow_void && name == "void"))
     return true;
@@ -348,7 +350,7 @@ private:
       bind->var->loc = sig.params[i].range;
       bind->var->name = sig.params[i].name + suffix;
       bind->value = std::move(c.args[i]);
-      if (sig.params[i].type_name != "string") {
+      if (!is_string_type(sig.params[i].type_name)) {
         // An integer parameter has its declared width: the argument is converted as by a cast
         // (the semantic pass checks the argument's own type first).
         auto cast = std::make_unique<Cast>();

@@ -39,6 +39,9 @@ struct FunctionDef {
 // Whether `name` is a type a function parameter may have (`allow_void`: or a return type).
 bool valid_function_type(const std::string &name, bool allow_void);
 
+// `string` or `string[N]`.
+bool is_string_type(const std::string &name);
+
 // Inlines every call of `functions` in `program`. `where` names a definition's place for
 // messages ("FILE:LINE:COL"). False when an error was reported.
 bool inline_functions(ast::Program &program, std::vector<FunctionDef> &functions,

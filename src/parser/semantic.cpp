@@ -1,5 +1,6 @@
 #include "parser/semantic.h"
 #include "parser/field_suggest.h"
+#include "parser/function_inline.h"
 #include "parser/pt_regs.h"
 
 #include "parser/scopes.h"
@@ -289,11 +290,12 @@ private:
     for (size_t i = 0; i < sig.params.size() && i < b.body->stmts.size(); i++) {
       auto &bind = static_cast<AssignVar &>(*b.body->stmts[i]);
       const auto &param = sig.params[i];
-      bool is_string = param.type_name == "string";
+      bool is_string = is_string_type(param.type_name);
       // An integer parameter's argument comes wrapped in a cast to the parameter's type.
       Expr &arg = is_string ? *bind.value : *static_cast<Cast &>(*bind.value).operand;
       Type given = expr(arg);
-      Type wanted = is_string ? given : type_from_name(param.type_name);
+      // `string` takes the argument's size; `string[N]` is N bytes (longer arguments are cut).
+      Type wanted = param.type_name == "string" ? given : type_from_name(param.type_name);
       if (!given.is_none() && (is_string ? !given.is_string() : !given.is_integer())) {
         error(arg.loc,
               "Function '" + sig.name + "' expects " + param.type_name + " for parameter " +
@@ -304,7 +306,7 @@ private:
       std::string storage = scopes_.declare(bind.var->name);
       bind.var->storage = storage;
       if (wanted.is_none()) // reported (or untyped): the declared type keeps the body checkable
-        wanted = is_string ? Type::string(1) : type_from_name(param.type_name);
+        wanted = param.type_name == "string" ? Type::string(1) : type_from_name(param.type_name);
       bind.value->type = wanted;
       Type stored = storage_type(wanted);
       probe_->variables[storage] = stored;
@@ -357,7 +359,7 @@ private:
     const std::string &rt = f.sig->return_type;
     if (t.is_none() || rt == "void")
       return;
-    bool fits = rt == "string" ? t.is_string() : t.is_integer();
+    bool fits = is_string_type(rt) ? t.is_string() : t.is_integer();
     if (!fits) {
       error(j.value->loc,
             "Function '" + f.sig->name + "' is of type " + rt + ", cannot return " + t.name());

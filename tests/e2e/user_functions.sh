@@ -63,6 +63,16 @@ BEGIN { $r = 3; $y = f($r); printf("%d %d\n", $r, $y); exit(); }' <<'EOF'
 
 EOF
 
+golden "a return value that calls functions; string[N] parameters and results cut to N - 1" '
+fn one(): int64 { return 1; }
+fn two(): int64 { return one() + one(); }
+fn cut($s: string[4]): string[4] { return $s; }
+BEGIN { printf("%d %s\n", two() + two(), cut("abcdefg")); exit(); }' <<'EOF'
+4 abc
+
+
+EOF
+
 golden "-f json" 'fn twice($x: int64): int64 { return 2 * $x; } BEGIN { print(twice(21)); exit(); }' \
   -f json <<'EOF'
 {"type": "attached_probes", "count": 1, "data": {"probes": 1}}
