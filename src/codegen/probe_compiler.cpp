@@ -44,8 +44,10 @@ llvm::Function *ProbeCompiler::compile(const std::string &function_name,
     auto *slot = stack(type.is_integer() ? 8 : type.size, name);
     variables_[name] = slot;
     // Zero every variable once, so a read on a path that never assigned it is defined (the
-    // verifier rejects reads of uninitialised stack).
-    b_.CreateMemSet(slot, b_.getInt8(0), type.is_integer() ? 8 : type.size, llvm::MaybeAlign(8));
+    // verifier rejects reads of uninitialised stack). A function call's own variables are zeroed
+    // when the call starts (function_call).
+    if (!probe_info_.call_locals.count(name))
+      b_.CreateMemSet(slot, b_.getInt8(0), type.is_integer() ? 8 : type.size, llvm::MaybeAlign(8));
   }
 
   // -p: other processes' events end here, before the predicate runs. BEGIN and END run in
@@ -263,7 +265,18 @@ void ProbeCompiler::stmt(const Stmt &s) {
     for_loop(static_cast<const For &>(s));
     return;
   case StmtKind::Jump: {
-    auto kind = static_cast<const Jump &>(s).jump;
+    auto &j = static_cast<const Jump &>(s);
+    auto kind = j.jump;
+    if (j.function_return && !functions_.empty()) {
+      // A copy: the value may call functions itself, which grow functions_.
+      FunctionFrame f = functions_.back();
+      if (j.value && f.result) {
+        Value v = expr(*j.value);
+        store_as(f.result, f.type, v);
+      }
+      b_.CreateBr(f.done);
+      return;
+    }
     if (kind == JumpKind::Return || loops_.empty())
       leave_probe();
     else if (!loops_.back().done) // a `for` callback: 1 stops the helper's iteration
@@ -834,6 +847,8 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
   }
   case ExprKind::BlockExpr: {
     auto &b = static_cast<const BlockExpr &>(e);
+    if (b.function)
+      return function_call(b);
     block(*b.body);
     return expr(*b.value);
   }
@@ -848,6 +863,45 @@ ProbeCompiler::Value ProbeCompiler::tuple_field(const Value &base, int index) {
   if (held_in_register(ft))
     return {load_integer(p, ft.size, ft.is_signed), ft};
   return {p, ft};
+}
+
+// The body runs inline; each `return` stores its value in the result slot and jumps to the end.
+ProbeCompiler::Value ProbeCompiler::function_call(const BlockExpr &b) {
+  const Type &t = b.type;
+  llvm::Value *result = nullptr;
+  if (!t.is_none()) {
+    int size = held_in_register(t) ? 8 : t.size;
+    result = stack(size, "fn_" + b.function->name);
+    b_.CreateMemSet(result, b_.getInt8(0), size, llvm::MaybeAlign(8));
+  }
+  // The call's variables live from here to its end: with lifetime markers on their stack slots,
+  // LLVM lets calls that do not overlap share the space (the BPF stack has 512 bytes). In a
+  // `for` callback they are pointers into the probe's frame: only zeroed.
+  std::vector<std::pair<llvm::AllocaInst *, int>> slots;
+  for (const auto &name : b.locals) {
+    llvm::Value *v = variables_.at(name);
+    const Type &vt = probe_info_.variables.at(name);
+    int size = vt.is_integer() ? 8 : vt.size;
+    if (auto *a = llvm::dyn_cast<llvm::AllocaInst>(v)) {
+      b_.CreateLifetimeStart(a, b_.getInt64(size));
+      slots.push_back({a, size});
+    }
+    b_.CreateMemSet(v, b_.getInt8(0), size, llvm::MaybeAlign(8));
+  }
+  auto *done = llvm::BasicBlock::Create(ctx_, "fn_" + b.function->name + "_done", fn_);
+  functions_.push_back({done, result, t});
+  block(*b.body);
+  if (!b_.GetInsertBlock()->getTerminator())
+    b_.CreateBr(done);
+  functions_.pop_back();
+  b_.SetInsertPoint(done);
+  for (auto &[a, size] : slots)
+    b_.CreateLifetimeEnd(a, b_.getInt64(size));
+  if (!result)
+    return {b_.getInt64(0), t};
+  if (held_in_register(t))
+    return {load_integer(result, t.size, t.is_signed), t};
+  return {result, t};
 }
 
 ProbeCompiler::Value ProbeCompiler::tuple_literal(const TupleLit &t, const Type &as) {

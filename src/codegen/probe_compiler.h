@@ -40,11 +40,14 @@ private:
   void while_loop(const ast::While &w);
   uint64_t unroll_count(const ast::Expr &e);
   void leave_probe(); // `return`, and the end of exit()
+  // A call of a user-defined function, inlined by the front end (parser/function_inline.h).
+  Value function_call(const ast::BlockExpr &b);
 
   // `for` loops (compile_for.cpp)
   void for_loop(const ast::For &f);
   llvm::Value *for_context(const ast::For &f, llvm::Value *start);
   llvm::Function *for_callback(const ast::For &f, bool over_map);
+  llvm::Value *all_cpus_value(const MapInfo &mi, llvm::Value *key);
 
   // expressions
   Value expr(const ast::Expr &e);
@@ -163,6 +166,16 @@ private:
     llvm::BasicBlock *done; // where `break` goes; null for a `for` body (a callback: returns)
   };
   std::vector<Loop> loops_;
+  // The inlined function calls being compiled, innermost last: where their `return` goes and
+  // where it leaves the value (null for a void function).
+  struct FunctionFrame {
+    llvm::BasicBlock *done;
+    llvm::Value *result;
+    Type type;
+  };
+  std::vector<FunctionFrame> functions_;
+  // The `for` loop being compiled: the variables its callback reaches (compile_for.cpp).
+  std::vector<std::string> for_variables_;
   // In a `for` callback: the caller's flag that asks it to end the probe after the loop (set by
   // `return` and exit()); null in the probe's own function.
   llvm::Value *leave_flag_ = nullptr;

@@ -192,12 +192,35 @@ struct Index : Expr {
 
 struct Block;
 
+// The signature of a user-defined function, `fn name($a: int64, $b: string): int64 { ... }`, as
+// written (types by name; the semantic pass resolves them).
+struct FunctionSignature {
+  struct Param {
+    std::string name; // "$a"
+    std::string type_name;
+    SourceRange range, type_range;
+  };
+  std::string name;
+  SourceRange name_range;
+  std::vector<Param> params;
+  std::string return_type; // "void" when the function has no value
+  SourceRange return_range;
+};
+
 // A block used as a value: `{ let $y = 2; $y + 1 }`. Its statements run in a scope of their
 // own, then `value` (the last statement, written without a `;`) gives the result.
+//
+// A call of a user-defined function becomes one too (function_inline.h): `function` is then set,
+// the first `function->params.size()` statements bind the parameters (`let $a = argument`),
+// `value` is null and the result is what a `return value` in the body gives.
 struct BlockExpr : Expr {
   BlockExpr() : Expr(ExprKind::BlockExpr) {}
   std::unique_ptr<Block> body;
   std::unique_ptr<Expr> value;
+  std::shared_ptr<const FunctionSignature> function;
+  // A function call: the storage keys of the variables it creates (nested calls' included), set
+  // by the semantic pass. They live only while the call runs.
+  std::vector<std::string> locals;
 };
 
 // ---------------------------------------------------------------- statements
@@ -269,6 +292,9 @@ enum class JumpKind { Break, Continue, Return };
 struct Jump : Stmt {
   Jump() : Stmt(StmtKind::Jump) {}
   JumpKind jump = JumpKind::Break;
+  ExprPtr value; // `return value;` (only in a user-defined function)
+  // A `return` of a user-defined function's body: it ends the function, not the probe.
+  bool function_return = false;
 };
 
 // `for ($i : start..end) { ... }` over integers (start inclusive, end exclusive, both evaluated
@@ -314,6 +340,8 @@ struct Program : Node {
   std::vector<std::unique_ptr<MapDecl>> map_decls;
   std::vector<std::unique_ptr<CDefinition>> c_definitions;
   std::vector<std::unique_ptr<Probe>> probes;
+  // The script's user-defined functions (inlined already): for "Did you mean" on unknown calls.
+  std::vector<std::string> function_names;
 };
 
 } // namespace bpfscope::ast

@@ -169,6 +169,7 @@ ExprPtr copy_expr(const Expr &e) {
     auto n = copy_node(x);
     n->body = copy_block(*x.body);
     n->value = maybe(x.value);
+    n->function = x.function;
     out = std::move(n);
     break;
   }
@@ -252,6 +253,8 @@ StmtPtr copy_stmt(const Stmt &s) {
   case StmtKind::Jump: {
     auto n = copy_node(static_cast<const Jump &>(s));
     n->jump = static_cast<const Jump &>(s).jump;
+    n->value = maybe(static_cast<const Jump &>(s).value);
+    n->function_return = static_cast<const Jump &>(s).function_return;
     return n;
   }
   }
@@ -392,6 +395,7 @@ void for_each_range(Stmt &s, const std::function<void(SourceRange &)> &fn) {
     break;
   }
   case StmtKind::Jump:
+    sub(static_cast<Jump &>(s).value);
     break;
   }
 }
@@ -520,6 +524,7 @@ void slots(Stmt &s, const std::function<bool(ExprPtr &)> &fn) {
     break;
   }
   case StmtKind::Jump:
+    slots(static_cast<Jump &>(s).value, fn);
     break;
   }
 }
@@ -633,7 +638,7 @@ bool deeper(const Stmt *s, int left) {
            deeper(static_cast<const For *>(s)->end.get(), l) ||
            deeper_block(static_cast<const For *>(s)->body.get(), l);
   case StmtKind::Jump:
-    return false;
+    return deeper(static_cast<const Jump *>(s)->value.get(), l);
   }
   return false;
 }

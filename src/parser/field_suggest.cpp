@@ -2,6 +2,8 @@
 
 #include <llvm/ADT/StringRef.h>
 
+#include <algorithm>
+
 namespace bpfscope {
 
 std::string name_hint(const std::string &name, const std::vector<std::string> &names) {
@@ -26,6 +28,20 @@ std::string field_hint(const std::string &name, const std::vector<ContextField> 
     if (cf.name.rfind("common_", 0) != 0)
       names.push_back(cf.name);
   return name_hint(name, names);
+}
+
+std::string closest_name(const std::string &name, const std::vector<std::string> &candidates) {
+  std::string best;
+  unsigned limit = std::max(static_cast<unsigned>(name.size() / 3), 1u);
+  unsigned best_distance = limit + 1;
+  for (const auto &c : candidates) {
+    unsigned d = llvm::StringRef(c).edit_distance(name, true, best_distance);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return best;
 }
 
 } // namespace bpfscope

@@ -17,4 +17,8 @@ std::string name_hint(const std::string &name, const std::vector<std::string> &n
 // name_hint over a probe's context fields, leaving out tracepoints' common_* fields.
 std::string field_hint(const std::string &name, const std::vector<ContextField> &fields);
 
+// The candidate closest to `name` by edit distance (at most a third of its length away), or ""
+// when none is that close. For "Did you mean" on unknown function names.
+std::string closest_name(const std::string &name, const std::vector<std::string> &candidates);
+
 } // namespace bpfscope

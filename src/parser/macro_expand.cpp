@@ -115,6 +115,7 @@ private:
       break;
     }
     case StmtKind::Jump:
+      expr(static_cast<Jump &>(s).value, hoisted);
       break;
     }
   }
@@ -549,6 +550,7 @@ private:
       break;
     }
     case StmtKind::Jump:
+      bind_expr(static_cast<Jump &>(s).value, b, m);
       break;
     }
   }

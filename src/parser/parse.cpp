@@ -346,6 +346,8 @@ public:
       line(d, kind == ast::JumpKind::Break      ? "Break"
               : kind == ast::JumpKind::Continue ? "Continue"
                                                 : "Return");
+      if (auto &v = static_cast<const ast::Jump *>(s)->value)
+        expr(v.get(), d + 1);
       break;
     }
     }

@@ -59,7 +59,7 @@ public:
       size_t start = p_;
       std::string word = peek_word();
       if (word == "config" && next_nonblank(p_ + word.size()) == '=') {
-        if (seen_probe || out_.has_config || !out_.macros.empty()) {
+        if (seen_probe || out_.has_config || !out_.macros.empty() || !out_.functions.empty()) {
           error(start, start + word.size(),
                 out_.has_config ? "syntax: a script may have only one config block"
                                 : "syntax: the config block must come before any probe or macro");
@@ -69,7 +69,7 @@ public:
           return false;
         blank(start, p_);
       } else if (word == "import" && next_nonblank(p_ + word.size()) == '"') {
-        if (seen_probe || !out_.macros.empty()) {
+        if (seen_probe || !out_.macros.empty() || !out_.functions.empty()) {
           error(start, start + word.size(), "syntax: imports must come before any probe or macro");
           return false;
         }
@@ -82,6 +82,12 @@ public:
         blank(start + word.size(), p_); // keep `macro`: the grammar reads the body as a probe's
         if (!skip_braced())
           return true; // unterminated: the grammar reports it
+      } else if (word == "fn" && ident_start(next_nonblank(p_ + word.size()))) {
+        if (!function_header())
+          return false;
+        blank(start + word.size(), p_); // keep `fn`, as for a macro
+        if (!skip_braced())
+          return true;
       } else if (s_[p_] == ';') {
         p_++; // after a type definition or a map declaration
       } else {
@@ -359,6 +365,97 @@ private:
       }
     out_.macros.push_back(std::move(m));
     return true;
+  }
+
+  // A type as written in a function signature: a word, maybe followed by `[N]` (string[16]).
+  bool function_type(std::string &type, SourceRange &range) {
+    skip_blank();
+    size_t ts = p_;
+    type = take_word();
+    if (type.empty()) {
+      error(ts, ts + 1, "syntax: expected a type");
+      return false;
+    }
+    if (p_ < s_.size() && s_[p_] == '[') {
+      size_t close = s_.find(']', p_);
+      if (close == std::string::npos) {
+        error(p_, p_ + 1, "syntax: unterminated '['");
+        return false;
+      }
+      type += s_.substr(p_, close + 1 - p_);
+      p_ = close + 1;
+    }
+    range = lines_.range(ts, p_);
+    return true;
+  }
+
+  // `fn name($a: int64, $b: string): int64` up to the body's `{`.
+  bool function_header() {
+    p_ += 2;
+    skip_blank();
+    ast::FunctionSignature f;
+    size_t name_start = p_;
+    f.name = take_word();
+    f.name_range = lines_.range(name_start, p_);
+    if (!expect('(', "'('"))
+      return false;
+    skip_blank();
+    if (p_ < s_.size() && s_[p_] == ')') {
+      p_++;
+    } else {
+      for (;;) {
+        skip_blank();
+        size_t ps = p_;
+        ast::FunctionSignature::Param param;
+        if (p_ >= s_.size() || s_[p_] != '$' || take_word_at(p_ + 1).empty()) {
+          error(ps, ps + 1, "syntax: expected a function parameter ($name: type)");
+          return false;
+        }
+        p_++;
+        take_word();
+        param.name = s_.substr(ps, p_ - ps);
+        param.range = lines_.range(ps, p_);
+        for (const auto &other : f.params)
+          if (other.name == param.name) {
+            error(ps, p_, "duplicate function parameter " + param.name);
+            return false;
+          }
+        if (!expect(':', "':' and the parameter's type") ||
+            !function_type(param.type_name, param.type_range))
+          return false;
+        f.params.push_back(std::move(param));
+        skip_blank();
+        if (p_ < s_.size() && s_[p_] == ',') {
+          p_++;
+          continue;
+        }
+        if (!expect(')', "',' or ')'"))
+          return false;
+        break;
+      }
+    }
+    if (!expect(':', "':' and the function's return type") ||
+        !function_type(f.return_type, f.return_range))
+      return false;
+    skip_blank();
+    if (p_ >= s_.size() || s_[p_] != '{') {
+      expect('{', "'{'");
+      return false;
+    }
+    for (const auto &other : out_.functions)
+      if (other.name == f.name) {
+        error(name_start, name_start + f.name.size(), "Function '" + f.name + "' is defined twice");
+        return false;
+      }
+    out_.functions.push_back(std::move(f));
+    return true;
+  }
+
+  std::string take_word_at(size_t i) const {
+    size_t e = i;
+    while (e < s_.size() && ident_char(s_[e]))
+      e++;
+    return s_.substr(i, e - i);
   }
 
   const std::string &s_;

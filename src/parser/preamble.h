@@ -1,11 +1,13 @@
 // The top level of a script outside probes: the config block, `import "file.bt";` lines and the
-// headers of `macro name(params) { ... }` definitions. These are read here, from the text,
-// before the grammar sees the script, and blanked out (spaces, newlines kept) so that every
-// remaining token keeps its line and column. A macro keeps its `macro` keyword in the text: the
-// grammar then reads `macro { body }` as a probe, whose body is the macro's, with its exact
-// locations; the front end (script.cpp) takes those probes back out as macro definitions.
+// headers of `macro name(params) { ... }` and `fn name(params): type { ... }` definitions. These
+// are read here, from the text, before the grammar sees the script, and blanked out (spaces,
+// newlines kept) so that every remaining token keeps its line and column. A macro keeps its `macro`
+// keyword in the text: the grammar then reads `macro { body }` as a probe, whose body is the
+// macro's, with its exact locations; the front end (script.cpp) takes those probes back out as
+// macro definitions.
 #pragma once
 
+#include "parser/ast.h"
 #include "parser/config.h"
 #include "parser/diagnostics.h"
 #include "parser/location.h"
@@ -50,7 +52,10 @@ struct Preamble {
   std::vector<ConfigAssignment> config;
   std::vector<ImportDecl> imports;
   std::vector<MacroHeader> macros; // in order of appearance
-  std::string text;                // the script with all of the above blanked
+  // `fn name($a: type, ...): type`, in order of appearance. As with a macro, `fn` stays in the
+  // text and the grammar reads the body as the body of a probe named `fn`.
+  std::vector<ast::FunctionSignature> functions;
+  std::string text; // the script with all of the above blanked
 };
 
 // False when an error was reported.

@@ -26,7 +26,7 @@ struct ContextField {
   Type type{};
   // Tracepoint pointer fields: the declared C type ("struct sockaddr *"), and whether it points
   // into the traced process's memory (syscall tracepoints, as in bpftrace).
-  std::string c_type;
+  std::string c_type{};
   bool user_memory = false;
 };
 

@@ -1,6 +1,7 @@
 #include "parser/script.h"
 
 #include "parser/ast_clone.h"
+#include "parser/function_inline.h"
 #include "parser/macro_expand.h"
 #include "parser/parse.h"
 #include "parser/preamble.h"
@@ -36,6 +37,7 @@ public:
   }
 
   std::vector<MacroDef> macros;
+  std::vector<FunctionDef> functions; // `fn name(...): type { ... }`, every file's
   std::vector<std::unique_ptr<ast::MapDecl>> map_decls; // `let @m = hash(N);`, every file's
   std::vector<std::string> names; // of every file, index = Diagnostics file index
   // `struct X { ... }` and the like, from every file (script_types.h lays them out).
@@ -63,6 +65,10 @@ private:
     auto program = parse_program(preamble.text, d);
     if (!program)
       return false;
+    // Substitutions changed some columns: point every node back at what the user wrote.
+    if (!pre.shifts.empty())
+      for (auto &p : program->probes)
+        ast::for_each_range(*p, [&pre](SourceRange &r) { pre.map_to_source(r); });
     if (file != 0)
       for (auto &p : program->probes)
         ast::for_each_range(*p, [file](SourceRange &r) { r.file = file; });
@@ -84,8 +90,26 @@ private:
 
     // The `macro { ... }` probes left by read_preamble, in order, are the macro bodies.
     LineIndex lines(preamble.text);
-    size_t next_macro = 0;
+    size_t next_macro = 0, next_function = 0;
     for (auto &p : program->probes) {
+      bool is_function = p->attach_points.size() == 1 && p->attach_points[0]->raw == "fn" &&
+                         !p->predicate && next_function < preamble.functions.size();
+      if (is_function) {
+        auto sig = std::make_shared<ast::FunctionSignature>(preamble.functions[next_function++]);
+        if (file != 0) {
+          sig->name_range.file = sig->return_range.file = file;
+          for (auto &param : sig->params)
+            param.range.file = param.type_range.file = file;
+        }
+        for (const auto &other : functions)
+          if (other.sig->name == sig->name) {
+            diags_.error(sig->name_range, "Function '" + sig->name + "' is defined twice",
+                         "it is also defined at " + where(other.sig->name_range));
+            return false;
+          }
+        functions.push_back({std::move(sig), std::move(p->body)});
+        continue;
+      }
       bool is_macro = p->attach_points.size() == 1 && p->attach_points[0]->raw == "macro" &&
                       !p->predicate && next_macro < preamble.macros.size();
       if (!is_macro) {
@@ -283,6 +307,10 @@ bool load_script(const std::string &text, const ScriptInput &input, Script &out,
   }
   auto where = [&loader](const SourceRange &r) { return loader.where(r); };
   if (!expand_macros(*out.program, loader.macros, where, diags))
+    return false;
+  // After macros (a macro body may call a function), before getopt() (a function body may use
+  // it: each copy is then replaced).
+  if (!inline_functions(*out.program, loader.functions, where, diags))
     return false;
   // After expansion, so that a getopt() in a macro body is replaced too.
   if (!substitute_getopt(*out.program, input.named_args, diags))

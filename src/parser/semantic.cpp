@@ -1,5 +1,6 @@
 #include "parser/semantic.h"
 #include "parser/field_suggest.h"
+#include "parser/function_inline.h"
 #include "parser/pt_regs.h"
 
 #include "parser/scopes.h"
@@ -170,6 +171,7 @@ public:
   // assigns); the second reports errors and records resources.
   void run(Program &program, bool reporting) {
     reporting_ = reporting;
+    function_names_ = program.function_names;
     if (reporting) {
       info_.printfs.clear();
       info_.map_prints.clear();
@@ -180,6 +182,7 @@ public:
       probe_ = &info_.probes[i];
       probe_->variables.clear();
       sized_vars_.clear();
+      probe_->call_locals.clear();
       scopes_.reset();
       probe_->program_per_target = false;
       Probe &p = *program.probes[i];
@@ -274,12 +277,115 @@ private:
       break;
     case StmtKind::Jump: {
       auto &j = static_cast<Jump &>(s);
+      if (j.value)
+        return_value(j);
       if (j.jump != JumpKind::Return && loop_depth_ == 0)
         error(j.loc, std::string(j.jump == JumpKind::Break ? "break" : "continue") +
                          " used outside of a loop");
       break;
     }
     }
+  }
+
+  // A call of a user-defined function, inlined (function_inline.h): the parameter bindings,
+  // then the body, whose `return value` statements give the result.
+  Type function_call(BlockExpr &b) {
+    const FunctionSignature &sig = *b.function;
+    std::set<std::string> before;
+    for (auto &[storage, t] : probe_->variables)
+      before.insert(storage);
+    scopes_.push();
+    for (size_t i = 0; i < sig.params.size() && i < b.body->stmts.size(); i++) {
+      auto &bind = static_cast<AssignVar &>(*b.body->stmts[i]);
+      const auto &param = sig.params[i];
+      bool is_string = is_string_type(param.type_name);
+      // An integer parameter's argument comes wrapped in a cast to the parameter's type.
+      Expr &arg = is_string ? *bind.value : *static_cast<Cast &>(*bind.value).operand;
+      Type given = expr(arg);
+      // `string` takes the argument's size; `string[N]` is N bytes (longer arguments are cut).
+      Type wanted = param.type_name == "string" ? given : type_from_name(param.type_name);
+      if (!given.is_none() && (is_string ? !given.is_string() : !given.is_integer())) {
+        error(arg.loc,
+              "Function '" + sig.name + "' expects " + param.type_name + " for parameter " +
+                  param.name + ", not " + given.name(),
+              "parameter declared at " + where_declared(param.type_range));
+        wanted = Type::none();
+      }
+      std::string storage = scopes_.declare(bind.var->name);
+      bind.var->storage = storage;
+      if (wanted.is_none()) // reported (or untyped): the declared type keeps the body checkable
+        wanted = param.type_name == "string" ? Type::string(1) : type_from_name(param.type_name);
+      bind.value->type = wanted;
+      Type stored = storage_type(wanted);
+      probe_->variables[storage] = stored;
+      bind.var->type = stored;
+    }
+    functions_.push_back({&sig, 0});
+    int saved_loops = loop_depth_;
+    loop_depth_ = 0; // break/continue cannot leave the function (function_inline.cpp checks)
+    for (size_t i = sig.params.size(); i < b.body->stmts.size(); i++)
+      stmt(*b.body->stmts[i]);
+    loop_depth_ = saved_loops;
+    int string_size = functions_.back().string_size;
+    functions_.pop_back();
+    scopes_.pop();
+    b.locals.clear();
+    for (auto &[storage, t] : probe_->variables)
+      if (!before.count(storage)) {
+        b.locals.push_back(storage);
+        probe_->call_locals.insert(storage);
+      }
+    if (sig.return_type == "void")
+      return Type::none();
+    if (sig.return_type == "string")
+      return Type::string(std::max(string_size, 1));
+    return type_from_name(sig.return_type);
+  }
+
+  // "Did you mean" among the script's functions and the library's most used ones.
+  std::string unknown_function_hint(const std::string &name) const {
+    std::vector<std::string> names = function_names_;
+    for (const char *n :
+         {"printf", "print",   "str",  "exit",   "count",   "sum",      "avg",    "min",
+          "max",    "stats",   "hist", "lhist",  "delete",  "clear",    "zero",   "time",
+          "join",   "ksym",    "usym", "kstack", "ustack",  "strftime", "system", "cat",
+          "signal", "strncmp", "buf",  "ntop",   "has_key", "len",      "errorf"})
+      names.push_back(n);
+    std::string best = closest_name(name, names);
+    return best.empty() ? "" : "Did you mean '" + best + "'?";
+  }
+
+  // `return value;` in a function body.
+  void return_value(Jump &j) {
+    Type t = expr(*j.value);
+    if (functions_.empty()) {
+      error(j.loc, "return with a value is only allowed in a function",
+            "a probe's `return` ends the probe and takes no value");
+      return;
+    }
+    auto &f = functions_.back();
+    const std::string &rt = f.sig->return_type;
+    if (t.is_none() || rt == "void")
+      return;
+    bool fits = is_string_type(rt) ? t.is_string() : t.is_integer();
+    if (!fits) {
+      error(j.value->loc,
+            "Function '" + f.sig->name + "' is of type " + rt + ", cannot return " + t.name());
+      return;
+    }
+    if (t.is_string())
+      f.string_size = std::max(f.string_size, t.size);
+  }
+
+  std::string where_declared(const SourceRange &r) const {
+    return "line " + std::to_string(r.begin_line) + ", column " + std::to_string(r.begin_col);
+  }
+
+  // The aggregations a `for` loop can iterate over: one number per key once the CPUs' values
+  // are combined.
+  static bool reducible_aggregation(const Type &t) {
+    return t.kind == TypeKind::Count || t.kind == TypeKind::Sum || t.kind == TypeKind::Min ||
+           t.kind == TypeKind::Max || t.kind == TypeKind::Avg;
   }
 
   // `for ($i : a..b)` and `for ($kv : @map)`. The loop variable exists only in the body and must
@@ -293,13 +399,20 @@ private:
       MapInfo *mi = find_map(f.map->name);
       if (!mi) {
         error(f.map->loc, "Undefined map: " + f.map->name);
-      } else if (mi->value_type.is_aggregation()) {
+      } else if (mi->value_type.is_aggregation() && !reducible_aggregation(mi->value_type)) {
+        // As bpftrace v0.26: a value that is several numbers (stats) or buckets has no single
+        // value to give the loop.
         error(f.map->loc, "Loop expression does not support type: " + mi->value_type.name(),
-              "iterate over a map of plain values");
+              "iterate over a map of plain values, or of count(), sum(), min(), max() or avg()");
       } else if (mi->key_known && mi->keyless()) {
         error(f.map->loc, "Maps used as for-loop expressions must have keys to iterate over");
       } else if (!mi->value_type.is_none() && !mi->key_type.is_none()) {
-        var_type = Type::tuple({mi->key_type, mi->value_type});
+        // count(), sum(), min(), max() and avg() give `$kv.1` as an integer: the value of all
+        // CPUs combined (compile_for.cpp).
+        Type value = mi->value_type;
+        if (value.is_aggregation())
+          value = Type::integer(8, value.kind != TypeKind::Count && value.is_signed);
+        var_type = Type::tuple({mi->key_type, value});
       }
     } else {
       Type start = expr(*f.start), end = expr(*f.end);
@@ -762,6 +875,8 @@ private:
     case ExprKind::BlockExpr: {
       // The statements and the value share one scope, which ends with the block.
       auto &b = static_cast<BlockExpr &>(e);
+      if (b.function)
+        return function_call(b);
       scopes_.push();
       for (auto &s : b.body->stmts)
         stmt(*s);
@@ -1911,7 +2026,7 @@ private:
     }
     if (auto t = check_stdlib_call(c, *this))
       return *t;
-    error(c.loc, "Unknown function: '" + n + "'");
+    error(c.loc, "Unknown function: '" + n + "'", unknown_function_hint(n));
     return Type::none();
   }
 
@@ -1923,6 +2038,12 @@ private:
   bool in_sizeof_ = false; // typing the operand of sizeof(), where a type name may stand
   bool reporting_ = false;
   bool retype_needed_ = false;
+  struct FunctionFrame {
+    const FunctionSignature *sig;
+    int string_size; // the largest string a `return` gives (a string function's result size)
+  };
+  std::vector<std::string> function_names_; // the script's user-defined functions
+  std::vector<FunctionFrame> functions_; // the inlined function calls being checked, innermost last
   int loop_depth_ = 0;                   // while loops around the statement being checked
   ScopeStack scopes_;                    // the `$variables` visible at the statement being checked
   const Expr *statement_call_ = nullptr; // the expression statement being checked, if any

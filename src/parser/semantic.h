@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -112,6 +113,9 @@ struct ProbeInfo {
   // (`args` layouts differ, `probe` names differ); then each target gets its own program.
   bool program_per_target = false;
   std::map<std::string, Type> variables; // storage types of `$x`
+  // The variables of inlined function calls (ast::BlockExpr::locals): codegen zeroes them when
+  // the call starts rather than at the probe's entry, so calls can share stack space.
+  std::set<std::string> call_locals;
 };
 
 // The processes a run is about, from the command line (-p, -c) and bpfscope's own PID namespace:

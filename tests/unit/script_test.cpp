@@ -1,5 +1,6 @@
 // The script-level front end: config block, macros, getopt(), imports and #define
 // (parser/script.cpp and the passes it runs).
+#include "parser/ast_clone.h"
 #include "parser/config.h"
 #include "parser/preamble.h"
 #include "parser/script.h"
@@ -477,11 +478,66 @@ TEST(Preprocessor, CommentsAndStringsAroundDirectives) {
   EXPECT_NE(l.ast.find("Integer 2"), std::string::npos) << l.ast;
 }
 
-TEST(Preprocessor, FunctionLikeDefinesAndConditionalsAreRefused) {
-  EXPECT_NE(load("#define F(x) x\nBEGIN { }").errors.find("function-like definitions are not"),
+TEST(Preprocessor, FunctionLikeDefinesAsInC) {
+  auto l =
+      load("#define MAX(a, b) ((a) > (b) ? (a) : (b))\n#define SQ(x) ((x) * (x))\n"
+           "#define F() 7\n#define G (1)\n"
+           "BEGIN { @a = MAX(SQ(2), 3); @b = MAX(\"(x, y)\", \"z\"); @c = F() + G; @d = MAX; }");
+  ASSERT_TRUE(l.ok) << l.errors;
+  EXPECT_EQ(l.ast.find("Call"), std::string::npos) << l.ast; // only @d's MAX stays a name
+  EXPECT_NE(l.ast.find("String \"(x, y)\""), std::string::npos) << l.ast;
+  EXPECT_NE(l.ast.find("Integer 7"), std::string::npos) << l.ast;
+  EXPECT_NE(l.ast.find("Builtin MAX"), std::string::npos) << l.ast;
+  // Arity errors point at the call.
+  auto bad = load("#define MAX(a, b) (a)\nBEGIN { print(MAX(1)); }");
+  EXPECT_NE(
+      bad.errors.find("stdin:2:15-18: ERROR: macro \"MAX\" requires 2 arguments, but 1 given"),
+      std::string::npos)
+      << bad.errors;
+  EXPECT_NE(load("#define F(a, a) a\nBEGIN { }").errors.find("invalid parameter list"),
             std::string::npos);
-  EXPECT_NE(load("#ifdef X\n#endif\nBEGIN { }").errors.find("#ifdef: preprocessor directive not"),
-            std::string::npos);
+}
+
+TEST(Preprocessor, ConditionalsKeepOneBranchAndTheLines) {
+  auto l = load("#define A 2\n#ifdef A\n#if A * 2 == 4 && !defined(B) && defined A\n"
+                "#define X 10\n#elif 1\n#define X 20\n#else\n#define X 30\n#endif\n#endif\n"
+                "#ifndef A\nBEGIN { not a probe }\n#elif (1 ? 0 : 1) || 0x10 >> 4 == 1\n"
+                "#define Y 5\n#endif\n#if UNDEFINED_NAME\n#error not reached\n#endif\n"
+                "BEGIN { @x = X; @y = Y; }");
+  ASSERT_TRUE(l.ok) << l.errors;
+  EXPECT_NE(l.ast.find("Integer 10"), std::string::npos) << l.ast;
+  EXPECT_NE(l.ast.find("Integer 5"), std::string::npos) << l.ast;
+  EXPECT_EQ(l.script.program->probes[0]->loc.begin_line, 19);
+  struct Case {
+    const char *text, *error;
+  } cases[] = {
+      {"#if 1\nBEGIN { }", "stdin:1:1-6: ERROR: unterminated conditional directive"},
+      {"#endif\nBEGIN { }", "#endif without #if"},
+      {"#else\nBEGIN { }", "#else without #if"},
+      {"#if 1\n#else\n#elif 1\n#endif\nBEGIN { }", "#elif after #else"},
+      {"#if 1 +\n#endif\nBEGIN { }", "#if: invalid expression: missing expression"},
+      {"#if 4 / 0\n#endif\nBEGIN { }", "#if: invalid expression: division by zero"},
+      {"#if defined(\n#endif\nBEGIN { }", "'defined' needs a name"},
+      {"#if (1\n#endif\nBEGIN { }", "expected ')'"},
+      {"#pragma once\nBEGIN { }", "#pragma: preprocessor directive not supported"},
+  };
+  for (const auto &c : cases)
+    EXPECT_NE(load(c.text).errors.find(c.error), std::string::npos) << c.text;
+}
+
+TEST(Preprocessor, ContinuationsAndColumnsAfterSubstitution) {
+  auto l = load("#define SUM3(a, b, \\\n  c) ((a) + (b) + \\\n  (c))\n"
+                "BEGIN { @s = SUM3(1, 2, 3); $v = 1; }");
+  ASSERT_TRUE(l.ok) << l.errors;
+  EXPECT_EQ(l.script.program->probes[0]->loc.begin_line, 4);
+  // `$v` starts at column 29 as written, whatever SUM3's expansion made of the line.
+  EXPECT_NE(l.ast.find("Variable $v"), std::string::npos);
+  SourceRange v;
+  ast::for_each_range(*l.script.program->probes[0], [&v](SourceRange &r) {
+    if (r.begin_col == 29 && r.end_col == 31)
+      v = r;
+  });
+  EXPECT_TRUE(v.valid()) << "no node at 4:29-31";
 }
 
 TEST(Preprocessor, SelfReferenceAndBlowUpAreBounded) {
