@@ -22,6 +22,7 @@
 #include "runtime/session.h"
 #include "runtime/stack_format.h"
 #include "runtime/task_offsets.h"
+#include "runtime/tracefs.h"
 #include "runtime/user_symbols.h"
 
 #include <fcntl.h>
@@ -390,6 +391,16 @@ int main(int argc, char **argv) {
     return 1;
   }
   diags.print(std::cerr); // warnings
+  if (info.uses_debugf) {
+    // debugf()'s lines are read from tracefs' trace_pipe: make sure there is one to read.
+    std::string tracefs_error, tracing_on;
+    std::string root = tracefs_root(&tracefs_error);
+    if (root.empty())
+      std::cerr << "WARNING: debugf() output goes to trace_pipe, but " << tracefs_error << "\n";
+    else if (read_text_file(root + "/tracing_on", &tracing_on, nullptr) && tracing_on == "0\n")
+      std::cerr << "WARNING: tracing is off (" << root
+                << "/tracing_on is 0): the kernel drops debugf()'s lines\n";
+  }
   if (size_t before = diags.all().size();
       !check_run_limits(*program, info, {config.max_probes, config.max_bpf_progs}, diags)) {
     for (size_t i = before; i < diags.all().size(); i++)

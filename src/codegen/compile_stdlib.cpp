@@ -37,13 +37,17 @@ std::optional<ProbeCompiler::Value> ProbeCompiler::stdlib_call(const Call &c) {
     join_strings(c);
     return none;
   }
+  if (n == "debugf") {
+    trace_printk(c);
+    return none;
+  }
   if (n == "len") { // bpf_map_sum_elem_count(map), patched into a kfunc call (kfunc_calls.h)
     int id = info_.map_ids.at(static_cast<const Map &>(*c.args[0]).name);
     return Value{
         helper(static_cast<int>(kKfuncMarkerMapSumElemCount), b_.getInt64Ty(), {map_pointer(id)}),
         c.type};
   }
-  if (n == "strftime" || n == "syscall_name" || n == "cgroup_path")
+  if (n == "strftime" || n == "syscall_name" || n == "signal_name" || n == "cgroup_path")
     return integer_in_memory(expr(*c.args[0 + (n == "strftime")]), c.type);
   if (n == "ntop")
     return ntop_value(c);
@@ -233,6 +237,20 @@ void ProbeCompiler::send_signal(const Call &c) {
                                        : b_.CreateTrunc(expr(*c.args[0]).v, b_.getInt32Ty());
   int id = c.name == "signal" ? BPF_FUNC_send_signal : BPF_FUNC_send_signal_thread;
   helper(id, b_.getInt64Ty(), {sig});
+}
+
+// debugf(fmt, ...): bpf_trace_printk(fmt, sizeof fmt, a, b, c). The kernel formats the line and
+// appends it to tracefs' trace_pipe; integers go as 64-bit values, strings as their address.
+void ProbeCompiler::trace_printk(const Call &c) {
+  const std::string &fmt = static_cast<const StringLit &>(*c.args[0]).value;
+  int size = static_cast<int>(fmt.size()) + 1;
+  std::vector<llvm::Value *> args = {string_constant(fmt, size), b_.getInt32(size)};
+  for (size_t i = 1; i < c.args.size(); i++) {
+    Value v = expr(*c.args[i]);
+    args.push_back(v.type.is_string() ? b_.CreatePtrToInt(v.v, b_.getInt64Ty())
+                                      : extend(v.v, v.type));
+  }
+  helper(BPF_FUNC_trace_printk, b_.getInt64Ty(), args);
 }
 
 // join(arr[, sep]): reads up to kJoinMaxArgs pointers of the array and the strings they point

@@ -85,6 +85,7 @@ private:
   void assert_condition(const ast::Call &c);
   void send_signal(const ast::Call &c);
   void join_strings(const ast::Call &c);
+  void trace_printk(const ast::Call &c);
   void tseries_update(const ast::Map &m, const MapInfo &mi, const ast::Call &c); // compile_tseries
 
   // maps and aggregations

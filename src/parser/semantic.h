@@ -153,6 +153,8 @@ struct ProgramInfo {
   // tseries(): wall-clock minus boot-clock ns, measured when the script was analysed, so that
   // intervals start at round wall-clock times.
   int64_t boot_to_wall_offset = 0;
+  // debugf() is used: its output goes to tracefs' trace_pipe, which must be mounted.
+  bool uses_debugf = false;
   // Kernel enumerators used as values (`TASK_RUNNING`), by name.
   std::map<std::string, int64_t> enum_constants;
 };

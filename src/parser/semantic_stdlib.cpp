@@ -346,8 +346,9 @@ std::string source_prefix(const Call &c, Diagnostics &diags) {
 std::optional<Type> check_stdlib_call(Call &c, StdlibAnalyser &a) {
   const std::string &n = c.name;
   // Functions with no value: only as statements.
-  static const std::set<std::string> statements_only = {
-      "fail", "static_assert", "assert", "cat", "system", "signal", "signal_thread", "join"};
+  static const std::set<std::string> statements_only = {"fail",          "static_assert", "assert",
+                                                        "cat",           "system",        "signal",
+                                                        "signal_thread", "join",          "debugf"};
   if (statements_only.count(n) && !a.is_statement(c)) {
     a.error(c.loc, n + "() does not return a value", "call it as a statement of its own");
     return Type::none();
@@ -368,6 +369,8 @@ std::optional<Type> check_stdlib_call(Call &c, StdlibAnalyser &a) {
   }
   if (n == "signal" || n == "signal_thread")
     return signal_call(c, a);
+  if (n == "debugf")
+    return check_debugf(c, a);
   if (n == "strftime")
     return strftime_call(c, a);
   if (n == "ntop")
@@ -384,6 +387,11 @@ std::optional<Type> check_stdlib_call(Call &c, StdlibAnalyser &a) {
     if (!a.want_args(c, 1, 1))
       return Type::none();
     return integer_to_resolved(c, a, ResolvedKind::SyscallName);
+  }
+  if (n == "signal_name") {
+    if (!a.want_args(c, 1, 1))
+      return Type::none();
+    return integer_to_resolved(c, a, ResolvedKind::SignalName);
   }
   if (n == "cgroup_path")
     return cgroup_path_call(c, a);

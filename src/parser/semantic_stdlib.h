@@ -40,6 +40,9 @@ std::optional<Type> check_stdlib_call(ast::Call &c, StdlibAnalyser &a);
 // The type of a builtin handled here (probetype, has_cpid), or nullopt when not one of them.
 std::optional<Type> check_stdlib_builtin(ast::Builtin &b, StdlibAnalyser &a);
 
+// debugf(fmt, ...): the format checked against bpf_trace_printk's rules; returns none().
+Type check_debugf(ast::Call &c, StdlibAnalyser &a);
+
 // The most intervals one tseries() keeps.
 constexpr int64_t kMaxTseriesIntervals = 100000;
 

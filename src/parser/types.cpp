@@ -247,6 +247,7 @@ std::string Type::name() const {
     case ResolvedKind::CgroupPath:
       return "cgroup_path_t";
     case ResolvedKind::SyscallName:
+    case ResolvedKind::SignalName:
       return "string";
     case ResolvedKind::Bytes:
       return "uint8[" + std::to_string(size) + "]";
