@@ -102,6 +102,28 @@ llvm::AllocaInst *ProbeCompiler::stack(int bytes, const std::string &name) {
   return a;
 }
 
+// Slot `slot` of the globals array map (0 if the lookup fails, which it does not for an index
+// below kGlobalSlots; the verifier needs the check).
+llvm::Value *ProbeCompiler::global_value(int slot) {
+  auto *i64 = b_.getInt64Ty();
+  auto *key = stack(4, "global_key");
+  b_.CreateAlignedStore(b_.getInt32(slot), key, llvm::Align(4));
+  auto *ptr =
+      helper(BPF_FUNC_map_lookup_elem, b_.getPtrTy(), {map_pointer(internal_.globals), key});
+  auto *found = llvm::BasicBlock::Create(ctx_, "global_found", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "global_done", fn_);
+  auto *before = b_.GetInsertBlock();
+  b_.CreateCondBr(b_.CreateIsNotNull(ptr), found, done);
+  b_.SetInsertPoint(found);
+  llvm::Value *v = b_.CreateAlignedLoad(i64, ptr, llvm::Align(8));
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  auto *phi = b_.CreatePHI(i64, 2);
+  phi->addIncoming(b_.getInt64(0), before);
+  phi->addIncoming(v, found);
+  return phi;
+}
+
 llvm::Value *ProbeCompiler::offset_ptr(llvm::Value *base, int offset) {
   if (offset == 0)
     return base;
@@ -1398,9 +1420,9 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
   if (n == "kaddr" || n == "uaddr") // constants resolved by the semantic pass
     return {b_.getInt64(info_.kernel_addresses.at(c.resource_id)), c.type};
   if (n == "nsecs") {
-    if (c.resource_id == kClockSwTai) // the boot clock plus TAI's offset, measured beforehand
+    if (c.resource_id == kClockSwTai) // the boot clock plus TAI's offset, set when the run starts
       return {b_.CreateAdd(helper(BPF_FUNC_ktime_get_boot_ns, i64, {}),
-                           b_.getInt64(static_cast<uint64_t>(info_.sw_tai_offset))),
+                           global_value(kGlobalSwTaiOffset)),
               c.type};
     int id = c.resource_id == kClockBoot  ? BPF_FUNC_ktime_get_boot_ns
              : c.resource_id == kClockTai ? BPF_FUNC_ktime_get_tai_ns

@@ -1346,8 +1346,6 @@ private:
       return Type::none();
     }
     c.resource_id = it->second;
-    if (it->second == kClockSwTai && is_nsecs)
-      info_.sw_tai_offset = bpfscope::sw_tai_offset();
     return is_nsecs ? Type::integer(8, false) : Type::integer(4, false);
   }
 

@@ -148,11 +148,6 @@ struct ProgramInfo {
   int map_elem_count_btf_id = 0;
   // join(arr, sep): the separators, by the call's resource_id.
   std::vector<std::string> join_separators;
-  // nsecs(sw_tai): TAI minus the boot clock, measured when the script was analysed.
-  int64_t sw_tai_offset = 0;
-  // tseries(): wall-clock minus boot-clock ns, measured when the script was analysed, so that
-  // intervals start at round wall-clock times.
-  int64_t boot_to_wall_offset = 0;
   // debugf() is used: its output goes to tracefs' trace_pipe, which must be mounted.
   bool uses_debugf = false;
   // Kernel enumerators used as values (`TASK_RUNNING`), by name.

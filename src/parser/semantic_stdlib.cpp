@@ -473,32 +473,11 @@ Type check_tseries(Call &c, StdlibAnalyser &a) {
     }
     agg = it->second;
   }
-  if (a.reporting() && a.info().boot_to_wall_offset == 0) {
-    timespec wall, boot;
-    clock_gettime(CLOCK_REALTIME, &wall);
-    clock_gettime(CLOCK_BOOTTIME, &boot);
-    a.info().boot_to_wall_offset =
-        (static_cast<int64_t>(wall.tv_sec) - boot.tv_sec) * 1000000000LL +
-        (wall.tv_nsec - boot.tv_nsec);
-  }
   Type t = Type::aggregation(TypeKind::Tseries, v.kind == TypeKind::Integer && v.is_signed);
   t.tseries_interval = interval;
   t.tseries_count = count;
   t.tseries_agg = agg;
   return t;
-}
-
-int64_t sw_tai_offset() {
-  auto ns = [](clockid_t clock) {
-    timespec ts;
-    clock_gettime(clock, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
-  };
-  // The boot clock read on both sides of TAI: their midpoint is when TAI was read.
-  int64_t before = ns(CLOCK_BOOTTIME);
-  int64_t tai = ns(CLOCK_TAI);
-  int64_t after = ns(CLOCK_BOOTTIME);
-  return tai - (before + (after - before) / 2);
 }
 
 std::string probe_type_name(const ProbeTarget &t) {

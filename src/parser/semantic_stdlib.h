@@ -53,9 +53,6 @@ Type check_tseries(ast::Call &c, StdlibAnalyser &a);
 // probetype's value for a target: its provider, "special" for BEGIN and END.
 std::string probe_type_name(const ProbeTarget &t);
 
-// nsecs(sw_tai)'s offset: TAI minus the boot clock, now.
-int64_t sw_tai_offset();
-
 // "FILE:L:C-C: " for a call, as errorf/warnf print it.
 std::string source_prefix(const ast::Call &c, Diagnostics &diags);
 

@@ -1,5 +1,7 @@
 #include "runtime/session.h"
 
+#include "runtime/clock_offsets.h"
+
 #include "runtime/format_printf.h"
 #include "runtime/format_value.h"
 #include "runtime/helper_error_report.h"
@@ -227,6 +229,11 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
   uint32_t start_slot = kGlobalStartTime;
   uint64_t start = monotonic_ns();
   bpf_map_update_elem(maps.fds[object.internal.globals], &start_slot, &start, BPF_ANY);
+  // Measured now, before any program runs, rather than baked into the (possibly cached) object.
+  const std::pair<uint32_t, int64_t> offsets[] = {{kGlobalSwTaiOffset, sw_tai_offset()},
+                                                  {kGlobalBootToWall, boot_to_wall_offset()}};
+  for (const auto &[slot, value] : offsets)
+    bpf_map_update_elem(maps.fds[object.internal.globals], &slot, &value, BPF_ANY);
 
   std::vector<LoadedProgram> loaded;
   struct CloseAll {
