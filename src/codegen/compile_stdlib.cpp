@@ -41,6 +41,8 @@ std::optional<ProbeCompiler::Value> ProbeCompiler::stdlib_call(const Call &c) {
     trace_printk(c);
     return none;
   }
+  if (n == "len" && c.args[0]->kind != ExprKind::Map)
+    return Value{stack_depth(c.args[0]->type), c.type};
   if (n == "len") { // bpf_map_sum_elem_count(map), patched into a kfunc call (kfunc_calls.h)
     int id = info_.map_ids.at(static_cast<const Map &>(*c.args[0]).name);
     return Value{
@@ -237,6 +239,38 @@ void ProbeCompiler::send_signal(const Call &c) {
                                        : b_.CreateTrunc(expr(*c.args[0]).v, b_.getInt32Ty());
   int id = c.name == "signal" ? BPF_FUNC_send_signal : BPF_FUNC_send_signal_thread;
   helper(id, b_.getInt64Ty(), {sig});
+}
+
+// len(kstack) / len(ustack): bpf_get_stack() copies the frames into a scratch area and returns
+// how many bytes it wrote, 8 per frame. Up to 127 frames do not fit on the 512-byte BPF stack, so
+// the scratch area is a ring buffer reservation, discarded (without waking the reader) once
+// counted. 0 when the reservation or the helper fails (no user stack in a kernel thread).
+llvm::Value *ProbeCompiler::stack_depth(const Type &stack_type) {
+  auto *i64 = b_.getInt64Ty();
+  int bytes = 8 * stack_type.stack_limit;
+  auto *scratch = helper(BPF_FUNC_ringbuf_reserve, b_.getPtrTy(),
+                         {map_pointer(internal_.ring_buffer), b_.getInt64(bytes), b_.getInt64(0)});
+  auto *count = llvm::BasicBlock::Create(ctx_, "stack_count", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "stack_counted", fn_);
+  auto *before = b_.GetInsertBlock();
+  b_.CreateCondBr(b_.CreateIsNull(scratch), done, count);
+  b_.SetInsertPoint(count);
+  uint64_t flags = stack_type.stack_user ? BPF_F_USER_STACK : 0;
+  llvm::Value *written =
+      helper(BPF_FUNC_get_stack, i64, {ctx_arg_, scratch, b_.getInt64(bytes), b_.getInt64(flags)});
+  helper(BPF_FUNC_ringbuf_discard, b_.getVoidTy(), {scratch, b_.getInt64(BPF_RB_NO_WAKEUP)});
+  // A negative error counts as no frames.
+  auto *frames_block = llvm::BasicBlock::Create(ctx_, "stack_frames", fn_);
+  b_.CreateCondBr(b_.CreateICmpSGT(written, b_.getInt64(0)), frames_block, done);
+  b_.SetInsertPoint(frames_block);
+  llvm::Value *frames = b_.CreateLShr(written, 3);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  auto *phi = b_.CreatePHI(i64, 3);
+  phi->addIncoming(b_.getInt64(0), before);
+  phi->addIncoming(b_.getInt64(0), count);
+  phi->addIncoming(frames, frames_block);
+  return phi;
 }
 
 // debugf(fmt, ...): bpf_trace_printk(fmt, sizeof fmt, a, b, c). The kernel formats the line and

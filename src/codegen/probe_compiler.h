@@ -86,6 +86,7 @@ private:
   void send_signal(const ast::Call &c);
   void join_strings(const ast::Call &c);
   void trace_printk(const ast::Call &c);
+  llvm::Value *stack_depth(const Type &stack_type);
   void tseries_update(const ast::Map &m, const MapInfo &mi, const ast::Call &c); // compile_tseries
 
   // maps and aggregations

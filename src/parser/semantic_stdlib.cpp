@@ -305,10 +305,40 @@ Type join_call(Call &c, StdlibAnalyser &a) {
   return Type::none();
 }
 
+// kstack/ustack themselves (a builtin or a call), whose frames the probe can still count; a stack
+// kept in a variable or a map is only an id by then.
+bool is_stack_capture(const Expr &e) {
+  const std::string *name = nullptr;
+  if (e.kind == ExprKind::Builtin)
+    name = &static_cast<const Builtin &>(e).name;
+  else if (e.kind == ExprKind::Call)
+    name = &static_cast<const Call &>(e).name;
+  return name && (*name == "kstack" || *name == "ustack");
+}
+
+// len(kstack) / len(ustack): the depth of the current stack, at most the stack's frame limit.
+Type stack_len_call(Call &c, StdlibAnalyser &a) {
+  Type t = a.expr(*c.args[0]);
+  if (t.is_none())
+    return t;
+  if (t.kind != TypeKind::Stack) {
+    a.error(c.args[0]->loc, "len() expects a map or stack to be provided");
+    return Type::none();
+  }
+  if (!is_stack_capture(*c.args[0])) {
+    a.error(c.args[0]->loc, "len() counts the frames of kstack or ustack written in its argument",
+            "a stack kept in a variable or a map holds no frames the probe can count");
+    return Type::none();
+  }
+  return Type::integer(8, true);
+}
+
 Type len_call(Call &c, StdlibAnalyser &a) {
   if (!a.want_args(c, 1, 1))
     return Type::none();
-  if (c.args[0]->kind != ExprKind::Map || !static_cast<Map &>(*c.args[0]).keys.empty()) {
+  if (c.args[0]->kind != ExprKind::Map)
+    return stack_len_call(c, a);
+  if (!static_cast<Map &>(*c.args[0]).keys.empty()) {
     a.error(c.args[0]->loc, "len() expects a map (without a key)");
     return Type::none();
   }

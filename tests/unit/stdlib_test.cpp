@@ -424,4 +424,19 @@ TEST(StdlibSignalName, PrintsStrsignalsDescription) {
   EXPECT_EQ(load_all("tracepoint:test:a { @[signal_name(args.delta)] = count(); }"), "");
 }
 
+TEST(StdlibLen, StacksAndMaps) {
+  EXPECT_EQ(type_of("len(kstack)"), "int64");
+  EXPECT_EQ(type_of("len(ustack(perf, 5))"), "int64");
+  EXPECT_NE(error_of("BEGIN { $v = len(5); }").find("len() expects a map or stack to be provided"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $s = kstack; $v = len($s); }")
+                .find("len() counts the frames of kstack or ustack written in its argument"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of("BEGIN { @m[1] = 1; $v = len(@m[1]); }").find("len() expects a map (without a key)"),
+      std::string::npos);
+  EXPECT_EQ(load_all("tracepoint:test:a { @[len(kstack), len(ustack(3))] = count(); }"), "");
+  EXPECT_EQ(load_all("BEGIN { printf(\"%d\\n\", len(kstack)); }"), "");
+}
+
 } // namespace
