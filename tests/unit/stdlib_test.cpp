@@ -439,4 +439,25 @@ TEST(StdlibLen, StacksAndMaps) {
   EXPECT_EQ(load_all("BEGIN { printf(\"%d\\n\", len(kstack)); }"), "");
 }
 
+TEST(StdlibOneIntegerArgument, SameCheckForEachFunction) {
+  const std::pair<const char *, const char *> cases[] = {
+      {"kptr", "kptr() expects an integer or a pointer (string[2] provided)"},
+      {"ksym", "ksym() expects an integer address (string[2] provided)"},
+      {"usym", "usym() expects an integer address (string[2] provided)"},
+      {"bswap", "bswap() expects an integer (string[2] provided)"},
+      {"strerror", "strerror() expects an integer (string[2] provided)"}};
+  for (const auto &[fn, message] : cases) {
+    EXPECT_NE(error_of(std::string("BEGIN { $v = ") + fn + "(\"x\"); }").find(message),
+              std::string::npos)
+        << fn;
+    EXPECT_NE(error_of(std::string("BEGIN { $v = ") + fn + "(1, 2); }").find("takes 1 argument"),
+              std::string::npos)
+        << fn;
+  }
+  EXPECT_NE(error_of("BEGIN { $v = bswap(true); }").find("bswap() expects an integer (bool"),
+            std::string::npos);
+  EXPECT_EQ(type_of("bswap((uint16)1)"), "uint64");
+  EXPECT_EQ(type_of("strerror(1)"), "strerror_t");
+}
+
 } // namespace
