@@ -9,6 +9,7 @@
 #include "runtime/dwarf_args.h"
 #include "runtime/elf_symbols.h"
 #include "runtime/format_printf.h"
+#include "runtime/format_value.h"
 #include "runtime/kernel_btf.h"
 #include "runtime/kernel_symbols.h"
 #include "runtime/missing_probes.h"
@@ -488,6 +489,8 @@ int main(int argc, char **argv) {
   session_opts.target_pid = target_pid;
   session_opts.max_map_keys = config.max_map_keys;
   session_opts.print_maps_on_exit = config.print_maps_on_exit;
+  session_opts.max_cat_bytes = config.max_cat_bytes;
+  set_str_trunc_trailer(config.str_trunc_trailer);
   session_opts.license = config.license;
   session_opts.log_size = static_cast<uint32_t>(config.log_size);
   if (config.perf_rb_pages) {

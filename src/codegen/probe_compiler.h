@@ -92,6 +92,7 @@ private:
   // maps and aggregations
   llvm::Value *map_pointer(int index);
   llvm::Value *global_value(int slot);
+  void mark_truncated_string(llvm::Value *buf, int size, llvm::Value *from, llvm::Value *copied);
   llvm::Value *build_key(const ast::Map &m, const MapInfo &mi, llvm::Value *bucket = nullptr);
   void aggregate(const ast::Map &m, const MapInfo &mi, const ast::Call &c);
   llvm::Value *hist_bucket(llvm::Value *v, bool is_signed);

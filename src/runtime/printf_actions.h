@@ -9,7 +9,9 @@
 
 namespace bpfscope {
 
-void run_printf_action(PrintfAction action, const std::string &text, Output &output);
+// cat() prints at most `max_cat_bytes` bytes of the file (config max_cat_bytes).
+void run_printf_action(PrintfAction action, const std::string &text, Output &output,
+                       uint64_t max_cat_bytes);
 
 // A join() record's payload: the strings joined with `sep`, as one line (JSON record "join").
 void print_join(const std::string &sep, const uint8_t *payload, size_t size, Output &output);

@@ -48,6 +48,7 @@ struct EventContext {
   int exit_status = 0;                 // from exit(code)
   std::vector<PreparedFormat> printfs; // by printf id, parsed once
   std::string line;                    // reused for every printf record
+  uint64_t max_cat_bytes = 0;          // SessionOptions::max_cat_bytes
 };
 
 void print_map(const EventContext &ec, int map_id, size_t top, uint64_t div) {
@@ -106,7 +107,7 @@ void handle_record(EventContext &ec, const void *data, size_t size) {
       break;
     }
     if (info.printfs[id].action != PrintfAction::Print) { // cat(), system()
-      run_printf_action(info.printfs[id].action, ec.line, *ec.output);
+      run_printf_action(info.printfs[id].action, ec.line, *ec.output, ec.max_cat_bytes);
       break;
     }
     ec.output->printf_text(ec.line);
@@ -303,7 +304,7 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
     }
   }
 
-  EventContext ec{&info, &maps, &output, false, false, 0, {}, {}};
+  EventContext ec{&info, &maps, &output, false, false, 0, {}, {}, opts.max_cat_bytes};
   ring_buffer *rb =
       ring_buffer__new(maps.fds[object.internal.ring_buffer], handle_event, &ec, nullptr);
   if (!rb) {

@@ -460,4 +460,17 @@ TEST(StdlibOneIntegerArgument, SameCheckForEachFunction) {
   EXPECT_EQ(type_of("strerror(1)"), "strerror_t");
 }
 
+TEST(StdlibStringLimits, TrailerMarksStringsWithoutNul) {
+  uint8_t cut[4] = {'a', 'b', 'c', 'd'};
+  uint8_t fits[4] = {'a', 'b', 'c', 0};
+  EXPECT_EQ(format_value(Type::string(4), cut), "abcd..");
+  EXPECT_EQ(format_value(Type::string(4), fits), "abc");
+  set_str_trunc_trailer("[cut]");
+  EXPECT_EQ(format_value(Type::string(4), cut), "abcd[cut]");
+  set_str_trunc_trailer(kStrTruncTrailer);
+  // str(ptr) marks a cut string; str(ptr, n) does not (and neither compiles to a failing load).
+  EXPECT_EQ(load_all("tracepoint:test:a { @[str(args.delta)] = count(); }"), "");
+  EXPECT_EQ(load_all("tracepoint:test:a { printf(\"%s\\n\", str(args.delta, 5)); }"), "");
+}
+
 } // namespace
