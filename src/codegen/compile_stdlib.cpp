@@ -293,7 +293,8 @@ void ProbeCompiler::trace_printk(const Call &c) {
 void ProbeCompiler::join_strings(const Call &c) {
   auto *i64 = b_.getInt64Ty();
   llvm::Value *array = expr(*c.args[0]).v;
-  constexpr int kSize = kEventHeaderSize + 8 + kJoinMaxArgs * kJoinArgSize;
+  const int arg_size = info_.join_arg_size;
+  const int kSize = kEventHeaderSize + 8 + kJoinMaxArgs * arg_size;
   auto *record = helper(BPF_FUNC_ringbuf_reserve, b_.getPtrTy(),
                         {map_pointer(internal_.ring_buffer), b_.getInt64(kSize), b_.getInt64(0)});
   auto *fill = llvm::BasicBlock::Create(ctx_, "join_fill", fn_);
@@ -316,10 +317,10 @@ void ProbeCompiler::join_strings(const Call &c) {
     auto *read = llvm::BasicBlock::Create(ctx_, "join_read", fn_);
     b_.CreateCondBr(b_.CreateICmpEQ(p, b_.getInt64(0)), submit, read);
     b_.SetInsertPoint(read);
-    llvm::Value *slot = offset_ptr(record, kEventHeaderSize + 8 + i * kJoinArgSize);
+    llvm::Value *slot = offset_ptr(record, kEventHeaderSize + 8 + i * arg_size);
     b_.CreateStore(b_.getInt8(0), slot); // an unreadable string stays empty
     helper(BPF_FUNC_probe_read_str, i64,
-           {slot, b_.getInt64(kJoinArgSize), b_.CreateIntToPtr(p, b_.getPtrTy())});
+           {slot, b_.getInt64(arg_size), b_.CreateIntToPtr(p, b_.getPtrTy())});
     b_.CreateAlignedStore(b_.getInt64(i + 1), count, llvm::Align(8));
   }
   b_.CreateBr(submit);

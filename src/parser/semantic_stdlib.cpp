@@ -301,6 +301,7 @@ Type join_call(Call &c, StdlibAnalyser &a) {
   if (a.reporting()) {
     c.resource_id = static_cast<int>(a.info().join_separators.size());
     a.info().join_separators.push_back(sep);
+    a.info().join_arg_size = a.options().max_strlen;
   }
   return Type::none();
 }

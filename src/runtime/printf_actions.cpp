@@ -46,20 +46,21 @@ void run_command(const std::string &command, Output &output) {
 
 } // namespace
 
-void print_join(const std::string &sep, const uint8_t *payload, size_t size, Output &output) {
+void print_join(const std::string &sep, size_t arg_size, const uint8_t *payload, size_t size,
+                Output &output) {
   if (size < 8)
     return;
   uint64_t count;
   std::memcpy(&count, payload, 8);
   std::string text;
   for (uint64_t i = 0; i < count && i < kJoinMaxArgs; i++) {
-    size_t at = 8 + i * kJoinArgSize;
-    if (at + kJoinArgSize > size)
+    size_t at = 8 + i * arg_size;
+    if (at + arg_size > size)
       break;
     const char *s = reinterpret_cast<const char *>(payload + at);
     if (i)
       text += sep;
-    text.append(s, strnlen(s, kJoinArgSize));
+    text.append(s, strnlen(s, arg_size));
   }
   output.typed_text("join", output.json() ? text : text + "\n");
 }

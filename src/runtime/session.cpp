@@ -137,7 +137,8 @@ void handle_record(EventContext &ec, const void *data, size_t size) {
     break;
   case EventKind::Join:
     if (id < info.join_separators.size())
-      print_join(info.join_separators[id], payload, size - kEventHeaderSize, *ec.output);
+      print_join(info.join_separators[id], static_cast<size_t>(info.join_arg_size), payload,
+                 size - kEventHeaderSize, *ec.output);
     break;
   case EventKind::Exit:
     if (!ec.exit_requested && size >= kEventHeaderSize + 8) {
