@@ -9,6 +9,7 @@
 #include "runtime/dwarf_args.h"
 #include "runtime/elf_symbols.h"
 #include "runtime/format_printf.h"
+#include "runtime/format_value.h"
 #include "runtime/kernel_btf.h"
 #include "runtime/kernel_symbols.h"
 #include "runtime/missing_probes.h"
@@ -22,6 +23,7 @@
 #include "runtime/session.h"
 #include "runtime/stack_format.h"
 #include "runtime/task_offsets.h"
+#include "runtime/tracefs.h"
 #include "runtime/user_symbols.h"
 
 #include <fcntl.h>
@@ -390,6 +392,16 @@ int main(int argc, char **argv) {
     return 1;
   }
   diags.print(std::cerr); // warnings
+  if (info.uses_debugf) {
+    // debugf()'s lines are read from tracefs' trace_pipe: make sure there is one to read.
+    std::string tracefs_error, tracing_on;
+    std::string root = tracefs_root(&tracefs_error);
+    if (root.empty())
+      std::cerr << "WARNING: debugf() output goes to trace_pipe, but " << tracefs_error << "\n";
+    else if (read_text_file(root + "/tracing_on", &tracing_on, nullptr) && tracing_on == "0\n")
+      std::cerr << "WARNING: tracing is off (" << root
+                << "/tracing_on is 0): the kernel drops debugf()'s lines\n";
+  }
   if (size_t before = diags.all().size();
       !check_run_limits(*program, info, {config.max_probes, config.max_bpf_progs}, diags)) {
     for (size_t i = before; i < diags.all().size(); i++)
@@ -477,6 +489,8 @@ int main(int argc, char **argv) {
   session_opts.target_pid = target_pid;
   session_opts.max_map_keys = config.max_map_keys;
   session_opts.print_maps_on_exit = config.print_maps_on_exit;
+  session_opts.max_cat_bytes = config.max_cat_bytes;
+  set_str_trunc_trailer(config.str_trunc_trailer);
   session_opts.license = config.license;
   session_opts.log_size = static_cast<uint32_t>(config.log_size);
   if (config.perf_rb_pages) {

@@ -34,7 +34,12 @@ struct InternalMaps {
 };
 constexpr int kGlobalStartTime = 0;
 constexpr int kGlobalLostEvents = 1;
-constexpr int kGlobalSlots = 2;
+// Clock offsets that user space measures when the run starts (not when the script is compiled,
+// since a compiled object may come from the on-disk cache): nsecs(sw_tai)'s TAI minus the boot
+// clock, and tseries()'s wall clock minus the boot clock.
+constexpr int kGlobalSwTaiOffset = 2;
+constexpr int kGlobalBootToWall = 3;
+constexpr int kGlobalSlots = 4;
 
 // Where a run of instructions came from in the script (only with CodegenOptions::line_info).
 struct LineInfoEntry {

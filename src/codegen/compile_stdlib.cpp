@@ -37,13 +37,19 @@ std::optional<ProbeCompiler::Value> ProbeCompiler::stdlib_call(const Call &c) {
     join_strings(c);
     return none;
   }
+  if (n == "debugf") {
+    trace_printk(c);
+    return none;
+  }
+  if (n == "len" && c.args[0]->kind != ExprKind::Map)
+    return Value{stack_depth(c.args[0]->type), c.type};
   if (n == "len") { // bpf_map_sum_elem_count(map), patched into a kfunc call (kfunc_calls.h)
     int id = info_.map_ids.at(static_cast<const Map &>(*c.args[0]).name);
     return Value{
         helper(static_cast<int>(kKfuncMarkerMapSumElemCount), b_.getInt64Ty(), {map_pointer(id)}),
         c.type};
   }
-  if (n == "strftime" || n == "syscall_name" || n == "cgroup_path")
+  if (n == "strftime" || n == "syscall_name" || n == "signal_name" || n == "cgroup_path")
     return integer_in_memory(expr(*c.args[0 + (n == "strftime")]), c.type);
   if (n == "ntop")
     return ntop_value(c);
@@ -235,13 +241,60 @@ void ProbeCompiler::send_signal(const Call &c) {
   helper(id, b_.getInt64Ty(), {sig});
 }
 
+// len(kstack) / len(ustack): bpf_get_stack() copies the frames into a scratch area and returns
+// how many bytes it wrote, 8 per frame. Up to 127 frames do not fit on the 512-byte BPF stack, so
+// the scratch area is a ring buffer reservation, discarded (without waking the reader) once
+// counted. 0 when the reservation or the helper fails (no user stack in a kernel thread).
+llvm::Value *ProbeCompiler::stack_depth(const Type &stack_type) {
+  auto *i64 = b_.getInt64Ty();
+  int bytes = 8 * stack_type.stack_limit;
+  auto *scratch = helper(BPF_FUNC_ringbuf_reserve, b_.getPtrTy(),
+                         {map_pointer(internal_.ring_buffer), b_.getInt64(bytes), b_.getInt64(0)});
+  auto *count = llvm::BasicBlock::Create(ctx_, "stack_count", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "stack_counted", fn_);
+  auto *before = b_.GetInsertBlock();
+  b_.CreateCondBr(b_.CreateIsNull(scratch), done, count);
+  b_.SetInsertPoint(count);
+  uint64_t flags = stack_type.stack_user ? BPF_F_USER_STACK : 0;
+  llvm::Value *written =
+      helper(BPF_FUNC_get_stack, i64, {ctx_arg_, scratch, b_.getInt64(bytes), b_.getInt64(flags)});
+  helper(BPF_FUNC_ringbuf_discard, b_.getVoidTy(), {scratch, b_.getInt64(BPF_RB_NO_WAKEUP)});
+  // A negative error counts as no frames.
+  auto *frames_block = llvm::BasicBlock::Create(ctx_, "stack_frames", fn_);
+  b_.CreateCondBr(b_.CreateICmpSGT(written, b_.getInt64(0)), frames_block, done);
+  b_.SetInsertPoint(frames_block);
+  llvm::Value *frames = b_.CreateLShr(written, 3);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  auto *phi = b_.CreatePHI(i64, 3);
+  phi->addIncoming(b_.getInt64(0), before);
+  phi->addIncoming(b_.getInt64(0), count);
+  phi->addIncoming(frames, frames_block);
+  return phi;
+}
+
+// debugf(fmt, ...): bpf_trace_printk(fmt, sizeof fmt, a, b, c). The kernel formats the line and
+// appends it to tracefs' trace_pipe; integers go as 64-bit values, strings as their address.
+void ProbeCompiler::trace_printk(const Call &c) {
+  const std::string &fmt = static_cast<const StringLit &>(*c.args[0]).value;
+  int size = static_cast<int>(fmt.size()) + 1;
+  std::vector<llvm::Value *> args = {string_constant(fmt, size), b_.getInt32(size)};
+  for (size_t i = 1; i < c.args.size(); i++) {
+    Value v = expr(*c.args[i]);
+    args.push_back(v.type.is_string() ? b_.CreatePtrToInt(v.v, b_.getInt64Ty())
+                                      : extend(v.v, v.type));
+  }
+  helper(BPF_FUNC_trace_printk, b_.getInt64Ty(), args);
+}
+
 // join(arr[, sep]): reads up to kJoinMaxArgs pointers of the array and the strings they point
 // to straight into a reserved ring buffer record (16 strings would not fit on the BPF stack),
 // stopping at the first NULL pointer; user space joins them (runtime/printf_actions.h).
 void ProbeCompiler::join_strings(const Call &c) {
   auto *i64 = b_.getInt64Ty();
   llvm::Value *array = expr(*c.args[0]).v;
-  constexpr int kSize = kEventHeaderSize + 8 + kJoinMaxArgs * kJoinArgSize;
+  const int arg_size = info_.join_arg_size;
+  const int kSize = kEventHeaderSize + 8 + kJoinMaxArgs * arg_size;
   auto *record = helper(BPF_FUNC_ringbuf_reserve, b_.getPtrTy(),
                         {map_pointer(internal_.ring_buffer), b_.getInt64(kSize), b_.getInt64(0)});
   auto *fill = llvm::BasicBlock::Create(ctx_, "join_fill", fn_);
@@ -264,10 +317,10 @@ void ProbeCompiler::join_strings(const Call &c) {
     auto *read = llvm::BasicBlock::Create(ctx_, "join_read", fn_);
     b_.CreateCondBr(b_.CreateICmpEQ(p, b_.getInt64(0)), submit, read);
     b_.SetInsertPoint(read);
-    llvm::Value *slot = offset_ptr(record, kEventHeaderSize + 8 + i * kJoinArgSize);
+    llvm::Value *slot = offset_ptr(record, kEventHeaderSize + 8 + i * arg_size);
     b_.CreateStore(b_.getInt8(0), slot); // an unreadable string stays empty
     helper(BPF_FUNC_probe_read_str, i64,
-           {slot, b_.getInt64(kJoinArgSize), b_.CreateIntToPtr(p, b_.getPtrTy())});
+           {slot, b_.getInt64(arg_size), b_.CreateIntToPtr(p, b_.getPtrTy())});
     b_.CreateAlignedStore(b_.getInt64(i + 1), count, llvm::Align(8));
   }
   b_.CreateBr(submit);

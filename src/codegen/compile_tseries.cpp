@@ -15,10 +15,10 @@ void ProbeCompiler::tseries_update(const Map &m, const MapInfo &mi, const Call &
   const Type &t = mi.value_type;
   auto *i64 = b_.getInt64Ty();
   llvm::Value *v = expr(*c.args[0]).v;
-  // Wall-clock time (boot clock plus the offset measured when compiling): intervals start at
-  // round wall-clock times, which is how their rows are labelled.
-  llvm::Value *now = b_.CreateAdd(helper(BPF_FUNC_ktime_get_boot_ns, i64, {}),
-                                  b_.getInt64(static_cast<uint64_t>(info_.boot_to_wall_offset)));
+  // Wall-clock time (boot clock plus the offset user space sets when the run starts): intervals
+  // start at round wall-clock times, which is how their rows are labelled.
+  llvm::Value *now =
+      b_.CreateAdd(helper(BPF_FUNC_ktime_get_boot_ns, i64, {}), global_value(kGlobalBootToWall));
   llvm::Value *epoch = b_.CreateUDiv(now, b_.getInt64(static_cast<uint64_t>(t.tseries_interval)));
   llvm::Value *slot_index =
       b_.CreateURem(epoch, b_.getInt64(static_cast<uint64_t>(t.tseries_count)));

@@ -104,6 +104,48 @@ llvm::AllocaInst *ProbeCompiler::stack(int bytes, const std::string &name) {
   return a;
 }
 
+// str(ptr) filled its whole buffer (`copied` == size, the NUL included): the source byte the NUL
+// replaced decides. A non-zero one goes into the last byte, so the buffer holds no NUL and user
+// space prints the string with config str_trunc_trailer, as bpftrace marks a cut string.
+void ProbeCompiler::mark_truncated_string(llvm::Value *buf, int size, llvm::Value *from,
+                                          llvm::Value *copied) {
+  auto *full = llvm::BasicBlock::Create(ctx_, "str_full", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "str_done", fn_);
+  b_.CreateCondBr(b_.CreateICmpEQ(copied, b_.getInt64(size)), full, done);
+  b_.SetInsertPoint(full);
+  // Called directly, not through helper(): a failure here is no failure of the script's str()
+  // (which the helper error sites report) and leaves the NUL in place.
+  std::vector<llvm::Value *> args = {offset_ptr(buf, size - 1), b_.getInt64(1),
+                                     offset_ptr(from, size - 1)};
+  auto *fn_type = llvm::FunctionType::get(b_.getInt64Ty(),
+                                          {b_.getPtrTy(), b_.getInt64Ty(), b_.getPtrTy()}, false);
+  b_.CreateCall(fn_type, b_.CreateIntToPtr(b_.getInt64(BPF_FUNC_probe_read), b_.getPtrTy()), args);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+}
+
+// Slot `slot` of the globals array map (0 if the lookup fails, which it does not for an index
+// below kGlobalSlots; the verifier needs the check).
+llvm::Value *ProbeCompiler::global_value(int slot) {
+  auto *i64 = b_.getInt64Ty();
+  auto *key = stack(4, "global_key");
+  b_.CreateAlignedStore(b_.getInt32(slot), key, llvm::Align(4));
+  auto *ptr =
+      helper(BPF_FUNC_map_lookup_elem, b_.getPtrTy(), {map_pointer(internal_.globals), key});
+  auto *found = llvm::BasicBlock::Create(ctx_, "global_found", fn_);
+  auto *done = llvm::BasicBlock::Create(ctx_, "global_done", fn_);
+  auto *before = b_.GetInsertBlock();
+  b_.CreateCondBr(b_.CreateIsNotNull(ptr), found, done);
+  b_.SetInsertPoint(found);
+  llvm::Value *v = b_.CreateAlignedLoad(i64, ptr, llvm::Align(8));
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  auto *phi = b_.CreatePHI(i64, 2);
+  phi->addIncoming(b_.getInt64(0), before);
+  phi->addIncoming(v, found);
+  return phi;
+}
+
 llvm::Value *ProbeCompiler::offset_ptr(llvm::Value *base, int offset) {
   if (offset == 0)
     return base;
@@ -177,7 +219,9 @@ void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value
     if (n < dst_type.size)
       b_.CreateMemSet(dst, b_.getInt8(0), dst_type.size, llvm::MaybeAlign(1));
     b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), n);
-    if (n == dst_type.size && n > 0) // keep the terminating NUL when cutting a longer string
+    // Cutting a longer string keeps a terminating NUL; a string of the same size is copied as it
+    // is, so one str() marked as cut (no NUL, see mark_truncated_string) stays marked.
+    if (v.type.size > dst_type.size && n > 0)
       b_.CreateStore(b_.getInt8(0), offset_ptr(dst, n - 1));
     return;
   }
@@ -1514,9 +1558,9 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
   if (n == "kaddr" || n == "uaddr") // constants resolved by the semantic pass
     return {b_.getInt64(info_.kernel_addresses.at(c.resource_id)), c.type};
   if (n == "nsecs") {
-    if (c.resource_id == kClockSwTai) // the boot clock plus TAI's offset, measured beforehand
+    if (c.resource_id == kClockSwTai) // the boot clock plus TAI's offset, set when the run starts
       return {b_.CreateAdd(helper(BPF_FUNC_ktime_get_boot_ns, i64, {}),
-                           b_.getInt64(static_cast<uint64_t>(info_.sw_tai_offset))),
+                           global_value(kGlobalSwTaiOffset)),
               c.type};
     int id = c.resource_id == kClockBoot  ? BPF_FUNC_ktime_get_boot_ns
              : c.resource_id == kClockTai ? BPF_FUNC_ktime_get_tai_ns
@@ -1581,7 +1625,10 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
     }
     // probe_read_str reads user or kernel memory (x86's address spaces do not overlap), which
     // is what tracepoint pointers into user memory need.
-    helper(BPF_FUNC_probe_read_str, i64, {buf, len, b_.CreateIntToPtr(src.v, b_.getPtrTy())});
+    llvm::Value *from = b_.CreateIntToPtr(src.v, b_.getPtrTy());
+    llvm::Value *copied = helper(BPF_FUNC_probe_read_str, i64, {buf, len, from});
+    if (c.args.size() == 1)
+      mark_truncated_string(buf, size, from, copied);
     return {buf, c.type};
   }
   if (auto v = stdlib_call(c))

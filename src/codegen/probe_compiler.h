@@ -92,10 +92,14 @@ private:
   void assert_condition(const ast::Call &c);
   void send_signal(const ast::Call &c);
   void join_strings(const ast::Call &c);
+  void trace_printk(const ast::Call &c);
+  llvm::Value *stack_depth(const Type &stack_type);
   void tseries_update(const ast::Map &m, const MapInfo &mi, const ast::Call &c); // compile_tseries
 
   // maps and aggregations
   llvm::Value *map_pointer(int index);
+  llvm::Value *global_value(int slot);
+  void mark_truncated_string(llvm::Value *buf, int size, llvm::Value *from, llvm::Value *copied);
   llvm::Value *build_key(const ast::Map &m, const MapInfo &mi, llvm::Value *bucket = nullptr);
   void aggregate(const ast::Map &m, const MapInfo &mi, const ast::Call &c);
   llvm::Value *hist_bucket(llvm::Value *v, bool is_signed, int bits);

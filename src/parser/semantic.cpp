@@ -1637,8 +1637,6 @@ private:
       return Type::none();
     }
     c.resource_id = it->second;
-    if (it->second == kClockSwTai && is_nsecs)
-      info_.sw_tai_offset = bpfscope::sw_tai_offset();
     return is_nsecs ? Type::integer(8, false) : Type::integer(4, false);
   }
 
@@ -1672,6 +1670,21 @@ private:
       return Type::buffer(static_cast<int>(n));
     }
     return Type::buffer(opts_.max_strlen);
+  }
+
+  // The type of the one argument of `c`, which must be an integer (pointers and bools count,
+  // unless `plain`); `what` names it in the error ("an integer address"). none() after an error.
+  Type one_integer_argument(Call &c, const std::string &what, bool plain = false) {
+    if (!want_args(c, 1, 1))
+      return Type::none();
+    Type t = expr(*c.args[0]);
+    if (t.is_none())
+      return t;
+    if (plain ? t.kind != TypeKind::Integer : !t.is_integer()) {
+      error(c.args[0]->loc, c.name + "() expects " + what + " (" + t.name() + " provided)");
+      return Type::none();
+    }
+    return t;
   }
 
   Type call(Call &c) {
@@ -1886,34 +1899,17 @@ private:
     if (n == "ustack")
       return stack_call(c, true);
     if (n == "kptr" || n == "uptr") { // the address space a pointer's target is read from
-      if (!want_args(c, 1, 1))
-        return Type::none();
-      Type t = expr(*c.args[0]);
-      if (!t.is_none() && !t.is_integer()) {
-        error(c.args[0]->loc, n + "() expects an integer or a pointer (" + t.name() + " provided)");
-        return Type::none();
-      }
-      t.user_memory = n == "uptr";
+      Type t = one_integer_argument(c, "an integer or a pointer");
+      if (!t.is_none())
+        t.user_memory = n == "uptr";
       return t;
     }
     if (n == "ksym") {
-      if (!want_args(c, 1, 1))
-        return Type::none();
-      Type t = expr(*c.args[0]);
-      if (!t.is_none() && !t.is_integer()) {
-        error(c.args[0]->loc, "ksym() expects an integer address (" + t.name() + " provided)");
-        return Type::none();
-      }
+      Type t = one_integer_argument(c, "an integer address");
       return t.is_none() ? t : Type::ksym();
     }
     if (n == "usym") {
-      if (!want_args(c, 1, 1))
-        return Type::none();
-      Type t = expr(*c.args[0]);
-      if (!t.is_none() && !t.is_integer()) {
-        error(c.args[0]->loc, "usym() expects an integer address (" + t.name() + " provided)");
-        return Type::none();
-      }
+      Type t = one_integer_argument(c, "an integer address");
       return t.is_none() ? t : Type::usym();
     }
     if (n == "buf")
@@ -1979,24 +1975,10 @@ private:
       }
       return Type::boolean();
     }
-    if (n == "bswap") {
-      if (!want_args(c, 1, 1))
-        return Type::none();
-      Type t = expr(*c.args[0]);
-      if (!t.is_none() && t.kind != TypeKind::Integer) {
-        error(c.args[0]->loc, "bswap() expects an integer (" + t.name() + " provided)");
-        return Type::none();
-      }
-      return t;
-    }
+    if (n == "bswap") // a plain integer: reversing a pointer's or a bool's bytes means nothing
+      return one_integer_argument(c, "an integer", true);
     if (n == "strerror") {
-      if (!want_args(c, 1, 1))
-        return Type::none();
-      Type t = expr(*c.args[0]);
-      if (!t.is_none() && !t.is_integer()) {
-        error(c.args[0]->loc, "strerror() expects an integer (" + t.name() + " provided)");
-        return Type::none();
-      }
+      Type t = one_integer_argument(c, "an integer");
       return t.is_none() ? t : Type::strerror();
     }
     if (n == "has_key") {

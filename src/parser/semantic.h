@@ -69,11 +69,10 @@ enum class EventKind : uint32_t {
   Time = 6,       // id: index into ProgramInfo::time_formats
   Exit = 7,       // id: unused; payload: int64 exit status
   // join(): id: index into ProgramInfo::join_separators; payload: uint64 count, then
-  // kJoinMaxArgs strings of kJoinArgSize bytes.
+  // kJoinMaxArgs strings of ProgramInfo::join_arg_size bytes.
   Join = 8,
 };
 constexpr int kJoinMaxArgs = 16;
-constexpr int kJoinArgSize = 64;
 constexpr int kEventHeaderSize = 8;
 
 // nsecs(CLOCK) and pid/tid(NAMESPACE): the Call's resource_id.
@@ -155,13 +154,12 @@ struct ProgramInfo {
   std::optional<std::pair<int, int>> pcomm_offsets;
   // len(@m): the BTF id of the kfunc bpf_map_sum_elem_count in vmlinux.
   int map_elem_count_btf_id = 0;
-  // join(arr, sep): the separators, by the call's resource_id.
+  // join(arr, sep): the separators, by the call's resource_id, and the room for each string
+  // (max_strlen, its NUL included), as bpftrace sizes join's arguments.
   std::vector<std::string> join_separators;
-  // nsecs(sw_tai): TAI minus the boot clock, measured when the script was analysed.
-  int64_t sw_tai_offset = 0;
-  // tseries(): wall-clock minus boot-clock ns, measured when the script was analysed, so that
-  // intervals start at round wall-clock times.
-  int64_t boot_to_wall_offset = 0;
+  int join_arg_size = kDefaultMaxStrlen;
+  // debugf() is used: its output goes to tracefs' trace_pipe, which must be mounted.
+  bool uses_debugf = false;
   // Kernel enumerators used as values (`TASK_RUNNING`), by name.
   std::map<std::string, int64_t> enum_constants;
 };

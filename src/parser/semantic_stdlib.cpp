@@ -301,14 +301,45 @@ Type join_call(Call &c, StdlibAnalyser &a) {
   if (a.reporting()) {
     c.resource_id = static_cast<int>(a.info().join_separators.size());
     a.info().join_separators.push_back(sep);
+    a.info().join_arg_size = a.options().max_strlen;
   }
   return Type::none();
+}
+
+// kstack/ustack themselves (a builtin or a call), whose frames the probe can still count; a stack
+// kept in a variable or a map is only an id by then.
+bool is_stack_capture(const Expr &e) {
+  const std::string *name = nullptr;
+  if (e.kind == ExprKind::Builtin)
+    name = &static_cast<const Builtin &>(e).name;
+  else if (e.kind == ExprKind::Call)
+    name = &static_cast<const Call &>(e).name;
+  return name && (*name == "kstack" || *name == "ustack");
+}
+
+// len(kstack) / len(ustack): the depth of the current stack, at most the stack's frame limit.
+Type stack_len_call(Call &c, StdlibAnalyser &a) {
+  Type t = a.expr(*c.args[0]);
+  if (t.is_none())
+    return t;
+  if (t.kind != TypeKind::Stack) {
+    a.error(c.args[0]->loc, "len() expects a map or stack to be provided");
+    return Type::none();
+  }
+  if (!is_stack_capture(*c.args[0])) {
+    a.error(c.args[0]->loc, "len() counts the frames of kstack or ustack written in its argument",
+            "a stack kept in a variable or a map holds no frames the probe can count");
+    return Type::none();
+  }
+  return Type::integer(8, true);
 }
 
 Type len_call(Call &c, StdlibAnalyser &a) {
   if (!a.want_args(c, 1, 1))
     return Type::none();
-  if (c.args[0]->kind != ExprKind::Map || !static_cast<Map &>(*c.args[0]).keys.empty()) {
+  if (c.args[0]->kind != ExprKind::Map)
+    return stack_len_call(c, a);
+  if (!static_cast<Map &>(*c.args[0]).keys.empty()) {
     a.error(c.args[0]->loc, "len() expects a map (without a key)");
     return Type::none();
   }
@@ -346,8 +377,9 @@ std::string source_prefix(const Call &c, Diagnostics &diags) {
 std::optional<Type> check_stdlib_call(Call &c, StdlibAnalyser &a) {
   const std::string &n = c.name;
   // Functions with no value: only as statements.
-  static const std::set<std::string> statements_only = {
-      "fail", "static_assert", "assert", "cat", "system", "signal", "signal_thread", "join"};
+  static const std::set<std::string> statements_only = {"fail",          "static_assert", "assert",
+                                                        "cat",           "system",        "signal",
+                                                        "signal_thread", "join",          "debugf"};
   if (statements_only.count(n) && !a.is_statement(c)) {
     a.error(c.loc, n + "() does not return a value", "call it as a statement of its own");
     return Type::none();
@@ -368,6 +400,8 @@ std::optional<Type> check_stdlib_call(Call &c, StdlibAnalyser &a) {
   }
   if (n == "signal" || n == "signal_thread")
     return signal_call(c, a);
+  if (n == "debugf")
+    return check_debugf(c, a);
   if (n == "strftime")
     return strftime_call(c, a);
   if (n == "ntop")
@@ -384,6 +418,11 @@ std::optional<Type> check_stdlib_call(Call &c, StdlibAnalyser &a) {
     if (!a.want_args(c, 1, 1))
       return Type::none();
     return integer_to_resolved(c, a, ResolvedKind::SyscallName);
+  }
+  if (n == "signal_name") {
+    if (!a.want_args(c, 1, 1))
+      return Type::none();
+    return integer_to_resolved(c, a, ResolvedKind::SignalName);
   }
   if (n == "cgroup_path")
     return cgroup_path_call(c, a);
@@ -465,32 +504,11 @@ Type check_tseries(Call &c, StdlibAnalyser &a) {
     }
     agg = it->second;
   }
-  if (a.reporting() && a.info().boot_to_wall_offset == 0) {
-    timespec wall, boot;
-    clock_gettime(CLOCK_REALTIME, &wall);
-    clock_gettime(CLOCK_BOOTTIME, &boot);
-    a.info().boot_to_wall_offset =
-        (static_cast<int64_t>(wall.tv_sec) - boot.tv_sec) * 1000000000LL +
-        (wall.tv_nsec - boot.tv_nsec);
-  }
   Type t = Type::aggregation(TypeKind::Tseries, v.kind == TypeKind::Integer && v.is_signed);
   t.tseries_interval = interval;
   t.tseries_count = count;
   t.tseries_agg = agg;
   return t;
-}
-
-int64_t sw_tai_offset() {
-  auto ns = [](clockid_t clock) {
-    timespec ts;
-    clock_gettime(clock, &ts);
-    return static_cast<int64_t>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
-  };
-  // The boot clock read on both sides of TAI: their midpoint is when TAI was read.
-  int64_t before = ns(CLOCK_BOOTTIME);
-  int64_t tai = ns(CLOCK_TAI);
-  int64_t after = ns(CLOCK_BOOTTIME);
-  return tai - (before + (after - before) / 2);
 }
 
 std::string probe_type_name(const ProbeTarget &t) {

@@ -40,6 +40,9 @@ std::optional<Type> check_stdlib_call(ast::Call &c, StdlibAnalyser &a);
 // The type of a builtin handled here (probetype, has_cpid), or nullopt when not one of them.
 std::optional<Type> check_stdlib_builtin(ast::Builtin &b, StdlibAnalyser &a);
 
+// debugf(fmt, ...): the format checked against bpf_trace_printk's rules; returns none().
+Type check_debugf(ast::Call &c, StdlibAnalyser &a);
+
 // The most intervals one tseries() keeps.
 constexpr int64_t kMaxTseriesIntervals = 100000;
 
@@ -49,9 +52,6 @@ Type check_tseries(ast::Call &c, StdlibAnalyser &a);
 
 // probetype's value for a target: its provider, "special" for BEGIN and END.
 std::string probe_type_name(const ProbeTarget &t);
-
-// nsecs(sw_tai)'s offset: TAI minus the boot clock, now.
-int64_t sw_tai_offset();
 
 // "FILE:L:C-C: " for a call, as errorf/warnf print it.
 std::string source_prefix(const ast::Call &c, Diagnostics &diags);

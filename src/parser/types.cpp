@@ -287,6 +287,7 @@ std::string Type::name() const {
     case ResolvedKind::CgroupPath:
       return "cgroup_path_t";
     case ResolvedKind::SyscallName:
+    case ResolvedKind::SignalName:
       return "string";
     case ResolvedKind::Bytes: {
       Type e = int_array_element();

@@ -50,6 +50,7 @@ enum class ResolvedKind {
   MacAddr,     // macaddr(): 6 bytes (8 stored)
   CgroupPath,  // cgroup_path(id[, filter]): 8-byte cgroup id; `resolved_arg` is the filter
   SyscallName, // syscall_name(nr): 8-byte syscall number
+  SignalName,  // signal_name(sig): 8-byte signal number
   Bytes,       // pton(), and integer arrays made by casts (`(uint8[8])x`): `array_len`
                // integers of type `element` (uint8 when unset), printed as [1,2,3,4]
 };

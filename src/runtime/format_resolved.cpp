@@ -110,6 +110,15 @@ std::string syscall_name(uint64_t nr) {
   return it != names.end() ? it->second : std::to_string(nr);
 }
 
+std::string signal_name(int64_t sig) {
+  // bpftrace v0.26 prints strsignal(3)'s description ("Interrupt", "Real-time signal 0") for
+  // 0 to 64 and "N/A" for any other number; the number is taken as a 32-bit int first.
+  int32_t n = static_cast<int32_t>(sig);
+  if (n < 0 || n > 64)
+    return "N/A";
+  return strsignal(n);
+}
+
 std::string cgroup2_mount_point() {
   FILE *f = setmntent("/proc/self/mounts", "r");
   if (!f)
@@ -151,6 +160,8 @@ std::string format_resolved(const Type &type, const uint8_t *data) {
     return cgroup_path(load_u64(data), type.resolved_arg, cgroup2_mount_point());
   case ResolvedKind::SyscallName:
     return syscall_name(load_u64(data));
+  case ResolvedKind::SignalName:
+    return signal_name(static_cast<int64_t>(load_u64(data)));
   case ResolvedKind::Bytes:
     return format_int_array(type, data);
   case ResolvedKind::None:

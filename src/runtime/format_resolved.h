@@ -17,6 +17,8 @@ std::string format_timestamp(const std::string &fmt, uint64_t boot_ns);
 
 // The name of x86-64 system call `nr`, or the number when unknown.
 std::string syscall_name(uint64_t nr);
+// signal_name(sig): the signal's description as strsignal(3) gives it, "N/A" outside 0..64.
+std::string signal_name(int64_t sig);
 
 // Where cgroup v2 is mounted (from /proc/self/mounts); "" when it is not.
 std::string cgroup2_mount_point();

@@ -99,6 +99,15 @@ uint64_t read_integer_bits(const Type &type, const uint8_t *data) {
   return v;
 }
 
+namespace {
+std::string &str_trunc_trailer() {
+  static std::string trailer = kStrTruncTrailer;
+  return trailer;
+}
+} // namespace
+
+void set_str_trunc_trailer(const std::string &trailer) { str_trunc_trailer() = trailer; }
+
 std::string read_string_value(const Type &type, const uint8_t *data) {
   size_t size = type.size > 0 ? static_cast<size_t>(type.size) : 0;
   const void *nul = size ? std::memchr(data, 0, size) : nullptr;
@@ -107,7 +116,7 @@ std::string read_string_value(const Type &type, const uint8_t *data) {
                        static_cast<const uint8_t *>(nul) - data);
   std::string s(reinterpret_cast<const char *>(data), size);
   if (size > 0)
-    s += kStrTruncTrailer;
+    s += str_trunc_trailer();
   return s;
 }
 

@@ -8,15 +8,18 @@
 
 namespace bpfscope {
 
-// Appended to a string that fills its whole buffer without a NUL (bpftrace's default
-// `str_trunc_trailer`).
+// Appended to a string that fills its whole buffer without a NUL, as str() leaves a string it had
+// to cut (bpftrace's default `str_trunc_trailer`).
 inline constexpr const char *kStrTruncTrailer = "..";
+
+// The trailer in use: config `str_trunc_trailer` (kStrTruncTrailer unless set).
+void set_str_trunc_trailer(const std::string &trailer);
 
 // Renders one value of `type` stored at `data` (native little-endian layout, tuples laid out per
 // Type::field_offsets):
 //  - integers per size/signedness (`-3`, `255`); aggregation values read as 8-byte integers
 //    (count_t unsigned, the others per `is_signed`);
-//  - strings up to the first NUL; a string with no NUL in its buffer gets kStrTruncTrailer;
+//  - strings up to the first NUL; a string with no NUL in its buffer gets the trailer;
 //  - bool as `true`/`false`;
 //  - tuples as `(1, two, 3)`;
 //  - ctx as a hex pointer `0x...`.

@@ -18,7 +18,8 @@ namespace {
 
 constexpr char kMagic[16] = {'B', 'P', 'F', 'S', 'C', 'O', 'P', 'E',
                              '-', 'O', 'B', 'J', 0,   0,   0,   0};
-constexpr uint32_t kFormatVersion = 2; // 2: helper error sites and their map
+// 2: helper error sites and their map; 3: clock offsets read from the globals map at run time
+constexpr uint32_t kFormatVersion = 3;
 
 uint64_t fnv1a(const void *data, size_t n, uint64_t h = 1469598103934665603ULL) {
   const auto *p = static_cast<const uint8_t *>(data);
@@ -61,7 +62,7 @@ struct Reader {
 
 // What identifies the running binary: a rebuilt bpfscope may generate different code.
 std::string exe_identity() {
-  struct stat st {};
+  struct stat st{};
   if (stat("/proc/self/exe", &st) != 0)
     return "unknown";
   std::ostringstream o;

@@ -9,9 +9,13 @@
 
 namespace bpfscope {
 
-void run_printf_action(PrintfAction action, const std::string &text, Output &output);
+// cat() prints at most `max_cat_bytes` bytes of the file (config max_cat_bytes).
+void run_printf_action(PrintfAction action, const std::string &text, Output &output,
+                       uint64_t max_cat_bytes);
 
-// A join() record's payload: the strings joined with `sep`, as one line (JSON record "join").
-void print_join(const std::string &sep, const uint8_t *payload, size_t size, Output &output);
+// A join() record's payload: the strings (`arg_size` bytes each) joined with `sep`, as one line
+// (JSON record "join").
+void print_join(const std::string &sep, size_t arg_size, const uint8_t *payload, size_t size,
+                Output &output);
 
 } // namespace bpfscope

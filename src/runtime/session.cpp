@@ -1,5 +1,7 @@
 #include "runtime/session.h"
 
+#include "runtime/clock_offsets.h"
+
 #include "runtime/format_printf.h"
 #include "runtime/format_value.h"
 #include "runtime/helper_error_report.h"
@@ -47,6 +49,7 @@ struct EventContext {
   int exit_status = 0;                 // from exit(code)
   std::vector<PreparedFormat> printfs; // by printf id, parsed once
   std::string line;                    // reused for every printf record
+  uint64_t max_cat_bytes = 0;          // SessionOptions::max_cat_bytes
 };
 
 void print_map(const EventContext &ec, int map_id, size_t top, uint64_t div) {
@@ -110,7 +113,7 @@ void handle_record(EventContext &ec, const void *data, size_t size) {
       break;
     }
     if (info.printfs[id].action != PrintfAction::Print) { // cat(), system()
-      run_printf_action(info.printfs[id].action, ec.line, *ec.output);
+      run_printf_action(info.printfs[id].action, ec.line, *ec.output, ec.max_cat_bytes);
       break;
     }
     ec.output->printf_text(ec.line);
@@ -140,7 +143,8 @@ void handle_record(EventContext &ec, const void *data, size_t size) {
     break;
   case EventKind::Join:
     if (id < info.join_separators.size())
-      print_join(info.join_separators[id], payload, size - kEventHeaderSize, *ec.output);
+      print_join(info.join_separators[id], static_cast<size_t>(info.join_arg_size), payload,
+                 size - kEventHeaderSize, *ec.output);
     break;
   case EventKind::Exit:
     if (!ec.exit_requested && size >= kEventHeaderSize + 8) {
@@ -233,6 +237,11 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
   uint32_t start_slot = kGlobalStartTime;
   uint64_t start = monotonic_ns();
   bpf_map_update_elem(maps.fds[object.internal.globals], &start_slot, &start, BPF_ANY);
+  // Measured now, before any program runs, rather than baked into the (possibly cached) object.
+  const std::pair<uint32_t, int64_t> offsets[] = {{kGlobalSwTaiOffset, sw_tai_offset()},
+                                                  {kGlobalBootToWall, boot_to_wall_offset()}};
+  for (const auto &[slot, value] : offsets)
+    bpf_map_update_elem(maps.fds[object.internal.globals], &slot, &value, BPF_ANY);
 
   std::vector<LoadedProgram> loaded;
   struct CloseAll {
@@ -302,7 +311,7 @@ int run_session(const ast::Program &program, const ProgramInfo &info, const Comp
     }
   }
 
-  EventContext ec{&info, &maps, &output, false, false, 0, {}, {}};
+  EventContext ec{&info, &maps, &output, false, false, 0, {}, {}, opts.max_cat_bytes};
   std::unique_ptr<RingReader> rb =
       RingReader::open(maps.fds[object.internal.ring_buffer], handle_event, &ec);
   if (!rb) {

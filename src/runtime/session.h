@@ -29,6 +29,7 @@ struct SessionOptions {
   ChildProcess *child = nullptr;
   // -p: the run ends (END, maps printed) when that process exits, as in bpftrace. 0: none.
   int target_pid = 0;
+  uint64_t max_cat_bytes = 10240; // config max_cat_bytes: the most cat() prints of a file
 };
 
 // Returns the process exit status.

@@ -25,8 +25,8 @@ tracepoint:syscalls:sys_enter_openat /is_pid(getopt("pid", 0))/ {
   printf("%s%s\n", str(args.filename), SUFFIX);
 }
 BT
-# max_strlen 9: 8 bytes of the file name and the terminating NUL.
-SHORT=${TARGET:0:8}
+# max_strlen 9: the file name is cut to its first 9 bytes, printed with the trailer "..".
+SHORT=${TARGET:0:9}..
 
 # 1. Imported macros in the predicate and body, getopt() giving the pid, max_strlen from the
 #    config block truncating args.filename, the map printed at exit.
@@ -61,7 +61,7 @@ BPFTRACE_MAX_STRLEN=5 BPFTRACE_PRINT_MAPS_ON_EXIT=true bg_start envwins "$TMPD/n
 if wait_attached envwins; then
   workload_run
   bg_stop envwins INT
-  expected=$(for ((i = 0; i < N; i++)); do echo "${TARGET:0:4}|"; done; printf '\n\n@opens[e2emacro]: %d' "$N")
+  expected=$(for ((i = 0; i < N; i++)); do echo "${TARGET:0:5}..|"; done; printf '\n\n@opens[e2emacro]: %d' "$N")
   assert_eq "BPFTRACE_* environment variables override the config block" "$expected" "$OUT"
 fi
 BPFSCOPE_MAX_STRLEN=0 bps -e 'BEGIN { exit(); }'
@@ -129,9 +129,9 @@ assert_nonzero "an unknown provider is an error whatever missing_probes says" "$
 # 5. Where output goes. Every kind of program output (printf, print of a value and of a map,
 #    maps at exit) goes to -o FILE in every -B mode; warnings and "Attached" go to stderr; -q
 #    drops "Attached" only.
-PROG='config = { str_trunc_trailer = "..." }
-tracepoint:syscalls:sys_enter_openat /pid == getopt("pid", 0)/ { @n = count(); printf("open\n"); }
-END { print(42); print(@n); }'
+# (debugf() in END gives a compile-time warning.)
+PROG='tracepoint:syscalls:sys_enter_openat /pid == getopt("pid", 0)/ { @n = count(); printf("open\n"); }
+END { debugf("e2e"); print(42); print(@n); }'
 for mode in none line full; do
   workload_start e2eout "$WORK" || finish
   bg_start "out_$mode" -B "$mode" -o "$TMPD/out_$mode.txt" -e "$PROG" -- --pid="$WL_PID"
@@ -156,14 +156,14 @@ for mode in none line full; do
     assert_eq "-B $mode: -o FILE holds printf, print and the maps at exit" "$expected" \
       "$(cat "$TMPD/out_$mode.txt")"
     assert_contains "-B $mode: the warning is on stderr" "$ERR" \
-      "WARNING: config variable str_trunc_trailer = ... has no effect in bpfscope: truncated strings get no trailer"
+      "WARNING: The debugf() builtin is not recommended for production use."
     assert_match "-B $mode: 'Attached 2 probes' on stderr" "$ERR" '^Attached 2 probes$'
   fi
 done
-bps -q -o "$TMPD/q.txt" -e 'config = { str_trunc_trailer = "..." } BEGIN { printf("q\n"); exit(); }'
+bps -q -o "$TMPD/q.txt" -e 'BEGIN { debugf("q"); printf("q\n"); exit(); }'
 assert_rc "-q run" 0 "$RC"
 assert_not_contains "-q: no 'Attached' on stderr" "$ERR" "Attached"
-assert_contains "-q: warnings still on stderr" "$ERR" "WARNING: config variable str_trunc_trailer"
+assert_contains "-q: warnings still on stderr" "$ERR" "WARNING: The debugf() builtin"
 assert_eq "-q: the output in the file" "q" "$(head -1 "$TMPD/q.txt")"
 
 finish

@@ -350,4 +350,103 @@ TEST(StdlibLater, ResolvedValuesPrintInUserSpace) {
   EXPECT_EQ(cgroup_path(id, "cpu*", "/sys/fs/cgroup"), ""); // only "unified" is searched
 }
 
+TEST(StdlibDebugf, ChecksFormatsAsBpfTracePrintkTakesThem) {
+  Analysed ok = analyse("BEGIN { debugf(\"%d %-16s %lluns\", 1, comm, nsecs); }");
+  EXPECT_TRUE(ok.ok) << ok.errors;
+  EXPECT_TRUE(ok.info.uses_debugf);
+  EXPECT_NE(ok.errors.find("WARNING: The debugf() builtin is not recommended for production use."),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { debugf(\"%d %d %d %d\", 1, 1, 1, 1); }")
+                .find("cannot use more than 3 conversion specifiers"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of("BEGIN { debugf(\"%A\", comm); }").find("Invalid format specifier for `debugf`: A"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of("BEGIN { debugf(\"%s\", 1); }").find("Type does not match format specifier: s"),
+      std::string::npos);
+  EXPECT_NE(error_of("BEGIN { debugf(\"%d\"); }").find("1 conversion specifiers but 0 arguments"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { debugf(1234); }").find("requires a string literal"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $x = debugf(\"hi\"); }").find("debugf() does not return a value"),
+            std::string::npos);
+  EXPECT_FALSE(analyse("BEGIN { printf(\"x\"); }").info.uses_debugf);
+}
+
+TEST(StdlibDebugf, LoadsIntoTheKernel) {
+  EXPECT_EQ(load_all("tracepoint:test:a { debugf(\"%d %s %x\", pid, comm, args.delta); }"), "");
+  EXPECT_EQ(load_all("BEGIN { debugf(\"100%% %u\\n\", 1); }"), "");
+}
+
+TEST(StdlibSignalName, PrintsStrsignalsDescription) {
+  EXPECT_EQ(type_of("signal_name(2)"), "string");
+  EXPECT_EQ(signal_name(2), "Interrupt");
+  EXPECT_EQ(signal_name(9), "Killed");
+  EXPECT_EQ(signal_name(0), "Unknown signal 0");
+  EXPECT_EQ(signal_name(32), "Unknown signal 32");
+  EXPECT_EQ(signal_name(34), "Real-time signal 0");
+  EXPECT_EQ(signal_name(64), "Real-time signal 30");
+  EXPECT_EQ(signal_name(65), "N/A");
+  EXPECT_EQ(signal_name(-2), "N/A");
+  EXPECT_EQ(signal_name((1ll << 32) + 15), "Terminated"); // taken as a 32-bit int
+  uint64_t sig = 15;
+  EXPECT_EQ(json_value(Type::make_resolved(ResolvedKind::SignalName, 8),
+                       reinterpret_cast<const uint8_t *>(&sig)),
+            "\"Terminated\"");
+  EXPECT_NE(
+      error_of("BEGIN { $v = signal_name(\"INT\"); }").find("signal_name() expects an integer"),
+      std::string::npos);
+  EXPECT_EQ(load_all("tracepoint:test:a { @[signal_name(args.delta)] = count(); }"), "");
+}
+
+TEST(StdlibLen, StacksAndMaps) {
+  EXPECT_EQ(type_of("len(kstack)"), "int64");
+  EXPECT_EQ(type_of("len(ustack(perf, 5))"), "int64");
+  EXPECT_NE(error_of("BEGIN { $v = len(5); }").find("len() expects a map or stack to be provided"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $s = kstack; $v = len($s); }")
+                .find("len() counts the frames of kstack or ustack written in its argument"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of("BEGIN { @m[1] = 1; $v = len(@m[1]); }").find("len() expects a map (without a key)"),
+      std::string::npos);
+  EXPECT_EQ(load_all("tracepoint:test:a { @[len(kstack), len(ustack(3))] = count(); }"), "");
+  EXPECT_EQ(load_all("BEGIN { printf(\"%d\\n\", len(kstack)); }"), "");
+}
+
+TEST(StdlibOneIntegerArgument, SameCheckForEachFunction) {
+  const std::pair<const char *, const char *> cases[] = {
+      {"kptr", "kptr() expects an integer or a pointer (string[2] provided)"},
+      {"ksym", "ksym() expects an integer address (string[2] provided)"},
+      {"usym", "usym() expects an integer address (string[2] provided)"},
+      {"bswap", "bswap() expects an integer (string[2] provided)"},
+      {"strerror", "strerror() expects an integer (string[2] provided)"}};
+  for (const auto &[fn, message] : cases) {
+    EXPECT_NE(error_of(std::string("BEGIN { $v = ") + fn + "(\"x\"); }").find(message),
+              std::string::npos)
+        << fn;
+    EXPECT_NE(error_of(std::string("BEGIN { $v = ") + fn + "(1, 2); }").find("takes 1 argument"),
+              std::string::npos)
+        << fn;
+  }
+  EXPECT_NE(error_of("BEGIN { $v = bswap(true); }").find("bswap() expects an integer (bool"),
+            std::string::npos);
+  EXPECT_EQ(type_of("bswap((uint16)1)"), "uint64");
+  EXPECT_EQ(type_of("strerror(1)"), "strerror_t");
+}
+
+TEST(StdlibStringLimits, TrailerMarksStringsWithoutNul) {
+  uint8_t cut[4] = {'a', 'b', 'c', 'd'};
+  uint8_t fits[4] = {'a', 'b', 'c', 0};
+  EXPECT_EQ(format_value(Type::string(4), cut), "abcd..");
+  EXPECT_EQ(format_value(Type::string(4), fits), "abc");
+  set_str_trunc_trailer("[cut]");
+  EXPECT_EQ(format_value(Type::string(4), cut), "abcd[cut]");
+  set_str_trunc_trailer(kStrTruncTrailer);
+  // str(ptr) marks a cut string; str(ptr, n) does not (and neither compiles to a failing load).
+  EXPECT_EQ(load_all("tracepoint:test:a { @[str(args.delta)] = count(); }"), "");
+  EXPECT_EQ(load_all("tracepoint:test:a { printf(\"%s\\n\", str(args.delta, 5)); }"), "");
+}
+
 } // namespace
