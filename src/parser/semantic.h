@@ -151,6 +151,9 @@ struct ProgramInfo {
   std::optional<std::pair<int, int>> pcomm_offsets;
   // len(@m): the BTF id of the kfunc bpf_map_sum_elem_count in vmlinux.
   int map_elem_count_btf_id = 0;
+  // percpu_kaddr("name"): the BTF ids (in vmlinux) of the per-CPU variables, by the call's
+  // resource_id.
+  std::vector<int> percpu_var_btf_ids;
   // join(arr, sep): the separators, by the call's resource_id.
   std::vector<std::string> join_separators;
   // nsecs(sw_tai): TAI minus the boot clock, measured when the script was analysed.
@@ -184,6 +187,9 @@ struct SemanticOptions {
   std::function<std::optional<std::pair<int, int>>()> pcomm_offsets;
   // The BTF id of kernel function `name` in vmlinux, 0 when there is none; for len(@m).
   std::function<int(const std::string &name)> kfunc_btf_id;
+  // The BTF id of the per-CPU kernel variable `name` in vmlinux, 0 when there is none; for
+  // percpu_kaddr().
+  std::function<int(const std::string &name)> percpu_var_btf_id;
   // --unsafe: system(), signal() and signal_thread() are allowed.
   bool unsafe = false;
   // Kernel C types (BTF), for casts to struct pointers, `curtask->...`, sizeof and the like;
