@@ -20,6 +20,7 @@ missing 1
 this 1
 forks 1
 
+
 OUT
 
 finish
