@@ -29,6 +29,17 @@ std::optional<ProbeCompiler::Value> ProbeCompiler::stdlib_call(const Call &c) {
             : helper(BPF_FUNC_this_cpu_ptr, b_.getInt64Ty(), {var});
     return Value{address, c.type};
   }
+  if (n == "socket_cookie") // a struct sock * of a tracing program's arguments
+    return Value{helper(BPF_FUNC_get_socket_cookie, b_.getInt64Ty(), {expr(*c.args[0]).v}), c.type};
+  if (n == "comm" && !c.args.empty()) // comm(pid): compile_comm_of_pid.cpp
+    return comm_of_pid(c);
+  if (n == "path") { // bpf_d_path into a zeroed buffer; the address is a tracing argument's
+    auto *buf = stack(c.type.size, "path");
+    b_.CreateMemSet(buf, b_.getInt8(0), c.type.size, llvm::MaybeAlign(8));
+    helper(BPF_FUNC_d_path, b_.getInt64Ty(),
+           {expr(*c.args[0]).v, buf, b_.getInt64(static_cast<uint64_t>(c.type.size))});
+    return Value{buf, c.type};
+  }
   if (n == "assert_str") // checked while compiling; nothing runs
     return none;
   if (is_compile_time_query(n)) // answered by the semantic pass

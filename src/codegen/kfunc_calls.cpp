@@ -38,12 +38,17 @@ void patch_kfunc_calls(std::vector<uint64_t> &instructions, const ProgramInfo &i
   for (uint64_t &raw : instructions) {
     bpf_insn insn;
     std::memcpy(&insn, &raw, sizeof(insn));
-    if (insn.code != (BPF_JMP | BPF_CALL) || insn.src_reg != 0 ||
-        insn.imm != kKfuncMarkerMapSumElemCount)
+    if (insn.code != (BPF_JMP | BPF_CALL) || insn.src_reg != 0)
+      continue;
+    int id = insn.imm == kKfuncMarkerMapSumElemCount ? info.map_elem_count_btf_id
+             : insn.imm == kKfuncMarkerTaskFromPid   ? info.task_from_pid_btf_id
+             : insn.imm == kKfuncMarkerTaskRelease   ? info.task_release_btf_id
+                                                     : 0;
+    if (id == 0)
       continue;
     insn.src_reg = BPF_PSEUDO_KFUNC_CALL;
     insn.off = 0; // the function is in vmlinux's BTF
-    insn.imm = info.map_elem_count_btf_id;
+    insn.imm = id;
     std::memcpy(&raw, &insn, sizeof(insn));
   }
 }

@@ -12,6 +12,9 @@ namespace bpfscope {
 
 // The helper id codegen calls for bpf_map_sum_elem_count(map): the number of elements of a map.
 constexpr int64_t kKfuncMarkerMapSumElemCount = 0x7ffff001;
+// comm(pid): bpf_task_from_pid(pid) and bpf_task_release(task).
+constexpr int64_t kKfuncMarkerTaskFromPid = 0x7ffff003;
+constexpr int64_t kKfuncMarkerTaskRelease = 0x7ffff004;
 
 // percpu_kaddr(): the 64-bit constant codegen loads for the address of per-CPU variable number
 // `i` (ProgramInfo::percpu_var_btf_ids) is kPercpuVarMarker + i. Patched into a load of the

@@ -73,6 +73,7 @@ private:
   Value pointer_arithmetic(const ast::Binary &b);
   Value map_read(const ast::Map &m);
   Value find_value(const ast::Call &c); // find(@m[key], $result), compile_find.cpp
+  Value comm_of_pid(const ast::Call &c); // comm(pid), compile_comm_of_pid.cpp
   Value tuple_literal(const ast::TupleLit &t, const Type &as);
   Value stack_value(const Type &t);                      // kstack/ustack
   Value usym_value(const Value &address, const Type &t); // compile_user_values.cpp

@@ -11,6 +11,7 @@
 #include "parser/semantic_stdlib.h"
 #include "parser/semantic_percpu.h"
 #include "parser/semantic_predicates.h"
+#include "parser/semantic_tracing_calls.h"
 #include "parser/semantic_unsupported.h"
 
 #include <sys/stat.h>
@@ -1755,6 +1756,8 @@ private:
     if (auto t = check_compile_time_query(c, *this))
       return *t;
     if (auto t = check_percpu_kaddr(c, *this))
+      return *t;
+    if (auto t = check_tracing_call(c, *this))
       return *t;
     if (auto t = check_unsupported_call(c, *this))
       return *t;

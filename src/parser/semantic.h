@@ -154,6 +154,9 @@ struct ProgramInfo {
   // percpu_kaddr("name"): the BTF ids (in vmlinux) of the per-CPU variables, by the call's
   // resource_id.
   std::vector<int> percpu_var_btf_ids;
+  // comm(pid): the BTF ids of the kfuncs bpf_task_from_pid and bpf_task_release in vmlinux.
+  int task_from_pid_btf_id = 0;
+  int task_release_btf_id = 0;
   // join(arr, sep): the separators, by the call's resource_id.
   std::vector<std::string> join_separators;
   // nsecs(sw_tai): TAI minus the boot clock, measured when the script was analysed.
