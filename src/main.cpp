@@ -333,6 +333,7 @@ int main(int argc, char **argv) {
   sema_opts.unsafe = unsafe;
   sema_opts.pcomm_offsets = pcomm_offsets_from_btf;
   sema_opts.kfunc_btf_id = kfunc_btf_id_from_btf;
+  sema_opts.percpu_var_btf_id = percpu_var_btf_id_from_btf;
   BtfTypeResolver kernel_types; // loads vmlinux BTF only if the script names a kernel type
   sema_opts.types = &kernel_types;
 

@@ -4,6 +4,7 @@
 // go out as printf records.
 #include "codegen/kfunc_calls.h"
 #include "codegen/probe_compiler.h"
+#include "parser/semantic_predicates.h"
 #include "parser/semantic_stdlib.h"
 
 #include <arpa/inet.h>
@@ -18,6 +19,31 @@ std::optional<ProbeCompiler::Value> ProbeCompiler::stdlib_call(const Call &c) {
   Value none{b_.getInt64(0), Type::none()};
   if (n == "fail" || n == "static_assert") // checked while compiling; nothing runs
     return none;
+  if (n == "percpu_kaddr") {
+    // The marker constant becomes the variable's BTF id (kfunc_calls.h); opaque() keeps LLVM
+    // from deriving it from another constant.
+    llvm::Value *var = opaque(b_.getInt64(kPercpuVarMarker + static_cast<uint64_t>(c.resource_id)));
+    llvm::Value *address =
+        c.args.size() == 2
+            ? helper(BPF_FUNC_per_cpu_ptr, b_.getInt64Ty(), {var, expr(*c.args[1]).v})
+            : helper(BPF_FUNC_this_cpu_ptr, b_.getInt64Ty(), {var});
+    return Value{address, c.type};
+  }
+  if (n == "socket_cookie") // a struct sock * of a tracing program's arguments
+    return Value{helper(BPF_FUNC_get_socket_cookie, b_.getInt64Ty(), {expr(*c.args[0]).v}), c.type};
+  if (n == "comm" && !c.args.empty()) // comm(pid): compile_comm_of_pid.cpp
+    return comm_of_pid(c);
+  if (n == "path") { // bpf_d_path into a zeroed buffer; the address is a tracing argument's
+    auto *buf = stack(c.type.size, "path");
+    b_.CreateMemSet(buf, b_.getInt8(0), c.type.size, llvm::MaybeAlign(8));
+    helper(BPF_FUNC_d_path, b_.getInt64Ty(),
+           {expr(*c.args[0]).v, buf, b_.getInt64(static_cast<uint64_t>(c.type.size))});
+    return Value{buf, c.type};
+  }
+  if (n == "assert_str") // checked while compiling; nothing runs
+    return none;
+  if (is_compile_time_query(n)) // answered by the semantic pass
+    return Value{b_.getInt64(static_cast<uint64_t>(c.resource_id)), c.type};
   if (n == "cat" || n == "system") {
     std::vector<Value> args;
     for (size_t i = 1; i < c.args.size(); i++)

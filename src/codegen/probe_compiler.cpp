@@ -13,13 +13,9 @@ namespace bpfscope {
 
 using namespace ast;
 
-namespace {
-// Values computed as an i64 rather than kept in memory: integers, and the 8-byte handles that
-// user space turns into text (stack ids, kernel addresses).
 bool held_in_register(const Type &t) {
   return t.is_integer() || t.kind == TypeKind::Stack || t.is_user_resolved();
 }
-} // namespace
 
 ProbeCompiler::ProbeCompiler(llvm::Module &module, const ProgramInfo &info,
                              const InternalMaps &internal, const Probe &probe,
@@ -1584,6 +1580,10 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
   }
   if (n == "strcontains")
     return {string_contains(expr(*c.args[0]), expr(*c.args[1])), c.type};
+  if (n == "globmatch") {
+    Value text = expr(*c.args[0]);
+    return {glob_match(text, expr(*c.args[1])), c.type};
+  }
   if (n == "bswap") {
     Value v = expr(*c.args[0]);
     if (c.type.size <= 1)
@@ -1605,6 +1605,8 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
     auto *slot = helper(BPF_FUNC_map_lookup_elem, b_.getPtrTy(), {map_pointer(mi.id), key});
     return {b_.CreateZExt(b_.CreateIsNotNull(slot), i64), c.type};
   }
+  if (n == "find")
+    return find_value(c);
   if (n == "str") {
     Value src = expr(*c.args[0]);
     if (src.type.is_string()) {

@@ -11,6 +11,10 @@
 
 namespace bpfscope {
 
+// Values computed as an i64 rather than kept in memory: integers, and the 8-byte handles that
+// user space turns into text (stack ids, kernel addresses).
+bool held_in_register(const Type &t);
+
 class ProbeCompiler {
 public:
   ProbeCompiler(llvm::Module &module, const ProgramInfo &info, const InternalMaps &internal,
@@ -74,6 +78,8 @@ private:
   void store_record(llvm::Value *dst, const Type &t, const Value &v);
   Value pointer_arithmetic(const ast::Binary &b);
   Value map_read(const ast::Map &m);
+  Value find_value(const ast::Call &c); // find(@m[key], $result), compile_find.cpp
+  Value comm_of_pid(const ast::Call &c); // comm(pid), compile_comm_of_pid.cpp
   Value tuple_literal(const ast::TupleLit &t, const Type &as);
   Value tuple_field(const Value &base, int index);
   Value stack_value(const Type &t);                      // kstack/ustack
@@ -126,6 +132,7 @@ private:
   llvm::Value *string_length(const Value &s);
   llvm::Value *strings_differ(const Value &a, const Value &b, int n);
   llvm::Value *string_contains(const Value &haystack, const Value &needle);
+  llvm::Value *glob_match(const Value &text, const Value &pattern); // compile_globmatch.cpp
   static int64_t constant_length(const ast::Expr &e);
   llvm::Value *to_bool(llvm::Value *v);
   llvm::Value *compound(ast::BinaryOp op, llvm::Value *l, llvm::Value *r, bool is_signed);

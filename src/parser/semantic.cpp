@@ -10,6 +10,10 @@
 
 #include "parser/semantic_comptime.h"
 #include "parser/semantic_stdlib.h"
+#include "parser/semantic_percpu.h"
+#include "parser/semantic_predicates.h"
+#include "parser/semantic_tracing_calls.h"
+#include "parser/semantic_unsupported.h"
 
 #include <sys/stat.h>
 
@@ -237,6 +241,7 @@ private:
       Type t = expr(*i.cond);
       if (!t.is_none() && !t.is_integer())
         error(i.cond->loc, "Invalid condition in if(): " + t.name());
+      prune_compile_time_branch(i);
       block(*i.then_block);
       if (i.else_block)
         block(*i.else_block);
@@ -386,6 +391,20 @@ private:
   static bool reducible_aggregation(const Type &t) {
     return t.kind == TypeKind::Count || t.kind == TypeKind::Sum || t.kind == TypeKind::Min ||
            t.kind == TypeKind::Max || t.kind == TypeKind::Avg;
+  }
+
+  // `if (is_str($x)) {...} else {...}`: only the branch taken is kept (and checked), so the
+  // other may do what $x's type does not allow.
+  void prune_compile_time_branch(If &i) {
+    if (!mentions_compile_time_query(*i.cond))
+      return;
+    std::optional<int64_t> taken = compile_time_value(*i.cond);
+    if (!taken)
+      return;
+    if (*taken)
+      i.else_block.reset();
+    else
+      i.then_block->stmts.clear();
   }
 
   // `for ($i : a..b)` and `for ($kv : @map)`. The loop variable exists only in the body and must
@@ -1952,7 +1971,7 @@ private:
       }
       return t.is_none() ? t : Type::integer(8, false);
     }
-    if (n == "strncmp" || n == "strcontains") {
+    if (n == "strncmp" || n == "strcontains" || n == "globmatch") {
       bool is_ncmp = n == "strncmp";
       if (!want_args(c, is_ncmp ? 3 : 2, is_ncmp ? 3 : 2))
         return Type::none();
@@ -2006,10 +2025,78 @@ private:
       map_keys(*m, *mi);
       return Type::boolean();
     }
+    if (n == "find")
+      return find_call(c);
+    if (auto t = check_compile_time_query(c, *this))
+      return *t;
+    if (auto t = check_percpu_kaddr(c, *this))
+      return *t;
+    if (auto t = check_tracing_call(c, *this))
+      return *t;
+    if (auto t = check_unsupported_call(c, *this))
+      return *t;
     if (auto t = check_stdlib_call(c, *this))
       return *t;
     error(c.loc, "Unknown function: '" + n + "'", unknown_function_hint(n));
     return Type::none();
+  }
+
+  // find(@m, key, $result): like has_key, and on success the value goes into $result, which
+  // takes the map's value type. The key moves into the map expression (as for has_key), so a
+  // later round sees find(@m[key], $result).
+  Type find_call(Call &c) {
+    if (!want_args(c, 2, 3))
+      return Type::none();
+    Map *m = map_argument(c, 0);
+    if (!m)
+      return Type::none();
+    if (c.args.size() == 3) {
+      if (!m->keys.empty()) {
+        error(c.loc, "find(@m, key, $result) takes the key as its second argument only");
+        return Type::none();
+      }
+      m->keys.push_back(std::move(c.args[1]));
+      c.args.erase(c.args.begin() + 1);
+    } else if (m->keys.empty()) {
+      error(c.loc, "find() takes a map, a key and a variable: find(@m, key, $result)");
+      return Type::none();
+    }
+    MapInfo *mi = find_map(m->name);
+    if (mi->keyless()) {
+      error(c.loc, "find() expects a map with keys (" + m->name + " has none)");
+      return Type::none();
+    }
+    if (mi->value_type.is_aggregation()) {
+      error(c.loc, "find() cannot read " + m->name + ": the value of an aggregation (" +
+                       mi->value_type.name() + ") can only be printed");
+      return Type::none();
+    }
+    map_keys(*m, *mi);
+    mi = find_map(m->name);
+    if (c.args[1]->kind != ExprKind::Variable) {
+      error(c.args[1]->loc, "find() expects a scratch variable ($name) as its third argument");
+      return Type::none();
+    }
+    auto &var = static_cast<Variable &>(*c.args[1]);
+    var.storage = scopes_.resolve(var.name);
+    if (var.storage.empty())
+      var.storage = scopes_.declare(var.name);
+    if (mi->value_type.is_none())
+      return Type::none();
+    Type stored = storage_type(mi->value_type);
+    auto it = probe_->variables.find(var.storage);
+    if (it == probe_->variables.end()) {
+      probe_->variables[var.storage] = stored;
+    } else if (!it->second.same_kind(stored)) {
+      error(var.loc, "Type mismatch for " + var.name + ": find() would store a value of type '" +
+                         mi->value_type.name() + "' in a variable of type '" + it->second.name() +
+                         "'");
+      return Type::none();
+    } else if (unify_into(it->second, stored)) {
+      retype_needed_ = true;
+    }
+    var.type = probe_->variables[var.storage];
+    return Type::boolean();
   }
 
   ProgramInfo &info_;
@@ -2083,6 +2170,8 @@ bool analyse_program(Program &program, ProbeResolver &resolver, const SemanticOp
       diags.error(m.first_use, "Map " + m.name + " is used but never assigned a value");
   }
   apply_map_declarations(program, info, diags);
+  if (!diags.has_errors())
+    check_compile_time_failures(program, opts.positional_params, diags, true);
   return !diags.has_errors();
 }
 

@@ -154,6 +154,12 @@ struct ProgramInfo {
   std::optional<std::pair<int, int>> pcomm_offsets;
   // len(@m): the BTF id of the kfunc bpf_map_sum_elem_count in vmlinux.
   int map_elem_count_btf_id = 0;
+  // percpu_kaddr("name"): the BTF ids (in vmlinux) of the per-CPU variables, by the call's
+  // resource_id.
+  std::vector<int> percpu_var_btf_ids;
+  // comm(pid): the BTF ids of the kfuncs bpf_task_from_pid and bpf_task_release in vmlinux.
+  int task_from_pid_btf_id = 0;
+  int task_release_btf_id = 0;
   // join(arr, sep): the separators, by the call's resource_id, and the room for each string
   // (max_strlen, its NUL included), as bpftrace sizes join's arguments.
   std::vector<std::string> join_separators;
@@ -186,6 +192,9 @@ struct SemanticOptions {
   std::function<std::optional<std::pair<int, int>>()> pcomm_offsets;
   // The BTF id of kernel function `name` in vmlinux, 0 when there is none; for len(@m).
   std::function<int(const std::string &name)> kfunc_btf_id;
+  // The BTF id of the per-CPU kernel variable `name` in vmlinux, 0 when there is none; for
+  // percpu_kaddr().
+  std::function<int(const std::string &name)> percpu_var_btf_id;
   // --unsafe: system(), signal() and signal_thread() are allowed.
   bool unsafe = false;
   // Kernel C types (BTF), for casts to struct pointers, `curtask->...`, sizeof and the like;

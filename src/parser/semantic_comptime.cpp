@@ -1,5 +1,7 @@
 #include "parser/semantic_comptime.h"
 
+#include "parser/semantic_predicates.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -13,8 +15,8 @@ namespace {
 
 class CompileTimeChecker {
 public:
-  CompileTimeChecker(const std::vector<std::string> &params, Diagnostics &diags)
-      : params_(params), diags_(diags) {}
+  CompileTimeChecker(const std::vector<std::string> &params, Diagnostics &diags, bool typed)
+      : params_(params), diags_(diags), typed_(typed) {}
 
   void block(const Block &b) {
     for (auto &s : b.stmts)
@@ -32,6 +34,18 @@ private:
     }
     case StmtKind::If: {
       auto &i = static_cast<const If &>(s);
+      // A condition asking about types is answered by the analysis, which keeps only the
+      // branch taken: what is inside waits for the typed pass.
+      if (!typed_ && mentions_compile_time_query(*i.cond))
+        break;
+      if (typed_ && !inside_query_if_ && mentions_compile_time_query(*i.cond)) {
+        inside_query_if_ = true;
+        block(*i.then_block);
+        if (i.else_block)
+          block(*i.else_block);
+        inside_query_if_ = false;
+        break;
+      }
       std::optional<int64_t> cond = constant(*i.cond);
       if (!cond || *cond)
         block(*i.then_block);
@@ -54,6 +68,12 @@ private:
   }
 
   void call(const Call &c) {
+    // The typed pass checks what the first one left: calls under an `if` on a type query, and
+    // static_asserts of type queries.
+    bool deferred = inside_query_if_ || (c.name == "static_assert" && !c.args.empty() &&
+                                         mentions_compile_time_query(*c.args[0]));
+    if (deferred != typed_)
+      return;
     if (c.name == "fail") {
       if (c.args.empty() || c.args[0]->kind != ExprKind::String) {
         diags_.error(c.loc, "fail() requires a string literal as its first argument");
@@ -202,6 +222,8 @@ private:
     }
     case ExprKind::Binary:
       return binary(static_cast<const Binary &>(e));
+    case ExprKind::Call:
+      return compile_time_value(e);
     default:
       return std::nullopt;
     }
@@ -256,14 +278,16 @@ private:
 
   const std::vector<std::string> &params_;
   Diagnostics &diags_;
+  bool typed_;                   // the pass after the analysis (see the header)
+  bool inside_query_if_ = false; // under an `if` whose condition asks a type query
 };
 
 } // namespace
 
 bool check_compile_time_failures(const Program &program,
                                  const std::vector<std::string> &positional_params,
-                                 Diagnostics &diags) {
-  CompileTimeChecker checker(positional_params, diags);
+                                 Diagnostics &diags, bool typed) {
+  CompileTimeChecker checker(positional_params, diags, typed);
   for (auto &p : program.probes)
     checker.block(*p->body);
   return !diags.has_errors();

@@ -13,9 +13,11 @@
 namespace bpfscope {
 
 // Reports every reachable fail() and failing static_assert() of `program`; returns false when
-// it reported any error.
+// it reported any error. Those that depend on type queries (is_str() and the like, see
+// semantic_predicates.h) are left to a second, `typed` pass after the analysis, which checks
+// only them: by then the analysis has answered the queries and dropped the branches not taken.
 bool check_compile_time_failures(const ast::Program &program,
                                  const std::vector<std::string> &positional_params,
-                                 Diagnostics &diags);
+                                 Diagnostics &diags, bool typed = false);
 
 } // namespace bpfscope

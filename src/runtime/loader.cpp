@@ -126,6 +126,9 @@ bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_
 
 std::string verifier_hint(const std::string &log) {
   auto has = [&](const char *s) { return log.find(s) != std::string::npos; };
+  if (has("failed to find the address for kernel symbol")) // percpu_kaddr()
+    return "the kernel cannot find the addresses of its variables: percpu_kaddr() needs a kernel "
+           "built with CONFIG_KALLSYMS_ALL";
   if (has("back-edge") || has("infinite loop") || has("unbounded"))
     return "the program contains a loop the verifier cannot bound; use a constant bound";
   if (has("combined stack size") || has("stack limit") || has("invalid write to stack") ||

@@ -19,4 +19,8 @@ namespace bpfscope {
 // The BTF id of the kernel function `name` (a kfunc) in vmlinux's BTF; 0 when there is none.
 int kfunc_btf_id_from_btf(const std::string &name);
 
+// The BTF id of the per-CPU variable `name` (a VAR of the .data..percpu section) in vmlinux's
+// BTF; 0 when there is none.
+int percpu_var_btf_id_from_btf(const std::string &name);
+
 } // namespace bpfscope
