@@ -6,23 +6,6 @@
 # workload this test starts itself.
 source "$(dirname "$0")/lib.sh"
 
-# golden NAME PROGRAM [ARGS...] <<'EOF' ... EOF: stdout must equal the heredoc exactly, exit 0.
-golden() {
-  local name=$1 prog=$2
-  shift 2
-  cat >"$TMPD/expected"
-  bps "$@" -e "$prog"
-  if [ "$RC" != 0 ]; then
-    fail "$name: exit status $RC (expected 0)" "$ERR"
-    return
-  fi
-  if diff -u --label expected --label actual "$TMPD/expected" "$TMPD/last.out" >"$TMPD/diff"; then
-    pass "$name: stdout matches exactly"
-  else
-    fail "$name: stdout differs ($prog)" "$(cat -A "$TMPD/diff" | sed 's/\$$//')"
-  fi
-}
-
 # ---------------------------------------------------------------- records
 
 golden "records: field access, nested records and tuples, printing" \

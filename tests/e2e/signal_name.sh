@@ -3,23 +3,6 @@
 # outside 0..64), text and -f json, from constants and from a real kill(2) of a workload.
 source "$(dirname "$0")/lib.sh"
 
-# golden NAME PROGRAM [ARGS...] <<'EOF' ... EOF: stdout must equal the heredoc exactly.
-golden() {
-  local name=$1 prog=$2
-  shift 2
-  cat >"$TMPD/expected"
-  bps "$@" -e "$prog"
-  if [ "$RC" != 0 ]; then
-    fail "$name: exit status $RC (expected 0)" "$ERR"
-    return
-  fi
-  if diff -u --label expected --label actual "$TMPD/expected" "$TMPD/last.out" >"$TMPD/diff"; then
-    pass "$name: stdout matches exactly"
-  else
-    fail "$name: stdout differs ($prog)" "$(cat -A "$TMPD/diff" | sed 's/\$$//')"
-  fi
-}
-
 golden "constants, text" 'BEGIN {
   printf("%s|%s|%s|%s|%s\n", signal_name(2), signal_name(9), signal_name(0), signal_name(34), signal_name(99));
   print(signal_name(15));

@@ -5,23 +5,6 @@
 # this test starts itself; then the errors for bad definitions and calls.
 source "$(dirname "$0")/lib.sh"
 
-# golden NAME PROGRAM [ARGS...] <<'EOF' ... EOF: stdout must equal the heredoc exactly, exit 0.
-golden() {
-  local name=$1 prog=$2
-  shift 2
-  cat >"$TMPD/expected"
-  bps "$@" -e "$prog"
-  if [ "$RC" != 0 ]; then
-    fail "$name: exit status $RC (expected 0)" "$ERR"
-    return
-  fi
-  if diff -u --label expected --label actual "$TMPD/expected" "$TMPD/last.out" >"$TMPD/diff"; then
-    pass "$name: stdout matches exactly"
-  else
-    fail "$name: stdout differs ($prog)" "$(cat -A "$TMPD/diff" | sed 's/\$$//')"
-  fi
-}
-
 golden "results, early returns, strings, void, nested calls, integer widths, loops" '
 fn add($a: int64, $b: int64): int64 { return $a + $b; }
 fn clamp($v: int64, $hi: int64): int64 { if ($v > $hi) { return $hi; } return $v; }

@@ -10,17 +10,6 @@ source "$(dirname "$0")/lib.sh"
 
 N=3
 PORT=9 # discard: nothing listens here, connect() is refused after the tracepoint ran
-READY='interval:ms:50 { printf("ready\n"); }'
-wait_ready() {
-  local i
-  for ((i = 0; i < ATTACH_TIMEOUT * 100; i++)); do
-    grep -q '^ready$' "$TMPD/$1.out" 2>/dev/null && return 0
-    sleep 0.01
-  done
-  fail "bpfscope ($1) never became ready" "$(cat "$TMPD/$1.out" "$TMPD/$1.err")"
-  return 1
-}
-
 pyworkload_start "import socket
 for _ in range($N):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -37,7 +26,7 @@ bg_start connect -e "tracepoint:syscalls:sys_enter_connect /pid == $WL_PID/ {
   // Read as kernel memory, a user address faults: the read gives 0.
   @kernel[((struct sockaddr *)kptr(args.uservaddr))->sa_family] = count();
 }
-$READY"
+$READY_PROBE"
 if wait_ready connect; then
   workload_run
   bg_stop connect INT
@@ -64,7 +53,7 @@ tracepoint:syscalls:sys_enter_write /pid == $WL_PID && args.count == 8/ {
   @members[\$s->a, \$s->b, \$s->c, \$s->d, \$s->e, sizeof(struct Bits)] = count();
   @whole = *\$s;
 }
-$READY"
+$READY_PROBE"
 if wait_ready bits; then
   workload_run
   bg_stop bits INT
