@@ -309,6 +309,38 @@ private:
     return true;
   }
 
+  // `( param, param, ... )`: `one_param` reads one parameter at the current position (blanks
+  // skipped) and reports its own errors. Shared by macro and function headers.
+  template <typename ReadParam> bool parameter_list(ReadParam one_param) {
+    if (!expect('(', "'('"))
+      return false;
+    skip_blank();
+    if (p_ < s_.size() && s_[p_] == ')') {
+      p_++;
+      return true;
+    }
+    for (;;) {
+      skip_blank();
+      if (!one_param())
+        return false;
+      skip_blank();
+      if (p_ < s_.size() && s_[p_] == ',') {
+        p_++;
+        continue;
+      }
+      return expect(')', "',' or ')'");
+    }
+  }
+
+  // After a macro's or function's header: its body must open here (not consumed).
+  bool body_follows() {
+    skip_blank();
+    if (p_ < s_.size() && s_[p_] == '{')
+      return true;
+    expect('{', "'{'");
+    return false;
+  }
+
   bool macro_header() {
     p_ += 5;
     skip_blank();
@@ -316,48 +348,30 @@ private:
     size_t name_start = p_;
     m.name = take_word();
     m.name_range = lines_.range(name_start, p_);
-    if (!expect('(', "'('"))
-      return false;
-    skip_blank();
-    if (p_ < s_.size() && s_[p_] == ')') {
-      p_++;
-    } else {
-      for (;;) {
-        skip_blank();
-        size_t ps = p_;
-        MacroParam param;
-        if (p_ < s_.size() && (s_[p_] == '$' || s_[p_] == '@')) {
-          param.kind = s_[p_] == '$' ? MacroParam::Kind::Variable : MacroParam::Kind::Map;
-          p_++;
-        }
-        std::string w = take_word();
-        if (w.empty()) {
-          error(ps, ps + 1, "syntax: expected a macro parameter ($name, @name or name)");
-          return false;
-        }
-        param.name = s_.substr(ps, p_ - ps);
-        param.range = lines_.range(ps, p_);
-        for (const auto &other : m.params)
-          if (other.name == param.name) {
-            error(ps, p_, "duplicate macro parameter " + param.name);
-            return false;
-          }
-        m.params.push_back(std::move(param));
-        skip_blank();
-        if (p_ < s_.size() && s_[p_] == ',') {
-          p_++;
-          continue;
-        }
-        if (!expect(')', "',' or ')'"))
-          return false;
-        break;
+    bool listed = parameter_list([&] {
+      size_t ps = p_;
+      MacroParam param;
+      if (p_ < s_.size() && (s_[p_] == '$' || s_[p_] == '@')) {
+        param.kind = s_[p_] == '$' ? MacroParam::Kind::Variable : MacroParam::Kind::Map;
+        p_++;
       }
-    }
-    skip_blank();
-    if (p_ >= s_.size() || s_[p_] != '{') {
-      expect('{', "'{'");
+      std::string w = take_word();
+      if (w.empty()) {
+        error(ps, ps + 1, "syntax: expected a macro parameter ($name, @name or name)");
+        return false;
+      }
+      param.name = s_.substr(ps, p_ - ps);
+      param.range = lines_.range(ps, p_);
+      for (const auto &other : m.params)
+        if (other.name == param.name) {
+          error(ps, p_, "duplicate macro parameter " + param.name);
+          return false;
+        }
+      m.params.push_back(std::move(param));
+      return true;
+    });
+    if (!listed || !body_follows())
       return false;
-    }
     for (const auto &other : out_.macros)
       if (other.name == m.name) {
         error(name_start, name_start + m.name.size(), "macro '" + m.name + "' is defined twice");
@@ -397,51 +411,33 @@ private:
     size_t name_start = p_;
     f.name = take_word();
     f.name_range = lines_.range(name_start, p_);
-    if (!expect('(', "'('"))
-      return false;
-    skip_blank();
-    if (p_ < s_.size() && s_[p_] == ')') {
-      p_++;
-    } else {
-      for (;;) {
-        skip_blank();
-        size_t ps = p_;
-        ast::FunctionSignature::Param param;
-        if (p_ >= s_.size() || s_[p_] != '$' || take_word_at(p_ + 1).empty()) {
-          error(ps, ps + 1, "syntax: expected a function parameter ($name: type)");
-          return false;
-        }
-        p_++;
-        take_word();
-        param.name = s_.substr(ps, p_ - ps);
-        param.range = lines_.range(ps, p_);
-        for (const auto &other : f.params)
-          if (other.name == param.name) {
-            error(ps, p_, "duplicate function parameter " + param.name);
-            return false;
-          }
-        if (!expect(':', "':' and the parameter's type") ||
-            !function_type(param.type_name, param.type_range))
-          return false;
-        f.params.push_back(std::move(param));
-        skip_blank();
-        if (p_ < s_.size() && s_[p_] == ',') {
-          p_++;
-          continue;
-        }
-        if (!expect(')', "',' or ')'"))
-          return false;
-        break;
+    bool listed = parameter_list([&] {
+      size_t ps = p_;
+      ast::FunctionSignature::Param param;
+      if (p_ >= s_.size() || s_[p_] != '$' || take_word_at(p_ + 1).empty()) {
+        error(ps, ps + 1, "syntax: expected a function parameter ($name: type)");
+        return false;
       }
-    }
+      p_++;
+      take_word();
+      param.name = s_.substr(ps, p_ - ps);
+      param.range = lines_.range(ps, p_);
+      for (const auto &other : f.params)
+        if (other.name == param.name) {
+          error(ps, p_, "duplicate function parameter " + param.name);
+          return false;
+        }
+      if (!expect(':', "':' and the parameter's type") ||
+          !function_type(param.type_name, param.type_range))
+        return false;
+      f.params.push_back(std::move(param));
+      return true;
+    });
+    if (!listed)
+      return false;
     if (!expect(':', "':' and the function's return type") ||
-        !function_type(f.return_type, f.return_range))
+        !function_type(f.return_type, f.return_range) || !body_follows())
       return false;
-    skip_blank();
-    if (p_ >= s_.size() || s_[p_] != '{') {
-      expect('{', "'{'");
-      return false;
-    }
     for (const auto &other : out_.functions)
       if (other.name == f.name) {
         error(name_start, name_start + f.name.size(), "Function '" + f.name + "' is defined twice");
