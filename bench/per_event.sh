@@ -35,6 +35,7 @@ SCRIPTS = [
     # reads and the call), the same for every tool; the other rows include it.
     ("(empty probe)", TP + " { }"),
     ("@ = count()", TP + " { @ = count(); }"),
+    ("@s = sum(args->id)", TP + " { @s = sum(args->id); }"),
     ("@[comm] = count()", TP + " { @[comm] = count(); }"),
     ("@[pid, comm] = count()", TP + " { @[pid, comm] = count(); }"),
     ("@h = hist(args->id)", TP + " { @h = hist(args->id); }"),
