@@ -22,22 +22,6 @@ std::string btf_name(const struct btf *btf, const btf_type *t) {
   return n ? n : "";
 }
 
-const btf_type *skip_modifiers(const struct btf *btf, int *id) {
-  const btf_type *t = btf__type_by_id(btf, *id);
-  while (t && (btf_is_typedef(t) || btf_is_const(t) || btf_is_volatile(t) || btf_is_restrict(t) ||
-               btf_is_type_tag(t))) {
-    *id = static_cast<int>(t->type);
-    t = btf__type_by_id(btf, *id);
-  }
-  return t;
-}
-
-// First id that belongs to `btf` itself: a module's split BTF continues vmlinux's ids.
-int own_start_id(const struct btf *btf) {
-  const struct btf *base = btf__base_btf(btf);
-  return base ? static_cast<int>(btf__type_cnt(base)) : 1;
-}
-
 // Records of a module's own BTF: their ids mean something only in that module's split BTF, and
 // two modules reuse the same ids. A Record carries a handle instead, from this process-wide table
 // of (module BTF, id) pairs; the BTF objects live as long as the process (KernelBtf keeps them).
@@ -52,7 +36,7 @@ ModuleRecords &module_records() {
 }
 
 int record_id(const struct btf *btf, int id) {
-  if (!btf__base_btf(btf) || id < own_start_id(btf))
+  if (!btf__base_btf(btf) || id < btf_own_start_id(btf))
     return id; // a vmlinux id: the same in every split BTF built on it
   ModuleRecords &table = module_records();
   auto key = std::make_pair(btf, id);
@@ -74,7 +58,7 @@ std::string record_name(const struct btf *btf, const btf_type *t) {
 Type convert(const struct btf *btf, int id, int depth) {
   if (id == 0 || depth > kMaxPointerDepth)
     return Type::none();
-  const btf_type *t = skip_modifiers(btf, &id);
+  const btf_type *t = btf_skip_modifiers(btf, &id);
   if (!t)
     return Type::none();
   switch (btf_kind(t)) {
@@ -113,7 +97,7 @@ Type convert(const struct btf *btf, int id, int depth) {
     const struct btf_array *a = btf_array(t);
     Type elem = convert(btf, static_cast<int>(a->type), depth);
     int elem_id = static_cast<int>(a->type);
-    const btf_type *et = skip_modifiers(btf, &elem_id);
+    const btf_type *et = btf_skip_modifiers(btf, &elem_id);
     // char arrays (not u8 arrays) read as strings, as in bpftrace: `curtask->comm`.
     if (et && btf_is_int(et) && et->size == 1 &&
         btf_name(btf, et).find("char") != std::string::npos)
@@ -130,7 +114,7 @@ Type convert(const struct btf *btf, int id, int depth) {
 // Finds `name` in the struct/union `id`, looking into anonymous members.
 bool find_member(const struct btf *btf, int id, const std::string &name, long bits_base, int depth,
                  RecordMember &out) {
-  const btf_type *t = skip_modifiers(btf, &id);
+  const btf_type *t = btf_skip_modifiers(btf, &id);
   if (!t || depth > kMaxAnonymousDepth || !(btf_is_struct(t) || btf_is_union(t)))
     return false;
   const btf_member *m = btf_members(t);
@@ -160,7 +144,7 @@ bool find_member(const struct btf *btf, int id, const std::string &name, long bi
 }
 
 void list_members(const struct btf *btf, int id, int depth, std::vector<std::string> &out) {
-  const btf_type *t = skip_modifiers(btf, &id);
+  const btf_type *t = btf_skip_modifiers(btf, &id);
   if (!t || depth > kMaxAnonymousDepth || !(btf_is_struct(t) || btf_is_union(t)))
     return;
   const btf_member *m = btf_members(t);

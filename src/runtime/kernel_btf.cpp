@@ -25,24 +25,35 @@ std::string parameter_types_key(const btf_type *proto) {
   return key;
 }
 
-// Skips typedefs and qualifiers, which change neither the size nor the kind of a value.
-const btf_type *strip(const struct btf *btf, int *id) {
+// The name of the kernel BTF object behind `fd` ("vmlinux", a module's name); "" for the BTF of
+// BPF programs, which has none, or when the kernel does not say.
+std::string kernel_btf_object_name(int fd) {
+  char name[64] = {};
+  bpf_btf_info info = {};
+  info.name = reinterpret_cast<uintptr_t>(name);
+  info.name_len = sizeof(name);
+  uint32_t len = sizeof(info);
+  if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0 || !info.kernel_btf)
+    return "";
+  return name;
+}
+
+} // namespace
+
+const btf_type *btf_skip_modifiers(const struct btf *btf, int *id) {
   const btf_type *t = btf__type_by_id(btf, *id);
   while (t && (btf_is_typedef(t) || btf_is_const(t) || btf_is_volatile(t) || btf_is_restrict(t) ||
                btf_is_type_tag(t))) {
-    *id = t->type;
+    *id = static_cast<int>(t->type);
     t = btf__type_by_id(btf, *id);
   }
   return t;
 }
 
-// First id that belongs to this BTF itself (a module's split BTF continues vmlinux's ids).
-int own_start_id(const struct btf *btf) {
+int btf_own_start_id(const struct btf *btf) {
   const struct btf *base = btf__base_btf(btf);
   return base ? static_cast<int>(btf__type_cnt(base)) : 1;
 }
-
-} // namespace
 
 std::string BtfFunction::signature() const {
   std::string s = (returns_void ? std::string("void") : ret.type_name) + " " + name + "(";
@@ -93,7 +104,7 @@ BtfValue BtfView::describe(int type_id, const std::string &name) const {
   v.name = name;
   v.type_name = type_name(type_id);
   int id = type_id;
-  const btf_type *t = strip(btf_, &id);
+  const btf_type *t = btf_skip_modifiers(btf_, &id);
   if (!t)
     return v;
   if (btf_is_ptr(t)) {
@@ -119,7 +130,7 @@ void BtfView::index() const {
     return;
   indexed_ = true;
   size_t prefix = std::strlen(kRawTracepointPrefix);
-  for (int id = own_start_id(btf_), n = static_cast<int>(btf__type_cnt(btf_)); id < n; id++) {
+  for (int id = btf_own_start_id(btf_), n = static_cast<int>(btf__type_cnt(btf_)); id < n; id++) {
     const btf_type *t = btf__type_by_id(btf_, id);
     const char *name = btf__name_by_offset(btf_, t->name_off);
     if (!name || !*name)
@@ -311,12 +322,7 @@ const BtfView *KernelBtf::view(const std::string &module, std::string *error) {
     int fd = bpf_btf_get_fd_by_id(id);
     if (fd < 0)
       continue;
-    char name[64] = {};
-    bpf_btf_info info = {};
-    info.name = reinterpret_cast<uintptr_t>(name);
-    info.name_len = sizeof(name);
-    uint32_t len = sizeof(info);
-    if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0 || module != name) {
+    if (kernel_btf_object_name(fd) != module) {
       close(fd);
       continue;
     }
@@ -348,14 +354,8 @@ std::vector<const struct btf *> KernelBtf::module_btfs() {
     int fd = bpf_btf_get_fd_by_id(id);
     if (fd < 0)
       continue;
-    char name[64] = {};
-    bpf_btf_info info = {};
-    info.name = reinterpret_cast<uintptr_t>(name);
-    info.name_len = sizeof(name);
-    uint32_t len = sizeof(info);
-    // Kernel BTF objects have names (vmlinux, module names); those of BPF programs do not.
-    if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.kernel_btf && name[0] &&
-        std::string(name) != "vmlinux")
+    std::string name = kernel_btf_object_name(fd);
+    if (!name.empty() && name != "vmlinux")
       names.push_back(name);
     close(fd);
   }

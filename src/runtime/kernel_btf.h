@@ -20,6 +20,12 @@ struct btf_type;
 
 namespace bpfscope {
 
+// Follows typedefs and qualifiers (const, volatile, restrict, type tags), which change neither the
+// size nor the kind of a value, from type `*id`; `*id` ends as the id of the type returned.
+const btf_type *btf_skip_modifiers(const struct btf *btf, int *id);
+// First type id that belongs to `btf` itself: a module's split BTF continues vmlinux's ids.
+int btf_own_start_id(const struct btf *btf);
+
 struct BtfValue {
   std::string name;                                      // parameter name ("" for a return value)
   ContextField::Kind kind = ContextField::Kind::Integer; // Integer or Pointer
