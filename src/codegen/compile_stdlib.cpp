@@ -109,12 +109,9 @@ std::optional<ProbeCompiler::Value> ProbeCompiler::stdlib_builtin(const Builtin 
     auto [leader_off, comm_off] = *info_.pcomm_offsets;
     auto *i64 = b_.getInt64Ty();
     llvm::Value *task = helper(BPF_FUNC_get_current_task, i64, {});
-    auto *leader = stack(8, "group_leader");
-    b_.CreateAlignedStore(b_.getInt64(0), leader, llvm::Align(8));
-    helper(BPF_FUNC_probe_read_kernel, i64,
-           {leader, b_.getInt64(8),
-            b_.CreateIntToPtr(b_.CreateAdd(task, b_.getInt64(leader_off)), b_.getPtrTy())});
-    llvm::Value *leader_task = b_.CreateAlignedLoad(i64, leader, llvm::Align(8));
+    llvm::Value *leader_task = read_kernel_value(b_.CreateAdd(task, b_.getInt64(leader_off)),
+                                                 Type::integer(8, false), 0, 0, false)
+                                   .v;
     auto *buf = stack(16, "pcomm");
     b_.CreateMemSet(buf, b_.getInt8(0), 16, llvm::MaybeAlign(8));
     helper(BPF_FUNC_probe_read_kernel_str, i64,

@@ -1028,18 +1028,12 @@ ProbeCompiler::Value ProbeCompiler::builtin(const Builtin &bi) {
     // curtask->real_parent->tgid, at the offsets kernel BTF gave when the script was analysed.
     auto [parent_off, tgid_off] = *info_.ppid_offsets;
     llvm::Value *task = helper(BPF_FUNC_get_current_task, i64, {});
-    auto *parent = stack(8, "real_parent");
-    b_.CreateAlignedStore(b_.getInt64(0), parent, llvm::Align(8));
-    helper(BPF_FUNC_probe_read_kernel, i64,
-           {parent, b_.getInt64(8),
-            b_.CreateIntToPtr(b_.CreateAdd(task, b_.getInt64(parent_off)), b_.getPtrTy())});
-    llvm::Value *parent_task = b_.CreateAlignedLoad(i64, parent, llvm::Align(8));
-    auto *tgid = stack(4, "ppid");
-    b_.CreateAlignedStore(b_.getInt32(0), tgid, llvm::Align(4));
-    helper(BPF_FUNC_probe_read_kernel, i64,
-           {tgid, b_.getInt64(4),
-            b_.CreateIntToPtr(b_.CreateAdd(parent_task, b_.getInt64(tgid_off)), b_.getPtrTy())});
-    return {b_.CreateZExt(b_.CreateAlignedLoad(b_.getInt32Ty(), tgid, llvm::Align(4)), i64),
+    llvm::Value *parent_task = read_kernel_value(b_.CreateAdd(task, b_.getInt64(parent_off)),
+                                                 Type::integer(8, false), 0, 0, false)
+                                   .v;
+    return {read_kernel_value(b_.CreateAdd(parent_task, b_.getInt64(tgid_off)),
+                              Type::integer(4, false), 0, 0, false)
+                .v,
             bi.type};
   }
   if (n == "comm") {
