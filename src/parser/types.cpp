@@ -4,6 +4,16 @@
 
 namespace bpfscope {
 
+namespace {
+// A value of `kind` taking `size` bytes, everything else default: what most factories return.
+Type of_kind(TypeKind kind, int size) {
+  Type t;
+  t.kind = kind;
+  t.size = size;
+  return t;
+}
+} // namespace
+
 Type Type::integer(int bytes, bool is_signed) {
   Type t;
   t.kind = TypeKind::Integer;
@@ -12,26 +22,11 @@ Type Type::integer(int bytes, bool is_signed) {
   return t;
 }
 
-Type Type::boolean() {
-  Type t;
-  t.kind = TypeKind::Boolean;
-  t.size = 1;
-  return t;
-}
+Type Type::boolean() { return of_kind(TypeKind::Boolean, 1); }
 
-Type Type::string(int bytes) {
-  Type t;
-  t.kind = TypeKind::String;
-  t.size = bytes;
-  return t;
-}
+Type Type::string(int bytes) { return of_kind(TypeKind::String, bytes); }
 
-Type Type::context() {
-  Type t;
-  t.kind = TypeKind::Context;
-  t.size = 8;
-  return t;
-}
+Type Type::context() { return of_kind(TypeKind::Context, 8); }
 
 Type Type::tuple(std::vector<Type> fields) {
   Type t;
@@ -87,26 +82,11 @@ Type Type::stack(bool user, StackMode mode, int limit) {
   return t;
 }
 
-Type Type::ksym() {
-  Type t;
-  t.kind = TypeKind::Ksym;
-  t.size = 8;
-  return t;
-}
+Type Type::ksym() { return of_kind(TypeKind::Ksym, 8); }
 
-Type Type::username() {
-  Type t;
-  t.kind = TypeKind::Username;
-  t.size = 8;
-  return t;
-}
+Type Type::username() { return of_kind(TypeKind::Username, 8); }
 
-Type Type::strerror() {
-  Type t;
-  t.kind = TypeKind::Strerror;
-  t.size = 8;
-  return t;
-}
+Type Type::strerror() { return of_kind(TypeKind::Strerror, 8); }
 
 Type Type::make_resolved(ResolvedKind kind, int size, std::string arg) {
   Type t;
@@ -163,19 +143,9 @@ Type Type::pointer() {
   return t;
 }
 
-Type Type::usym() {
-  Type t;
-  t.kind = TypeKind::Usym;
-  t.size = 16;
-  return t;
-}
+Type Type::usym() { return of_kind(TypeKind::Usym, 16); }
 
-Type Type::buffer(int capacity) {
-  Type t;
-  t.kind = TypeKind::Buffer;
-  t.size = kBufferHeader + capacity;
-  return t;
-}
+Type Type::buffer(int capacity) { return of_kind(TypeKind::Buffer, kBufferHeader + capacity); }
 
 int Type::alignment() const {
   switch (kind) {
