@@ -1,5 +1,6 @@
 #include "parser/semantic_comptime.h"
 
+#include "parser/constant_fold.h"
 #include "parser/semantic_predicates.h"
 
 #include <cerrno>
@@ -181,99 +182,25 @@ private:
     return true;
   }
 
-  // The value of an expression made of literals and positional parameters; nullopt otherwise.
+  // The value of an expression made of literals, positional parameters and compile-time
+  // queries; nullopt otherwise.
   std::optional<int64_t> constant(const Expr &e) {
-    switch (e.kind) {
-    case ExprKind::Integer:
-      return static_cast<int64_t>(static_cast<const IntegerLit &>(e).value);
-    case ExprKind::Builtin: {
-      auto &n = static_cast<const Builtin &>(e).name;
-      if (n == "true" || n == "false")
-        return n == "true" ? 1 : 0;
-      return std::nullopt;
-    }
-    case ExprKind::Positional: {
+    return fold_constant(e, [this](const Expr &leaf) -> std::optional<int64_t> {
+      if (leaf.kind == ExprKind::Call)
+        return compile_time_value(leaf);
+      if (leaf.kind != ExprKind::Positional)
+        return std::nullopt;
       std::string s;
-      if (!positional_text(e, s))
-        return static_cast<const Positional &>(e).is_count ? std::nullopt
-                                                           : std::optional<int64_t>(0);
+      if (!positional_text(leaf, s))
+        return static_cast<const Positional &>(leaf).is_count ? std::nullopt
+                                                              : std::optional<int64_t>(0);
       char *end = nullptr;
       errno = 0;
       long long v = std::strtoll(s.c_str(), &end, 0);
       if (s.empty() || errno || *end)
         return std::nullopt;
       return v;
-    }
-    case ExprKind::Unary: {
-      auto &u = static_cast<const Unary &>(e);
-      auto v = constant(*u.operand);
-      if (!v)
-        return std::nullopt;
-      switch (u.op) {
-      case UnaryOp::Neg:
-        return static_cast<int64_t>(-static_cast<uint64_t>(*v));
-      case UnaryOp::LogicalNot:
-        return *v == 0;
-      case UnaryOp::BitNot:
-        return ~*v;
-      default:
-        return std::nullopt;
-      }
-    }
-    case ExprKind::Binary:
-      return binary(static_cast<const Binary &>(e));
-    case ExprKind::Call:
-      return compile_time_value(e);
-    default:
-      return std::nullopt;
-    }
-  }
-
-  std::optional<int64_t> binary(const Binary &b) {
-    auto l = constant(*b.lhs), r = constant(*b.rhs);
-    if (!l || !r)
-      return std::nullopt;
-    int64_t x = *l, y = *r;
-    switch (b.op) {
-    case BinaryOp::Add:
-      return static_cast<int64_t>(static_cast<uint64_t>(x) + static_cast<uint64_t>(y));
-    case BinaryOp::Sub:
-      return static_cast<int64_t>(static_cast<uint64_t>(x) - static_cast<uint64_t>(y));
-    case BinaryOp::Mul:
-      return static_cast<int64_t>(static_cast<uint64_t>(x) * static_cast<uint64_t>(y));
-    case BinaryOp::Div:
-      return y == 0 || (x == INT64_MIN && y == -1) ? std::nullopt : std::optional(x / y);
-    case BinaryOp::Mod:
-      return y == 0 || (x == INT64_MIN && y == -1) ? std::nullopt : std::optional(x % y);
-    case BinaryOp::BitAnd:
-      return x & y;
-    case BinaryOp::BitOr:
-      return x | y;
-    case BinaryOp::BitXor:
-      return x ^ y;
-    case BinaryOp::Shl:
-      return y < 0 || y > 63 ? std::nullopt
-                             : std::optional(static_cast<int64_t>(static_cast<uint64_t>(x) << y));
-    case BinaryOp::Shr:
-      return y < 0 || y > 63 ? std::nullopt : std::optional(x >> y);
-    case BinaryOp::Eq:
-      return x == y;
-    case BinaryOp::Ne:
-      return x != y;
-    case BinaryOp::Lt:
-      return x < y;
-    case BinaryOp::Le:
-      return x <= y;
-    case BinaryOp::Gt:
-      return x > y;
-    case BinaryOp::Ge:
-      return x >= y;
-    case BinaryOp::LogicalAnd:
-      return x && y;
-    case BinaryOp::LogicalOr:
-      return x || y;
-    }
-    return std::nullopt;
+    });
   }
 
   const std::vector<std::string> &params_;

@@ -1,5 +1,7 @@
 #include "parser/semantic_predicates.h"
 
+#include "parser/constant_fold.h"
+
 #include <set>
 
 namespace bpfscope {
@@ -162,66 +164,15 @@ std::optional<Type> check_compile_time_query(Call &c, StdlibAnalyser &a) {
 }
 
 std::optional<int64_t> compile_time_value(const Expr &e) {
-  switch (e.kind) {
-  case ExprKind::Integer:
-    return static_cast<int64_t>(static_cast<const IntegerLit &>(e).value);
-  case ExprKind::Builtin: {
-    auto &n = static_cast<const Builtin &>(e).name;
-    if (n == "true" || n == "false")
-      return n == "true" ? 1 : 0;
-    return std::nullopt;
-  }
-  case ExprKind::Call: {
-    auto &c = static_cast<const Call &>(e);
+  // Leaves: the queries, whose answers the analysis left in their resource_id.
+  return fold_constant(e, [](const Expr &leaf) -> std::optional<int64_t> {
+    if (leaf.kind != ExprKind::Call)
+      return std::nullopt;
+    auto &c = static_cast<const Call &>(leaf);
     if (!is_compile_time_query(c.name) || c.name == "assert_str" || c.resource_id < 0)
       return std::nullopt;
     return c.resource_id;
-  }
-  case ExprKind::Unary: {
-    auto &u = static_cast<const Unary &>(e);
-    auto v = compile_time_value(*u.operand);
-    if (!v)
-      return std::nullopt;
-    if (u.op == UnaryOp::LogicalNot)
-      return *v == 0;
-    if (u.op == UnaryOp::Neg)
-      return static_cast<int64_t>(0 - static_cast<uint64_t>(*v));
-    return std::nullopt;
-  }
-  case ExprKind::Binary: {
-    auto &b = static_cast<const Binary &>(e);
-    auto l = compile_time_value(*b.lhs), r = compile_time_value(*b.rhs);
-    // `false && x` and `true || x` are known whatever x is.
-    if (b.op == BinaryOp::LogicalAnd && ((l && !*l) || (r && !*r)))
-      return 0;
-    if (b.op == BinaryOp::LogicalOr && ((l && *l) || (r && *r)))
-      return 1;
-    if (!l || !r)
-      return std::nullopt;
-    switch (b.op) {
-    case BinaryOp::LogicalAnd:
-      return *l && *r;
-    case BinaryOp::LogicalOr:
-      return *l || *r;
-    case BinaryOp::Eq:
-      return *l == *r;
-    case BinaryOp::Ne:
-      return *l != *r;
-    case BinaryOp::Lt:
-      return *l < *r;
-    case BinaryOp::Le:
-      return *l <= *r;
-    case BinaryOp::Gt:
-      return *l > *r;
-    case BinaryOp::Ge:
-      return *l >= *r;
-    default:
-      return std::nullopt;
-    }
-  }
-  default:
-    return std::nullopt;
-  }
+  });
 }
 
 bool mentions_compile_time_query(const Expr &e) {
