@@ -13,6 +13,7 @@ packages=(
   libgtest-dev
   groff-base man-db             # `man -l man/bpfscope.8` in the docs test
   procps util-linux             # pgrep/unshare used by end-to-end tests
+  python3                       # the end-to-end tests' workloads (sockets, ptys, TLS, timers)
   libcap2-bin                   # capsh: tests/e2e/capabilities.sh
   libclang-rt-19-dev            # ASan/UBSan/libFuzzer runtimes: tests/fuzz (BPFSCOPE_FUZZ=ON)
   qemu-system-x86 busybox-static xz-utils  # tests/vm: kernel probes in a QEMU guest
