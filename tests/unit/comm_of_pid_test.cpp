@@ -1,8 +1,11 @@
-// comm(pid) is accepted in the probes whose BPF program type the kernel lets call the task kfuncs
-// (SemanticOptions::task_kfuncs_allowed), refused elsewhere with the probe type named; what it
-// compiles to in a tracepoint program passes the running kernel's verifier where allowed.
+// pcomm(task)/ppid(task) take a struct task_struct *. comm(pid) is accepted in the probes whose BPF
+// program type the kernel lets call the task kfuncs (SemanticOptions::task_kfuncs_allowed), refused
+// elsewhere with the probe type named; what it compiles to in a tracepoint program passes the
+// running kernel's verifier where allowed.
 #include "codegen/codegen.h"
 #include "load_support.h"
+#include "runtime/btf_types.h"
+#include "runtime/kernel_btf.h"
 #include "runtime/task_kfuncs_allowed.h"
 #include "runtime/task_offsets.h"
 #include "test_support.h"
@@ -21,6 +24,7 @@ struct Result {
 };
 
 Result analyse(const std::string &source, std::function<bool(ProgramKind)> allowed) {
+  static BtfTypeResolver kernel_types; // curtask is a struct task_struct * with kernel BTF
   Result r;
   Diagnostics diags("stdin", source);
   r.program = parse_program(source, diags);
@@ -29,7 +33,9 @@ Result analyse(const std::string &source, std::function<bool(ProgramKind)> allow
     SemanticOptions opts;
     opts.kfunc_btf_id = kfunc_btf_id_from_btf;
     opts.pcomm_offsets = pcomm_offsets_from_btf;
+    opts.ppid_offsets = ppid_offsets_from_btf;
     opts.task_kfuncs_allowed = std::move(allowed);
+    opts.types = &kernel_types;
     r.ok = analyse_program(*r.program, resolver, opts, r.info, diags);
   }
   for (auto &d : diags.all())
@@ -84,4 +90,19 @@ TEST(CommOfPid, KernelAnswersForProgramTypes) {
   if (task_kfuncs_allowed(ProgramKind::Kprobe)) {
     EXPECT_TRUE(task_kfuncs_allowed(ProgramKind::Tracepoint));
   }
+}
+
+TEST(TaskArguments, PcommAndPpidTakeATaskPointer) {
+  if (!pcomm_offsets_from_btf())
+    GTEST_SKIP() << "the kernel has no BTF for task_struct";
+  auto ok = analyse("BEGIN { $t = curtask->real_parent; print((pcomm($t), ppid($t), pcomm(), "
+                    "ppid(curtask))); }",
+                    nullptr);
+  EXPECT_TRUE(ok.ok) << ok.errors;
+  auto wrong = analyse("BEGIN { print(pcomm(1)); }", nullptr);
+  EXPECT_NE(wrong.errors.find("stdin:1:21-22: ERROR: pcomm() expects a struct task_struct *"),
+            std::string::npos)
+      << wrong.errors;
+  auto many = analyse("BEGIN { print(ppid(curtask, curtask)); }", nullptr);
+  EXPECT_NE(many.errors.find("ppid() takes"), std::string::npos) << many.errors;
 }
