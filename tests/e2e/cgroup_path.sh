@@ -10,7 +10,7 @@ NAME=bpfscope-cgpath-$$
 CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
 [ -n "$CG2" ] || skip "no cgroup2 hierarchy is mounted"
 mkdir "$CG2/$NAME" 2>/dev/null || skip "the cgroup2 hierarchy at $CG2 is not writable"
-V1_NAME= V1_ROOT=
+V1_NAME='' V1_ROOT=''
 for controller in cpu memory pids; do
   root=$(awk -v c="$controller" '$3 == "cgroup" && $2 ~ ("/" c "$") { print $2; exit }' /proc/self/mounts)
   if [ -n "$root" ] && mkdir "$root/$NAME" 2>/dev/null; then
@@ -27,7 +27,7 @@ cleanup_cgroups() {
 # expected_paths ID FILTER: the text cgroup_path(ID, FILTER) must print, found independently:
 # the cgroup2 mounts in mount order, then the cgroup v1 ones sorted by name; `find -inum` in each.
 expected_paths() {
-  local id=$1 filter=$2 text= name dir path
+  local id=$1 filter=$2 text='' name dir path
   while read -r name dir; do
     # shellcheck disable=SC2254 # the filter is a pattern
     case "$name" in $filter) ;; *) continue ;; esac
