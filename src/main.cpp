@@ -22,6 +22,7 @@
 #include "runtime/run_limits.h"
 #include "runtime/session.h"
 #include "runtime/stack_format.h"
+#include "runtime/task_kfuncs_allowed.h"
 #include "runtime/task_offsets.h"
 #include "runtime/tracefs.h"
 #include "runtime/user_symbols.h"
@@ -333,6 +334,7 @@ int main(int argc, char **argv) {
   sema_opts.unsafe = unsafe;
   sema_opts.pcomm_offsets = pcomm_offsets_from_btf;
   sema_opts.kfunc_btf_id = kfunc_btf_id_from_btf;
+  sema_opts.task_kfuncs_allowed = task_kfuncs_allowed; // comm(pid): asks the kernel
   sema_opts.percpu_var_btf_id = percpu_var_btf_id_from_btf;
   BtfTypeResolver kernel_types; // loads vmlinux BTF only if the script names a kernel type
   sema_opts.types = &kernel_types;

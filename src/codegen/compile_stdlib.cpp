@@ -90,7 +90,9 @@ std::optional<ProbeCompiler::Value> ProbeCompiler::stdlib_call(const Call &c) {
     Value r = expr(*c.args[1]);
     return Value{bytes_compare(l, r, static_cast<int>(constant_length(*c.args[2]))), c.type};
   }
-  if (n == "probetype" || n == "has_cpid" || n == "pcomm") {
+  if (auto v = task_call(c)) // pcomm([task]), ppid([task])
+    return v;
+  if (n == "probetype" || n == "has_cpid") {
     Builtin b;
     b.name = n;
     b.type = c.type;
@@ -104,21 +106,8 @@ std::optional<ProbeCompiler::Value> ProbeCompiler::stdlib_builtin(const Builtin 
     return Value{string_constant(probe_type_name(target_), b.type.size), b.type};
   if (b.name == "has_cpid")
     return Value{b_.getInt64(info_.process.has_child ? 1 : 0), b.type};
-  if (b.name == "pcomm") {
-    // curtask->group_leader->comm, at the offsets kernel BTF gave when the script was analysed.
-    auto [leader_off, comm_off] = *info_.pcomm_offsets;
-    auto *i64 = b_.getInt64Ty();
-    llvm::Value *task = helper(BPF_FUNC_get_current_task, i64, {});
-    llvm::Value *leader_task = read_kernel_value(b_.CreateAdd(task, b_.getInt64(leader_off)),
-                                                 Type::integer(8, false), 0, 0, false)
-                                   .v;
-    auto *buf = stack(16, "pcomm");
-    b_.CreateMemSet(buf, b_.getInt8(0), 16, llvm::MaybeAlign(8));
-    helper(BPF_FUNC_probe_read_kernel_str, i64,
-           {buf, b_.getInt64(16),
-            b_.CreateIntToPtr(b_.CreateAdd(leader_task, b_.getInt64(comm_off)), b_.getPtrTy())});
-    return Value{buf, b.type};
-  }
+  if (b.name == "pcomm")
+    return task_pcomm(helper(BPF_FUNC_get_current_task, b_.getInt64Ty(), {}), b.type);
   return std::nullopt;
 }
 

@@ -78,8 +78,13 @@ private:
   void store_record(llvm::Value *dst, const Type &t, const Value &v);
   Value pointer_arithmetic(const ast::Binary &b);
   Value map_read(const ast::Map &m);
-  Value find_value(const ast::Call &c); // find(@m[key], $result), compile_find.cpp
+  Value find_value(const ast::Call &c);  // find(@m[key], $result), compile_find.cpp
   Value comm_of_pid(const ast::Call &c); // comm(pid), compile_comm_of_pid.cpp
+  // pcomm([task]) and ppid([task]), compile_task_calls.cpp
+  std::optional<Value> task_call(const ast::Call &c);
+  llvm::Value *task_argument(const ast::Call &c); // an i64 task_struct address
+  Value task_pcomm(llvm::Value *task, const Type &type);
+  Value task_ppid(llvm::Value *task, const Type &type);
   Value tuple_literal(const ast::TupleLit &t, const Type &as);
   Value tuple_field(const Value &base, int index);
   Value stack_value(const Type &t);                      // kstack/ustack

@@ -192,6 +192,9 @@ struct SemanticOptions {
   std::function<std::optional<std::pair<int, int>>()> pcomm_offsets;
   // The BTF id of kernel function `name` in vmlinux, 0 when there is none; for len(@m).
   std::function<int(const std::string &name)> kfunc_btf_id;
+  // Whether programs of `kind` may call the task kfuncs (bpf_task_from_pid, bpf_task_release)
+  // on the running kernel, for comm(pid); when unset, only fentry/fexit/tp_btf programs may.
+  std::function<bool(ProgramKind kind)> task_kfuncs_allowed;
   // The BTF id of the per-CPU kernel variable `name` in vmlinux, 0 when there is none; for
   // percpu_kaddr().
   std::function<int(const std::string &name)> percpu_var_btf_id;

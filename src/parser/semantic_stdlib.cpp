@@ -1,5 +1,6 @@
 #include "parser/semantic_stdlib.h"
 
+#include "parser/semantic_task_calls.h"
 #include "parser/signal_names.h"
 
 #include <arpa/inet.h>
@@ -430,7 +431,9 @@ std::optional<Type> check_stdlib_call(Call &c, StdlibAnalyser &a) {
     return len_call(c, a);
   if (n == "join")
     return join_call(c, a);
-  if (n == "probetype" || n == "has_cpid" || n == "pcomm") {
+  if (auto t = check_task_call(c, a)) // pcomm([task]), ppid([task])
+    return t;
+  if (n == "probetype" || n == "has_cpid") {
     if (!a.want_args(c, 0, 0))
       return Type::none();
     Builtin b;

@@ -56,8 +56,28 @@ Type path_call(Call &c, StdlibAnalyser &a) {
   return Type::string(static_cast<int>(size));
 }
 
-// comm(pid): the name of the thread `pid`, empty when there is none. The task comes from the
-// kfunc bpf_task_from_pid (which only tracing programs may call) and is given back with
+// comm(pid) in every probe of `c`, where the kernel lets the program call the task kfuncs (it
+// says so for each program type, see SemanticOptions::task_kfuncs_allowed).
+bool task_kfuncs_allowed_everywhere(Call &c, StdlibAnalyser &a) {
+  for (auto &target : a.probe().targets) {
+    bool allowed = a.options().task_kfuncs_allowed
+                       ? a.options().task_kfuncs_allowed(target.program_kind)
+                       : target.program_kind == ProgramKind::Tracing;
+    if (!allowed) {
+      a.error(c.loc,
+              "comm(pid) is not available in " + target.provider +
+                  " probes: this kernel does not let their BPF programs call the kfunc "
+                  "bpf_task_from_pid",
+              "fentry/fexit and rawtracepoint (tp_btf) probes may call it from Linux 6.2, "
+              "tracepoint, interval, profile and software probes from 6.12");
+      return false;
+    }
+  }
+  return true;
+}
+
+// comm(pid): the name of the thread `pid` (a pid of the initial pid namespace), empty when there
+// is none. The task comes from the kfunc bpf_task_from_pid and is given back with
 // bpf_task_release.
 Type comm_of_pid_call(Call &c, StdlibAnalyser &a) {
   if (!a.want_args(c, 1, 1))
@@ -69,8 +89,6 @@ Type comm_of_pid_call(Call &c, StdlibAnalyser &a) {
     a.error(c.args[0]->loc, "comm() expects an integer pid (" + t.name() + " provided)");
     return Type::none();
   }
-  if (!only_in_tracing_programs(c, a, "those of fentry, fexit and rawtracepoint (tp_btf)"))
-    return Type::none();
   ProgramInfo &info = a.info();
   auto kfunc = [&](const char *name) {
     return a.options().kfunc_btf_id ? a.options().kfunc_btf_id(name) : 0;
@@ -84,6 +102,8 @@ Type comm_of_pid_call(Call &c, StdlibAnalyser &a) {
                    "6.2 or later) and task_struct.comm, from kernel BTF");
     return Type::none();
   }
+  if (!task_kfuncs_allowed_everywhere(c, a))
+    return Type::none();
   return Type::string(16);
 }
 

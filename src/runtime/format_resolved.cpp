@@ -1,9 +1,8 @@
 #include "runtime/format_resolved.h"
 
+#include "runtime/cgroup_paths.h"
+
 #include <arpa/inet.h>
-#include <fnmatch.h>
-#include <ftw.h>
-#include <mntent.h>
 
 #include <cstdio>
 #include <cstring>
@@ -60,18 +59,6 @@ std::string format_int_array(const Type &type, const uint8_t *data) {
   return s + "]";
 }
 
-// nftw() takes no context pointer: the search's state for its callback.
-thread_local uint64_t g_wanted_inode;
-thread_local std::string g_found_path;
-
-int match_inode(const char *path, const struct stat *st, int type, FTW *) {
-  if (type == FTW_D && st->st_ino == g_wanted_inode) {
-    g_found_path = path;
-    return 1; // stop the walk
-  }
-  return 0;
-}
-
 } // namespace
 
 std::string format_timestamp(const std::string &fmt, uint64_t boot_ns) {
@@ -119,35 +106,6 @@ std::string signal_name(int64_t sig) {
   return strsignal(n);
 }
 
-std::string cgroup2_mount_point() {
-  FILE *f = setmntent("/proc/self/mounts", "r");
-  if (!f)
-    return "";
-  std::string found;
-  while (struct mntent *m = getmntent(f)) {
-    if (std::strcmp(m->mnt_type, "cgroup2") == 0) {
-      found = m->mnt_dir;
-      break;
-    }
-  }
-  endmntent(f);
-  return found;
-}
-
-std::string cgroup_path(uint64_t id, const std::string &filter, const std::string &root) {
-  // cgroup v2 is the "unified" hierarchy, whatever its mount point.
-  if (root.empty() || fnmatch(filter.c_str(), "unified", 0) != 0)
-    return "";
-  g_wanted_inode = id;
-  g_found_path.clear();
-  // FTW_MOUNT: stay in the cgroup2 file system (a cgroup's id is its directory's inode there).
-  nftw(root.c_str(), match_inode, 16, FTW_PHYS | FTW_MOUNT);
-  if (g_found_path.empty())
-    return "";
-  std::string rel = g_found_path.substr(root.size());
-  return "unified:" + (rel.empty() ? std::string("/") : rel);
-}
-
 std::string format_resolved(const Type &type, const uint8_t *data) {
   switch (type.resolved) {
   case ResolvedKind::Timestamp:
@@ -157,7 +115,7 @@ std::string format_resolved(const Type &type, const uint8_t *data) {
   case ResolvedKind::MacAddr:
     return format_macaddr(data);
   case ResolvedKind::CgroupPath:
-    return cgroup_path(load_u64(data), type.resolved_arg, cgroup2_mount_point());
+    return cgroup_path(load_u64(data), type.resolved_arg);
   case ResolvedKind::SyscallName:
     return syscall_name(load_u64(data));
   case ResolvedKind::SignalName:

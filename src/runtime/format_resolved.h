@@ -20,12 +20,4 @@ std::string syscall_name(uint64_t nr);
 // signal_name(sig): the signal's description as strsignal(3) gives it, "N/A" outside 0..64.
 std::string signal_name(int64_t sig);
 
-// Where cgroup v2 is mounted (from /proc/self/mounts); "" when it is not.
-std::string cgroup2_mount_point();
-
-// "unified:/path/of/the/cgroup" for the cgroup v2 id `id` in the cgroup2 file system mounted at
-// `root`, when the hierarchy's name ("unified") matches the wildcard `filter`; "" when not found
-// or filtered out.
-std::string cgroup_path(uint64_t id, const std::string &filter, const std::string &root);
-
 } // namespace bpfscope

@@ -346,8 +346,6 @@ TEST(StdlibLater, ResolvedValuesPrintInUserSpace) {
   // %f: the microseconds of the timestamp, zero-padded.
   EXPECT_EQ(format_timestamp("%f", 1000000000ull * 5 + 42000).size(), 6u);
   EXPECT_EQ(format_timestamp("%%f", 0), "%f");
-  uint64_t id = 1;
-  EXPECT_EQ(cgroup_path(id, "cpu*", "/sys/fs/cgroup"), ""); // only "unified" is searched
 }
 
 TEST(StdlibDebugf, ChecksFormatsAsBpfTracePrintkTakesThem) {
