@@ -78,7 +78,7 @@ private:
   void store_record(llvm::Value *dst, const Type &t, const Value &v);
   Value pointer_arithmetic(const ast::Binary &b);
   Value map_read(const ast::Map &m);
-  Value find_value(const ast::Call &c); // find(@m[key], $result), compile_find.cpp
+  Value find_value(const ast::Call &c);  // find(@m[key], $result), compile_find.cpp
   Value comm_of_pid(const ast::Call &c); // comm(pid), compile_comm_of_pid.cpp
   Value tuple_literal(const ast::TupleLit &t, const Type &as);
   Value tuple_field(const Value &base, int index);
@@ -111,7 +111,7 @@ private:
   llvm::Value *hist_bucket(llvm::Value *v, bool is_signed, int bits);
   llvm::Value *lhist_bucket(llvm::Value *v, const Type &t);
   void map_update(int map_index, llvm::Value *key, llvm::Value *value);
-  void map_delete(const ast::Map &m);
+  llvm::Value *map_delete(const ast::Map &m); // 1 when the key was there, else 0
 
   // events
   llvm::Value *submit_flags(EventKind kind, int size);
