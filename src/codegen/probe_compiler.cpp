@@ -2,6 +2,7 @@
 
 #include "codegen/helper_errors.h"
 #include "codegen/source_lines.h"
+#include "parser/semantic_equality.h"
 
 #include <algorithm>
 #include <linux/bpf.h>
@@ -1365,8 +1366,8 @@ ProbeCompiler::Value ProbeCompiler::binary(const Binary &bin) {
   }
   Value l = expr(*bin.lhs);
   Value r = expr(*bin.rhs);
-  if (l.type.is_string()) {
-    llvm::Value *eq = strings_equal(l, r);
+  if (l.type.is_string() || is_composite_value(l.type)) {
+    llvm::Value *eq = values_equal(l, r);
     if (bin.op == BinaryOp::Ne)
       eq = b_.CreateXor(eq, b_.getInt64(1));
     return {eq, bin.type};

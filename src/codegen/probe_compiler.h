@@ -129,6 +129,9 @@ private:
   llvm::Value *extend(llvm::Value *v, const Type &from);
   llvm::Value *string_constant(const std::string &s, int size);
   llvm::Value *strings_equal(const Value &a, const Value &b);
+  // `==` of strings, tuples, records and integer arrays (compile_equality.cpp): 1 or 0.
+  llvm::Value *values_equal(const Value &a, const Value &b);
+  llvm::Value *int_arrays_equal(const Value &a, const Value &b);
   llvm::Value *string_length(const Value &s);
   llvm::Value *strings_differ(const Value &a, const Value &b, int n);
   llvm::Value *string_contains(const Value &haystack, const Value &needle);

@@ -11,6 +11,7 @@
 #include "parser/semantic_types.h"
 
 #include "parser/semantic_comptime.h"
+#include "parser/semantic_equality.h"
 #include "parser/semantic_percpu.h"
 #include "parser/semantic_predicates.h"
 #include "parser/semantic_stdlib.h"
@@ -1376,6 +1377,14 @@ private:
     // Comparisons and logical operators give a bool (printed true/false), as in bpftrace v0.26.
     if (l.is_string() && r.is_string() && (b.op == BinaryOp::Eq || b.op == BinaryOp::Ne))
       return Type::boolean();
+    if ((b.op == BinaryOp::Eq || b.op == BinaryOp::Ne) &&
+        (is_composite_value(l) || is_composite_value(r))) {
+      if (composite_comparable(l, r))
+        return Type::boolean();
+      error(b.loc, std::string("Type mismatch for '") + binary_op_spelling(b.op) +
+                       "': comparing '" + l.name() + "' with '" + r.name() + "'");
+      return Type::none();
+    }
     if (!l.is_integer() || !r.is_integer()) {
       error(b.loc,
             std::string("Invalid operands for '") + binary_op_spelling(b.op) + "': '" + l.name() +

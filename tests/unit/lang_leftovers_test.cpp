@@ -87,4 +87,48 @@ TEST(DeleteResult, PassesTheVerifier) {
             "");
 }
 
+// ---------------------------------------------------------------- == on composite values
+
+TEST(CompositeEquality, SameShapesCompare) {
+  EXPECT_EQ(var_type("BEGIN { $x = 1; $s = \"a\"; $e = (1, \"a\") == ($x, $s); }", "$e"), "bool");
+  EXPECT_EQ(
+      var_type("BEGIN { $r = (name = \"x\", size = 2); $e = $r == (size = 2, name = \"y\"); }",
+               "$e"),
+      "bool");
+  EXPECT_EQ(var_type("BEGIN { $e = (uint8[4])(uint32)1 != (uint8[4])(uint32)2; }", "$e"), "bool");
+  // Elements of other widths and sizes, nested tuples, arrays of other element widths.
+  EXPECT_TRUE(
+      analyse("BEGIN { $e = ((int8)1, (\"ab\", 2)) == ((uint64)1, (comm, (int16)2)); }").ok);
+  EXPECT_TRUE(analyse("BEGIN { $e = (uint8[4])(uint32)1 == (uint16[4])(uint64)1; }").ok);
+}
+
+TEST(CompositeEquality, OtherShapesAreTypeMismatches) {
+  EXPECT_NE(error_of("BEGIN { $e = (1, \"a\") == (1, 2); }")
+                .find("Type mismatch for '==': comparing '(int64,string[2])' with '(int64,int64)'"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $e = (1, 2) != (1, 2, 3); }").find("Type mismatch for '!='"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $e = (a = 1) == (b = 1); }").find("Type mismatch for '=='"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $e = (a = 1) == (1); }").find("Type mismatch for '=='"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $e = (uint8[4])(uint32)1 == (uint8[2])(uint16)1; }")
+                .find("comparing 'uint8[4]' with 'uint8[2]'"),
+            std::string::npos);
+  EXPECT_NE(error_of("BEGIN { $e = (1, kstack) == (1, kstack); }").find("Type mismatch"),
+            std::string::npos);
+  // Only equality: tuples have no order.
+  EXPECT_NE(error_of("BEGIN { $e = (1, 2) < (1, 2); }").find("Invalid operands for '<'"),
+            std::string::npos);
+}
+
+TEST(CompositeEquality, PassesTheVerifier) {
+  EXPECT_EQ(load_all("BEGIN { $x = 1; $s = comm; @a = (1, \"a\") == ($x, $s); "
+                     "$r = (name = comm, size = 2); @b = $r != (size = 2, name = \"bpfscope\"); "
+                     "@c = (uint8[4])(uint32)pid == (uint8[4])(uint32)tid; "
+                     "@d = (uint8[4])(uint32)pid == (uint16[4])(uint64)tid; "
+                     "if (((1, (2, comm)), 3) == ((1, (2, \"x\")), $x)) { print(1); } }"),
+            "");
+}
+
 } // namespace
