@@ -194,4 +194,42 @@ TEST(Typedefs, PassTheVerifier) {
             "");
 }
 
+// ---------------------------------------------------------------- blocks as left operands
+
+// The AST dump of a program that must parse.
+std::string dump(const std::string &src) {
+  Diagnostics diags("stdin", src);
+  auto program = parse_program(src, diags);
+  EXPECT_TRUE(program) << src;
+  return program ? dump_ast(*program) : "";
+}
+
+TEST(BlockOperands, ABlockStartingAStatementIsTheOperatorsLeftOperand) {
+  // Both parse to the same binary expression with a block expression on its left.
+  std::string stmt = dump("BEGIN { { 1 } + 2; }");
+  std::string paren = dump("BEGIN { ({ 1 }) + 2; }");
+  EXPECT_EQ(stmt, paren);
+  EXPECT_EQ(dump("BEGIN { $x = { 1 } + 2; }"), dump("BEGIN { $x = ({ 1 }) + 2; }"));
+  // Precedence as for any operand.
+  EXPECT_EQ(dump("BEGIN { $x = { 1 } * 2 + 3; }"), dump("BEGIN { $x = (({ 1 }) * 2) + 3; }"));
+  EXPECT_EQ(dump("BEGIN { $x = { 1 } + 2 * 3; }"), dump("BEGIN { $x = ({ 1 }) + (2 * 3); }"));
+  // A block statement followed by another statement stays a block.
+  EXPECT_EQ(dump("BEGIN { { print(1) } print(2); }"), dump("BEGIN { { print(1); } print(2); }"));
+  EXPECT_EQ(var_type("BEGIN { $x = { let $a = 3; $a } * 2; }", "$x"), "int64");
+}
+
+TEST(BlockOperands, ABlockValueEndsWithAnExpression) {
+  Diagnostics diags("stdin", "BEGIN { $x = { $a = 1; } + 2; }");
+  EXPECT_FALSE(parse_program("BEGIN { $x = { $a = 1; } + 2; }", diags));
+  ASSERT_FALSE(diags.all().empty());
+  EXPECT_NE(diags.all()[0].message.find("a block used as a value must end with an expression"),
+            std::string::npos);
+}
+
+TEST(BlockOperands, PassTheVerifier) {
+  EXPECT_EQ(load_all("BEGIN { { 1 } + 2; $x = { let $a = pid; $a } + 2; "
+                     "if ({ $x } > 1) { print($x); } }"),
+            "");
+}
+
 } // namespace
