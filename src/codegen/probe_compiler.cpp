@@ -2,6 +2,7 @@
 
 #include "codegen/helper_errors.h"
 #include "codegen/source_lines.h"
+#include "parser/semantic_equality.h"
 
 #include <algorithm>
 #include <linux/bpf.h>
@@ -640,13 +641,15 @@ llvm::Value *ProbeCompiler::lhist_bucket(llvm::Value *v, const Type &t) {
   return b_.CreateSelect(b_.CreateICmpSLT(v, min), b_.getInt64(0), bucket);
 }
 
-void ProbeCompiler::map_delete(const Map &m) {
+llvm::Value *ProbeCompiler::map_delete(const Map &m) {
   const MapInfo &mi = info_.maps[info_.map_ids.at(m.name)];
   llvm::Value *key = build_key(m, mi, nullptr);
   llvm::Value *result =
       helper(BPF_FUNC_map_delete_elem, b_.getInt64Ty(), {map_pointer(mi.id), key});
   if (error_sites_ && error_sites_->all_helpers())
     check_helper_result(BPF_FUNC_map_delete_elem, result, mi.id);
+  // delete()'s value: true when the key was there (the helper returns 0 only then).
+  return b_.CreateZExt(b_.CreateICmpEQ(result, b_.getInt64(0)), b_.getInt64Ty());
 }
 
 // ------------------------------------------------------------------ events
@@ -1363,8 +1366,8 @@ ProbeCompiler::Value ProbeCompiler::binary(const Binary &bin) {
   }
   Value l = expr(*bin.lhs);
   Value r = expr(*bin.rhs);
-  if (l.type.is_string()) {
-    llvm::Value *eq = strings_equal(l, r);
+  if (l.type.is_string() || is_composite_value(l.type)) {
+    llvm::Value *eq = values_equal(l, r);
     if (bin.op == BinaryOp::Ne)
       eq = b_.CreateXor(eq, b_.getInt64(1));
     return {eq, bin.type};
@@ -1530,10 +1533,9 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
     const MapInfo &mi = info_.maps[info_.map_ids.at(m.name)];
     if (mi.is_array()) { // array slots cannot be deleted: clear them in user space
       send_event(EventKind::ClearMap, mi.id, nullptr, {});
-      return none;
+      return {b_.getInt64(1), c.type};
     }
-    map_delete(m);
-    return none;
+    return {map_delete(m), c.type};
   }
   if (n == "kstack" || n == "ustack")
     return stack_value(c.type);

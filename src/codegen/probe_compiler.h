@@ -116,7 +116,7 @@ private:
   llvm::Value *hist_bucket(llvm::Value *v, bool is_signed, int bits);
   llvm::Value *lhist_bucket(llvm::Value *v, const Type &t);
   void map_update(int map_index, llvm::Value *key, llvm::Value *value);
-  void map_delete(const ast::Map &m);
+  llvm::Value *map_delete(const ast::Map &m); // 1 when the key was there, else 0
 
   // events
   llvm::Value *submit_flags(EventKind kind, int size);
@@ -134,6 +134,9 @@ private:
   llvm::Value *extend(llvm::Value *v, const Type &from);
   llvm::Value *string_constant(const std::string &s, int size);
   llvm::Value *strings_equal(const Value &a, const Value &b);
+  // `==` of strings, tuples, records and integer arrays (compile_equality.cpp): 1 or 0.
+  llvm::Value *values_equal(const Value &a, const Value &b);
+  llvm::Value *int_arrays_equal(const Value &a, const Value &b);
   llvm::Value *string_length(const Value &s);
   llvm::Value *strings_differ(const Value &a, const Value &b, int n);
   llvm::Value *string_contains(const Value &haystack, const Value &needle);

@@ -264,6 +264,8 @@ struct AssignVar : Stmt {
 struct Block : Stmt {
   Block() : Stmt(StmtKind::Block) {}
   std::vector<StmtPtr> stmts;
+  // The last statement is an expression written without `;`: the block can be a value.
+  bool ends_with_value = false;
 };
 
 struct If : Stmt {

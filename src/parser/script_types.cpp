@@ -151,6 +151,8 @@ bool ScriptTypes::define(const std::string &text, const SourceRange &loc, Diagno
     diags.error(loc, "Invalid type definition: " + why);
     return false;
   };
+  if (!tok.empty() && tok[0] == "typedef")
+    return define_typedef(tok, loc, diags);
   if (tok.size() < 4 || !is_ident(tok[1]) || tok[2] != "{")
     return fail("expected `struct NAME { ... }`");
   std::string full = tok[0] + " " + tok[1];
@@ -283,12 +285,89 @@ bool ScriptTypes::define(const std::string &text, const SourceRange &loc, Diagno
   return true;
 }
 
+bool ScriptTypes::define_typedef(const std::vector<std::string> &tok, const SourceRange &loc,
+                                 Diagnostics &diags) {
+  auto fail = [&](const std::string &why) {
+    diags.error(loc, "Invalid type definition: " + why);
+    return false;
+  };
+  // tok: typedef ... NAME ;
+  std::vector<std::string> decl(tok.begin() + 1, tok.end());
+  if (!decl.empty() && decl.back() == ";")
+    decl.pop_back();
+  // `typedef struct S { ... } NAME;`: the record is defined here too (named after the typedef
+  // when it has no name of its own).
+  if (auto open = std::find(decl.begin(), decl.end(), "{"); open != decl.end()) {
+    auto close = std::find(open, decl.end(), "}");
+    if (close == decl.end() || close + 1 == decl.end() || !is_ident(decl.back()))
+      return fail("expected `typedef struct NAME { ... } ALIAS;`");
+    std::vector<std::string> record(decl.begin(), open);
+    if (record.size() == 1)
+      record.push_back(decl.back());
+    if (record.size() != 2 || !is_ident(record[1]))
+      return fail("expected `typedef struct NAME { ... } ALIAS;`");
+    std::string text = record[0] + " " + record[1];
+    for (auto t = open; t <= close; ++t)
+      text += " " + *t;
+    if (!define(text, loc, diags))
+      return false;
+    decl = {record[0], record[1], decl.back()};
+  }
+  Typedef t;
+  if (decl.size() >= 4 && decl.back() == "]") {
+    int64_t n;
+    if (!parse_number(decl[decl.size() - 2], n) || decl[decl.size() - 3] != "[" || n < 0)
+      return fail("array sizes must be integer constants");
+    t.array_len = static_cast<int>(n);
+    decl.resize(decl.size() - 3);
+  }
+  if (decl.size() < 2 || !is_ident(decl.back()))
+    return fail("expected `typedef TYPE NAME;`");
+  std::string name = decl.back();
+  decl.pop_back();
+  for (auto &w : decl) {
+    if (w == "*")
+      t.stars++;
+    else if (is_ident(w) && t.stars == 0)
+      t.words.push_back(w);
+    else
+      return fail("unexpected '" + w + "' in the typedef of " + name);
+  }
+  if (t.words.empty())
+    return fail("the typedef of " + name + " names no type");
+  if (standard_c_type(name) || !type_from_name(name).is_none())
+    return fail("cannot redefine the built-in type " + name);
+  typedefs_[name] = std::move(t);
+  return true;
+}
+
+std::optional<Type> ScriptTypes::resolve_typedef(const Typedef &t) {
+  // A typedef naming itself through others (`typedef a_t b_t; typedef b_t a_t;`) ends here.
+  if (typedef_depth_ > 16)
+    return std::nullopt;
+  typedef_depth_++;
+  std::optional<Type> base = base_type(t.words);
+  typedef_depth_--;
+  if (!base || (base->is_none() && t.stars == 0))
+    return std::nullopt;
+  Type out = *base;
+  for (int i = 0; i < t.stars; i++)
+    out = Type::pointer(out);
+  if (t.array_len >= 0) {
+    bool is_char = out.kind == TypeKind::Integer && out.size == 1 && out.is_signed;
+    out = is_char ? Type::string(t.array_len) : Type::array(out, t.array_len);
+  }
+  return out;
+}
+
 ScriptTypes::Record *ScriptTypes::own(const Type &record) {
   int i = record.record_id - kFirstId;
   return i >= 0 && i < static_cast<int>(records_.size()) ? &records_[i] : nullptr;
 }
 
 std::optional<Type> ScriptTypes::named_type(const std::string &name) {
+  if (auto it = typedefs_.find(name); it != typedefs_.end())
+    return resolve_typedef(it->second);
   if (auto it = record_index_.find(name); it != record_index_.end())
     return records_[it->second].type;
   if (auto it = enums_.find(name); it != enums_.end())

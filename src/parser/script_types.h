@@ -20,6 +20,8 @@ public:
   explicit ScriptTypes(TypeResolver *kernel) : kernel_(kernel) {}
 
   // Adds one definition as written. Reports a malformed one at `loc` and returns false.
+  // `typedef` definitions name a type that may be defined later (`typedef struct S s_t;` before
+  // `struct S { ... }`): they are resolved when the name is used.
   bool define(const std::string &text, const SourceRange &loc, Diagnostics &diags);
 
   std::optional<Type> named_type(const std::string &name) override;
@@ -39,12 +41,23 @@ private:
   Record *own(const Type &record);
   int alignment_of(const Type &t);
   std::optional<Type> base_type(const std::vector<std::string> &words);
+  bool define_typedef(const std::vector<std::string> &tok, const SourceRange &loc,
+                      Diagnostics &diags);
+  // `typedef WORDS [*...] NAME [[N]];`: what NAME stands for, as written.
+  struct Typedef {
+    std::vector<std::string> words;
+    int stars = 0;
+    int array_len = -1;
+  };
+  std::optional<Type> resolve_typedef(const Typedef &t);
 
   TypeResolver *kernel_;
   std::vector<Record> records_;
   std::map<std::string, int> record_index_; // "struct Foo" -> records_ index
   std::map<std::string, int64_t> enumerators_;
   std::map<std::string, Type> enums_; // "enum E"
+  std::map<std::string, Typedef> typedefs_;
+  int typedef_depth_ = 0; // resolving typedefs of typedefs, bounded against cycles
 };
 
 } // namespace bpfscope

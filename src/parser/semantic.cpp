@@ -1,4 +1,6 @@
 #include "parser/semantic.h"
+
+#include "parser/bare_calls.h"
 #include "parser/field_suggest.h"
 #include "parser/function_inline.h"
 #include "parser/pt_regs.h"
@@ -9,9 +11,10 @@
 #include "parser/semantic_types.h"
 
 #include "parser/semantic_comptime.h"
-#include "parser/semantic_stdlib.h"
+#include "parser/semantic_equality.h"
 #include "parser/semantic_percpu.h"
 #include "parser/semantic_predicates.h"
+#include "parser/semantic_stdlib.h"
 #include "parser/semantic_tracing_calls.h"
 #include "parser/semantic_unsupported.h"
 
@@ -1374,6 +1377,14 @@ private:
     // Comparisons and logical operators give a bool (printed true/false), as in bpftrace v0.26.
     if (l.is_string() && r.is_string() && (b.op == BinaryOp::Eq || b.op == BinaryOp::Ne))
       return Type::boolean();
+    if ((b.op == BinaryOp::Eq || b.op == BinaryOp::Ne) &&
+        (is_composite_value(l) || is_composite_value(r))) {
+      if (composite_comparable(l, r))
+        return Type::boolean();
+      error(b.loc, std::string("Type mismatch for '") + binary_op_spelling(b.op) +
+                       "': comparing '" + l.name() + "' with '" + r.name() + "'");
+      return Type::none();
+    }
     if (!l.is_integer() || !r.is_integer()) {
       error(b.loc,
             std::string("Invalid operands for '") + binary_op_spelling(b.op) + "': '" + l.name() +
@@ -1710,8 +1721,8 @@ private:
     const std::string &n = c.name;
     // Functions that produce no value may only stand as statements (`@x = exit();` would leave
     // codegen with nothing to store).
-    static const std::set<std::string> statements_only = {
-        "printf", "print", "time", "exit", "delete", "clear", "zero", "errorf", "warnf"};
+    static const std::set<std::string> statements_only = {"printf", "print", "time",   "exit",
+                                                          "clear",  "zero",  "errorf", "warnf"};
     if (statements_only.count(n) && statement_call_ != &c) {
       error(c.loc, n + "() does not return a value", "call it as a statement of its own");
       return Type::none();
@@ -1889,7 +1900,7 @@ private:
               "use clear(" + m->name + ")");
         return Type::none();
       }
-      return Type::none();
+      return Type::boolean(); // whether the key was there, as in bpftrace v0.26
     }
     if (n == "clear" || n == "zero") {
       if (!want_args(c, 1, 1))
@@ -2137,6 +2148,7 @@ bool analyse_program(Program &program, ProbeResolver &resolver, const SemanticOp
                      ProgramInfo &info, Diagnostics &diags) {
   info = ProgramInfo{};
   info.positional_params = opts.positional_params;
+  call_bare_functions(program); // `default_str_length` is `default_str_length()`
   info.process = opts.process;
   for (auto &p : program.probes) {
     ProbeInfo pi;

@@ -348,13 +348,12 @@ Type len_call(Call &c, StdlibAnalyser &a) {
   if (!m)
     return Type::none();
   const MapInfo &mi = a.info().maps[a.info().map_ids.at(m->name)];
-  // The kernel counts the elements of hash maps only; and a histogram's elements are its
-  // buckets, not its keys.
-  if (mi.is_histogram() || mi.is_array()) {
-    a.error(c.args[0]->loc,
-            "len() does not support " + mi.value_type.name() + " maps" +
-                (mi.keyless() ? " without keys" : ""),
-            "len() counts the keys of maps of values, count, sum, avg, min, max and stats");
+  // The kernel counts the elements of hash maps only, not those of the per-CPU arrays that
+  // keyless aggregations live in. A histogram's or time series' elements are its (key, bucket)
+  // and (key, interval) pairs, as bpftrace v0.26 counts them too.
+  if (mi.is_array()) {
+    a.error(c.args[0]->loc, "len() does not support " + mi.value_type.name() + " maps without keys",
+            "len() counts the elements of maps with keys, and of keyless maps of values");
     return Type::none();
   }
   // Counted by the kernel function bpf_map_sum_elem_count (Linux 6.6 and later).

@@ -297,8 +297,12 @@ TEST(StdlibLater, LenCountsTheKeysOfAMap) {
             "");
   EXPECT_EQ(load_all("tracepoint:test:a { @[args.delta] = 1; if (len(@) > 10) { clear(@); } }"),
             "");
-  EXPECT_NE(error_of("BEGIN { @h[1] = hist(1); $n = len(@h); }")
-                .find("stdin:1:35-37: ERROR: len() does not support hist_t maps"),
+  // Histograms with keys count their (key, bucket) elements; keyless ones are per-CPU arrays.
+  EXPECT_EQ(load_all("BEGIN { @h[1] = hist(1); @l[2] = lhist(3, 0, 10, 1); "
+                     "printf(\"%d %d\\n\", len(@h), len(@l)); }"),
+            "");
+  EXPECT_NE(error_of("BEGIN { @h = hist(1); $n = len(@h); }")
+                .find("stdin:1:32-34: ERROR: len() does not support hist_t maps without keys"),
             std::string::npos);
   EXPECT_NE(error_of("BEGIN { @c = count(); $n = len(@c); }")
                 .find("len() does not support count_t maps without keys"),
