@@ -56,8 +56,11 @@ std::string function_probe_name(const std::string &provider, const std::string &
   if (!module.empty() && module != "vmlinux")
     name += module + ":";
   name += function;
-  if (offset)
-    name += "+" + std::to_string(offset);
+  if (offset) {
+    // Appended in two steps: GCC 12 at -O3 misreports `"+" + std::string&&` (-Wrestrict).
+    name += '+';
+    name += std::to_string(offset);
+  }
   return name;
 }
 
