@@ -22,10 +22,12 @@ struct ContextField {
   int size = 0; // bytes in the record (CharArray: array length)
   bool is_signed = false;
   // Pointers whose target type is known (fentry/tp_btf arguments, from BTF): `args.file` is a
-  // `struct file *` whose members can be read. None otherwise.
+  // `struct file *` whose members can be read; enum-typed integers from BTF carry their enum's
+  // names (Type::enum_names). None otherwise.
   Type type{};
   // Tracepoint pointer fields: the declared C type ("struct sockaddr *"), and whether it points
-  // into the traced process's memory (syscall tracepoints, as in bpftrace).
+  // into the traced process's memory (syscall tracepoints, as in bpftrace). Integer fields
+  // declared as an enum ("enum hrtimer_mode") keep it too, to print by name.
   std::string c_type{};
   bool user_memory = false;
 };

@@ -162,6 +162,8 @@ bool ScriptTypes::define(const std::string &text, const SourceRange &loc, Diagno
   std::vector<std::string> body(tok.begin() + 3, tok.begin() + static_cast<long>(close));
 
   if (tok[0] == "enum") {
+    auto names = std::make_shared<EnumNames>();
+    names->name = full;
     int64_t next = 0;
     for (size_t i = 0; i < body.size();) {
       if (!is_ident(body[i]))
@@ -177,12 +179,16 @@ bool ScriptTypes::define(const std::string &text, const SourceRange &loc, Diagno
         next = negative ? -v : v;
         i++;
       }
+      names->add(next, name);
       enumerators_[name] = next++;
+      enumerator_enum_[name] = names;
       if (i < body.size() && body[i] != ",")
         return fail("expected ',' after " + name);
       i++;
     }
-    enums_[full] = Type::integer(4, true);
+    Type type = Type::integer(4, true);
+    type.enum_names = names;
+    enums_[full] = type;
     return true;
   }
 
@@ -416,6 +422,12 @@ std::optional<int64_t> ScriptTypes::enum_value(const std::string &name) {
   if (auto it = enumerators_.find(name); it != enumerators_.end())
     return it->second;
   return kernel_ ? kernel_->enum_value(name) : std::nullopt;
+}
+
+std::shared_ptr<const EnumNames> ScriptTypes::enum_of(const std::string &enumerator) {
+  if (auto it = enumerator_enum_.find(enumerator); it != enumerator_enum_.end())
+    return it->second;
+  return kernel_ ? kernel_->enum_of(enumerator) : nullptr;
 }
 
 } // namespace bpfscope

@@ -29,6 +29,7 @@ public:
   std::vector<std::pair<std::string, RecordMember>> members(const Type &record) override;
   std::string member_hint(const Type &record, const std::string &name) override;
   std::optional<int64_t> enum_value(const std::string &name) override;
+  std::shared_ptr<const EnumNames> enum_of(const std::string &enumerator) override;
 
 private:
   // Script record ids start here, above any BTF id.
@@ -55,7 +56,8 @@ private:
   std::vector<Record> records_;
   std::map<std::string, int> record_index_; // "struct Foo" -> records_ index
   std::map<std::string, int64_t> enumerators_;
-  std::map<std::string, Type> enums_; // "enum E"
+  std::map<std::string, std::shared_ptr<const EnumNames>> enumerator_enum_; // its enum's names
+  std::map<std::string, Type> enums_;                                       // "enum E"
   std::map<std::string, Typedef> typedefs_;
   int typedef_depth_ = 0; // resolving typedefs of typedefs, bounded against cycles
 };

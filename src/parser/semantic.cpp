@@ -7,6 +7,7 @@
 
 #include "parser/scopes.h"
 #include "parser/script_types.h"
+#include "parser/semantic_enums.h"
 #include "parser/semantic_map_decls.h"
 #include "parser/semantic_types.h"
 
@@ -102,8 +103,13 @@ bool is_aggregation_call(const std::string &name) {
 // The storage form of a value: integers widen to 64 bits so that one map or variable can hold
 // any integer assigned to it; strings keep their size (unified to the largest later).
 Type storage_type(const Type &t) {
-  if (t.kind == TypeKind::Integer)
-    return t.is_pointer ? t : Type::integer(8, t.is_signed);
+  if (t.kind == TypeKind::Integer) {
+    if (t.is_pointer)
+      return t;
+    Type wide = Type::integer(8, t.is_signed);
+    wide.enum_names = t.enum_names; // an enum value still prints by name
+    return wide;
+  }
   if (t.kind == TypeKind::Tuple) {
     std::vector<Type> fields;
     for (auto &f : t.fields)
@@ -1005,6 +1011,10 @@ private:
         // A cast changes what the address points to, not where: user memory stays user memory.
         if (to.is_ptr())
           to.user_memory = from.user_memory;
+        if (std::string why = enum_cast_error(c, to); !why.empty()) {
+          error(c.loc, why);
+          return Type::none();
+        }
         return to;
       }
       if (c.type_name.back() == ']' && c.type_name.rfind("string[", 0) != 0)
@@ -1281,7 +1291,9 @@ private:
       return *t;
     if (auto v = types_.enum_value(n)) { // a kernel enumerator, e.g. TASK_RUNNING
       info_.enum_constants[n] = *v;
-      return Type::integer(8, true);
+      Type t = Type::integer(8, true);
+      t.enum_names = types_.enum_of(n); // printf("%s", TASK_RUNNING) prints the name
+      return t;
     }
     if (in_sizeof_) // sizeof(pid_t): a type name, parsed as an expression
       if (auto t = types_.named(n))
@@ -1347,9 +1359,12 @@ private:
       t.user_memory = cf.user_memory; // kept by casts: `(struct S *)args.buf`
       return t;
     }
-    case ContextField::Kind::Integer:
-      return Type::integer(cf.size == 1 || cf.size == 2 || cf.size == 4 ? cf.size : 8,
-                           cf.is_signed);
+    case ContextField::Kind::Integer: {
+      Type t =
+          Type::integer(cf.size == 1 || cf.size == 2 || cf.size == 4 ? cf.size : 8, cf.is_signed);
+      t.enum_names = context_enum_names(cf, types_);
+      return t;
+    }
     }
     return Type::none();
   }

@@ -247,4 +247,8 @@ std::optional<int64_t> TypeRules::enum_value(const std::string &name) {
   return types_ ? types_->enum_value(name) : std::nullopt;
 }
 
+std::shared_ptr<const EnumNames> TypeRules::enum_of(const std::string &name) {
+  return types_ ? types_->enum_of(name) : nullptr;
+}
+
 } // namespace bpfscope

@@ -44,6 +44,8 @@ public:
   Type curtask();
   // The value of a kernel enumerator called `name`, if there is one.
   std::optional<int64_t> enum_value(const std::string &name);
+  // The enum that enumerator `name` belongs to (see TypeResolver::enum_of).
+  std::shared_ptr<const EnumNames> enum_of(const std::string &name);
 
 private:
   TypeResolver *types_;

@@ -6,7 +6,10 @@
 // its members are looked up one at a time, when a script accesses them.
 #pragma once
 
+#include "parser/enum_names.h"
 #include "parser/types.h"
+
+#include <memory>
 
 #include <optional>
 #include <string>
@@ -36,6 +39,11 @@ public:
   virtual std::string member_hint(const Type &record, const std::string &name) = 0;
   // The value of an enumerator (`TASK_COMM_LEN`-like enum constants); nullopt when unknown.
   virtual std::optional<int64_t> enum_value(const std::string &name) = 0;
+  // The enum an enumerator belongs to, for printing values of its type by name; null when
+  // unknown (a resolver without enum tables, such as a test's fake, prints numbers).
+  virtual std::shared_ptr<const EnumNames> enum_of(const std::string & /*enumerator*/) {
+    return nullptr;
+  }
 };
 
 } // namespace bpfscope

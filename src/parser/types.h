@@ -9,6 +9,8 @@
 
 namespace bpfscope {
 
+struct EnumNames; // parser/enum_names.h
+
 enum class TypeKind {
   None,     // not yet known, or a statement with no value
   Integer,  // `size` bytes, `is_signed`
@@ -90,6 +92,10 @@ struct Type {
   // Integer: an address (a pointer argument or field), printed in hex as bpftrace prints
   // pointers; arithmetic on it gives plain integers.
   bool is_pointer = false;
+  // Integer: the enum it comes from (a script's `enum Color`, a kernel enum from BTF), whose
+  // enumerator names %s, print() and map printing show instead of the number. Null for plain
+  // integers; arithmetic makes plain integers. Not part of the type's identity.
+  std::shared_ptr<const EnumNames> enum_names;
   // Pointer/Record/Array: the memory they point to or lie in is the traced process's (uptr(),
   // syscall tracepoints' pointer arguments), read with bpf_probe_read_user; else kernel memory.
   // Carried to the pointers and records reached from them. Not part of the type's identity.

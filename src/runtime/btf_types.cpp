@@ -1,5 +1,6 @@
 #include "runtime/btf_types.h"
 
+#include "runtime/btf_enum_names.h"
 #include "runtime/kernel_btf.h"
 #include "runtime/suggest.h"
 
@@ -72,8 +73,11 @@ Type convert(const struct btf *btf, int id, int depth) {
     return Type::integer(size, (enc & BTF_INT_SIGNED) != 0);
   }
   case BTF_KIND_ENUM:
-  case BTF_KIND_ENUM64:
-    return Type::integer(static_cast<int>(t->size), btf_kflag(t));
+  case BTF_KIND_ENUM64: {
+    Type e = Type::integer(static_cast<int>(t->size), btf_kflag(t));
+    e.enum_names = btf_enum_names(btf, id);
+    return e;
+  }
   case BTF_KIND_PTR: {
     const btf_type *target = btf__type_by_id(btf, t->type);
     if (target && btf_is_func_proto(target))
@@ -286,12 +290,15 @@ std::optional<int64_t> BtfTypeResolver::enum_value(const std::string &name) {
           int64_t v = btf_kflag(t) ? static_cast<int64_t>(e->val)
                                    : static_cast<int64_t>(static_cast<uint32_t>(e->val));
           enums_.emplace(btf__name_by_offset(b, e->name_off), v);
+          enum_ids_.emplace(btf__name_by_offset(b, e->name_off), id);
         }
       } else if (btf_is_enum64(t)) {
         const struct btf_enum64 *e = btf_enum64(t);
-        for (int i = 0; i < btf_vlen(t); i++, e++)
+        for (int i = 0; i < btf_vlen(t); i++, e++) {
           enums_.emplace(btf__name_by_offset(b, e->name_off),
                          static_cast<int64_t>(btf_enum64_value(e)));
+          enum_ids_.emplace(btf__name_by_offset(b, e->name_off), id);
+        }
       }
     }
   }
@@ -299,6 +306,13 @@ std::optional<int64_t> BtfTypeResolver::enum_value(const std::string &name) {
   if (it == enums_.end())
     return std::nullopt;
   return it->second;
+}
+
+std::shared_ptr<const EnumNames> BtfTypeResolver::enum_of(const std::string &enumerator) {
+  if (!enum_value(enumerator)) // indexes the enumerators on first use
+    return nullptr;
+  auto it = enum_ids_.find(enumerator);
+  return it == enum_ids_.end() ? nullptr : btf_enum_names(btf(), it->second);
 }
 
 } // namespace bpfscope

@@ -41,6 +41,7 @@ public:
   std::vector<std::pair<std::string, RecordMember>> members(const Type &record) override;
   std::string member_hint(const Type &record, const std::string &name) override;
   std::optional<int64_t> enum_value(const std::string &name) override;
+  std::shared_ptr<const EnumNames> enum_of(const std::string &enumerator) override;
 
 private:
   const struct btf *btf();
@@ -54,6 +55,7 @@ private:
   std::vector<const struct btf *> modules_;
   bool enums_indexed_ = false;
   std::unordered_map<std::string, int64_t> enums_;
+  std::unordered_map<std::string, int> enum_ids_; // enumerator -> its enum's BTF type id
 };
 
 } // namespace bpfscope

@@ -440,6 +440,11 @@ std::string key_text(const Type &kt, const MapEntry &e) {
 
 // Tuple text without the spaces bpftrace strips from JSON keys: `1,a`, `1,(2,b)`.
 std::string json_key_text(const Type &t, const uint8_t *data, bool outer) {
+  if (t.enum_names) { // JSON shows enum values as numbers, keys included
+    Type number = t;
+    number.enum_names = nullptr;
+    return format_value(number, data);
+  }
   if (!t.is_tuple() || t.is_named_record())
     return format_value(t, data);
   std::string s = outer ? "" : "(";
@@ -483,7 +488,7 @@ void append_number(std::string &out, std::pair<uint64_t, bool> v) {
 // The key's text appended to `out`; integers without a temporary string (the common key of
 // large maps).
 void append_key_text(std::string &out, const Type &kt, const MapEntry &e) {
-  if (kt.kind == TypeKind::Integer) {
+  if (kt.kind == TypeKind::Integer && !kt.enum_names) { // enum keys print by name
     std::vector<uint8_t> scratch;
     uint64_t bits = read_integer_bits(kt, at_least(e.key, kt.size, scratch));
     append_number(out, {bits, is_signed_integer(kt)});
@@ -599,7 +604,9 @@ bool compact_form(const Type &key_type, const Type &value_type) {
   case TypeKind::Sum:
   case TypeKind::Min:
   case TypeKind::Max:
-    return key_type.kind == TypeKind::Integer && key_type.size > 0 && key_type.size <= 8;
+    // Enum-typed keys print by name, through the general path.
+    return key_type.kind == TypeKind::Integer && key_type.size > 0 && key_type.size <= 8 &&
+           !key_type.enum_names;
   default:
     return false;
   }

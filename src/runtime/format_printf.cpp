@@ -1,6 +1,7 @@
 #include "runtime/format_printf.h"
 
 #include "runtime/format_buffer.h"
+#include "runtime/gfp_flags.h"
 
 #include <algorithm>
 #include <charconv>
@@ -198,6 +199,11 @@ std::string format_one(const FormatSpec &s, const PrintfArg &arg) {
     break;
   case 's':
     break;
+  case 'g': // %gr
+    if (is_int)
+      return format_text(
+          s, format_gfp_flags(read_integer_bits(arg.type, data.data()), kernel_gfp_flags()), true);
+    break;
   case 'r':
     if (arg.type.kind == TypeKind::Buffer)
       return format_buffer(arg.type, data.data(),
@@ -278,11 +284,13 @@ std::vector<FormatSpec> parse_format(const std::string &fmt) {
       j++;
       if (s.conversion == 'r' && j < fmt.size() && (fmt[j] == 'x' || fmt[j] == 'h'))
         s.buffer_style = fmt[j++]; // %rx, %rh
+      else if (s.conversion == 'g' && j < fmt.size() && fmt[j] == 'r')
+        s.gfp = ++j > 0; // %gr; a lone %g (floating point) stays unknown
     } else {
       ok = false;
     }
     s.end = j;
-    s.valid = ok && is_known_conversion(s.conversion);
+    s.valid = ok && (is_known_conversion(s.conversion) || s.gfp);
     specs.push_back(s);
     i = j;
   }
@@ -404,6 +412,8 @@ std::string check_printf_format(const std::string &fmt, const std::vector<Type> 
     std::string name = std::string("%") + s.length + s.conversion;
     if (s.buffer_style)
       name += s.buffer_style;
+    if (s.gfp)
+      name += 'r';
     if (s.conversion == 'r') {
       if (t.kind != TypeKind::Buffer)
         return what + ": " + name + " specifier expects a value of type buffer (" +

@@ -27,6 +27,7 @@ struct FormatSpec {
   std::string length; // "", "hh", "h", "l", "ll", "j", "z", "t", "L"
   char conversion = 0;
   char buffer_style = 0; // %r: 0, %rx: 'x', %rh: 'h'
+  bool gfp = false;      // %gr: GFP flags by name (conversion 'g')
   bool valid = false;    // a supported conversion with a supported length modifier
 };
 
@@ -34,7 +35,7 @@ struct FormatSpec {
 std::vector<FormatSpec> parse_format(const std::string &fmt);
 
 // Formats like bpftrace's printf. Supported: %d %i %u %x %X %o %c %s %p %% (and %r %rx %rh for
-// buf() values, see format_buffer.h) with flags - + space #
+// buf() values, see format_buffer.h, and %gr for GFP flags, see gfp_flags.h) with flags - + space #
 // 0, width, precision, length modifiers hh h l ll j z t. %s prints any value as print() would
 // (numbers in decimal, tuples `(1, a)`); %p prints 0x-prefixed hex. Unknown conversions and
 // conversions without an argument are copied literally (check_printf_format rejects them first).

@@ -1,5 +1,6 @@
 #include "runtime/format_value.h"
 
+#include "parser/enum_names.h"
 #include "runtime/format_buffer.h"
 #include "runtime/format_resolved.h"
 #include "runtime/stack_format.h"
@@ -199,6 +200,8 @@ std::string format_value(const Type &type, const uint8_t *data) {
     return format_buffer(type, data, BufferStyle::Escaped);
   default: {
     uint64_t bits = read_integer_bits(type, data);
+    if (type.enum_names && type.kind == TypeKind::Integer)
+      return enum_value_text(*type.enum_names, bits, is_signed_integer(type));
     if (type.is_pointer) {
       char buf[24];
       std::snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(bits));

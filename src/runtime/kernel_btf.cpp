@@ -117,7 +117,8 @@ BtfValue BtfView::describe(int type_id, const std::string &name) const {
     v.is_signed = (btf_int_encoding(t) & BTF_INT_SIGNED) != 0;
   } else if (btf_is_enum(t) || btf_is_enum64(t)) {
     v.size = static_cast<int>(t->size);
-    v.is_signed = btf_kflag(t); // set for enums with negative values
+    v.is_signed = btf_kflag(t);            // set for enums with negative values
+    v.type = type_from_btf(btf_, type_id); // an integer with the enum's names, printed by name
   }
   // Anything else (a struct passed by value) is read as its first 8-byte slot.
   if (v.size != 1 && v.size != 2 && v.size != 4)

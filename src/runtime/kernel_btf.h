@@ -32,7 +32,7 @@ struct BtfValue {
   int size = 8; // bytes of the value as passed (1, 2, 4 or 8)
   bool is_signed = false;
   std::string type_name; // C spelling, for -lv: "const char *", "int", "struct file *"
-  Type type{};           // pointers: the language type ("struct file *"); None otherwise
+  Type type{}; // pointers: the language type ("struct file *"); enums: the integer with its names
 };
 
 struct BtfFunction {

@@ -77,6 +77,8 @@ ContextField to_context_field(const TracepointField &f) {
   default:
     cf.kind = ContextField::Kind::Integer;
     narrow_to_declared_type(f.c_type, cf);
+    if (f.c_type.rfind("enum ", 0) == 0)
+      cf.c_type = f.c_type; // printed by its enumerator names (BTF)
   }
   return cf;
 }
