@@ -1372,7 +1372,12 @@ ProbeCompiler::Value ProbeCompiler::binary(const Binary &bin) {
       eq = b_.CreateXor(eq, b_.getInt64(1));
     return {eq, bin.type};
   }
-  bool is_signed = l.type.is_signed && r.type.is_signed;
+  // Comparisons are signed when the operands meet in a signed type (int_promotion.h): each
+  // value is already the 64-bit extension of its own type, so a 64-bit compare is exact. With
+  // no common type (uint64 against a signed integer) they compare unsigned.
+  bool is_signed = bin.operand_type.kind == TypeKind::Integer
+                       ? bin.operand_type.is_signed
+                       : l.type.is_signed && r.type.is_signed;
   bool result_signed = bin.type.is_signed;
   llvm::Value *a = l.v, *c = r.v, *v = nullptr;
   auto cmp = [&](llvm::CmpInst::Predicate s, llvm::CmpInst::Predicate u) {

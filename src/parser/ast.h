@@ -117,6 +117,9 @@ struct Binary : Expr {
   Binary() : Expr(ExprKind::Binary) {}
   BinaryOp op = BinaryOp::Add;
   ExprPtr lhs, rhs;
+  // Integer operands: the type both are compared or combined in (int_promotion.h), set by the
+  // semantic pass; none() when they have no common type (compared unsigned, as uint64).
+  Type operand_type;
 };
 
 enum class UnaryOp { Neg, LogicalNot, BitNot, Increment, Decrement, Deref, AddressOf };

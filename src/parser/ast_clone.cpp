@@ -84,6 +84,7 @@ ExprPtr copy_expr(const Expr &e) {
     auto &b = static_cast<const Binary &>(e);
     auto n = copy_node(b);
     n->op = b.op;
+    n->operand_type = b.operand_type;
     n->lhs = maybe(b.lhs);
     n->rhs = maybe(b.rhs);
     out = std::move(n);

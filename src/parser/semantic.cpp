@@ -3,6 +3,7 @@
 #include "parser/bare_calls.h"
 #include "parser/field_suggest.h"
 #include "parser/function_inline.h"
+#include "parser/int_promotion.h"
 #include "parser/pt_regs.h"
 
 #include "parser/scopes.h"
@@ -136,16 +137,20 @@ bool unify_into(Type &into, const Type &t) {
   return false;
 }
 
+// A literal's type, as in bpftrace v0.26: the smallest unsigned type holding it (`1` is a
+// uint8); a negated literal gets the smallest signed one (`-1` is an int8, `-1000` an int16).
 Type smallest_integer_for(uint64_t v) {
-  if (v <= 127)
-    return Type::integer(1, true);
-  if (v <= 32767)
-    return Type::integer(2, true);
-  if (v <= 2147483647ULL)
-    return Type::integer(4, true);
-  if (v <= 9223372036854775807ULL)
-    return Type::integer(8, true);
+  for (int bytes : {1, 2, 4})
+    if (v <= (uint64_t{1} << (bytes * 8)) - 1)
+      return Type::integer(bytes, false);
   return Type::integer(8, false);
+}
+
+Type smallest_integer_for_negated(uint64_t magnitude) {
+  for (int bytes : {1, 2, 4})
+    if (magnitude <= uint64_t{1} << (bytes * 8 - 1))
+      return Type::integer(bytes, true);
+  return Type::integer(8, true);
 }
 
 bool parse_integer_param(const std::string &s, int64_t &out) {
@@ -187,6 +192,7 @@ public:
     }
     for (size_t i = 0; i < program.probes.size(); i++) {
       probe_ = &info_.probes[i];
+      learned_vars_ = probe_->variables;
       probe_->variables.clear();
       sized_vars_.clear();
       probe_->call_locals.clear();
@@ -478,7 +484,7 @@ private:
 
   // Types the keys of `m` and reconciles them with the map's key type.
   void map_keys(Map &m, MapInfo &mi) {
-    std::vector<Type> key_types;
+    std::vector<Type> key_types, logical_types;
     for (auto &k : m.keys) {
       Type t = expr(*k);
       if (t.is_none())
@@ -490,20 +496,47 @@ private:
         return;
       }
       key_types.push_back(storage_type(t));
+      logical_types.push_back(t);
     }
-    Type key = key_types.empty()       ? Type::none()
-               : key_types.size() == 1 ? key_types[0]
-                                       : Type::tuple(key_types);
+    auto combine = [](const std::vector<Type> &types) {
+      return types.empty() ? Type::none() : types.size() == 1 ? types[0] : Type::tuple(types);
+    };
+    Type key = combine(key_types), logical = combine(logical_types);
     if (mi.key_type.is_none() && !mi.key_known) {
       mi.key_type = key;
+      mi.key_logical = holds_integers(logical) ? logical : Type::none();
       mi.key_known = true;
       return;
     }
-    if (!mi.key_type.same_kind(key)) {
+    Type expected = mi.key_logical.is_none() ? mi.key_type : mi.key_logical;
+    auto mismatch = [&] {
       error(m.loc, "Argument mismatch for " + m.name + ": trying to access with arguments: [" +
-                       describe_keys(key) + "] when map expects arguments: [" +
-                       describe_keys(mi.key_type) + "]");
+                       describe_keys(logical) + "] when map expects arguments: [" +
+                       describe_keys(expected) + "]");
+    };
+    if (!mi.key_type.same_kind(key)) {
+      mismatch();
       return;
+    }
+    if (holds_integers(logical)) {
+      // The key type grows to hold every key used (v0.26), or the access is refused.
+      Type merged = expected;
+      bool ok = true;
+      if (m.keys.size() == 1) {
+        ok = merge_integers(merged, logical, m.keys[0].get());
+      } else {
+        std::vector<Type> fields = merged.fields;
+        for (size_t i = 0; i < fields.size() && ok; i++)
+          ok = merge_integers(fields[i], logical.fields[i], m.keys[i].get());
+        if (ok)
+          merged = Type::tuple(fields);
+      }
+      if (!ok) {
+        mismatch();
+        return;
+      }
+      mi.key_logical = merged;
+      sign_storage_like(mi.key_type, merged);
     }
     unify_into(mi.key_type, key);
   }
@@ -657,7 +690,8 @@ private:
     } else {
       value = expr(*a.value);
       if (a.compound)
-        value = compound_result(a.op, a.map->loc, info_.maps[id].value_type, value, a.loc);
+        value = compound_result(a.op, a.map->loc, map_value_type(info_.maps[id]), *a.value, value,
+                                a.loc);
     }
     if (value.is_none())
       return;
@@ -672,6 +706,7 @@ private:
     Type stored = storage_type(value.kind == TypeKind::Boolean ? value : value);
     if (mi.value_type.is_none()) {
       mi.value_type = stored;
+      mi.value_logical = holds_integers(value) ? value : Type::none();
       mi.declared_name = value.name();
       a.map->type = stored;
       return;
@@ -690,17 +725,34 @@ private:
                        " already has " + std::to_string(mi.value_type.hist_bits) + " bits)");
       return;
     }
-    if (!mi.value_type.same_kind(stored)) {
+    auto mismatch = [&] {
       error(a.loc, "Type mismatch for " + mi.name + ": trying to assign value of type '" +
                        value.name() + "' when map already has a type '" + mi.declared_name + "'");
+    };
+    if (!mi.value_type.same_kind(stored)) {
+      mismatch();
       return;
+    }
+    // An aggregation of any signed value (`@m = max(3); @m = max(-4)`) compares signed.
+    if (mi.value_type.is_aggregation() && stored.is_signed)
+      mi.value_type.is_signed = true;
+    if (holds_integers(value)) {
+      // The value type grows to hold every value stored (v0.26), or the assignment is refused.
+      Type merged = mi.value_logical.is_none() ? mi.value_type : mi.value_logical;
+      if (!merge_integers(merged, value, a.compound ? nullptr : a.value.get())) {
+        mismatch();
+        return;
+      }
+      mi.value_logical = merged;
+      mi.declared_name = merged.name();
+      sign_storage_like(mi.value_type, merged);
     }
     unify_into(mi.value_type, stored);
     a.map->type = mi.value_type;
   }
 
-  Type compound_result(BinaryOp op, const SourceRange &, const Type &current, const Type &value,
-                       const SourceRange &loc) {
+  Type compound_result(BinaryOp op, const SourceRange &, const Type &current,
+                       const Expr &value_expr, const Type &value, const SourceRange &loc) {
     if (current.is_none() || value.is_none())
       return value;
     if (!current.is_integer() || !value.is_integer()) {
@@ -709,7 +761,7 @@ private:
                      ")");
       return Type::none();
     }
-    return arithmetic_result(current, value);
+    return arithmetic_result(op, current, nullptr, value, &value_expr, loc);
   }
 
   void assign_var(AssignVar &a) {
@@ -741,7 +793,7 @@ private:
         error(a.var->loc, "Undefined or undeclared variable: " + name);
         return;
       }
-      value = compound_result(a.op, a.var->loc, it->second, value, a.loc);
+      value = compound_result(a.op, a.var->loc, it->second, *a.value, value, a.loc);
     }
     if (value.is_none())
       return;
@@ -751,8 +803,18 @@ private:
     }
     if (!storable(value, a.value->loc))
       return;
-    Type stored = storage_type(value);
+    // Variables keep their values' own integer types (their slots are 8 bytes wide anyway).
+    Type stored = value;
     if (it == probe_->variables.end()) {
+      // Start from the type the previous round learned, so that reads before a later, wider
+      // assignment (`$a = 1; print($a); $a = -1000;`) see the final type.
+      auto learned = learned_vars_.find(storage);
+      if (learned != learned_vars_.end() && learned->second.kind == TypeKind::Integer &&
+          value.kind == TypeKind::Integer) {
+        Type seeded = learned->second;
+        if (merge_integers(seeded, value, a.compound ? nullptr : a.value.get()))
+          stored = seeded;
+      }
       probe_->variables[storage] = stored;
       a.var->type = stored;
       return;
@@ -765,10 +827,19 @@ private:
       a.var->type = it->second;
       return;
     }
-    if (!it->second.same_kind(stored)) {
+    auto mismatch = [&] {
       error(a.loc, "Type mismatch for " + a.var->name + ": trying to assign value of type '" +
                        value.name() + "' when variable already contains a value of type '" +
                        it->second.name() + "'");
+    };
+    if (!it->second.same_kind(stored)) {
+      mismatch();
+      return;
+    }
+    // Integers grow to hold every value assigned (v0.26), or the assignment is refused.
+    if (holds_integers(value) &&
+        !merge_integers(it->second, value, a.compound ? nullptr : a.value.get())) {
+      mismatch();
       return;
     }
     if (unify_into(it->second, stored))
@@ -825,10 +896,42 @@ private:
 
   // ------------------------------------------------------------------ expressions
 
-  static Type arithmetic_result(const Type &a, const Type &b) {
-    bool is_signed = (a.is_signed || a.kind == TypeKind::Boolean || a.size < 8) &&
-                     (b.is_signed || b.kind == TypeKind::Boolean || b.size < 8);
-    return Type::integer(8, is_signed);
+  static std::optional<IntLiteral> literal_of(const Expr *e) {
+    return e ? integer_literal_of(*e) : std::nullopt;
+  }
+
+  // The type integer operands meet in (int_promotion.h); warns, as bpftrace does, when there is
+  // none (a uint64 against a signed integer), and then compares or computes unsigned.
+  std::optional<Type> promoted_operands(BinaryOp op, const Type &l, const Expr *le, const Type &r,
+                                        const Expr *re, const SourceRange &loc) {
+    auto promoted = promote_operands(l, literal_of(le), r, literal_of(re));
+    if (!promoted && reporting_) {
+      bool comparison = op == BinaryOp::Eq || op == BinaryOp::Ne || op == BinaryOp::Lt ||
+                        op == BinaryOp::Le || op == BinaryOp::Gt || op == BinaryOp::Ge;
+      bool arithmetic = op == BinaryOp::Add || op == BinaryOp::Sub || op == BinaryOp::Mul ||
+                        op == BinaryOp::Div || op == BinaryOp::Mod;
+      if (comparison || arithmetic)
+        diags_.warning(loc, std::string(comparison ? "comparison" : "arithmetic") +
+                                " of integers of different signs: '" + l.name() + "' and '" +
+                                r.name() + "' can lead to undefined behavior");
+    }
+    return promoted;
+  }
+
+  // Integer arithmetic is computed in 64-bit registers and gives a 64-bit result: signed, unless
+  // the operands meet as uint64 (every narrower type fits in an int64, as C promotes to int).
+  Type arithmetic_result(BinaryOp op, const Type &l, const Expr *le, const Type &r, const Expr *re,
+                         const SourceRange &loc) {
+    auto promoted = promoted_operands(op, l, le, r, re, loc);
+    return Type::integer(8, promoted && (promoted->is_signed || promoted->size < 8));
+  }
+
+  // The type a read of map `mi` gives: the integer type the language sees for plain integer
+  // values (8-byte storage otherwise, whose layout the generated code reads).
+  static Type map_value_type(const MapInfo &mi) {
+    if (mi.value_type.kind == TypeKind::Integer && mi.value_logical.kind == TypeKind::Integer)
+      return mi.value_logical;
+    return mi.value_type;
   }
 
   Type expr(Expr &e) override {
@@ -957,7 +1060,7 @@ private:
               "keep a separate map of plain values to read in the probe");
         return Type::none();
       }
-      return mi->value_type;
+      return map_value_type(*mi);
     }
     case ExprKind::Call:
       return call(static_cast<Call &>(e));
@@ -976,15 +1079,30 @@ private:
         error(t.cond->loc, "Invalid condition in ternary: " + c.name());
         return Type::none();
       }
-      if (a.is_integer() && b.is_integer())
-        return arithmetic_result(a, b);
+      if (a.is_integer() && b.is_integer()) {
+        // Both branches meet in one integer type (v0.26), or the `?:` is refused.
+        auto promoted = promote_operands(a, integer_literal_of(*t.then_expr), b,
+                                         integer_literal_of(*t.else_expr));
+        if (!promoted) {
+          error(t.loc, "Ternary operator branches have different types: '" + a.name() + "' and '" +
+                           b.name() + "'");
+          return Type::none();
+        }
+        return *promoted;
+      }
       if (!a.same_kind(b)) {
         error(t.loc, "Ternary operator branches have different types: '" + a.name() + "' and '" +
                          b.name() + "'");
         return Type::none();
       }
-      Type r = storage_type(a);
-      unify_into(r, storage_type(b));
+      // Tuples meet field by field, as a variable assigned both would.
+      Type r = a;
+      if (holds_integers(b) && !merge_integers(r, b, t.else_expr.get())) {
+        error(t.loc, "Ternary operator branches have different types: '" + a.name() + "' and '" +
+                         b.name() + "'");
+        return Type::none();
+      }
+      unify_into(r, b);
       return r;
     }
     case ExprKind::Cast: {
@@ -1058,7 +1176,8 @@ private:
                              ft.name());
           return Type::none();
         }
-        fields.push_back(storage_type(ft));
+        // Integer fields keep their types: tuples are upcast field by field when combined.
+        fields.push_back(ft);
       }
       if (t.names.empty())
         return Type::tuple(fields);
@@ -1392,8 +1511,13 @@ private:
             l.is_string() || r.is_string() ? "strings support only == and !=" : "");
       return Type::none();
     }
-    if (comparison || b.op == BinaryOp::LogicalAnd || b.op == BinaryOp::LogicalOr)
+    if (b.op == BinaryOp::LogicalAnd || b.op == BinaryOp::LogicalOr)
       return Type::boolean();
+    if (comparison) {
+      auto promoted = promoted_operands(b.op, l, b.lhs.get(), r, b.rhs.get(), b.loc);
+      b.operand_type = promoted ? *promoted : Type::none();
+      return Type::boolean();
+    }
     // Pointer arithmetic, as in C: `p + n` and `p - n` step by the pointee's size.
     if (l.is_ptr() && r.is_ptr() && b.op == BinaryOp::Sub)
       return Type::integer(8, true);
@@ -1401,7 +1525,28 @@ private:
       return l;
     if (r.is_ptr() && !l.is_ptr() && b.op == BinaryOp::Add)
       return r;
-    return arithmetic_result(l, r);
+    Type result = arithmetic_result(b.op, l, b.lhs.get(), r, b.rhs.get(), b.loc);
+    b.operand_type = result;
+    return result;
+  }
+
+  // `$x++` and `@x++` count in 64 bits: a narrower variable or map value becomes an int64 (as
+  // with `$x += 1`, whose result is an int64), so that a uint8 counter does not wrap at 256.
+  void widen_counter(Expr &operand, const Type &t) {
+    if (t.kind != TypeKind::Integer || t.size == 8)
+      return;
+    Type wide = Type::integer(8, true);
+    if (operand.kind == ExprKind::Variable) {
+      auto it = probe_->variables.find(static_cast<Variable &>(operand).storage);
+      if (it != probe_->variables.end() && it->second.kind == TypeKind::Integer)
+        it->second = wide;
+    } else if (MapInfo *mi = find_map(static_cast<Map &>(operand).name)) {
+      if (mi->value_logical.kind == TypeKind::Integer) {
+        mi->value_logical = wide;
+        mi->declared_name = wide.name();
+      }
+    }
+    operand.type = wide;
   }
 
   Type unary(Unary &u) {
@@ -1413,7 +1558,7 @@ private:
       map_keys(m, info_.maps[id]);
       MapInfo &mi = info_.maps[id];
       if (mi.value_type.is_none()) {
-        mi.value_type = Type::integer(8, true);
+        mi.value_type = mi.value_logical = Type::integer(8, true);
         mi.declared_name = "int64";
       }
     }
@@ -1434,13 +1579,16 @@ private:
         error(u.loc, "Invalid operand type for unary operator: '" + t.name() + "'");
         return Type::none();
       }
+      if (u.op == UnaryOp::Neg && u.operand->kind == ExprKind::Integer)
+        return smallest_integer_for_negated(static_cast<IntegerLit &>(*u.operand).value);
       if (u.op == UnaryOp::Neg || u.op == UnaryOp::BitNot) {
         // Keeps the operand's width, as bpftrace does: `-1` stays an int8 literal, so
         // printf("%u", -1) prints a 32-bit value.
         int size = t.kind == TypeKind::Integer ? t.size : 8;
         return Type::integer(size, u.op == UnaryOp::Neg ? true : t.is_signed);
       }
-      return Type::integer(8, t.is_signed);
+      widen_counter(*u.operand, t);
+      return Type::integer(8, t.is_signed || (t.kind == TypeKind::Integer && t.size < 8));
     case UnaryOp::LogicalNot:
       if (!t.is_integer()) {
         error(u.loc, "Invalid operand type for '!': '" + t.name() + "'");
@@ -2118,6 +2266,8 @@ private:
   bool in_sizeof_ = false; // typing the operand of sizeof(), where a type name may stand
   bool reporting_ = false;
   bool retype_needed_ = false;
+  // The variable types of the probe being checked, as the previous round left them.
+  std::map<std::string, Type> learned_vars_;
   struct FunctionFrame {
     const FunctionSignature *sig;
     int string_size; // the largest string a `return` gives (a string function's result size)

@@ -1,0 +1,148 @@
+#include "parser/int_promotion.h"
+
+#include <algorithm>
+
+namespace bpfscope {
+
+using namespace ast;
+
+std::optional<IntLiteral> integer_literal_of(const Expr &e) {
+  if (e.kind == ExprKind::Integer)
+    return IntLiteral{false, static_cast<const IntegerLit &>(e).value};
+  if (e.kind == ExprKind::Unary) {
+    auto &u = static_cast<const Unary &>(e);
+    if (u.op == UnaryOp::Neg && u.operand && u.operand->kind == ExprKind::Integer) {
+      uint64_t m = static_cast<const IntegerLit &>(*u.operand).value;
+      return IntLiteral{m != 0, m};
+    }
+  }
+  return std::nullopt;
+}
+
+bool literal_fits(const IntLiteral &lit, const Type &t) {
+  Type v = promotion_view(t);
+  if (v.kind != TypeKind::Integer || v.size < 1 || v.size > 8)
+    return false;
+  int bits = v.size * 8;
+  if (lit.negative) // down to -2^(bits-1), in signed types only
+    return v.is_signed && lit.magnitude <= (uint64_t{1} << (bits - 1));
+  uint64_t max = v.is_signed  ? (uint64_t{1} << (bits - 1)) - 1
+                 : bits == 64 ? UINT64_MAX
+                              : (uint64_t{1} << bits) - 1;
+  return lit.magnitude <= max;
+}
+
+Type promotion_view(const Type &t) {
+  if (t.kind == TypeKind::Boolean)
+    return Type::integer(1, false);
+  if (t.kind == TypeKind::Pointer || (t.kind == TypeKind::Integer && t.is_pointer))
+    return Type::integer(8, false);
+  if (t.kind == TypeKind::Integer)
+    return Type::integer(t.size, t.is_signed);
+  return t;
+}
+
+std::optional<Type> common_integer_type(const Type &a0, const Type &b0) {
+  Type a = promotion_view(a0), b = promotion_view(b0);
+  if (a.kind != TypeKind::Integer || b.kind != TypeKind::Integer)
+    return std::nullopt;
+  if (a.is_signed == b.is_signed)
+    return Type::integer(std::max(a.size, b.size), a.is_signed);
+  const Type &s = a.is_signed ? a : b;
+  const Type &u = a.is_signed ? b : a;
+  // A signed type holds every value of an unsigned one only when it is wider.
+  if (u.size >= 8)
+    return std::nullopt;
+  return Type::integer(std::max(s.size, u.size * 2), true);
+}
+
+std::optional<Type> promote_operands(const Type &a, const std::optional<IntLiteral> &a_literal,
+                                     const Type &b, const std::optional<IntLiteral> &b_literal) {
+  if (a_literal && b_literal) {
+    // Two literals: the smaller takes the larger one's type when its value allows.
+    Type va = promotion_view(a), vb = promotion_view(b);
+    const Type &larger = va.size >= vb.size ? va : vb;
+    if (literal_fits(*a_literal, larger) && literal_fits(*b_literal, larger))
+      return larger;
+    return common_integer_type(a, b);
+  }
+  if (a_literal && literal_fits(*a_literal, b))
+    return promotion_view(b);
+  if (b_literal && literal_fits(*b_literal, a))
+    return promotion_view(a);
+  return common_integer_type(a, b);
+}
+
+std::optional<Type> upcast_for_assignment(const Type &slot, const Type &value,
+                                          const std::optional<IntLiteral> &literal) {
+  if (literal && literal_fits(*literal, slot))
+    return promotion_view(slot);
+  return common_integer_type(slot, value);
+}
+
+namespace {
+bool is_plain_integer(const Type &t) { return t.kind == TypeKind::Integer; }
+} // namespace
+
+bool holds_integers(const Type &t) {
+  if (is_plain_integer(t))
+    return true;
+  if (t.kind == TypeKind::Tuple)
+    return std::any_of(t.fields.begin(), t.fields.end(), holds_integers);
+  return false;
+}
+
+bool merge_integers(Type &slot, const Type &value, const Expr *value_expr) {
+  if (is_plain_integer(slot) && is_plain_integer(value)) {
+    std::optional<IntLiteral> literal;
+    if (value_expr)
+      literal = integer_literal_of(*value_expr);
+    auto merged = upcast_for_assignment(slot, value, literal);
+    if (!merged)
+      return false;
+    if (merged->size != slot.size || merged->is_signed != slot.is_signed) {
+      bool address = slot.is_pointer;
+      slot = *merged;
+      slot.is_pointer = address;
+    }
+    return true;
+  }
+  if (slot.kind != TypeKind::Tuple || value.kind != TypeKind::Tuple ||
+      slot.fields.size() != value.fields.size())
+    return true;
+  const TupleLit *literal = value_expr && value_expr->kind == ExprKind::TupleLit
+                                ? static_cast<const TupleLit *>(value_expr)
+                                : nullptr;
+  std::vector<Type> fields = slot.fields;
+  for (size_t i = 0; i < fields.size(); i++) {
+    // A record's fields pair up by name (`(b = 1, a = 2)` goes into an `(a, b)` record).
+    int j = slot.is_named_record() ? value.field_index(slot.field_names[i]) : static_cast<int>(i);
+    if (j < 0)
+      continue;
+    const Expr *elem = literal && static_cast<size_t>(j) < literal->elems.size()
+                           ? literal->elems[j].get()
+                           : nullptr;
+    if (!merge_integers(fields[i], value.fields[j], elem))
+      return false;
+  }
+  if (fields != slot.fields)
+    slot = slot.with_fields(fields);
+  return true;
+}
+
+void sign_storage_like(Type &storage, const Type &logical) {
+  if (is_plain_integer(storage) && is_plain_integer(logical)) {
+    storage.is_signed = logical.is_signed;
+    return;
+  }
+  if (storage.kind != TypeKind::Tuple || logical.kind != TypeKind::Tuple ||
+      storage.fields.size() != logical.fields.size())
+    return;
+  std::vector<Type> fields = storage.fields;
+  for (size_t i = 0; i < fields.size(); i++)
+    sign_storage_like(fields[i], logical.fields[i]);
+  if (fields != storage.fields)
+    storage = storage.with_fields(fields);
+}
+
+} // namespace bpfscope
