@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# bpftrace v0.26's integer typing rules, run for real: literals are the smallest type of their
+# sign; variables, map values, map keys and tuple fields are upcast to a type holding every value
+# stored in them; a literal takes the type of the slot it fits; comparisons and division are
+# signed exactly when the operands meet in a signed type. Each check compares printed values
+# that the pre-v0.26 rules got wrong (an unsigned slot printing a negative value as 2^64 - n, an
+# unsigned comparison of a negative number), on BEGIN and on a tracepoint with a workload this
+# test starts itself. Refused combinations are in tests/bad/340-*.bt and on.
+source "$(dirname "$0")/lib.sh"
+
+# ---------------------------------------------------------------- variables
+
+# A literal takes the variable's type when it fits (int16 2, int8 -100: nothing is widened); a
+# uint8 given -1000 becomes an int16 (sizeof shows it), and a read earlier in the loop than the
+# widening assignment already sees the int16 (-200 is not cut to 8 bits).
+golden "variables: literals fit, upcasts keep negative values" \
+  'BEGIN { $a = (int16)0; $a = 2; $b = (int8)3; $b = -100; print(($a, $b)); $c = 1; $d = -1000; $c = $d; print(($c, sizeof($c))); $e = (uint8)200; $e = -1; print(($e, sizeof($e))); $i = 0; $v = 1; while ($i < 3) { print($v); $v = -200; $i++; } $w = 0; $w = nsecs; print(sizeof($w)); exit(); }' <<'EOF'
+(2, -100)
+(-1000, 2)
+(-1, 2)
+1
+-200
+-200
+8
+
+
+EOF
+
+# ---------------------------------------------------------------- operators
+
+# uint8 against -1 meet in int16: signed. uint32 against -1: int64. int32 against uint16: int32.
+# A uint64 against a literal that fits stays unsigned. Division and >> of a signed type are
+# signed.
+golden "comparisons, division and shifts follow the promoted signedness" \
+  'BEGIN { print((uint8)5 > -1); print((uint32)7 < -1); print((int32)-5 < (uint16)3); $u = (uint64)10; print($u > 5); $n = (int16)-7; print($n / 2); print($n % 4); print((int8)-8 >> 1); $c = 0; print($c ? (uint8)200 : -1); exit(); }' <<'EOF'
+true
+false
+true
+true
+-3
+-3
+-4
+-1
+
+
+EOF
+
+# ---------------------------------------------------------------- maps and tuples
+
+# @s starts as a uint8 and ends an int16: its 8-byte value is printed signed. @k's key type
+# grows from uint8 to int16 (the key -1 prints as -1). Tuples grow field by field.
+golden "map values, map keys and tuples are upcast" \
+  'BEGIN { @s = 1; @s = -5; @k[(uint8)255] = 1; @k[-1] = 2; $t = ((uint8)1, 2); $t = (-1, 70000); print($t); @t = ((uint8)1, "a"); @t = (-1000, "bcd"); exit(); }' <<'EOF'
+(-1, 70000)
+
+
+@k[255]: 1
+@k[-1]: 2
+@s: -5
+@t: (-1000, bcd)
+EOF
+
+# ---------------------------------------------------------------- on a tracepoint
+
+# The workload seeks /dev/null to offsets 0..49 (args.offset is a uint64).
+seeks='fd = os.open("/dev/null", os.O_RDONLY)
+for i in range(50): os.lseek(fd, i, 0)'
+pyworkload_start "$seeks" || finish
+prog="BEGIN { @k[(uint8)200] = (uint8)1; @m = (uint8)1; @t = ((uint8)0, \"x\"); }
+tracepoint:syscalls:sys_enter_lseek /pid == $WL_PID/ {
+  \$d = (int8)args.offset - 25;
+  @below[\$d < (uint16)1] = count();
+  @m = (int8)args.offset - 100;
+  @k[(int8)(args.offset % 3) - 1] = args.offset;
+  @t = ((int16)args.offset - 100, \"lseek\");
+  \$small = 0;
+  \$small = args.offset;
+  @sum = sum(\$small);
+}"
+bg_start tp -e "$prog"
+if wait_attached tp; then
+  workload_run
+  assert_rc "the workload ran to its end" 0 "$WL_RC"
+  bg_stop tp INT
+  assert_rc "SIGINT ends bpfscope" 0 "$RC"
+  # $d < 1 for offsets 0..25 (26 of 50): compared as int64, not as uint64. @m, @t and @k's keys
+  # went signed when the negative values came; @k's value grew from uint8 to uint64.
+  assert_eq "tracepoint: signed comparison, map value, key and tuple upcasts" "
+
+@below[false]: 24
+@below[true]: 26
+@k[200]: 1
+@k[1]: 47
+@k[-1]: 48
+@k[0]: 49
+@m: -51
+@sum: 1225
+@t: (-51, lseek)" "$OUT"
+fi
+
+finish

@@ -1,0 +1,224 @@
+// bpftrace v0.26's integer typing rules (parser/int_promotion.h): which type two integer types
+// meet in, with and without literals, and what the semantic pass makes of them in variables,
+// maps, keys, tuples, `?:`, operators and compound assignments.
+
+#include "parser/int_promotion.h"
+#include "test_support.h"
+
+#include <gtest/gtest.h>
+
+using namespace bpfscope;
+using bpfscope::testing::analyse;
+using bpfscope::testing::Analysed;
+
+namespace {
+
+Type u(int bytes) { return Type::integer(bytes, false); }
+Type s(int bytes) { return Type::integer(bytes, true); }
+
+std::string common(const Type &a, const Type &b) {
+  auto t = common_integer_type(a, b);
+  return t ? t->name() : "none";
+}
+
+TEST(IntPromotion, SameSignednessTakesTheLarger) {
+  EXPECT_EQ(common(u(1), u(4)), "uint32");
+  EXPECT_EQ(common(u(8), u(2)), "uint64");
+  EXPECT_EQ(common(s(2), s(1)), "int16");
+  EXPECT_EQ(common(s(8), s(8)), "int64");
+}
+
+TEST(IntPromotion, MixedSignsNeedAWiderSignedType) {
+  EXPECT_EQ(common(u(1), s(1)), "int16");
+  EXPECT_EQ(common(s(1), u(1)), "int16");
+  EXPECT_EQ(common(u(1), s(2)), "int16");
+  EXPECT_EQ(common(u(2), s(1)), "int32");
+  EXPECT_EQ(common(u(4), s(2)), "int64");
+  EXPECT_EQ(common(s(8), u(4)), "int64");
+  // No signed type holds every uint64.
+  EXPECT_EQ(common(u(8), s(1)), "none");
+  EXPECT_EQ(common(s(8), u(8)), "none");
+}
+
+TEST(IntPromotion, BoolsAndPointersCombineAsUnsigned) {
+  EXPECT_EQ(common(Type::boolean(), s(1)), "int16");
+  EXPECT_EQ(common(Type::pointer(), u(1)), "uint64");
+  EXPECT_EQ(common(Type::pointer(), s(8)), "none");
+}
+
+TEST(IntPromotion, LiteralsFitByValue) {
+  EXPECT_TRUE(literal_fits({false, 255}, u(1)));
+  EXPECT_FALSE(literal_fits({false, 256}, u(1)));
+  EXPECT_TRUE(literal_fits({false, 127}, s(1)));
+  EXPECT_FALSE(literal_fits({false, 128}, s(1)));
+  EXPECT_TRUE(literal_fits({true, 128}, s(1)));
+  EXPECT_FALSE(literal_fits({true, 129}, s(1)));
+  EXPECT_FALSE(literal_fits({true, 1}, u(8)));
+  EXPECT_TRUE(literal_fits({false, UINT64_MAX}, u(8)));
+  EXPECT_FALSE(literal_fits({false, UINT64_MAX}, s(8)));
+  EXPECT_TRUE(literal_fits({true, uint64_t{1} << 63}, s(8)));
+}
+
+std::string promoted(const Type &a, std::optional<IntLiteral> la, const Type &b,
+                     std::optional<IntLiteral> lb) {
+  auto t = promote_operands(a, la, b, lb);
+  return t ? t->name() : "none";
+}
+
+TEST(IntPromotion, ALiteralTakesTheOtherSidesTypeWhenItFits) {
+  // `(uint64)x < 5`: 5 fits in a uint64, so no mixing of signs.
+  EXPECT_EQ(promoted(u(8), std::nullopt, u(1), IntLiteral{false, 5}), "uint64");
+  EXPECT_EQ(promoted(s(1), IntLiteral{false, 5}, u(4), std::nullopt), "uint32");
+  EXPECT_EQ(promoted(s(8), std::nullopt, u(1), IntLiteral{false, 200}), "int64");
+  // -1 fits no unsigned type: promoted as any int8 would be.
+  EXPECT_EQ(promoted(u(1), std::nullopt, s(1), IntLiteral{true, 1}), "int16");
+  EXPECT_EQ(promoted(u(8), std::nullopt, s(1), IntLiteral{true, 1}), "none");
+}
+
+TEST(IntPromotion, TwoLiteralsMeetInTheLargerWhenBothFit) {
+  EXPECT_EQ(promoted(u(1), IntLiteral{false, 1}, u(2), IntLiteral{false, 1000}), "uint16");
+  EXPECT_EQ(promoted(s(1), IntLiteral{true, 1}, u(1), IntLiteral{false, 1}), "int8");
+  EXPECT_EQ(promoted(s(1), IntLiteral{true, 1}, u(1), IntLiteral{false, 200}), "int16");
+}
+
+TEST(IntPromotion, AssignmentKeepsTheSlotForAFittingLiteral) {
+  auto keep = upcast_for_assignment(s(2), u(1), IntLiteral{false, 2});
+  ASSERT_TRUE(keep);
+  EXPECT_EQ(keep->name(), "int16");
+  auto grow = upcast_for_assignment(u(1), s(2), IntLiteral{true, 1000});
+  ASSERT_TRUE(grow);
+  EXPECT_EQ(grow->name(), "int16");
+  EXPECT_FALSE(upcast_for_assignment(u(8), s(8), std::nullopt));
+}
+
+// ---------------------------------------------------------------- in the semantic pass
+
+std::string var_type(const std::string &body, const std::string &name) {
+  auto a = analyse("BEGIN { " + body + " }");
+  EXPECT_TRUE(a.ok) << a.errors;
+  if (!a.ok || !a.info.probes[0].variables.count(name))
+    return "<none>";
+  return a.info.probes[0].variables.at(name).name();
+}
+
+std::string errors_of(const std::string &body) {
+  auto a = analyse("BEGIN { " + body + " }");
+  EXPECT_FALSE(a.ok) << body;
+  return a.errors;
+}
+
+TEST(IntTyping, LiteralsAreTheSmallestTypeOfTheirSign) {
+  EXPECT_EQ(var_type("$x = 1;", "$x"), "uint8");
+  EXPECT_EQ(var_type("$x = -1;", "$x"), "int8");
+  EXPECT_EQ(var_type("$x = -1000;", "$x"), "int16");
+  EXPECT_EQ(var_type("$x = -128;", "$x"), "int8");
+  EXPECT_EQ(var_type("$x = 70000;", "$x"), "uint32");
+}
+
+TEST(IntTyping, VariablesAreUpcast) {
+  // The documented example: uint8, then int16.
+  EXPECT_EQ(var_type("$a = 1; $b = -1000; $a = $b;", "$a"), "int16");
+  EXPECT_EQ(var_type("$a = (int16)0; $a = 2;", "$a"), "int16");
+  EXPECT_EQ(var_type("$a = (uint32)0; $a = 5;", "$a"), "uint32");
+  EXPECT_EQ(var_type("$a = (uint8)0; $a = -1;", "$a"), "int16");
+  EXPECT_EQ(var_type("$a = 0; $a = nsecs;", "$a"), "uint64");
+  EXPECT_EQ(var_type("$a = (int32)0; $a = (uint16)1;", "$a"), "int32");
+}
+
+TEST(IntTyping, NoCommonTypeIsAnError) {
+  EXPECT_EQ(errors_of("$c = (uint64)1; $d = (int64)-1; $c = $d;"),
+            "stdin:1:41-48: ERROR: Type mismatch for $c: trying to assign value of type 'int64' "
+            "when variable already contains a value of type 'uint64'\n"
+            "BEGIN { $c = (uint64)1; $d = (int64)-1; $c = $d; }\n"
+            "                                        ~~~~~~~\n");
+  EXPECT_NE(errors_of("@a = (uint64)1; @a = (int64)-1;")
+                .find("Type mismatch for @a: trying to assign value of type 'int64' when map "
+                      "already has a type 'uint64'"),
+            std::string::npos);
+  EXPECT_NE(errors_of("$a = (uint64)1; $a = -1;")
+                .find("trying to assign value of type 'int8' when variable already contains a "
+                      "value of type 'uint64'"),
+            std::string::npos);
+}
+
+const MapInfo &map_of(const Analysed &a, const std::string &name) {
+  return a.info.maps[a.info.map_ids.at(name)];
+}
+
+TEST(IntTyping, MapValuesAndKeysAreUpcast) {
+  auto a = analyse("BEGIN { @v = 1; @v = -1000; @k[1] = 0; @k[-1] = 0; @k[(uint16)5] = 0; }");
+  ASSERT_TRUE(a.ok) << a.errors;
+  EXPECT_EQ(map_of(a, "@v").value_logical.name(), "int16");
+  EXPECT_EQ(map_of(a, "@v").value_type.name(), "int64"); // stored in 8 bytes, signed
+  EXPECT_EQ(map_of(a, "@k").key_logical.name(), "int32");
+  EXPECT_EQ(map_of(a, "@k").key_type.name(), "int64");
+  EXPECT_NE(errors_of("@m[(uint64)1] = 1; @m[(int64)-1] = 2;")
+                .find("Argument mismatch for @m: trying to access with arguments: [int64] when "
+                      "map expects arguments: [uint64]"),
+            std::string::npos);
+  EXPECT_NE(errors_of("@m[1, (uint64)1] = 1; @m[2, -1] = 2;")
+                .find("trying to access with arguments: [uint8, int8] when map expects "
+                      "arguments: [uint8, uint64]"),
+            std::string::npos);
+}
+
+TEST(IntTyping, TuplesAreUpcastFieldByField) {
+  EXPECT_EQ(var_type("$t = (1, \"a\"); $t = (-1000, \"bc\");", "$t"), "(int16,string[3])");
+  auto a = analyse("BEGIN { @t = (1, (uint32)2); @t = (-1, 5); }");
+  ASSERT_TRUE(a.ok) << a.errors;
+  EXPECT_EQ(map_of(a, "@t").value_logical.name(), "(int16,uint32)");
+  EXPECT_EQ(map_of(a, "@t").value_type.name(), "(int64,uint64)");
+  EXPECT_NE(errors_of("@t = (1, (uint64)2); @t = (-1, (int64)3);")
+                .find("Type mismatch for @t: trying to assign value of type '(int8,int64)' when "
+                      "map already has a type '(uint8,uint64)'"),
+            std::string::npos);
+}
+
+TEST(IntTyping, TernaryBranchesMeetInOneType) {
+  EXPECT_EQ(var_type("$c = 1; $x = $c ? 1 : -1;", "$x"), "int16");
+  EXPECT_EQ(var_type("$c = 1; $x = $c ? (uint32)1 : 2;", "$x"), "uint32");
+  EXPECT_NE(errors_of("$c = 1; $x = $c ? (uint64)1 : (int64)-1;")
+                .find("Ternary operator branches have different types: 'uint64' and 'int64'"),
+            std::string::npos);
+}
+
+Type operand_type_of_first_print(const std::string &body) {
+  auto a = analyse("BEGIN { " + body + " }");
+  EXPECT_TRUE(a.ok) << a.errors;
+  for (auto &st : a.program->probes[0]->body->stmts) {
+    if (st->kind != ast::StmtKind::Expr)
+      continue;
+    auto &call = static_cast<ast::Call &>(*static_cast<ast::ExprStmt &>(*st).expr);
+    if (call.name == "print" && call.args[0]->kind == ast::ExprKind::Binary)
+      return static_cast<ast::Binary &>(*call.args[0]).operand_type;
+  }
+  return Type::none();
+}
+
+TEST(IntTyping, ComparisonsUseThePromotedSignedness) {
+  EXPECT_EQ(operand_type_of_first_print("print((uint8)5 > -1);").name(), "int16");
+  EXPECT_EQ(operand_type_of_first_print("print((uint64)5 > 1);").name(), "uint64");
+  EXPECT_EQ(operand_type_of_first_print("print((int32)5 < (uint16)1);").name(), "int32");
+  // No common type: compared unsigned, with bpftrace's warning.
+  auto a = analyse("BEGIN { print((uint64)1 < (int64)-1); }");
+  ASSERT_TRUE(a.ok) << a.errors;
+  // Diagnostics hold warnings too.
+  EXPECT_NE(a.errors.find("WARNING: comparison of integers of different signs: 'uint64' and "
+                          "'int64' can lead to undefined behavior"),
+            std::string::npos)
+      << a.errors;
+}
+
+TEST(IntTyping, ArithmeticIs64BitsAndCompoundAssignmentUpcasts) {
+  EXPECT_EQ(var_type("$a = (uint8)1; $b = $a + 1;", "$b"), "int64");
+  EXPECT_EQ(var_type("$a = (uint64)1; $b = $a + 1;", "$b"), "uint64");
+  EXPECT_EQ(var_type("$a = (uint8)1; $a += 1;", "$a"), "int64");
+  EXPECT_EQ(var_type("$a = (uint16)1; $a++;", "$a"), "int64");
+  EXPECT_EQ(var_type("$a = (uint64)1; $a++;", "$a"), "uint64");
+  auto a = analyse("BEGIN { $a = (uint64)1; $b = $a - (int64)2; }");
+  ASSERT_TRUE(a.ok) << a.errors;
+  EXPECT_NE(a.errors.find("arithmetic of integers of different signs"), std::string::npos)
+      << a.errors;
+}
+
+} // namespace
