@@ -911,8 +911,8 @@ private:
       bool arithmetic = op == BinaryOp::Add || op == BinaryOp::Sub || op == BinaryOp::Mul ||
                         op == BinaryOp::Div || op == BinaryOp::Mod;
       if (comparison || arithmetic)
-        diags_.warning(loc, std::string(comparison ? "comparison" : "arithmetic") +
-                                " of integers of different signs: '" + l.name() + "' and '" +
+        diags_.warning(loc, std::string(comparison ? "comparison of" : "arithmetic on") +
+                                " integers of different signs: '" + l.name() + "' and '" +
                                 r.name() + "' can lead to undefined behavior");
     }
     return promoted;

@@ -217,7 +217,7 @@ TEST(IntTyping, ArithmeticIs64BitsAndCompoundAssignmentUpcasts) {
   EXPECT_EQ(var_type("$a = (uint64)1; $a++;", "$a"), "uint64");
   auto a = analyse("BEGIN { $a = (uint64)1; $b = $a - (int64)2; }");
   ASSERT_TRUE(a.ok) << a.errors;
-  EXPECT_NE(a.errors.find("arithmetic of integers of different signs"), std::string::npos)
+  EXPECT_NE(a.errors.find("arithmetic on integers of different signs"), std::string::npos)
       << a.errors;
 }
 
