@@ -59,11 +59,13 @@ std::optional<Type> common_integer_type(const Type &a0, const Type &b0) {
 std::optional<Type> promote_operands(const Type &a, const std::optional<IntLiteral> &a_literal,
                                      const Type &b, const std::optional<IntLiteral> &b_literal) {
   if (a_literal && b_literal) {
-    // Two literals: the smaller takes the larger one's type when its value allows.
+    // Two literals: one takes the other's type when its value allows, the larger type first
+    // (`1` and `1000` meet in uint16, `1` and `-1` in int8).
     Type va = promotion_view(a), vb = promotion_view(b);
-    const Type &larger = va.size >= vb.size ? va : vb;
-    if (literal_fits(*a_literal, larger) && literal_fits(*b_literal, larger))
-      return larger;
+    const Type candidates[2] = {va.size >= vb.size ? va : vb, va.size >= vb.size ? vb : va};
+    for (const Type &t : candidates)
+      if (literal_fits(*a_literal, t) && literal_fits(*b_literal, t))
+        return t;
     return common_integer_type(a, b);
   }
   if (a_literal && literal_fits(*a_literal, b))

@@ -78,6 +78,7 @@ TEST(IntPromotion, ALiteralTakesTheOtherSidesTypeWhenItFits) {
 TEST(IntPromotion, TwoLiteralsMeetInTheLargerWhenBothFit) {
   EXPECT_EQ(promoted(u(1), IntLiteral{false, 1}, u(2), IntLiteral{false, 1000}), "uint16");
   EXPECT_EQ(promoted(s(1), IntLiteral{true, 1}, u(1), IntLiteral{false, 1}), "int8");
+  EXPECT_EQ(promoted(u(1), IntLiteral{false, 1}, s(1), IntLiteral{true, 1}), "int8");
   EXPECT_EQ(promoted(s(1), IntLiteral{true, 1}, u(1), IntLiteral{false, 200}), "int16");
 }
 
@@ -175,7 +176,8 @@ TEST(IntTyping, TuplesAreUpcastFieldByField) {
 }
 
 TEST(IntTyping, TernaryBranchesMeetInOneType) {
-  EXPECT_EQ(var_type("$c = 1; $x = $c ? 1 : -1;", "$x"), "int16");
+  EXPECT_EQ(var_type("$c = 1; $x = $c ? 1 : -1;", "$x"), "int8");
+  EXPECT_EQ(var_type("$c = 1; $x = $c ? 200 : -1;", "$x"), "int16");
   EXPECT_EQ(var_type("$c = 1; $x = $c ? (uint32)1 : 2;", "$x"), "uint32");
   EXPECT_NE(errors_of("$c = 1; $x = $c ? (uint64)1 : (int64)-1;")
                 .find("Ternary operator branches have different types: 'uint64' and 'int64'"),
