@@ -430,8 +430,17 @@ void ProbeCompiler::assign_var(const AssignVar &a) {
     v.v = compound(a.op, current.v, v.v, storage.type.is_signed);
     v.type = storage.type;
   }
+  v.v = fit_to_variable(v.v, storage.type);
   store_as(storage.v,
            storage.type.is_integer() ? Type::integer(8, storage.type.is_signed) : storage.type, v);
+}
+
+// An integer variable's 8-byte slot holds the 64-bit form of a value of its type: a value
+// computed wider (`+=` on a `let $x: uint8`) is cut to the type's width and extended back.
+llvm::Value *ProbeCompiler::fit_to_variable(llvm::Value *v, const Type &var_type) {
+  if (var_type.kind != TypeKind::Integer || var_type.size >= 8 || !v->getType()->isIntegerTy(64))
+    return v;
+  return extend(b_.CreateTrunc(v, b_.getIntNTy(var_type.size * 8)), var_type);
 }
 
 // `storage` is the variable's key in ProbeInfo::variables (ast::Variable::storage).
@@ -1443,6 +1452,7 @@ ProbeCompiler::Value ProbeCompiler::unary(const Unary &u) {
     Value updated{b_.CreateAdd(old.v, delta), old.type};
     if (u.operand->kind == ExprKind::Variable) {
       Value storage = variable_storage(static_cast<const Variable &>(*u.operand).storage);
+      updated.v = fit_to_variable(updated.v, storage.type);
       store_integer(storage.v, 8, updated.v);
     } else {
       auto &m = static_cast<const Map &>(*u.operand);

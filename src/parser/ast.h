@@ -262,6 +262,9 @@ struct AssignVar : Stmt {
   // values must fit in it), and where. Empty otherwise (integer annotations become casts).
   std::string declared_type;
   SourceRange declared_loc;
+  // `let $x: TYPE [= v]` with a type name (the value is cast to it): an integer variable keeps
+  // that type, later values must fit in it rather than widen it.
+  bool type_annotated = false;
 };
 
 struct Block : Stmt {

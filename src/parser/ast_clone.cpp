@@ -213,6 +213,7 @@ StmtPtr copy_stmt(const Stmt &s) {
     n->compound = a.compound;
     n->op = a.op;
     n->declaration = a.declaration;
+    n->type_annotated = a.type_annotated;
     return n;
   }
   case StmtKind::For: {

@@ -176,6 +176,8 @@ public:
   // Variables of the current probe declared `string[N]` / `buffer[N]` (by storage name): their
   // size is fixed.
   std::set<std::string> sized_vars_;
+  // Integer variables declared `let $x: TYPE` (by storage name): they keep TYPE.
+  std::set<std::string> fixed_int_vars_;
   int expr_depth_ = 0;
   bool depth_reported_ = false;
 
@@ -195,6 +197,7 @@ public:
       learned_vars_ = probe_->variables;
       probe_->variables.clear();
       sized_vars_.clear();
+      fixed_int_vars_.clear();
       probe_->call_locals.clear();
       scopes_.reset();
       probe_->program_per_target = false;
@@ -817,6 +820,23 @@ private:
       }
       probe_->variables[storage] = stored;
       a.var->type = stored;
+      if (a.declaration && a.type_annotated && stored.kind == TypeKind::Integer)
+        fixed_int_vars_.insert(storage);
+      return;
+    }
+    if (fixed_int_vars_.count(storage) && it->second.kind == TypeKind::Integer &&
+        value.kind == TypeKind::Integer) {
+      // A declared integer type stays: the value must fit (a literal by its value, another
+      // integer by its type); `+=` and `++` wrap at its width, as in C.
+      auto fits = upcast_for_assignment(it->second, value, literal_of(a.value.get()));
+      if (!a.compound &&
+          (!fits || fits->size != it->second.size || fits->is_signed != it->second.is_signed)) {
+        error(a.loc, "Type mismatch for " + a.var->name + ": trying to assign value of type '" +
+                         value.name() + "' when variable already has a type '" + it->second.name() +
+                         "'");
+        return;
+      }
+      a.var->type = it->second;
       return;
     }
     if (sized_vars_.count(storage)) { // its declared size stays; the value must fit in it
@@ -1537,7 +1557,10 @@ private:
       return;
     Type wide = Type::integer(8, true);
     if (operand.kind == ExprKind::Variable) {
-      auto it = probe_->variables.find(static_cast<Variable &>(operand).storage);
+      const std::string &storage = static_cast<Variable &>(operand).storage;
+      if (fixed_int_vars_.count(storage))
+        return; // a declared type stays (the count wraps at its width)
+      auto it = probe_->variables.find(storage);
       if (it != probe_->variables.end() && it->second.kind == TypeKind::Integer)
         it->second = wide;
     } else if (MapInfo *mi = find_map(static_cast<Map &>(operand).name)) {

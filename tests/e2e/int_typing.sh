@@ -26,6 +26,18 @@ golden "variables: literals fit, upcasts keep negative values" \
 
 EOF
 
+# `let $x: TYPE` keeps TYPE: its first value is cast (300 -> 44), later ones must fit, and `+=`
+# and `++` wrap at its width (250 + 10 -> 4, 255 + 1 -> 0), as C does with a uint8_t.
+golden "declared integer types stay and wrap" \
+  'BEGIN { let $x: uint8 = 300; print($x); $x = 250; $x += 10; print($x); $x = 255; $x++; print($x); let $y: int16; $y = (uint8)200; $y = -5; print(($y, sizeof($y))); exit(); }' <<'EOF'
+44
+4
+0
+(-5, 2)
+
+
+EOF
+
 # ---------------------------------------------------------------- operators
 
 # uint8 against -1 meet in int16: signed. uint32 against -1: int64. int32 against uint16: int32.

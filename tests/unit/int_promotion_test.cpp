@@ -223,4 +223,21 @@ TEST(IntTyping, ArithmeticIs64BitsAndCompoundAssignmentUpcasts) {
       << a.errors;
 }
 
+TEST(IntTyping, DeclaredIntegerTypesStay) {
+  // The initial value is cast (300 into a uint8 is 44); later values must fit, no upcast.
+  EXPECT_EQ(var_type("let $x: uint8 = 300; $x = 255;", "$x"), "uint8");
+  EXPECT_EQ(var_type("let $x: int16; $x = (uint8)200; $x = -5;", "$x"), "int16");
+  EXPECT_EQ(var_type("let $x: uint8 = 1; $x += 1000; $x++;", "$x"), "uint8");
+  EXPECT_NE(errors_of("let $x: uint8 = 1; $x = 1000;")
+                .find("Type mismatch for $x: trying to assign value of type 'uint16' when "
+                      "variable already has a type 'uint8'"),
+            std::string::npos);
+  EXPECT_NE(errors_of("let $x: int32; $x = (uint32)1;")
+                .find("trying to assign value of type 'uint32' when variable already has a type "
+                      "'int32'"),
+            std::string::npos);
+  // Without an annotation the same assignments upcast.
+  EXPECT_EQ(var_type("let $x = (uint8)1; $x = 1000;", "$x"), "uint16");
+}
+
 } // namespace
