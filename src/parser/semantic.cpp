@@ -137,12 +137,14 @@ bool unify_into(Type &into, const Type &t) {
   return false;
 }
 
-// A literal's type, as in bpftrace v0.26: the smallest unsigned type holding it (`1` is a
-// uint8); a negated literal gets the smallest signed one (`-1` is an int8, `-1000` an int16).
+// A literal's type, as bpftrace v0.26 really types it: the smallest signed type holding it (`1`
+// is an int8: v0.26 prints "map already has a type 'int8'" after `@x = 1`, see
+// shared/reference), uint64 only above INT64_MAX; a negated literal gets the smallest signed
+// one (`-1` is an int8, `-1000` an int16). Newer bpftrace docs call `1` a uint8; v0.26 does not.
 Type smallest_integer_for(uint64_t v) {
-  for (int bytes : {1, 2, 4})
-    if (v <= (uint64_t{1} << (bytes * 8)) - 1)
-      return Type::integer(bytes, false);
+  for (int bytes : {1, 2, 4, 8})
+    if (v <= (uint64_t{1} << (bytes * 8 - 1)) - 1)
+      return Type::integer(bytes, true);
   return Type::integer(8, false);
 }
 
