@@ -60,7 +60,8 @@ std::optional<Type> promote_operands(const Type &a, const std::optional<IntLiter
                                      const Type &b, const std::optional<IntLiteral> &b_literal) {
   if (a_literal && b_literal) {
     // Two literals: one takes the other's type when its value allows, the larger type first
-    // (`1` and `1000` meet in uint16, `1` and `-1` in int8).
+    // (`1` and `1000` meet in int16, `1` and `-1` in int8, `200` and `-1` in int16). Both are
+    // signed unless one is above INT64_MAX (a uint64, which no negative literal meets).
     Type va = promotion_view(a), vb = promotion_view(b);
     const Type candidates[2] = {va.size >= vb.size ? va : vb, va.size >= vb.size ? vb : va};
     for (const Type &t : candidates)

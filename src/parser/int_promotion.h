@@ -5,9 +5,12 @@
 //   - Signed and unsigned: the smallest signed type that holds every value of both (int16 for
 //     uint8 and int8); none when the unsigned one is 64 bits wide (uint64 and int64 have no
 //     common type: an assignment is an error, an operator warns).
-//   - A literal takes the other side's type when its value fits in it (`$x = (uint32)1; $x = 5`
-//     keeps uint32), and is promoted like any other integer when it does not (`-1` into a uint8
-//     variable makes it an int16).
+//   - A literal is the smallest signed type holding it (`1` an int8, `200` an int16, `-1` an
+//     int8; a uint64 only above INT64_MAX). It takes the other side's type when its value fits
+//     in it (`$x = (uint32)1; $x = 5` keeps uint32, `(uint8)5 > -1` compares in int16), and is
+//     promoted like any other integer when it does not (`-1` or `1000` into a uint8 variable
+//     makes it an int16). A slot typed by a literal is not a literal: `$a = 0; $a = nsecs` is
+//     an int8 meeting a uint64, an error.
 //
 // Booleans combine as uint8 and pointers as uint64.
 #pragma once

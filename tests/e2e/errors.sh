@@ -48,7 +48,7 @@ BEGIN { @x = ; }
 
 bps -e 'BEGIN { @x = 1; @x = "s"; }'
 nothing_attached "type mismatch"
-assert_eq "type mismatch: exact text" "stdin:1:17-25: ERROR: Type mismatch for @x: trying to assign value of type 'string[2]' when map already has a type 'uint8'
+assert_eq "type mismatch: exact text" "stdin:1:17-25: ERROR: Type mismatch for @x: trying to assign value of type 'string[2]' when map already has a type 'int8'
 BEGIN { @x = 1; @x = \"s\"; }
                 ~~~~~~~~" "$ERR"
 

@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
-# bpftrace v0.26's integer typing rules, run for real: literals are the smallest type of their
-# sign; variables, map values, map keys and tuple fields are upcast to a type holding every value
-# stored in them; a literal takes the type of the slot it fits; comparisons and division are
-# signed exactly when the operands meet in a signed type. Each check compares printed values
-# that the pre-v0.26 rules got wrong (an unsigned slot printing a negative value as 2^64 - n, an
-# unsigned comparison of a negative number), on BEGIN and on a tracepoint with a workload this
-# test starts itself. Refused combinations are in tests/bad/340-*.bt and on.
+# bpftrace v0.26's integer typing rules, run for real: literals are the smallest signed type
+# holding them (`1` is an int8, `-1000` an int16; uint64 only above INT64_MAX); variables, map
+# values, map keys and tuple fields are upcast to a type holding every value stored in them; a
+# literal takes the type of the slot it fits; comparisons and division are signed exactly when
+# the operands meet in a signed type. Each check compares printed values that the pre-v0.26
+# rules got wrong (an unsigned slot printing a negative value as 2^64 - n, an unsigned comparison
+# of a negative number), on BEGIN and on a tracepoint with a workload this test starts itself. Refused combinations are in tests/bad/340-*.bt and on.
 source "$(dirname "$0")/lib.sh"
 
 # ---------------------------------------------------------------- variables
 
-# A literal takes the variable's type when it fits (int16 2, int8 -100: nothing is widened); a
-# uint8 given -1000 becomes an int16 (sizeof shows it), and a read earlier in the loop than the
-# widening assignment already sees the int16 (-200 is not cut to 8 bits).
+# A literal takes the variable's type when it fits (int16 2, int8 -100: nothing is widened); an
+# int8 given -1000 becomes an int16 (sizeof shows it), a uint8 given -1 an int16, and a read
+# earlier in the loop than the widening assignment already sees the int16 (-200 is not cut to 8
+# bits). An int8 given a uint32 (pid) becomes an int64; it could not take a uint64 (nsecs).
 golden "variables: literals fit, upcasts keep negative values" \
-  'BEGIN { $a = (int16)0; $a = 2; $b = (int8)3; $b = -100; print(($a, $b)); $c = 1; $d = -1000; $c = $d; print(($c, sizeof($c))); $e = (uint8)200; $e = -1; print(($e, sizeof($e))); $i = 0; $v = 1; while ($i < 3) { print($v); $v = -200; $i++; } $w = 0; $w = nsecs; print(sizeof($w)); exit(); }' <<'EOF'
+  'BEGIN { $a = (int16)0; $a = 2; $b = (int8)3; $b = -100; print(($a, $b)); $c = 1; $d = -1000; $c = $d; print(($c, sizeof($c))); $e = (uint8)200; $e = -1; print(($e, sizeof($e))); $i = 0; $v = 1; while ($i < 3) { print($v); $v = -200; $i++; } $w = 0; $w = pid; print(sizeof($w)); exit(); }' <<'EOF'
 (2, -100)
 (-1000, 2)
 (-1, 2)
@@ -59,10 +60,11 @@ EOF
 
 # ---------------------------------------------------------------- maps and tuples
 
-# @s starts as a uint8 and ends an int16: its 8-byte value is printed signed. @k's key type
-# grows from uint8 to int16 (the key -1 prints as -1). Tuples grow field by field.
+# @s starts as a uint8 (a cast: the literal 1 alone would be an int8) and ends an int16: its
+# 8-byte value is printed signed. @k's key type grows from uint8 to int16 (the key -1 prints as
+# -1). Tuples grow field by field.
 golden "map values, map keys and tuples are upcast" \
-  'BEGIN { @s = 1; @s = -5; @k[(uint8)255] = 1; @k[-1] = 2; $t = ((uint8)1, 2); $t = (-1, 70000); print($t); @t = ((uint8)1, "a"); @t = (-1000, "bcd"); exit(); }' <<'EOF'
+  'BEGIN { @s = (uint8)1; @s = -5; @k[(uint8)255] = 1; @k[-1] = 2; $t = ((uint8)1, 2); $t = (-1, 70000); print($t); @t = ((uint8)1, "a"); @t = (-1000, "bcd"); exit(); }' <<'EOF'
 (-1, 70000)
 
 
@@ -85,7 +87,7 @@ tracepoint:syscalls:sys_enter_lseek /pid == $WL_PID/ {
   @m = (int8)args.offset - 100;
   @k[(int8)(args.offset % 3) - 1] = args.offset;
   @t = ((int16)args.offset - 100, \"lseek\");
-  \$small = 0;
+  \$small = (uint8)0;
   \$small = args.offset;
   @sum = sum(\$small);
 }"

@@ -66,26 +66,34 @@ std::string promoted(const Type &a, std::optional<IntLiteral> la, const Type &b,
 }
 
 TEST(IntPromotion, ALiteralTakesTheOtherSidesTypeWhenItFits) {
-  // `(uint64)x < 5`: 5 fits in a uint64, so no mixing of signs.
-  EXPECT_EQ(promoted(u(8), std::nullopt, u(1), IntLiteral{false, 5}), "uint64");
+  // `(uint64)x < 5`: the int8 literal 5 fits in a uint64, so no mixing of signs.
+  EXPECT_EQ(promoted(u(8), std::nullopt, s(1), IntLiteral{false, 5}), "uint64");
   EXPECT_EQ(promoted(s(1), IntLiteral{false, 5}, u(4), std::nullopt), "uint32");
-  EXPECT_EQ(promoted(s(8), std::nullopt, u(1), IntLiteral{false, 200}), "int64");
+  EXPECT_EQ(promoted(s(8), std::nullopt, s(2), IntLiteral{false, 200}), "int64");
+  // 300 (an int16) does not fit a uint8: promoted as any int16 would be.
+  EXPECT_EQ(promoted(u(1), std::nullopt, s(2), IntLiteral{false, 300}), "int16");
   // -1 fits no unsigned type: promoted as any int8 would be.
   EXPECT_EQ(promoted(u(1), std::nullopt, s(1), IntLiteral{true, 1}), "int16");
   EXPECT_EQ(promoted(u(8), std::nullopt, s(1), IntLiteral{true, 1}), "none");
 }
 
 TEST(IntPromotion, TwoLiteralsMeetInTheLargerWhenBothFit) {
-  EXPECT_EQ(promoted(u(1), IntLiteral{false, 1}, u(2), IntLiteral{false, 1000}), "uint16");
-  EXPECT_EQ(promoted(s(1), IntLiteral{true, 1}, u(1), IntLiteral{false, 1}), "int8");
-  EXPECT_EQ(promoted(u(1), IntLiteral{false, 1}, s(1), IntLiteral{true, 1}), "int8");
-  EXPECT_EQ(promoted(s(1), IntLiteral{true, 1}, u(1), IntLiteral{false, 200}), "int16");
+  EXPECT_EQ(promoted(s(1), IntLiteral{false, 1}, s(2), IntLiteral{false, 1000}), "int16");
+  EXPECT_EQ(promoted(s(1), IntLiteral{true, 1}, s(1), IntLiteral{false, 1}), "int8");
+  EXPECT_EQ(promoted(s(1), IntLiteral{false, 1}, s(1), IntLiteral{true, 1}), "int8");
+  EXPECT_EQ(promoted(s(1), IntLiteral{true, 1}, s(2), IntLiteral{false, 200}), "int16");
+  // Only a literal above INT64_MAX is unsigned, and no type holds it and a negative one.
+  EXPECT_EQ(promoted(u(8), IntLiteral{false, UINT64_MAX}, s(1), IntLiteral{true, 1}), "none");
+  EXPECT_EQ(promoted(u(8), IntLiteral{false, UINT64_MAX}, s(1), IntLiteral{false, 1}), "uint64");
 }
 
 TEST(IntPromotion, AssignmentKeepsTheSlotForAFittingLiteral) {
-  auto keep = upcast_for_assignment(s(2), u(1), IntLiteral{false, 2});
+  auto keep = upcast_for_assignment(s(2), s(1), IntLiteral{false, 2});
   ASSERT_TRUE(keep);
   EXPECT_EQ(keep->name(), "int16");
+  auto keep_unsigned = upcast_for_assignment(u(4), s(1), IntLiteral{false, 5});
+  ASSERT_TRUE(keep_unsigned);
+  EXPECT_EQ(keep_unsigned->name(), "uint32");
   auto grow = upcast_for_assignment(u(1), s(2), IntLiteral{true, 1000});
   ASSERT_TRUE(grow);
   EXPECT_EQ(grow->name(), "int16");
@@ -109,20 +117,26 @@ std::string errors_of(const std::string &body) {
 }
 
 TEST(IntTyping, LiteralsAreTheSmallestTypeOfTheirSign) {
-  EXPECT_EQ(var_type("$x = 1;", "$x"), "uint8");
+  // Positive literals are signed too in v0.26; only a value above INT64_MAX is a uint64.
+  EXPECT_EQ(var_type("$x = 1;", "$x"), "int8");
+  EXPECT_EQ(var_type("$x = 127;", "$x"), "int8");
+  EXPECT_EQ(var_type("$x = 128;", "$x"), "int16");
+  EXPECT_EQ(var_type("$x = 200;", "$x"), "int16");
   EXPECT_EQ(var_type("$x = -1;", "$x"), "int8");
   EXPECT_EQ(var_type("$x = -1000;", "$x"), "int16");
   EXPECT_EQ(var_type("$x = -128;", "$x"), "int8");
-  EXPECT_EQ(var_type("$x = 70000;", "$x"), "uint32");
+  EXPECT_EQ(var_type("$x = 70000;", "$x"), "int32");
+  EXPECT_EQ(var_type("$x = 0x7fffffffffffffff;", "$x"), "int64");
+  EXPECT_EQ(var_type("$x = 0x8000000000000000;", "$x"), "uint64");
 }
 
 TEST(IntTyping, VariablesAreUpcast) {
-  // The documented example: uint8, then int16.
+  // The documented example: int8, then int16.
   EXPECT_EQ(var_type("$a = 1; $b = -1000; $a = $b;", "$a"), "int16");
   EXPECT_EQ(var_type("$a = (int16)0; $a = 2;", "$a"), "int16");
   EXPECT_EQ(var_type("$a = (uint32)0; $a = 5;", "$a"), "uint32");
   EXPECT_EQ(var_type("$a = (uint8)0; $a = -1;", "$a"), "int16");
-  EXPECT_EQ(var_type("$a = 0; $a = nsecs;", "$a"), "uint64");
+  EXPECT_EQ(var_type("$a = (uint64)0; $a = nsecs;", "$a"), "uint64");
   EXPECT_EQ(var_type("$a = (int32)0; $a = (uint16)1;", "$a"), "int32");
 }
 
@@ -139,6 +153,12 @@ TEST(IntTyping, NoCommonTypeIsAnError) {
   EXPECT_NE(errors_of("$a = (uint64)1; $a = -1;")
                 .find("trying to assign value of type 'int8' when variable already contains a "
                       "value of type 'uint64'"),
+            std::string::npos);
+  // `0` is an int8, and no signed type holds every uint64: the variable must start unsigned
+  // (`$a = (uint64)0`) to take nsecs later.
+  EXPECT_NE(errors_of("$a = 0; $a = nsecs;")
+                .find("trying to assign value of type 'uint64' when variable already contains a "
+                      "value of type 'int8'"),
             std::string::npos);
 }
 
@@ -158,8 +178,8 @@ TEST(IntTyping, MapValuesAndKeysAreUpcast) {
                       "map expects arguments: [uint64]"),
             std::string::npos);
   EXPECT_NE(errors_of("@m[1, (uint64)1] = 1; @m[2, -1] = 2;")
-                .find("trying to access with arguments: [uint8, int8] when map expects "
-                      "arguments: [uint8, uint64]"),
+                .find("trying to access with arguments: [int8, int8] when map expects "
+                      "arguments: [int8, uint64]"),
             std::string::npos);
 }
 
@@ -167,11 +187,12 @@ TEST(IntTyping, TuplesAreUpcastFieldByField) {
   EXPECT_EQ(var_type("$t = (1, \"a\"); $t = (-1000, \"bc\");", "$t"), "(int16,string[3])");
   auto a = analyse("BEGIN { @t = (1, (uint32)2); @t = (-1, 5); }");
   ASSERT_TRUE(a.ok) << a.errors;
-  EXPECT_EQ(map_of(a, "@t").value_logical.name(), "(int16,uint32)");
+  // -1 fits the int8 that 1 made; 5 fits the uint32.
+  EXPECT_EQ(map_of(a, "@t").value_logical.name(), "(int8,uint32)");
   EXPECT_EQ(map_of(a, "@t").value_type.name(), "(int64,uint64)");
   EXPECT_NE(errors_of("@t = (1, (uint64)2); @t = (-1, (int64)3);")
                 .find("Type mismatch for @t: trying to assign value of type '(int8,int64)' when "
-                      "map already has a type '(uint8,uint64)'"),
+                      "map already has a type '(int8,uint64)'"),
             std::string::npos);
 }
 
@@ -229,7 +250,7 @@ TEST(IntTyping, DeclaredIntegerTypesStay) {
   EXPECT_EQ(var_type("let $x: int16; $x = (uint8)200; $x = -5;", "$x"), "int16");
   EXPECT_EQ(var_type("let $x: uint8 = 1; $x += 1000; $x++;", "$x"), "uint8");
   EXPECT_NE(errors_of("let $x: uint8 = 1; $x = 1000;")
-                .find("Type mismatch for $x: trying to assign value of type 'uint16' when "
+                .find("Type mismatch for $x: trying to assign value of type 'int16' when "
                       "variable already has a type 'uint8'"),
             std::string::npos);
   EXPECT_NE(errors_of("let $x: int32; $x = (uint32)1;")
@@ -237,7 +258,7 @@ TEST(IntTyping, DeclaredIntegerTypesStay) {
                       "'int32'"),
             std::string::npos);
   // Without an annotation the same assignments upcast.
-  EXPECT_EQ(var_type("let $x = (uint8)1; $x = 1000;", "$x"), "uint16");
+  EXPECT_EQ(var_type("let $x = (uint8)1; $x = 1000;", "$x"), "int16");
 }
 
 } // namespace

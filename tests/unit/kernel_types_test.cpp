@@ -132,7 +132,7 @@ TEST(KernelTypes, TypeofInCastsLetAndSizeof) {
   auto &assign = static_cast<ast::AssignMap &>(*a.program->probes[0]->body->stmts[1]);
   EXPECT_EQ(static_cast<ast::TypeQuery &>(*assign.value).value, 16u);
   EXPECT_NE(errors_of("kprobe:f { $x = (typeof(comm))1; }")
-                .find("ERROR: Cannot cast from 'uint8' to 'string[16]'"),
+                .find("ERROR: Cannot cast from 'int8' to 'string[16]'"),
             std::string::npos);
 }
 

@@ -30,14 +30,14 @@ TEST(Semantic, IntegerLiteralTypesAreTheSmallestThatFit) {
     auto &call = static_cast<ast::Call &>(*static_cast<ast::ExprStmt &>(*s).expr);
     names.push_back(call.args[0]->type.name());
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"uint8", "uint16", "uint32", "uint64", "uint64"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"int8", "int16", "int32", "int64", "uint64"}));
 }
 
 TEST(Semantic, TypeMismatchOnMapMatchesBpftrace) {
   auto a = analyse("BEGIN { @x = 1; @x = \"s\"; }");
   EXPECT_FALSE(a.ok);
   EXPECT_EQ(a.errors, "stdin:1:17-25: ERROR: Type mismatch for @x: trying to assign value of "
-                      "type 'string[2]' when map already has a type 'uint8'\n"
+                      "type 'string[2]' when map already has a type 'int8'\n"
                       "BEGIN { @x = 1; @x = \"s\"; }\n"
                       "                ~~~~~~~~\n");
 }
@@ -111,8 +111,8 @@ TEST(Semantic, TupleKeysAndValues) {
   auto a = analyse("BEGIN { @t[1, \"a\"] = (2, \"bb\"); }");
   ASSERT_TRUE(a.ok) << a.errors;
   const MapInfo &m = map_named(a.info, "@t");
-  EXPECT_EQ(m.key_type.name(), "(uint64,string[2])"); // maps hold integers in 8 bytes
-  EXPECT_EQ(m.value_type.name(), "(uint64,string[3])");
+  EXPECT_EQ(m.key_type.name(), "(int64,string[2])"); // maps hold integers in 8 bytes
+  EXPECT_EQ(m.value_type.name(), "(int64,string[3])");
   EXPECT_EQ(m.key_type.size, 16);
 }
 
@@ -229,7 +229,7 @@ TEST(SemanticScopes, VariablesLiveInTheirBlock) {
   auto siblings =
       analyse("BEGIN { if (1) { $v = 1; print($v); } if (1) { $v = \"s\"; print($v); } }");
   ASSERT_TRUE(siblings.ok) << siblings.errors;
-  EXPECT_EQ(siblings.info.probes[0].variables.at("$v").name(), "uint8");
+  EXPECT_EQ(siblings.info.probes[0].variables.at("$v").name(), "int8");
   EXPECT_EQ(siblings.info.probes[0].variables.at("$v#1").name(), "string[2]");
 }
 

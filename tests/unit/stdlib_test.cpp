@@ -164,7 +164,7 @@ TEST(StdlibLet, Declarations) {
                        "$d = \"x\"; let $e: string = \"hello\"; }");
   ASSERT_TRUE(a.ok) << a.errors;
   auto &vars = a.info.probes[0].variables;
-  EXPECT_EQ(vars.at("$a").name(), "uint8");
+  EXPECT_EQ(vars.at("$a").name(), "int8");
   EXPECT_EQ(vars.at("$b").name(), "uint8");
   EXPECT_EQ(vars.at("$c").name(), "uint16");
   EXPECT_TRUE(vars.at("$d").is_string());

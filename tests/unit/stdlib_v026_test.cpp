@@ -78,7 +78,7 @@ std::vector<int> answers(const Result &r) {
 TEST(Find, TypesTheResultVariableAsTheMapValue) {
   Result r = analyse("BEGIN { @m[1] = (2, \"x\"); let $v; if (find(@m, 1, $v)) { print($v); } }");
   ASSERT_TRUE(r.ok) << r.errors;
-  EXPECT_EQ(r.info.probes[0].variables.at("$v").name(), "(uint64,string[2])");
+  EXPECT_EQ(r.info.probes[0].variables.at("$v").name(), "(int64,string[2])");
   EXPECT_EQ(type_of("find(@m, 1, $r)"),
             "error: " + analyse("BEGIN { $v = find(@m, 1, $r); }").errors);
 }
@@ -115,8 +115,8 @@ TEST(TypeQueries, Answers) {
                      " is_unsigned_integer($u), is_unsigned_integer($i), is_ptr($p), is_ptr($i),"
                      " is_literal(1), is_literal(\"x\"), is_literal($i), is_array($s)] = 1; }");
   ASSERT_TRUE(r.ok) << r.errors;
-  // `1` is a uint8 literal (v0.26), so $i is unsigned.
-  EXPECT_EQ(answers(r), (std::vector<int>{1, 0, 1, 0, 1, 1, 1, 0, 1, 1, 0, 0}));
+  // `1` is an int8 literal (v0.26), so $i is signed.
+  EXPECT_EQ(answers(r), (std::vector<int>{1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0, 0}));
   EXPECT_EQ(type_of("is_str(1)"), "bool");
   EXPECT_EQ(type_of("strcap(comm)"), "int64");
   EXPECT_EQ(type_of("default_str_length()"), "int64");
