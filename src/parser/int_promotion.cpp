@@ -56,8 +56,23 @@ std::optional<Type> common_integer_type(const Type &a0, const Type &b0) {
   return Type::integer(std::max(s.size, u.size * 2), true);
 }
 
+bool sign_flexible(const std::optional<IntLiteral> &lit) { return lit && !lit->negative; }
+
+namespace {
+// `t` as the rules see it against `other`: a sign-flexible signed integer counts as the unsigned
+// type of its size when `other` is unsigned (its values are all positive).
+Type flexible_view(const Type &t, bool flexible, const Type &other) {
+  Type v = promotion_view(t), o = promotion_view(other);
+  if (flexible && v.kind == TypeKind::Integer && o.kind == TypeKind::Integer && v.is_signed &&
+      !o.is_signed)
+    v.is_signed = false;
+  return v;
+}
+} // namespace
+
 std::optional<Type> promote_operands(const Type &a, const std::optional<IntLiteral> &a_literal,
-                                     const Type &b, const std::optional<IntLiteral> &b_literal) {
+                                     const Type &b, const std::optional<IntLiteral> &b_literal,
+                                     bool a_flexible, bool b_flexible) {
   if (a_literal && b_literal) {
     // Two literals: one takes the other's type when its value allows, the larger type first
     // (`1` and `1000` meet in int16, `1` and `-1` in int8, `200` and `-1` in int16). Both are
@@ -73,14 +88,19 @@ std::optional<Type> promote_operands(const Type &a, const std::optional<IntLiter
     return promotion_view(b);
   if (b_literal && literal_fits(*b_literal, a))
     return promotion_view(a);
-  return common_integer_type(a, b);
+  a_flexible = a_flexible || sign_flexible(a_literal);
+  b_flexible = b_flexible || sign_flexible(b_literal);
+  return common_integer_type(flexible_view(a, a_flexible, b), flexible_view(b, b_flexible, a));
 }
 
 std::optional<Type> upcast_for_assignment(const Type &slot, const Type &value,
-                                          const std::optional<IntLiteral> &literal) {
+                                          const std::optional<IntLiteral> &literal,
+                                          bool slot_flexible, bool value_flexible) {
   if (literal && literal_fits(*literal, slot))
     return promotion_view(slot);
-  return common_integer_type(slot, value);
+  value_flexible = value_flexible || sign_flexible(literal);
+  return common_integer_type(flexible_view(slot, slot_flexible, value),
+                             flexible_view(value, value_flexible, slot));
 }
 
 namespace {
@@ -95,24 +115,33 @@ bool holds_integers(const Type &t) {
   return false;
 }
 
-bool merge_integers(Type &slot, const Type &value, const Expr *value_expr) {
+void merge_integers(Type &slot, const Type &value, const Expr *value_expr,
+                    std::vector<IntCast> *casts, bool slot_flexible, bool value_flexible) {
   if (is_plain_integer(slot) && is_plain_integer(value)) {
     std::optional<IntLiteral> literal;
     if (value_expr)
       literal = integer_literal_of(*value_expr);
-    auto merged = upcast_for_assignment(slot, value, literal);
-    if (!merged)
-      return false;
+    auto merged = upcast_for_assignment(slot, value, literal, slot_flexible, value_flexible);
+    if (!merged) {
+      // A uint64 and a signed type: int64, and the uint64 side is cast (v0.26, PR #5148).
+      merged = Type::integer(8, true);
+      if (casts) {
+        if (!promotion_view(value).is_signed)
+          casts->push_back({value_expr, false, promotion_view(value), *merged});
+        if (!promotion_view(slot).is_signed)
+          casts->push_back({value_expr, true, promotion_view(slot), *merged});
+      }
+    }
     if (merged->size != slot.size || merged->is_signed != slot.is_signed) {
       bool address = slot.is_pointer;
       slot = *merged;
       slot.is_pointer = address;
     }
-    return true;
+    return;
   }
   if (slot.kind != TypeKind::Tuple || value.kind != TypeKind::Tuple ||
       slot.fields.size() != value.fields.size())
-    return true;
+    return;
   const TupleLit *literal = value_expr && value_expr->kind == ExprKind::TupleLit
                                 ? static_cast<const TupleLit *>(value_expr)
                                 : nullptr;
@@ -125,12 +154,17 @@ bool merge_integers(Type &slot, const Type &value, const Expr *value_expr) {
     const Expr *elem = literal && static_cast<size_t>(j) < literal->elems.size()
                            ? literal->elems[j].get()
                            : nullptr;
-    if (!merge_integers(fields[i], value.fields[j], elem))
-      return false;
+    // Casts inside a tuple that is not written out are located at the whole value.
+    std::vector<IntCast> inner;
+    merge_integers(fields[i], value.fields[j], elem, casts ? &inner : nullptr);
+    for (auto &c : inner) {
+      if (!c.where)
+        c.where = value_expr;
+      casts->push_back(c);
+    }
   }
   if (fields != slot.fields)
     slot = slot.with_fields(fields);
-  return true;
 }
 
 void sign_storage_like(Type &storage, const Type &logical) {

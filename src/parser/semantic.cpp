@@ -180,6 +180,12 @@ public:
   std::set<std::string> sized_vars_;
   // Integer variables declared `let $x: TYPE` (by storage name): they keep TYPE.
   std::set<std::string> fixed_int_vars_;
+  // Integer variables (by storage name), map values and map keys (by map name and key index)
+  // whose type so far came only from positive literals: sign-flexible (int_promotion.h), they
+  // take an unsigned type they meet silently. Maps keep theirs across rounds, as their types.
+  std::set<std::string> flexible_vars_;
+  std::set<std::string> flexible_map_values_;
+  std::set<std::pair<std::string, size_t>> flexible_map_keys_;
   int expr_depth_ = 0;
   bool depth_reported_ = false;
 
@@ -200,6 +206,7 @@ public:
       probe_->variables.clear();
       sized_vars_.clear();
       fixed_int_vars_.clear();
+      flexible_vars_.clear();
       probe_->call_locals.clear();
       scopes_.reset();
       probe_->program_per_target = false;
@@ -511,6 +518,10 @@ private:
       mi.key_type = key;
       mi.key_logical = holds_integers(logical) ? logical : Type::none();
       mi.key_known = true;
+      for (size_t i = 0; i < m.keys.size(); i++)
+        if (logical_types[i].kind == TypeKind::Integer && logical_types[i].is_signed &&
+            flexible_expr(m.keys[i].get()))
+          flexible_map_keys_.insert({m.name, i});
       return;
     }
     Type expected = mi.key_logical.is_none() ? mi.key_type : mi.key_logical;
@@ -524,22 +535,27 @@ private:
       return;
     }
     if (holds_integers(logical)) {
-      // The key type grows to hold every key used (v0.26), or the access is refused.
+      // The key type grows to hold every key used (v0.26); a uint64 meeting a signed type makes
+      // an int64 key, with a warning.
       Type merged = expected;
-      bool ok = true;
+      std::vector<IntCast> casts;
+      auto merge_key = [&](Type &slot, const Type &t, size_t i) {
+        std::pair<std::string, size_t> flex_key{m.name, i};
+        bool slot_flexible = flexible_map_keys_.count(flex_key) > 0;
+        bool value_flexible = flexible_expr(m.keys[i].get());
+        merge_integers(slot, t, m.keys[i].get(), &casts, slot_flexible, value_flexible);
+        if (!(slot_flexible && value_flexible && slot.kind == TypeKind::Integer && slot.is_signed))
+          flexible_map_keys_.erase(flex_key);
+      };
       if (m.keys.size() == 1) {
-        ok = merge_integers(merged, logical, m.keys[0].get());
-      } else {
+        merge_key(merged, logical, 0);
+      } else if (merged.kind == TypeKind::Tuple && merged.fields.size() == m.keys.size()) {
         std::vector<Type> fields = merged.fields;
-        for (size_t i = 0; i < fields.size() && ok; i++)
-          ok = merge_integers(fields[i], logical.fields[i], m.keys[i].get());
-        if (ok)
-          merged = Type::tuple(fields);
+        for (size_t i = 0; i < fields.size(); i++)
+          merge_key(fields[i], logical.fields[i], i);
+        merged = Type::tuple(fields);
       }
-      if (!ok) {
-        mismatch();
-        return;
-      }
+      warn_casts(casts, m.loc, "keys of " + m.name);
       mi.key_logical = merged;
       sign_storage_like(mi.key_type, merged);
     }
@@ -709,11 +725,15 @@ private:
     MapInfo &mi = info_.maps[id];
     a.map->type = mi.value_type;
     Type stored = storage_type(value.kind == TypeKind::Boolean ? value : value);
+    bool value_flexible = !a.compound && value.kind == TypeKind::Integer && value.is_signed &&
+                          flexible_expr(a.value.get());
     if (mi.value_type.is_none()) {
       mi.value_type = stored;
       mi.value_logical = holds_integers(value) ? value : Type::none();
       mi.declared_name = value.name();
       a.map->type = stored;
+      if (value_flexible)
+        flexible_map_values_.insert(mi.name);
       return;
     }
     if (mi.value_type.kind == TypeKind::Lhist && stored.kind == TypeKind::Lhist &&
@@ -742,12 +762,16 @@ private:
     if (mi.value_type.is_aggregation() && stored.is_signed)
       mi.value_type.is_signed = true;
     if (holds_integers(value)) {
-      // The value type grows to hold every value stored (v0.26), or the assignment is refused.
+      // The value type grows to hold every value stored (v0.26); a uint64 meeting a signed type
+      // makes an int64, with a warning.
       Type merged = mi.value_logical.is_none() ? mi.value_type : mi.value_logical;
-      if (!merge_integers(merged, value, a.compound ? nullptr : a.value.get())) {
-        mismatch();
-        return;
-      }
+      bool slot_flexible = flexible_map_values_.count(mi.name) > 0;
+      std::vector<IntCast> casts;
+      merge_integers(merged, value, a.compound ? nullptr : a.value.get(), &casts, slot_flexible,
+                     value_flexible);
+      warn_casts(casts, a.value->loc, "values of " + mi.name);
+      if (!(slot_flexible && value_flexible && merged.is_signed))
+        flexible_map_values_.erase(mi.name);
       mi.value_logical = merged;
       mi.declared_name = merged.name();
       sign_storage_like(mi.value_type, merged);
@@ -817,26 +841,42 @@ private:
       if (learned != learned_vars_.end() && learned->second.kind == TypeKind::Integer &&
           value.kind == TypeKind::Integer) {
         Type seeded = learned->second;
-        if (merge_integers(seeded, value, a.compound ? nullptr : a.value.get()))
-          stored = seeded;
+        std::vector<IntCast> casts;
+        merge_integers(seeded, value, a.compound ? nullptr : a.value.get(), &casts);
+        warn_casts(casts, a.value->loc, "values of " + name);
+        stored = seeded;
       }
       probe_->variables[storage] = stored;
       a.var->type = stored;
-      if (a.declaration && a.type_annotated && stored.kind == TypeKind::Integer)
+      if (a.declaration && a.type_annotated && stored.kind == TypeKind::Integer) {
         fixed_int_vars_.insert(storage);
+        warn_declaration_cast(*a.value);
+      } else if (!a.compound && stored.kind == TypeKind::Integer && stored.is_signed &&
+                 flexible_expr(a.value.get())) {
+        flexible_vars_.insert(storage);
+      }
       return;
     }
     if (fixed_int_vars_.count(storage) && it->second.kind == TypeKind::Integer &&
         value.kind == TypeKind::Integer) {
-      // A declared integer type stays: the value must fit (a literal by its value, another
-      // integer by its type); `+=` and `++` wrap at its width, as in C.
-      auto fits = upcast_for_assignment(it->second, value, literal_of(a.value.get()));
-      if (!a.compound &&
-          (!fits || fits->size != it->second.size || fits->is_signed != it->second.is_signed)) {
-        error(a.loc, "Type mismatch for " + a.var->name + ": trying to assign value of type '" +
-                         value.name() + "' when variable already has a type '" + it->second.name() +
-                         "'");
-        return;
+      // A declared integer type stays: every value is cast to it. A literal must fit; another
+      // integer whose type may not fit is cast with a warning (v0.26, PR #5148). `+=` and `++`
+      // wrap at its width, as in C.
+      if (!a.compound) {
+        auto literal = literal_of(a.value.get());
+        auto fits =
+            upcast_for_assignment(it->second, value, literal, false, flexible_expr(a.value.get()));
+        if (!fits || fits->size != it->second.size || fits->is_signed != it->second.is_signed) {
+          if (literal) {
+            error(a.loc, "Type mismatch for " + a.var->name + ": trying to assign value of type '" +
+                             value.name() + "' when variable already has a type '" +
+                             it->second.name() + "'");
+            return;
+          }
+          if (reporting_)
+            diags_.warning(a.value->loc, "implicit cast from '" + value.name() + "' to '" +
+                                             it->second.name() + "' may change the value");
+        }
       }
       a.var->type = it->second;
       return;
@@ -858,11 +898,18 @@ private:
       mismatch();
       return;
     }
-    // Integers grow to hold every value assigned (v0.26), or the assignment is refused.
-    if (holds_integers(value) &&
-        !merge_integers(it->second, value, a.compound ? nullptr : a.value.get())) {
-      mismatch();
-      return;
+    // Integers grow to hold every value assigned (v0.26); a uint64 meeting a signed type makes
+    // an int64, with a warning.
+    if (holds_integers(value)) {
+      bool slot_flexible = flexible_vars_.count(storage) > 0;
+      bool value_flexible = !a.compound && flexible_expr(a.value.get());
+      std::vector<IntCast> casts;
+      merge_integers(it->second, value, a.compound ? nullptr : a.value.get(), &casts, slot_flexible,
+                     value_flexible);
+      warn_casts(casts, a.value->loc, "values of " + name);
+      if (!(slot_flexible && value_flexible && it->second.kind == TypeKind::Integer &&
+            it->second.is_signed))
+        flexible_vars_.erase(storage);
     }
     if (unify_into(it->second, stored))
       retype_needed_ = true;
@@ -922,11 +969,57 @@ private:
     return e ? integer_literal_of(*e) : std::nullopt;
   }
 
+  // Whether `e` is sign-flexible (int_promotion.h): a positive literal, or a read of a variable
+  // or map value whose type so far came only from positive literals.
+  bool flexible_expr(const Expr *e) const {
+    if (!e)
+      return false;
+    if (sign_flexible(integer_literal_of(*e)))
+      return true;
+    if (e->kind == ExprKind::Variable)
+      return flexible_vars_.count(static_cast<const Variable &>(*e).storage) > 0;
+    if (e->kind == ExprKind::Map)
+      return flexible_map_values_.count(static_cast<const Map &>(*e).name) > 0;
+    return false;
+  }
+
+  // Warns, at the value cast, about the implicit casts merge_integers inserted (a uint64 taken
+  // as an int64); `what` names the slot's earlier contents ("values of $a").
+  void warn_casts(const std::vector<IntCast> &casts, const SourceRange &fallback,
+                  const std::string &what) {
+    if (!reporting_)
+      return;
+    for (const IntCast &c : casts) {
+      const SourceRange &loc = c.where ? c.where->loc : fallback;
+      if (c.earlier)
+        diags_.warning(loc, "implicit cast of the earlier '" + c.from.name() + "' " + what +
+                                " to '" + c.to.name() + "' may change them");
+      else
+        diags_.warning(loc, "implicit cast from '" + c.from.name() + "' to '" + c.to.name() +
+                                "' may change the value");
+    }
+  }
+
+  // `let $x: TYPE = v` is `$x = (TYPE)v`: warns when v's integer type may not fit in TYPE.
+  void warn_declaration_cast(const Expr &value) {
+    if (!reporting_ || value.kind != ExprKind::Cast)
+      return;
+    const Expr *operand = static_cast<const Cast &>(value).operand.get();
+    if (!operand || operand->type.kind != TypeKind::Integer || value.type.kind != TypeKind::Integer)
+      return;
+    auto fits = upcast_for_assignment(value.type, operand->type, literal_of(operand), false,
+                                      flexible_expr(operand));
+    if (!fits || fits->size != value.type.size || fits->is_signed != value.type.is_signed)
+      diags_.warning(operand->loc, "implicit cast from '" + operand->type.name() + "' to '" +
+                                       value.type.name() + "' may change the value");
+  }
+
   // The type integer operands meet in (int_promotion.h); warns, as bpftrace does, when there is
-  // none (a uint64 against a signed integer), and then compares or computes unsigned.
+  // none (a uint64 against a signed integer), and then compares or computes in int64 (v0.26).
   std::optional<Type> promoted_operands(BinaryOp op, const Type &l, const Expr *le, const Type &r,
                                         const Expr *re, const SourceRange &loc) {
-    auto promoted = promote_operands(l, literal_of(le), r, literal_of(re));
+    auto promoted = promote_operands(l, literal_of(le), r, literal_of(re), flexible_expr(le),
+                                     flexible_expr(re));
     if (!promoted && reporting_) {
       bool comparison = op == BinaryOp::Eq || op == BinaryOp::Ne || op == BinaryOp::Lt ||
                         op == BinaryOp::Le || op == BinaryOp::Gt || op == BinaryOp::Ge;
@@ -941,11 +1034,12 @@ private:
   }
 
   // Integer arithmetic is computed in 64-bit registers and gives a 64-bit result: signed, unless
-  // the operands meet as uint64 (every narrower type fits in an int64, as C promotes to int).
+  // the operands meet as uint64 (every narrower type fits in an int64, as C promotes to int). A
+  // uint64 against a signed integer computes in int64, with a warning.
   Type arithmetic_result(BinaryOp op, const Type &l, const Expr *le, const Type &r, const Expr *re,
                          const SourceRange &loc) {
     auto promoted = promoted_operands(op, l, le, r, re, loc);
-    return Type::integer(8, promoted && (promoted->is_signed || promoted->size < 8));
+    return Type::integer(8, !promoted || promoted->is_signed || promoted->size < 8);
   }
 
   // The type a read of map `mi` gives: the integer type the language sees for plain integer
@@ -1102,13 +1196,18 @@ private:
         return Type::none();
       }
       if (a.is_integer() && b.is_integer()) {
-        // Both branches meet in one integer type (v0.26), or the `?:` is refused.
-        auto promoted = promote_operands(a, integer_literal_of(*t.then_expr), b,
-                                         integer_literal_of(*t.else_expr));
+        // Both branches meet in one integer type (v0.26): an int64 for a uint64 and a signed
+        // type, the uint64 branch cast with a warning.
+        auto promoted = promote_operands(
+            a, integer_literal_of(*t.then_expr), b, integer_literal_of(*t.else_expr),
+            flexible_expr(t.then_expr.get()), flexible_expr(t.else_expr.get()));
         if (!promoted) {
-          error(t.loc, "Ternary operator branches have different types: '" + a.name() + "' and '" +
-                           b.name() + "'");
-          return Type::none();
+          Type wide = Type::integer(8, true);
+          const Expr &cast = promotion_view(a).is_signed ? *t.else_expr : *t.then_expr;
+          if (reporting_)
+            diags_.warning(cast.loc, "implicit cast from '" + cast.type.name() + "' to '" +
+                                         wide.name() + "' may change the value");
+          return wide;
         }
         return *promoted;
       }
@@ -1119,10 +1218,13 @@ private:
       }
       // Tuples meet field by field, as a variable assigned both would.
       Type r = a;
-      if (holds_integers(b) && !merge_integers(r, b, t.else_expr.get())) {
-        error(t.loc, "Ternary operator branches have different types: '" + a.name() + "' and '" +
-                         b.name() + "'");
-        return Type::none();
+      if (holds_integers(b)) {
+        std::vector<IntCast> casts;
+        merge_integers(r, b, t.else_expr.get(), &casts);
+        for (IntCast &c : casts) // the slot's "earlier values" are the other branch
+          if (c.earlier)
+            c = IntCast{t.then_expr.get(), false, c.from, c.to};
+        warn_casts(casts, t.else_expr->loc, "");
       }
       unify_into(r, b);
       return r;
@@ -1536,8 +1638,9 @@ private:
     if (b.op == BinaryOp::LogicalAnd || b.op == BinaryOp::LogicalOr)
       return Type::boolean();
     if (comparison) {
+      // No common type (a uint64 against a signed integer, with a warning): compared as int64.
       auto promoted = promoted_operands(b.op, l, b.lhs.get(), r, b.rhs.get(), b.loc);
-      b.operand_type = promoted ? *promoted : Type::none();
+      b.operand_type = promoted ? *promoted : Type::integer(8, true);
       return Type::boolean();
     }
     // Pointer arithmetic, as in C: `p + n` and `p - n` step by the pointee's size.
@@ -1555,6 +1658,11 @@ private:
   // `$x++` and `@x++` count in 64 bits: a narrower variable or map value becomes an int64 (as
   // with `$x += 1`, whose result is an int64), so that a uint8 counter does not wrap at 256.
   void widen_counter(Expr &operand, const Type &t) {
+    // A counter is no longer sign-flexible (a decrement may take it below zero).
+    if (operand.kind == ExprKind::Variable)
+      flexible_vars_.erase(static_cast<Variable &>(operand).storage);
+    else if (operand.kind == ExprKind::Map)
+      flexible_map_values_.erase(static_cast<Map &>(operand).name);
     if (t.kind != TypeKind::Integer || t.size == 8)
       return;
     Type wide = Type::integer(8, true);

@@ -5,7 +5,11 @@
 # literal takes the type of the slot it fits; comparisons and division are signed exactly when
 # the operands meet in a signed type. Each check compares printed values that the pre-v0.26
 # rules got wrong (an unsigned slot printing a negative value as 2^64 - n, an unsigned comparison
-# of a negative number), on BEGIN and on a tracepoint with a workload this test starts itself. Refused combinations are in tests/bad/340-*.bt and on.
+# of a negative number), on BEGIN and on a tracepoint with a workload this test starts itself.
+# A uint64 meeting a signed type is no error in v0.26 (bpftrace PR #5148): the slot or operation
+# takes int64 and the uint64 is cast, with a warning; positive literals, and slots typed by them
+# only, are sign-flexible and take the unsigned type silently. The refused cases left are
+# literals that do not fit a `let $x: TYPE` (tests/bad/357-*.bt and 358-*.bt).
 source "$(dirname "$0")/lib.sh"
 
 # ---------------------------------------------------------------- variables
@@ -13,15 +17,17 @@ source "$(dirname "$0")/lib.sh"
 # A literal takes the variable's type when it fits (int16 2, int8 -100: nothing is widened); an
 # int8 given -1000 becomes an int16 (sizeof shows it), a uint8 given -1 an int16, and a read
 # earlier in the loop than the widening assignment already sees the int16 (-200 is not cut to 8
-# bits). An int8 given a uint32 (pid) becomes an int64; it could not take a uint64 (nsecs).
+# bits). An int8 given a uint32 (pid) becomes an int64; `$w = 0`, typed by a positive literal
+# only, is sign-flexible and becomes a uint32.
 golden "variables: literals fit, upcasts keep negative values" \
-  'BEGIN { $a = (int16)0; $a = 2; $b = (int8)3; $b = -100; print(($a, $b)); $c = 1; $d = -1000; $c = $d; print(($c, sizeof($c))); $e = (uint8)200; $e = -1; print(($e, sizeof($e))); $i = 0; $v = 1; while ($i < 3) { print($v); $v = -200; $i++; } $w = 0; $w = pid; print(sizeof($w)); exit(); }' <<'EOF'
+  'BEGIN { $a = (int16)0; $a = 2; $b = (int8)3; $b = -100; print(($a, $b)); $c = 1; $d = -1000; $c = $d; print(($c, sizeof($c))); $e = (uint8)200; $e = -1; print(($e, sizeof($e))); $i = 0; $v = 1; while ($i < 3) { print($v); $v = -200; $i++; } $w = 0; $w = pid; print(sizeof($w)); $x = (int8)0; $x = pid; print(sizeof($x)); exit(); }' <<'EOF'
 (2, -100)
 (-1000, 2)
 (-1, 2)
 1
 -200
 -200
+4
 8
 
 
@@ -73,6 +79,60 @@ golden "map values, map keys and tuples are upcast" \
 @s: -5
 @t: (-1000, bcd)
 EOF
+
+# ---------------------------------------------------------------- no common type: int64
+
+# `$a = 0` is an int8, but typed by a positive literal only: nsecs makes it a uint64, silently.
+golden "sign-flexible variable takes nsecs" \
+  'BEGIN { $a = 0; $a = nsecs; print($a > 1000000); print(sizeof($a)); exit(); }' <<'EOF'
+true
+8
+
+
+EOF
+assert_not_contains "sign-flexible variable: no warning" "$ERR" "WARNING"
+
+# A uint64 then an int64: $a is an int64, the uint64 is cast (with a warning at the cast) and
+# -2 prints signed; compared and divided as an int64.
+golden "uint64 then int64 makes an int64" \
+  'BEGIN { $a = (uint64)1; $a = (int64)-2; print($a); print($a < 1); print($a / 2); exit(); }' <<'EOF'
+-2
+true
+-1
+
+
+EOF
+assert_contains "uint64 then int64: the cast warns" "$ERR" \
+  "stdin:1:14-23: WARNING: implicit cast from 'uint64' to 'int64' may change the value"
+
+# Map values and keys: the same, printed signed. @f and @g's key, typed by positive literals
+# only, take a uint64 silently.
+golden "map value and key: uint64 meeting int64" \
+  'BEGIN { @v = (uint64)3; @v = (int64)-7; @k[(uint64)5] = 1; @k[(int64)-5] = 2; @f = 1; @f = nsecs; @g[0] = 1; @g[(uint64)0xffffffffffffff00] = 2; print(@f > 1000000); delete(@f); exit(); }' <<'EOF'
+true
+
+
+@g[0]: 1
+@g[18446744073709551360]: 2
+@k[5]: 1
+@k[-5]: 2
+@v: -7
+EOF
+assert_contains "map value: the cast warns" "$ERR" \
+  "stdin:1:14-23: WARNING: implicit cast from 'uint64' to 'int64' may change the value"
+assert_contains "map key: the cast warns" "$ERR" \
+  "stdin:1:44-53: WARNING: implicit cast from 'uint64' to 'int64' may change the value"
+
+# `let $x: TYPE` casts any integer to TYPE: -1 (an int8) into a uint16 is 65535, with a warning.
+golden "declared type casts a signed value" \
+  'BEGIN { $b = -1; let $a: uint16 = $b; print($a); let $c: uint8; $c = (int16)-2; print($c); exit(); }' <<'EOF'
+65535
+254
+
+
+EOF
+assert_contains "declared type: the cast warns" "$ERR" \
+  "WARNING: implicit cast from 'int8' to 'uint16' may change the value"
 
 # ---------------------------------------------------------------- on a tracepoint
 

@@ -13,7 +13,7 @@ BEGIN { printf("start\n"); }
 
 tracepoint:syscalls:sys_enter_close {
   $i = 0;
-  $t = (uint64)0;
+  $t = 0;
   while ($i < 500000) {
     $t = $t + nsecs;
     $i++;

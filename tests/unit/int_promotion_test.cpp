@@ -70,8 +70,9 @@ TEST(IntPromotion, ALiteralTakesTheOtherSidesTypeWhenItFits) {
   EXPECT_EQ(promoted(u(8), std::nullopt, s(1), IntLiteral{false, 5}), "uint64");
   EXPECT_EQ(promoted(s(1), IntLiteral{false, 5}, u(4), std::nullopt), "uint32");
   EXPECT_EQ(promoted(s(8), std::nullopt, s(2), IntLiteral{false, 200}), "int64");
-  // 300 (an int16) does not fit a uint8: promoted as any int16 would be.
-  EXPECT_EQ(promoted(u(1), std::nullopt, s(2), IntLiteral{false, 300}), "int16");
+  // 300 (an int16) does not fit a uint8, but a positive literal is sign-flexible: uint16.
+  EXPECT_EQ(promoted(u(1), std::nullopt, s(2), IntLiteral{false, 300}), "uint16");
+  EXPECT_EQ(promoted(s(1), std::nullopt, s(2), IntLiteral{false, 300}), "int16");
   // -1 fits no unsigned type: promoted as any int8 would be.
   EXPECT_EQ(promoted(u(1), std::nullopt, s(1), IntLiteral{true, 1}), "int16");
   EXPECT_EQ(promoted(u(8), std::nullopt, s(1), IntLiteral{true, 1}), "none");
@@ -85,6 +86,56 @@ TEST(IntPromotion, TwoLiteralsMeetInTheLargerWhenBothFit) {
   // Only a literal above INT64_MAX is unsigned, and no type holds it and a negative one.
   EXPECT_EQ(promoted(u(8), IntLiteral{false, UINT64_MAX}, s(1), IntLiteral{true, 1}), "none");
   EXPECT_EQ(promoted(u(8), IntLiteral{false, UINT64_MAX}, s(1), IntLiteral{false, 1}), "uint64");
+}
+
+TEST(IntPromotion, SignFlexibleOperandsCountAsUnsignedAgainstUnsigned) {
+  EXPECT_TRUE(sign_flexible(IntLiteral{false, 0}));
+  EXPECT_FALSE(sign_flexible(IntLiteral{true, 1}));
+  EXPECT_FALSE(sign_flexible(std::nullopt));
+  // A variable typed by positive literals only (`$a = 0`, an int8) against a uint64.
+  auto t = promote_operands(s(1), std::nullopt, u(8), std::nullopt, true, false);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->name(), "uint64");
+  t = promote_operands(u(8), std::nullopt, s(2), std::nullopt, false, true);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->name(), "uint64");
+  // Against a signed type flexibility changes nothing.
+  t = promote_operands(s(1), std::nullopt, s(4), std::nullopt, true, false);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->name(), "int32");
+  // Not flexible: no common type.
+  EXPECT_FALSE(promote_operands(s(1), std::nullopt, u(8), std::nullopt));
+  auto slot = upcast_for_assignment(s(1), u(8), std::nullopt, true, false);
+  ASSERT_TRUE(slot);
+  EXPECT_EQ(slot->name(), "uint64");
+  slot = upcast_for_assignment(u(8), s(2), std::nullopt, false, true);
+  ASSERT_TRUE(slot);
+  EXPECT_EQ(slot->name(), "uint64");
+}
+
+TEST(IntPromotion, MergeTakesInt64AndRecordsTheCast) {
+  Type slot = u(8);
+  std::vector<IntCast> casts;
+  merge_integers(slot, s(8), nullptr, &casts);
+  EXPECT_EQ(slot.name(), "int64");
+  ASSERT_EQ(casts.size(), 1u);
+  EXPECT_TRUE(casts[0].earlier); // the slot's uint64 values are cast
+  EXPECT_EQ(casts[0].from.name(), "uint64");
+  casts.clear();
+  slot = s(1);
+  merge_integers(slot, u(8), nullptr, &casts);
+  EXPECT_EQ(slot.name(), "int64");
+  ASSERT_EQ(casts.size(), 1u);
+  EXPECT_FALSE(casts[0].earlier); // the uint64 value is cast
+  casts.clear();
+  slot = s(1);
+  merge_integers(slot, u(8), nullptr, &casts, true, false); // sign-flexible slot
+  EXPECT_EQ(slot.name(), "uint64");
+  EXPECT_TRUE(casts.empty());
+  Type tuple = Type::tuple({u(8), s(1)});
+  merge_integers(tuple, Type::tuple({s(8), s(1)}), nullptr, &casts);
+  EXPECT_EQ(tuple.name(), "(int64,int8)");
+  EXPECT_EQ(casts.size(), 1u);
 }
 
 TEST(IntPromotion, AssignmentKeepsTheSlotForAFittingLiteral) {
@@ -140,26 +191,55 @@ TEST(IntTyping, VariablesAreUpcast) {
   EXPECT_EQ(var_type("$a = (int32)0; $a = (uint16)1;", "$a"), "int32");
 }
 
-TEST(IntTyping, NoCommonTypeIsAnError) {
-  EXPECT_EQ(errors_of("$c = (uint64)1; $d = (int64)-1; $c = $d;"),
-            "stdin:1:41-48: ERROR: Type mismatch for $c: trying to assign value of type 'int64' "
-            "when variable already contains a value of type 'uint64'\n"
+const MapInfo &map_of_name(const Analysed &a, const std::string &name) {
+  return a.info.maps[a.info.map_ids.at(name)];
+}
+
+std::string warnings_of(const std::string &body) {
+  auto a = analyse("BEGIN { " + body + " }");
+  EXPECT_TRUE(a.ok) << a.errors;
+  return a.errors; // diagnostics hold warnings too
+}
+
+TEST(IntTyping, NoCommonTypeIsInt64WithAWarning) {
+  // v0.26 (bpftrace PR #5148): the slot takes int64 and the uint64 is cast, with a warning at
+  // the cast. The analysis runs twice; the second round starts from the first one's types, so
+  // the cast (and its warning) is at the first assignment, the uint64 one.
+  EXPECT_EQ(var_type("$c = (uint64)1; $d = (int64)-1; $c = $d;", "$c"), "int64");
+  EXPECT_EQ(warnings_of("$c = (uint64)1; $d = (int64)-1; $c = $d;"),
+            "stdin:1:14-23: WARNING: implicit cast from 'uint64' to 'int64' may change the value\n"
             "BEGIN { $c = (uint64)1; $d = (int64)-1; $c = $d; }\n"
-            "                                        ~~~~~~~\n");
-  EXPECT_NE(errors_of("@a = (uint64)1; @a = (int64)-1;")
-                .find("Type mismatch for @a: trying to assign value of type 'int64' when map "
-                      "already has a type 'uint64'"),
+            "             ~~~~~~~~~\n");
+  EXPECT_EQ(var_type("$a = (uint64)1; $a = -1;", "$a"), "int64");
+  EXPECT_EQ(var_type("$a = (int64)-1; $a = nsecs;", "$a"), "int64");
+  EXPECT_NE(warnings_of("$a = (int64)-1; $a = nsecs;")
+                .find("stdin:1:30-35: WARNING: implicit cast from 'uint64' to 'int64' may change "
+                      "the value"),
             std::string::npos);
-  EXPECT_NE(errors_of("$a = (uint64)1; $a = -1;")
-                .find("trying to assign value of type 'int8' when variable already contains a "
-                      "value of type 'uint64'"),
-            std::string::npos);
-  // `0` is an int8, and no signed type holds every uint64: the variable must start unsigned
-  // (`$a = (uint64)0`) to take nsecs later.
-  EXPECT_NE(errors_of("$a = 0; $a = nsecs;")
-                .find("trying to assign value of type 'uint64' when variable already contains a "
-                      "value of type 'int8'"),
-            std::string::npos);
+  auto a = analyse("BEGIN { @a = (uint64)1; @a = (int64)-1; }");
+  ASSERT_TRUE(a.ok) << a.errors;
+  EXPECT_NE(a.errors.find("WARNING: implicit cast from 'uint64' to 'int64'"), std::string::npos);
+}
+
+TEST(IntTyping, SignFlexibleSlotsTakeTheUnsignedTypeSilently) {
+  // `0` is an int8, but a positive literal is sign-flexible, and so is a slot typed by such
+  // literals only: it takes the uint64, with no warning.
+  EXPECT_EQ(var_type("$a = 0; $a = nsecs;", "$a"), "uint64");
+  EXPECT_EQ(warnings_of("$a = 0; $a = nsecs;"), "");
+  EXPECT_EQ(var_type("$a = 1; $a = 300; $a = nsecs;", "$a"), "uint64");
+  EXPECT_EQ(var_type("$a = (uint8)1; $a = 300;", "$a"), "uint16");
+  EXPECT_EQ(var_type("$t = 0; $t = $t + nsecs;", "$t"), "uint64");
+  EXPECT_EQ(var_type("$b = 5; $a = nsecs; $a = $b;", "$a"), "uint64");
+  EXPECT_EQ(warnings_of("$a = 0; print($a < nsecs);"), "");
+  // Not flexible any more once a negative value, a cast or arithmetic typed it.
+  EXPECT_EQ(var_type("$a = 0; $a = -1; $a = nsecs;", "$a"), "int64");
+  EXPECT_EQ(var_type("$a = (int8)0; $a = nsecs;", "$a"), "int64");
+  EXPECT_NE(warnings_of("$a = 0; $a++; $a = nsecs;").find("implicit cast"), std::string::npos);
+  auto a = analyse("BEGIN { @x = 1; @x = (uint64)5; @k[0] = 1; @k[nsecs] = 2; }");
+  ASSERT_TRUE(a.ok) << a.errors;
+  EXPECT_EQ(a.errors, "");
+  EXPECT_EQ(map_of_name(a, "@x").value_logical.name(), "uint64");
+  EXPECT_EQ(map_of_name(a, "@k").key_logical.name(), "uint64");
 }
 
 const MapInfo &map_of(const Analysed &a, const std::string &name) {
@@ -173,13 +253,19 @@ TEST(IntTyping, MapValuesAndKeysAreUpcast) {
   EXPECT_EQ(map_of(a, "@v").value_type.name(), "int64"); // stored in 8 bytes, signed
   EXPECT_EQ(map_of(a, "@k").key_logical.name(), "int32");
   EXPECT_EQ(map_of(a, "@k").key_type.name(), "int64");
-  EXPECT_NE(errors_of("@m[(uint64)1] = 1; @m[(int64)-1] = 2;")
-                .find("Argument mismatch for @m: trying to access with arguments: [int64] when "
-                      "map expects arguments: [uint64]"),
-            std::string::npos);
-  EXPECT_NE(errors_of("@m[1, (uint64)1] = 1; @m[2, -1] = 2;")
-                .find("trying to access with arguments: [int8, int8] when map expects "
-                      "arguments: [int8, uint64]"),
+  // A uint64 key meeting a signed one: int64 keys, the uint64 key cast with a warning.
+  auto m = analyse("BEGIN { @m[(uint64)1] = 1; @m[(int64)-1] = 2; }");
+  ASSERT_TRUE(m.ok) << m.errors;
+  EXPECT_EQ(map_of(m, "@m").key_logical.name(), "int64");
+  EXPECT_NE(m.errors.find("stdin:1:12-21: WARNING: implicit cast from 'uint64' to 'int64' may "
+                          "change the value"),
+            std::string::npos)
+      << m.errors;
+  auto m2 = analyse("BEGIN { @m[1, (uint64)1] = 1; @m[2, -1] = 2; }");
+  ASSERT_TRUE(m2.ok) << m2.errors;
+  EXPECT_EQ(map_of(m2, "@m").key_logical.name(), "(int8,int64)");
+  // Keys still differ in kind: an error.
+  EXPECT_NE(errors_of("@m[1] = 1; @m[\"a\"] = 2;").find("Argument mismatch for @m"),
             std::string::npos);
 }
 
@@ -190,18 +276,27 @@ TEST(IntTyping, TuplesAreUpcastFieldByField) {
   // -1 fits the int8 that 1 made; 5 fits the uint32.
   EXPECT_EQ(map_of(a, "@t").value_logical.name(), "(int8,uint32)");
   EXPECT_EQ(map_of(a, "@t").value_type.name(), "(int64,uint64)");
-  EXPECT_NE(errors_of("@t = (1, (uint64)2); @t = (-1, (int64)3);")
-                .find("Type mismatch for @t: trying to assign value of type '(int8,int64)' when "
-                      "map already has a type '(int8,uint64)'"),
-            std::string::npos);
+  auto t = analyse("BEGIN { @t = (1, (uint64)2); @t = (-1, (int64)3); }");
+  ASSERT_TRUE(t.ok) << t.errors;
+  EXPECT_EQ(map_of(t, "@t").value_logical.name(), "(int8,int64)");
+  EXPECT_NE(t.errors.find("stdin:1:18-27: WARNING: implicit cast from 'uint64' to 'int64'"),
+            std::string::npos)
+      << t.errors;
 }
 
 TEST(IntTyping, TernaryBranchesMeetInOneType) {
   EXPECT_EQ(var_type("$c = 1; $x = $c ? 1 : -1;", "$x"), "int8");
   EXPECT_EQ(var_type("$c = 1; $x = $c ? 200 : -1;", "$x"), "int16");
   EXPECT_EQ(var_type("$c = 1; $x = $c ? (uint32)1 : 2;", "$x"), "uint32");
-  EXPECT_NE(errors_of("$c = 1; $x = $c ? (uint64)1 : (int64)-1;")
-                .find("Ternary operator branches have different types: 'uint64' and 'int64'"),
+  EXPECT_EQ(var_type("$c = 1; $x = $c ? (uint64)1 : (int64)-1;", "$x"), "int64");
+  EXPECT_NE(warnings_of("$c = 1; $x = $c ? (uint64)1 : (int64)-1;")
+                .find("stdin:1:27-36: WARNING: implicit cast from 'uint64' to 'int64'"),
+            std::string::npos);
+  EXPECT_EQ(var_type("$c = 1; $x = $c ? 0 : nsecs;", "$x"), "uint64");
+  EXPECT_EQ(var_type("$c = 1; $x = $c ? ((uint64)1, 1) : ((int64)-1, 1);", "$x"), "(int64,int8)");
+  EXPECT_NE(errors_of("$c = 1; $x = $c ? 1 : \"a\";")
+                .find("Ternary operator branches have "
+                      "different types: 'int8' and"),
             std::string::npos);
 }
 
@@ -253,12 +348,23 @@ TEST(IntTyping, DeclaredIntegerTypesStay) {
                 .find("Type mismatch for $x: trying to assign value of type 'int16' when "
                       "variable already has a type 'uint8'"),
             std::string::npos);
-  EXPECT_NE(errors_of("let $x: int32; $x = (uint32)1;")
-                .find("trying to assign value of type 'uint32' when variable already has a type "
-                      "'int32'"),
+  // A value of another type is cast to the declared one; when it may not fit, with a warning.
+  EXPECT_EQ(var_type("let $x: int32; $x = (uint32)1;", "$x"), "int32");
+  EXPECT_EQ(warnings_of("let $x: int32; $x = (uint32)1;"),
+            "stdin:1:29-38: WARNING: implicit cast from 'uint32' to 'int32' may change the value\n"
+            "BEGIN { let $x: int32; $x = (uint32)1; }\n"
+            "                            ~~~~~~~~~\n");
+  EXPECT_EQ(warnings_of("let $x: int32; $x = (uint16)1;"), "");
+  EXPECT_EQ(var_type("$b = -1; let $a: uint16 = $b;", "$a"), "uint16");
+  EXPECT_NE(warnings_of("$b = -1; let $a: uint16 = $b;")
+                .find("stdin:1:35-37: WARNING: implicit cast from 'int8' to 'uint16' may change "
+                      "the value"),
             std::string::npos);
-  // Without an annotation the same assignments upcast.
-  EXPECT_EQ(var_type("let $x = (uint8)1; $x = 1000;", "$x"), "int16");
+  // A positive variable typed by literals fits an unsigned declared type.
+  EXPECT_EQ(warnings_of("$b = 5; let $a: uint8 = $b;"), "");
+  // Without an annotation the same assignments upcast (a positive literal into a uint8: uint16).
+  EXPECT_EQ(var_type("let $x = (uint8)1; $x = 1000;", "$x"), "uint16");
+  EXPECT_EQ(var_type("let $x = (uint8)1; $x = -1000;", "$x"), "int16");
 }
 
 } // namespace
