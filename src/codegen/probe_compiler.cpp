@@ -430,8 +430,17 @@ void ProbeCompiler::assign_var(const AssignVar &a) {
     v.v = compound(a.op, current.v, v.v, storage.type.is_signed);
     v.type = storage.type;
   }
+  v.v = fit_to_variable(v.v, storage.type);
   store_as(storage.v,
            storage.type.is_integer() ? Type::integer(8, storage.type.is_signed) : storage.type, v);
+}
+
+// An integer variable's 8-byte slot holds the 64-bit form of a value of its type: a value
+// computed wider (`+=` on a `let $x: uint8`) is cut to the type's width and extended back.
+llvm::Value *ProbeCompiler::fit_to_variable(llvm::Value *v, const Type &var_type) {
+  if (var_type.kind != TypeKind::Integer || var_type.size >= 8 || !v->getType()->isIntegerTy(64))
+    return v;
+  return extend(b_.CreateTrunc(v, b_.getIntNTy(var_type.size * 8)), var_type);
 }
 
 // `storage` is the variable's key in ProbeInfo::variables (ast::Variable::storage).
@@ -1372,7 +1381,12 @@ ProbeCompiler::Value ProbeCompiler::binary(const Binary &bin) {
       eq = b_.CreateXor(eq, b_.getInt64(1));
     return {eq, bin.type};
   }
-  bool is_signed = l.type.is_signed && r.type.is_signed;
+  // Comparisons are signed when the operands meet in a signed type (int_promotion.h): each
+  // value is already the 64-bit extension of its own type, so a 64-bit compare is exact. With
+  // no common type (uint64 against a signed integer) they compare unsigned.
+  bool is_signed = bin.operand_type.kind == TypeKind::Integer
+                       ? bin.operand_type.is_signed
+                       : l.type.is_signed && r.type.is_signed;
   bool result_signed = bin.type.is_signed;
   llvm::Value *a = l.v, *c = r.v, *v = nullptr;
   auto cmp = [&](llvm::CmpInst::Predicate s, llvm::CmpInst::Predicate u) {
@@ -1438,6 +1452,7 @@ ProbeCompiler::Value ProbeCompiler::unary(const Unary &u) {
     Value updated{b_.CreateAdd(old.v, delta), old.type};
     if (u.operand->kind == ExprKind::Variable) {
       Value storage = variable_storage(static_cast<const Variable &>(*u.operand).storage);
+      updated.v = fit_to_variable(updated.v, storage.type);
       store_integer(storage.v, 8, updated.v);
     } else {
       auto &m = static_cast<const Map &>(*u.operand);

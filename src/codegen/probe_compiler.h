@@ -132,6 +132,7 @@ private:
   llvm::Value *load_integer(llvm::Value *ptr, int size, bool is_signed);
   llvm::Value *usdt_argument(int index);
   llvm::Value *extend(llvm::Value *v, const Type &from);
+  llvm::Value *fit_to_variable(llvm::Value *v, const Type &var_type);
   llvm::Value *string_constant(const std::string &s, int size);
   llvm::Value *strings_equal(const Value &a, const Value &b);
   // `==` of strings, tuples, records and integer arrays (compile_equality.cpp): 1 or 0.

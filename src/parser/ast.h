@@ -117,6 +117,9 @@ struct Binary : Expr {
   Binary() : Expr(ExprKind::Binary) {}
   BinaryOp op = BinaryOp::Add;
   ExprPtr lhs, rhs;
+  // Integer operands: the type both are compared or combined in (int_promotion.h), set by the
+  // semantic pass; none() when they have no common type (compared unsigned, as uint64).
+  Type operand_type;
 };
 
 enum class UnaryOp { Neg, LogicalNot, BitNot, Increment, Decrement, Deref, AddressOf };
@@ -259,6 +262,9 @@ struct AssignVar : Stmt {
   // values must fit in it), and where. Empty otherwise (integer annotations become casts).
   std::string declared_type;
   SourceRange declared_loc;
+  // `let $x: TYPE [= v]` with a type name (the value is cast to it): an integer variable keeps
+  // that type, later values must fit in it rather than widen it.
+  bool type_annotated = false;
 };
 
 struct Block : Stmt {

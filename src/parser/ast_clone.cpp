@@ -84,6 +84,7 @@ ExprPtr copy_expr(const Expr &e) {
     auto &b = static_cast<const Binary &>(e);
     auto n = copy_node(b);
     n->op = b.op;
+    n->operand_type = b.operand_type;
     n->lhs = maybe(b.lhs);
     n->rhs = maybe(b.rhs);
     out = std::move(n);
@@ -212,6 +213,7 @@ StmtPtr copy_stmt(const Stmt &s) {
     n->compound = a.compound;
     n->op = a.op;
     n->declaration = a.declaration;
+    n->type_annotated = a.type_annotated;
     return n;
   }
   case StmtKind::For: {

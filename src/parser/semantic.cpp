@@ -3,6 +3,7 @@
 #include "parser/bare_calls.h"
 #include "parser/field_suggest.h"
 #include "parser/function_inline.h"
+#include "parser/int_promotion.h"
 #include "parser/pt_regs.h"
 
 #include "parser/scopes.h"
@@ -142,16 +143,22 @@ bool unify_into(Type &into, const Type &t) {
   return false;
 }
 
+// A literal's type, as bpftrace v0.26 really types it: the smallest signed type holding it (`1`
+// is an int8: v0.26 prints "map already has a type 'int8'" after `@x = 1`, see
+// shared/reference), uint64 only above INT64_MAX; a negated literal gets the smallest signed
+// one (`-1` is an int8, `-1000` an int16). Newer bpftrace docs call `1` a uint8; v0.26 does not.
 Type smallest_integer_for(uint64_t v) {
-  if (v <= 127)
-    return Type::integer(1, true);
-  if (v <= 32767)
-    return Type::integer(2, true);
-  if (v <= 2147483647ULL)
-    return Type::integer(4, true);
-  if (v <= 9223372036854775807ULL)
-    return Type::integer(8, true);
+  for (int bytes : {1, 2, 4, 8})
+    if (v <= (uint64_t{1} << (bytes * 8 - 1)) - 1)
+      return Type::integer(bytes, true);
   return Type::integer(8, false);
+}
+
+Type smallest_integer_for_negated(uint64_t magnitude) {
+  for (int bytes : {1, 2, 4})
+    if (magnitude <= uint64_t{1} << (bytes * 8 - 1))
+      return Type::integer(bytes, true);
+  return Type::integer(8, true);
 }
 
 bool parse_integer_param(const std::string &s, int64_t &out) {
@@ -177,6 +184,14 @@ public:
   // Variables of the current probe declared `string[N]` / `buffer[N]` (by storage name): their
   // size is fixed.
   std::set<std::string> sized_vars_;
+  // Integer variables declared `let $x: TYPE` (by storage name): they keep TYPE.
+  std::set<std::string> fixed_int_vars_;
+  // Integer variables (by storage name), map values and map keys (by map name and key index)
+  // whose type so far came only from positive literals: sign-flexible (int_promotion.h), they
+  // take an unsigned type they meet silently. Maps keep theirs across rounds, as their types.
+  std::set<std::string> flexible_vars_;
+  std::set<std::string> flexible_map_values_;
+  std::set<std::pair<std::string, size_t>> flexible_map_keys_;
   int expr_depth_ = 0;
   bool depth_reported_ = false;
 
@@ -193,8 +208,11 @@ public:
     }
     for (size_t i = 0; i < program.probes.size(); i++) {
       probe_ = &info_.probes[i];
+      learned_vars_ = probe_->variables;
       probe_->variables.clear();
       sized_vars_.clear();
+      fixed_int_vars_.clear();
+      flexible_vars_.clear();
       probe_->call_locals.clear();
       scopes_.reset();
       probe_->program_per_target = false;
@@ -484,7 +502,7 @@ private:
 
   // Types the keys of `m` and reconciles them with the map's key type.
   void map_keys(Map &m, MapInfo &mi) {
-    std::vector<Type> key_types;
+    std::vector<Type> key_types, logical_types;
     for (auto &k : m.keys) {
       Type t = expr(*k);
       if (t.is_none())
@@ -496,20 +514,56 @@ private:
         return;
       }
       key_types.push_back(storage_type(t));
+      logical_types.push_back(t);
     }
-    Type key = key_types.empty()       ? Type::none()
-               : key_types.size() == 1 ? key_types[0]
-                                       : Type::tuple(key_types);
+    auto combine = [](const std::vector<Type> &types) {
+      return types.empty() ? Type::none() : types.size() == 1 ? types[0] : Type::tuple(types);
+    };
+    Type key = combine(key_types), logical = combine(logical_types);
     if (mi.key_type.is_none() && !mi.key_known) {
       mi.key_type = key;
+      mi.key_logical = holds_integers(logical) ? logical : Type::none();
       mi.key_known = true;
+      for (size_t i = 0; i < m.keys.size(); i++)
+        if (logical_types[i].kind == TypeKind::Integer && logical_types[i].is_signed &&
+            flexible_expr(m.keys[i].get()))
+          flexible_map_keys_.insert({m.name, i});
       return;
     }
-    if (!mi.key_type.same_kind(key)) {
+    Type expected = mi.key_logical.is_none() ? mi.key_type : mi.key_logical;
+    auto mismatch = [&] {
       error(m.loc, "Argument mismatch for " + m.name + ": trying to access with arguments: [" +
-                       describe_keys(key) + "] when map expects arguments: [" +
-                       describe_keys(mi.key_type) + "]");
+                       describe_keys(logical) + "] when map expects arguments: [" +
+                       describe_keys(expected) + "]");
+    };
+    if (!mi.key_type.same_kind(key)) {
+      mismatch();
       return;
+    }
+    if (holds_integers(logical)) {
+      // The key type grows to hold every key used (v0.26); a uint64 meeting a signed type makes
+      // an int64 key, with a warning.
+      Type merged = expected;
+      std::vector<IntCast> casts;
+      auto merge_key = [&](Type &slot, const Type &t, size_t i) {
+        std::pair<std::string, size_t> flex_key{m.name, i};
+        bool slot_flexible = flexible_map_keys_.count(flex_key) > 0;
+        bool value_flexible = flexible_expr(m.keys[i].get());
+        merge_integers(slot, t, m.keys[i].get(), &casts, slot_flexible, value_flexible);
+        if (!(slot_flexible && value_flexible && slot.kind == TypeKind::Integer && slot.is_signed))
+          flexible_map_keys_.erase(flex_key);
+      };
+      if (m.keys.size() == 1) {
+        merge_key(merged, logical, 0);
+      } else if (merged.kind == TypeKind::Tuple && merged.fields.size() == m.keys.size()) {
+        std::vector<Type> fields = merged.fields;
+        for (size_t i = 0; i < fields.size(); i++)
+          merge_key(fields[i], logical.fields[i], i);
+        merged = Type::tuple(fields);
+      }
+      warn_casts(casts, m.loc, "keys of " + m.name);
+      mi.key_logical = merged;
+      sign_storage_like(mi.key_type, merged);
     }
     unify_into(mi.key_type, key);
   }
@@ -663,7 +717,8 @@ private:
     } else {
       value = expr(*a.value);
       if (a.compound)
-        value = compound_result(a.op, a.map->loc, info_.maps[id].value_type, value, a.loc);
+        value = compound_result(a.op, a.map->loc, map_value_type(info_.maps[id]), *a.value, value,
+                                a.loc);
     }
     if (value.is_none())
       return;
@@ -676,10 +731,15 @@ private:
     MapInfo &mi = info_.maps[id];
     a.map->type = mi.value_type;
     Type stored = storage_type(value.kind == TypeKind::Boolean ? value : value);
+    bool value_flexible = !a.compound && value.kind == TypeKind::Integer && value.is_signed &&
+                          flexible_expr(a.value.get());
     if (mi.value_type.is_none()) {
       mi.value_type = stored;
+      mi.value_logical = holds_integers(value) ? value : Type::none();
       mi.declared_name = value.name();
       a.map->type = stored;
+      if (value_flexible)
+        flexible_map_values_.insert(mi.name);
       return;
     }
     if (mi.value_type.kind == TypeKind::Lhist && stored.kind == TypeKind::Lhist &&
@@ -696,17 +756,38 @@ private:
                        " already has " + std::to_string(mi.value_type.hist_bits) + " bits)");
       return;
     }
-    if (!mi.value_type.same_kind(stored)) {
+    auto mismatch = [&] {
       error(a.loc, "Type mismatch for " + mi.name + ": trying to assign value of type '" +
                        value.name() + "' when map already has a type '" + mi.declared_name + "'");
+    };
+    if (!mi.value_type.same_kind(stored)) {
+      mismatch();
       return;
+    }
+    // An aggregation of any signed value (`@m = max(3); @m = max(-4)`) compares signed.
+    if (mi.value_type.is_aggregation() && stored.is_signed)
+      mi.value_type.is_signed = true;
+    if (holds_integers(value)) {
+      // The value type grows to hold every value stored (v0.26); a uint64 meeting a signed type
+      // makes an int64, with a warning.
+      Type merged = mi.value_logical.is_none() ? mi.value_type : mi.value_logical;
+      bool slot_flexible = flexible_map_values_.count(mi.name) > 0;
+      std::vector<IntCast> casts;
+      merge_integers(merged, value, a.compound ? nullptr : a.value.get(), &casts, slot_flexible,
+                     value_flexible);
+      warn_casts(casts, a.value->loc, "values of " + mi.name);
+      if (!(slot_flexible && value_flexible && merged.is_signed))
+        flexible_map_values_.erase(mi.name);
+      mi.value_logical = merged;
+      mi.declared_name = merged.name();
+      sign_storage_like(mi.value_type, merged);
     }
     unify_into(mi.value_type, stored);
     a.map->type = mi.value_type;
   }
 
-  Type compound_result(BinaryOp op, const SourceRange &, const Type &current, const Type &value,
-                       const SourceRange &loc) {
+  Type compound_result(BinaryOp op, const SourceRange &, const Type &current,
+                       const Expr &value_expr, const Type &value, const SourceRange &loc) {
     if (current.is_none() || value.is_none())
       return value;
     if (!current.is_integer() || !value.is_integer()) {
@@ -715,7 +796,7 @@ private:
                      ")");
       return Type::none();
     }
-    return arithmetic_result(current, value);
+    return arithmetic_result(op, current, nullptr, value, &value_expr, loc);
   }
 
   void assign_var(AssignVar &a) {
@@ -747,7 +828,7 @@ private:
         error(a.var->loc, "Undefined or undeclared variable: " + name);
         return;
       }
-      value = compound_result(a.op, a.var->loc, it->second, value, a.loc);
+      value = compound_result(a.op, a.var->loc, it->second, *a.value, value, a.loc);
     }
     if (value.is_none())
       return;
@@ -757,10 +838,53 @@ private:
     }
     if (!storable(value, a.value->loc))
       return;
-    Type stored = storage_type(value);
+    // Variables keep their values' own integer types (their slots are 8 bytes wide anyway).
+    Type stored = value;
     if (it == probe_->variables.end()) {
+      // Start from the type the previous round learned, so that reads before a later, wider
+      // assignment (`$a = 1; print($a); $a = -1000;`) see the final type.
+      auto learned = learned_vars_.find(storage);
+      if (learned != learned_vars_.end() && learned->second.kind == TypeKind::Integer &&
+          value.kind == TypeKind::Integer) {
+        Type seeded = learned->second;
+        std::vector<IntCast> casts;
+        merge_integers(seeded, value, a.compound ? nullptr : a.value.get(), &casts);
+        warn_casts(casts, a.value->loc, "values of " + name);
+        stored = seeded;
+      }
       probe_->variables[storage] = stored;
       a.var->type = stored;
+      if (a.declaration && a.type_annotated && stored.kind == TypeKind::Integer) {
+        fixed_int_vars_.insert(storage);
+        warn_declaration_cast(*a.value);
+      } else if (!a.compound && stored.kind == TypeKind::Integer && stored.is_signed &&
+                 flexible_expr(a.value.get())) {
+        flexible_vars_.insert(storage);
+      }
+      return;
+    }
+    if (fixed_int_vars_.count(storage) && it->second.kind == TypeKind::Integer &&
+        value.kind == TypeKind::Integer) {
+      // A declared integer type stays: every value is cast to it. A literal must fit; another
+      // integer whose type may not fit is cast with a warning (v0.26, PR #5148). `+=` and `++`
+      // wrap at its width, as in C.
+      if (!a.compound) {
+        auto literal = literal_of(a.value.get());
+        auto fits =
+            upcast_for_assignment(it->second, value, literal, false, flexible_expr(a.value.get()));
+        if (!fits || fits->size != it->second.size || fits->is_signed != it->second.is_signed) {
+          if (literal) {
+            error(a.loc, "Type mismatch for " + a.var->name + ": trying to assign value of type '" +
+                             value.name() + "' when variable already has a type '" +
+                             it->second.name() + "'");
+            return;
+          }
+          if (reporting_)
+            diags_.warning(a.value->loc, "implicit cast from '" + value.name() + "' to '" +
+                                             it->second.name() + "' may change the value");
+        }
+      }
+      a.var->type = it->second;
       return;
     }
     if (sized_vars_.count(storage)) { // its declared size stays; the value must fit in it
@@ -771,11 +895,27 @@ private:
       a.var->type = it->second;
       return;
     }
-    if (!it->second.same_kind(stored)) {
+    auto mismatch = [&] {
       error(a.loc, "Type mismatch for " + a.var->name + ": trying to assign value of type '" +
                        value.name() + "' when variable already contains a value of type '" +
                        it->second.name() + "'");
+    };
+    if (!it->second.same_kind(stored)) {
+      mismatch();
       return;
+    }
+    // Integers grow to hold every value assigned (v0.26); a uint64 meeting a signed type makes
+    // an int64, with a warning.
+    if (holds_integers(value)) {
+      bool slot_flexible = flexible_vars_.count(storage) > 0;
+      bool value_flexible = !a.compound && flexible_expr(a.value.get());
+      std::vector<IntCast> casts;
+      merge_integers(it->second, value, a.compound ? nullptr : a.value.get(), &casts, slot_flexible,
+                     value_flexible);
+      warn_casts(casts, a.value->loc, "values of " + name);
+      if (!(slot_flexible && value_flexible && it->second.kind == TypeKind::Integer &&
+            it->second.is_signed))
+        flexible_vars_.erase(storage);
     }
     if (unify_into(it->second, stored))
       retype_needed_ = true;
@@ -831,10 +971,89 @@ private:
 
   // ------------------------------------------------------------------ expressions
 
-  static Type arithmetic_result(const Type &a, const Type &b) {
-    bool is_signed = (a.is_signed || a.kind == TypeKind::Boolean || a.size < 8) &&
-                     (b.is_signed || b.kind == TypeKind::Boolean || b.size < 8);
-    return Type::integer(8, is_signed);
+  static std::optional<IntLiteral> literal_of(const Expr *e) {
+    return e ? integer_literal_of(*e) : std::nullopt;
+  }
+
+  // Whether `e` is sign-flexible (int_promotion.h): a positive literal, or a read of a variable
+  // or map value whose type so far came only from positive literals.
+  bool flexible_expr(const Expr *e) const {
+    if (!e)
+      return false;
+    if (sign_flexible(integer_literal_of(*e)))
+      return true;
+    if (e->kind == ExprKind::Variable)
+      return flexible_vars_.count(static_cast<const Variable &>(*e).storage) > 0;
+    if (e->kind == ExprKind::Map)
+      return flexible_map_values_.count(static_cast<const Map &>(*e).name) > 0;
+    return false;
+  }
+
+  // Warns, at the value cast, about the implicit casts merge_integers inserted (a uint64 taken
+  // as an int64); `what` names the slot's earlier contents ("values of $a").
+  void warn_casts(const std::vector<IntCast> &casts, const SourceRange &fallback,
+                  const std::string &what) {
+    if (!reporting_)
+      return;
+    for (const IntCast &c : casts) {
+      const SourceRange &loc = c.where ? c.where->loc : fallback;
+      if (c.earlier)
+        diags_.warning(loc, "implicit cast of the earlier '" + c.from.name() + "' " + what +
+                                " to '" + c.to.name() + "' may change them");
+      else
+        diags_.warning(loc, "implicit cast from '" + c.from.name() + "' to '" + c.to.name() +
+                                "' may change the value");
+    }
+  }
+
+  // `let $x: TYPE = v` is `$x = (TYPE)v`: warns when v's integer type may not fit in TYPE.
+  void warn_declaration_cast(const Expr &value) {
+    if (!reporting_ || value.kind != ExprKind::Cast)
+      return;
+    const Expr *operand = static_cast<const Cast &>(value).operand.get();
+    if (!operand || operand->type.kind != TypeKind::Integer || value.type.kind != TypeKind::Integer)
+      return;
+    auto fits = upcast_for_assignment(value.type, operand->type, literal_of(operand), false,
+                                      flexible_expr(operand));
+    if (!fits || fits->size != value.type.size || fits->is_signed != value.type.is_signed)
+      diags_.warning(operand->loc, "implicit cast from '" + operand->type.name() + "' to '" +
+                                       value.type.name() + "' may change the value");
+  }
+
+  // The type integer operands meet in (int_promotion.h); warns, as bpftrace does, when there is
+  // none (a uint64 against a signed integer), and then compares or computes in int64 (v0.26).
+  std::optional<Type> promoted_operands(BinaryOp op, const Type &l, const Expr *le, const Type &r,
+                                        const Expr *re, const SourceRange &loc) {
+    auto promoted = promote_operands(l, literal_of(le), r, literal_of(re), flexible_expr(le),
+                                     flexible_expr(re));
+    if (!promoted && reporting_) {
+      bool comparison = op == BinaryOp::Eq || op == BinaryOp::Ne || op == BinaryOp::Lt ||
+                        op == BinaryOp::Le || op == BinaryOp::Gt || op == BinaryOp::Ge;
+      bool arithmetic = op == BinaryOp::Add || op == BinaryOp::Sub || op == BinaryOp::Mul ||
+                        op == BinaryOp::Div || op == BinaryOp::Mod;
+      if (comparison || arithmetic)
+        diags_.warning(loc, std::string(comparison ? "comparison of" : "arithmetic on") +
+                                " integers of different signs: '" + l.name() + "' and '" +
+                                r.name() + "' can lead to undefined behavior");
+    }
+    return promoted;
+  }
+
+  // Integer arithmetic is computed in 64-bit registers and gives a 64-bit result: signed, unless
+  // the operands meet as uint64 (every narrower type fits in an int64, as C promotes to int). A
+  // uint64 against a signed integer computes in int64, with a warning.
+  Type arithmetic_result(BinaryOp op, const Type &l, const Expr *le, const Type &r, const Expr *re,
+                         const SourceRange &loc) {
+    auto promoted = promoted_operands(op, l, le, r, re, loc);
+    return Type::integer(8, !promoted || promoted->is_signed || promoted->size < 8);
+  }
+
+  // The type a read of map `mi` gives: the integer type the language sees for plain integer
+  // values (8-byte storage otherwise, whose layout the generated code reads).
+  static Type map_value_type(const MapInfo &mi) {
+    if (mi.value_type.kind == TypeKind::Integer && mi.value_logical.kind == TypeKind::Integer)
+      return mi.value_logical;
+    return mi.value_type;
   }
 
   Type expr(Expr &e) override {
@@ -963,7 +1182,7 @@ private:
               "keep a separate map of plain values to read in the probe");
         return Type::none();
       }
-      return mi->value_type;
+      return map_value_type(*mi);
     }
     case ExprKind::Call:
       return call(static_cast<Call &>(e));
@@ -982,15 +1201,38 @@ private:
         error(t.cond->loc, "Invalid condition in ternary: " + c.name());
         return Type::none();
       }
-      if (a.is_integer() && b.is_integer())
-        return arithmetic_result(a, b);
+      if (a.is_integer() && b.is_integer()) {
+        // Both branches meet in one integer type (v0.26): an int64 for a uint64 and a signed
+        // type, the uint64 branch cast with a warning.
+        auto promoted = promote_operands(
+            a, integer_literal_of(*t.then_expr), b, integer_literal_of(*t.else_expr),
+            flexible_expr(t.then_expr.get()), flexible_expr(t.else_expr.get()));
+        if (!promoted) {
+          Type wide = Type::integer(8, true);
+          const Expr &cast = promotion_view(a).is_signed ? *t.else_expr : *t.then_expr;
+          if (reporting_)
+            diags_.warning(cast.loc, "implicit cast from '" + cast.type.name() + "' to '" +
+                                         wide.name() + "' may change the value");
+          return wide;
+        }
+        return *promoted;
+      }
       if (!a.same_kind(b)) {
         error(t.loc, "Ternary operator branches have different types: '" + a.name() + "' and '" +
                          b.name() + "'");
         return Type::none();
       }
-      Type r = storage_type(a);
-      unify_into(r, storage_type(b));
+      // Tuples meet field by field, as a variable assigned both would.
+      Type r = a;
+      if (holds_integers(b)) {
+        std::vector<IntCast> casts;
+        merge_integers(r, b, t.else_expr.get(), &casts);
+        for (IntCast &c : casts) // the slot's "earlier values" are the other branch
+          if (c.earlier)
+            c = IntCast{t.then_expr.get(), false, c.from, c.to};
+        warn_casts(casts, t.else_expr->loc, "");
+      }
+      unify_into(r, b);
       return r;
     }
     case ExprKind::Cast: {
@@ -1068,7 +1310,8 @@ private:
                              ft.name());
           return Type::none();
         }
-        fields.push_back(storage_type(ft));
+        // Integer fields keep their types: tuples are upcast field by field when combined.
+        fields.push_back(ft);
       }
       if (t.names.empty())
         return Type::tuple(fields);
@@ -1407,8 +1650,14 @@ private:
             l.is_string() || r.is_string() ? "strings support only == and !=" : "");
       return Type::none();
     }
-    if (comparison || b.op == BinaryOp::LogicalAnd || b.op == BinaryOp::LogicalOr)
+    if (b.op == BinaryOp::LogicalAnd || b.op == BinaryOp::LogicalOr)
       return Type::boolean();
+    if (comparison) {
+      // No common type (a uint64 against a signed integer, with a warning): compared as int64.
+      auto promoted = promoted_operands(b.op, l, b.lhs.get(), r, b.rhs.get(), b.loc);
+      b.operand_type = promoted ? *promoted : Type::integer(8, true);
+      return Type::boolean();
+    }
     // Pointer arithmetic, as in C: `p + n` and `p - n` step by the pointee's size.
     if (l.is_ptr() && r.is_ptr() && b.op == BinaryOp::Sub)
       return Type::integer(8, true);
@@ -1416,7 +1665,36 @@ private:
       return l;
     if (r.is_ptr() && !l.is_ptr() && b.op == BinaryOp::Add)
       return r;
-    return arithmetic_result(l, r);
+    Type result = arithmetic_result(b.op, l, b.lhs.get(), r, b.rhs.get(), b.loc);
+    b.operand_type = result;
+    return result;
+  }
+
+  // `$x++` and `@x++` count in 64 bits: a narrower variable or map value becomes an int64 (as
+  // with `$x += 1`, whose result is an int64), so that a uint8 counter does not wrap at 256.
+  void widen_counter(Expr &operand, const Type &t) {
+    // A counter is no longer sign-flexible (a decrement may take it below zero).
+    if (operand.kind == ExprKind::Variable)
+      flexible_vars_.erase(static_cast<Variable &>(operand).storage);
+    else if (operand.kind == ExprKind::Map)
+      flexible_map_values_.erase(static_cast<Map &>(operand).name);
+    if (t.kind != TypeKind::Integer || t.size == 8)
+      return;
+    Type wide = Type::integer(8, true);
+    if (operand.kind == ExprKind::Variable) {
+      const std::string &storage = static_cast<Variable &>(operand).storage;
+      if (fixed_int_vars_.count(storage))
+        return; // a declared type stays (the count wraps at its width)
+      auto it = probe_->variables.find(storage);
+      if (it != probe_->variables.end() && it->second.kind == TypeKind::Integer)
+        it->second = wide;
+    } else if (MapInfo *mi = find_map(static_cast<Map &>(operand).name)) {
+      if (mi->value_logical.kind == TypeKind::Integer) {
+        mi->value_logical = wide;
+        mi->declared_name = wide.name();
+      }
+    }
+    operand.type = wide;
   }
 
   Type unary(Unary &u) {
@@ -1428,7 +1706,7 @@ private:
       map_keys(m, info_.maps[id]);
       MapInfo &mi = info_.maps[id];
       if (mi.value_type.is_none()) {
-        mi.value_type = Type::integer(8, true);
+        mi.value_type = mi.value_logical = Type::integer(8, true);
         mi.declared_name = "int64";
       }
     }
@@ -1449,13 +1727,16 @@ private:
         error(u.loc, "Invalid operand type for unary operator: '" + t.name() + "'");
         return Type::none();
       }
+      if (u.op == UnaryOp::Neg && u.operand->kind == ExprKind::Integer)
+        return smallest_integer_for_negated(static_cast<IntegerLit &>(*u.operand).value);
       if (u.op == UnaryOp::Neg || u.op == UnaryOp::BitNot) {
         // Keeps the operand's width, as bpftrace does: `-1` stays an int8 literal, so
         // printf("%u", -1) prints a 32-bit value.
         int size = t.kind == TypeKind::Integer ? t.size : 8;
         return Type::integer(size, u.op == UnaryOp::Neg ? true : t.is_signed);
       }
-      return Type::integer(8, t.is_signed);
+      widen_counter(*u.operand, t);
+      return Type::integer(8, t.is_signed || (t.kind == TypeKind::Integer && t.size < 8));
     case UnaryOp::LogicalNot:
       if (!t.is_integer()) {
         error(u.loc, "Invalid operand type for '!': '" + t.name() + "'");
@@ -2133,6 +2414,8 @@ private:
   bool in_sizeof_ = false; // typing the operand of sizeof(), where a type name may stand
   bool reporting_ = false;
   bool retype_needed_ = false;
+  // The variable types of the probe being checked, as the previous round left them.
+  std::map<std::string, Type> learned_vars_;
   struct FunctionFrame {
     const FunctionSignature *sig;
     int string_size; // the largest string a `return` gives (a string function's result size)

@@ -38,7 +38,10 @@ struct MapInfo {
   Type value_type; // storage type (integers 8 bytes) or an aggregation kind
   SourceRange first_use;
   bool key_known = false;    // set once any access fixed the key shape (keyless included)
-  std::string declared_name; // type name of the first value assigned, for messages
+  std::string declared_name; // type name of the value type (value_logical's when set), for messages
+  // The integer types the language sees (v0.26 rules, int_promotion.h): `value_type` and
+  // `key_type` hold them in 8 bytes, with these signednesses. none() when no integer is held.
+  Type value_logical, key_logical;
   // From a map declaration (`let @m = lruhash(100);`), see semantic_map_decls.cpp.
   MapDeclKind declared_kind = MapDeclKind::None;
   uint32_t max_entries = 0; // 0: the default (max_map_keys)

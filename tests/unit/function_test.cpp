@@ -81,7 +81,7 @@ TEST(Function, ReturnTypeMismatch) {
   std::string text = "fn f(): string { return 1; }\nBEGIN { print(f()); }";
   auto l = load(text);
   ASSERT_TRUE(l.ok) << l.errors;
-  EXPECT_NE(analyse(l, text).find("Function 'f' is of type string, cannot return int"),
+  EXPECT_NE(analyse(l, text).find("Function 'f' is of type string, cannot return int8"),
             std::string::npos);
 }
 

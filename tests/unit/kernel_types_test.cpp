@@ -93,15 +93,15 @@ std::string errors_of(const std::string &source) {
 
 TEST(KernelTypes, CastToStructPointerAndMemberTypes) {
   EXPECT_EQ(type_of("(struct task *)arg0").name(), "struct task *");
-  EXPECT_EQ(type_of("((struct task *)arg0)->pid").name(), "int64"); // stored widened
+  EXPECT_EQ(type_of("((struct task *)arg0)->pid").name(), "int32"); // stored widened
   EXPECT_EQ(type_of("((struct task *)arg0)->comm").name(), "string[16]");
   EXPECT_EQ(type_of("((struct task *)arg0)->parent->parent").name(), "struct task *");
   // `.` dereferences pointers too, and `->` works on a struct (bpftrace v0.26).
-  EXPECT_EQ(type_of("((struct task *)arg0).in.y").name(), "int64");
+  EXPECT_EQ(type_of("((struct task *)arg0).in.y").name(), "int32");
   EXPECT_EQ(type_of("((struct task *)arg0)->in->x").name(), "uint64");
   EXPECT_EQ(type_of("(int8 *)arg0").name(), "int8 *");
   EXPECT_EQ(type_of("(void *)arg0").name(), "void *");
-  EXPECT_EQ(type_of("*(int16 *)arg0").name(), "int64");
+  EXPECT_EQ(type_of("*(int16 *)arg0").name(), "int16");
 }
 
 TEST(KernelTypes, MemberOffsetsAreRecordedForCodegen) {
@@ -122,7 +122,7 @@ TEST(KernelTypes, MemberOffsetsAreRecordedForCodegen) {
 
 TEST(KernelTypes, TypeofInCastsLetAndSizeof) {
   EXPECT_EQ(type_of("(typeof((struct task *)arg0))arg1").name(), "struct task *");
-  EXPECT_EQ(type_of("(typeof(((struct task *)arg0)->pid))arg1").name(), "int64"); // stored wide
+  EXPECT_EQ(type_of("(typeof(((struct task *)arg0)->pid))arg1").name(), "int32"); // stored wide
   FakeTypes types;
   auto a = analyse("kprobe:f { let $t: typeof((struct task *)arg0) = arg1; @s = "
                    "sizeof(typeof(((struct task *)arg0)->in)); }",
@@ -305,7 +305,7 @@ TEST(KernelTypes, PointerChasingPassesTheVerifier) {
 // ------------------------------------------------------------------ arrays, script types
 
 TEST(KernelTypes, IndexingArraysAndPointers) {
-  EXPECT_EQ(type_of("((int16 *)arg0)[3]").name(), "int64");
+  EXPECT_EQ(type_of("((int16 *)arg0)[3]").name(), "int16");
   EXPECT_EQ(type_of("((struct task **)arg0)[1]->comm").name(), "string[16]");
   std::string errors;
   type_of("arg0[1]", &errors);
@@ -511,9 +511,9 @@ TEST(KernelTypes, ModuleTypesResolveThroughTheirOwnBtf) {
 
 TEST(KernelTypes, CastsToCTypeNames) {
   EXPECT_EQ(type_of("(uint64_t)arg0").name(), "uint64");
-  EXPECT_EQ(type_of("(int8_t) arg0").name(), "int64"); // stored widened
+  EXPECT_EQ(type_of("(int8_t) arg0").name(), "int8"); // stored widened
   EXPECT_EQ(type_of("(size_t)(arg0 + 1)").name(), "uint64");
-  EXPECT_EQ(type_of("(u32)arg0").name(), "uint64");
+  EXPECT_EQ(type_of("(u32)arg0").name(), "uint32");
   EXPECT_EQ(type_of("(uint16_t *)arg0").name(), "uint16 *");
   class Typedefs : public FakeTypes {
   public:

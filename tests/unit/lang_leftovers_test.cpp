@@ -104,7 +104,7 @@ TEST(CompositeEquality, SameShapesCompare) {
 
 TEST(CompositeEquality, OtherShapesAreTypeMismatches) {
   EXPECT_NE(error_of("BEGIN { $e = (1, \"a\") == (1, 2); }")
-                .find("Type mismatch for '==': comparing '(int64,string[2])' with '(int64,int64)'"),
+                .find("Type mismatch for '==': comparing '(int8,string[2])' with '(int8,int8)'"),
             std::string::npos);
   EXPECT_NE(error_of("BEGIN { $e = (1, 2) != (1, 2, 3); }").find("Type mismatch for '!='"),
             std::string::npos);

@@ -85,7 +85,7 @@ TEST(Records, ParseAsNamedFieldsInWrittenOrder) {
 
 TEST(Records, TypesKeepNamesAndOrder) {
   EXPECT_EQ(var_type("BEGIN { $r = (name = \"ab\", size = 2, t = (1, 2)); }", "$r"),
-            "(name=string[3],size=int64,t=(int64,int64))");
+            "(name=string[3],size=int8,t=(int8,int8))");
   EXPECT_EQ(var_type("BEGIN { $r = (a = 1, b = \"x\"); $v = $r.b; }", "$v"), "string[2]");
   // Nested records and field access through them.
   EXPECT_EQ(var_type("BEGIN { $r = (a = (b = (c = \"deep\"))); $v = $r.a.b.c; }", "$v"),
@@ -95,11 +95,11 @@ TEST(Records, TypesKeepNamesAndOrder) {
 TEST(Records, SameNamesInAnotherOrderAreTheSameType) {
   // The variable keeps the first order; strings widen to the longest assigned.
   EXPECT_EQ(var_type("BEGIN { $r = (a = 1, b = \"x\"); $r = (b = \"longer\", a = 2); }", "$r"),
-            "(a=int64,b=string[7])");
+            "(a=int8,b=string[7])");
   auto a = analyse("BEGIN { @m[(k = 1, s = \"a\")] = (v = 1); @m[(s = \"b\", k = 2)] = (v = 2); }");
   ASSERT_TRUE(a.ok) << a.errors;
   auto &m = a.info.maps[a.info.map_ids.at("@m")];
-  EXPECT_EQ(m.key_type.name(), "(k=int64,s=string[2])");
+  EXPECT_EQ(m.key_type.name(), "(k=int64,s=string[2])"); // 8-byte storage of the int8 keys
   EXPECT_EQ(m.value_type.name(), "(v=int64)");
 }
 
@@ -113,8 +113,8 @@ TEST(Records, Errors) {
                 .find("1:22-23: ERROR: Record has a duplicate field named 'a'"),
             std::string::npos);
   EXPECT_NE(error_of("BEGIN { $r = (a = 1); $r = (b = 1); }")
-                .find("Type mismatch for $r: trying to assign value of type '(b=int64)' when "
-                      "variable already contains a value of type '(a=int64)'"),
+                .find("Type mismatch for $r: trying to assign value of type '(b=int8)' when "
+                      "variable already contains a value of type '(a=int8)'"),
             std::string::npos);
   EXPECT_NE(error_of("BEGIN { $r = (a = 1, b = 2); $r = (1, 2); }").find("Type mismatch for $r"),
             std::string::npos);
@@ -199,7 +199,7 @@ TEST(BlockExpressions, InKeysConditionsTernariesAndParentheses) {
   ASSERT_TRUE(a.ok) << a.errors;
   EXPECT_EQ(a.info.probes[0].variables.at("$t").name(), "string[3]");
   EXPECT_EQ(a.info.probes[0].variables.at("$n").name(), "int64");
-  EXPECT_EQ(a.info.probes[0].variables.at("$u").name(), "(int64,string[2])");
+  EXPECT_EQ(a.info.probes[0].variables.at("$u").name(), "(int8,string[2])");
   // The block's variables stay inside it.
   EXPECT_NE(analyse("BEGIN { @m[{ let $a = 1; $a }] = 1; print($a); }")
                 .errors.find("Undefined or undeclared variable: $a"),
@@ -217,17 +217,17 @@ namespace {
 
 TEST(IntArrayCasts, TypesFollowTheSizes) {
   EXPECT_EQ(var_type("BEGIN { $a = (int8[8])12345; }", "$a"), "int8[8]");
-  EXPECT_EQ(var_type("BEGIN { $x = 1; $a = (uint16[])$x; }", "$a"), "uint16[4]");
+  EXPECT_EQ(var_type("BEGIN { $x = (uint64)1; $a = (uint16[])$x; }", "$a"), "uint16[4]");
   EXPECT_EQ(var_type("BEGIN { $a = (uint8[4])1; }", "$a"), "uint8[4]"); // a literal adapts
   EXPECT_EQ(var_type("BEGIN { $a = (int8[])\"ab\"; }", "$a"), "int8[3]");
-  EXPECT_EQ(var_type("BEGIN { $a = (uint8[4])(uint32)1; $x = (uint32)$a; }", "$x"), "uint64");
-  EXPECT_EQ(var_type("BEGIN { $a = (int16[2])(int32)1; $e = $a[1]; }", "$e"), "int64");
-  EXPECT_EQ(var_type("BEGIN { $x = (uint32)pton(\"127.0.0.1\"); }", "$x"), "uint64");
+  EXPECT_EQ(var_type("BEGIN { $a = (uint8[4])(uint32)1; $x = (uint32)$a; }", "$x"), "uint32");
+  EXPECT_EQ(var_type("BEGIN { $a = (int16[2])(int32)1; $e = $a[1]; }", "$e"), "int16");
+  EXPECT_EQ(var_type("BEGIN { $x = (uint32)pton(\"127.0.0.1\"); }", "$x"), "uint32");
 }
 
 TEST(IntArrayCasts, SizesMustMatch) {
   EXPECT_EQ(error_of("BEGIN { $x = 1; $a = (uint8[4])$x; }"),
-            "stdin:1:22-34: ERROR: Cannot cast from 'int64' to 'uint8[4]': the sizes differ (8 "
+            "stdin:1:22-34: ERROR: Cannot cast from 'int8' to 'uint8[4]': the sizes differ (1 "
             "and 4 bytes)\n"
             "BEGIN { $x = 1; $a = (uint8[4])$x; }\n"
             "                     ~~~~~~~~~~~~\n");
@@ -238,7 +238,7 @@ TEST(IntArrayCasts, SizesMustMatch) {
                 .find("5 bytes are not a whole number of uint16 elements"),
             std::string::npos);
   EXPECT_NE(error_of("BEGIN { $a = (uint8[2])(1, 2); }")
-                .find("Cannot cast from '(int64,int64)' to 'uint8[2]'"),
+                .find("Cannot cast from '(int8,int8)' to 'uint8[2]'"),
             std::string::npos);
   EXPECT_NE(error_of("BEGIN { $a = (uint8[2])1; print($a[2]); }")
                 .find("Index 2 is out of bounds for uint8[2]"),

@@ -111,7 +111,7 @@ TEST(Semantic, TupleKeysAndValues) {
   auto a = analyse("BEGIN { @t[1, \"a\"] = (2, \"bb\"); }");
   ASSERT_TRUE(a.ok) << a.errors;
   const MapInfo &m = map_named(a.info, "@t");
-  EXPECT_EQ(m.key_type.name(), "(int64,string[2])");
+  EXPECT_EQ(m.key_type.name(), "(int64,string[2])"); // maps hold integers in 8 bytes
   EXPECT_EQ(m.value_type.name(), "(int64,string[3])");
   EXPECT_EQ(m.key_type.size, 16);
 }
@@ -229,7 +229,7 @@ TEST(SemanticScopes, VariablesLiveInTheirBlock) {
   auto siblings =
       analyse("BEGIN { if (1) { $v = 1; print($v); } if (1) { $v = \"s\"; print($v); } }");
   ASSERT_TRUE(siblings.ok) << siblings.errors;
-  EXPECT_EQ(siblings.info.probes[0].variables.at("$v").name(), "int64");
+  EXPECT_EQ(siblings.info.probes[0].variables.at("$v").name(), "int8");
   EXPECT_EQ(siblings.info.probes[0].variables.at("$v#1").name(), "string[2]");
 }
 
@@ -255,7 +255,7 @@ TEST(SemanticIndex, TuplesByFieldStringsByByte) {
   auto a = analyse("BEGIN { $t = (1, \"ab\"); $u = $t[1]; $c = $u[0]; $v = (1, \"x\")[2 - 1]; }");
   ASSERT_TRUE(a.ok) << a.errors;
   EXPECT_EQ(a.info.probes[0].variables.at("$u").name(), "string[3]");
-  EXPECT_EQ(a.info.probes[0].variables.at("$c").name(), "int64"); // int8, stored widened
+  EXPECT_EQ(a.info.probes[0].variables.at("$c").name(), "int8"); // a string byte
   EXPECT_NE(analyse("BEGIN { $t = (1, 2); print($t[2]); }")
                 .errors.find("Invalid tuple index: 2. Found 2 elements in tuple."),
             std::string::npos);

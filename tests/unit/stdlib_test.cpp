@@ -77,14 +77,14 @@ std::string type_of(const std::string &e) {
 }
 
 TEST(StdlibBuiltins, Types) {
-  EXPECT_EQ(type_of("numaid"), "uint64"); // variables widen integers to 8 bytes
-  EXPECT_EQ(type_of("ncpus"), "uint64");
+  EXPECT_EQ(type_of("numaid"), "uint32"); // variables keep their values' integer types
+  EXPECT_EQ(type_of("ncpus"), "uint32");
   EXPECT_EQ(type_of("jiffies"), "uint64");
-  EXPECT_EQ(type_of("ppid"), "uint64");
+  EXPECT_EQ(type_of("ppid"), "uint32");
   EXPECT_EQ(type_of("username"), "username");
   EXPECT_EQ(type_of("nsecs(boot)"), "uint64");
   EXPECT_EQ(type_of("nsecs(tai)"), "uint64");
-  EXPECT_EQ(type_of("pid(init)"), "uint64");
+  EXPECT_EQ(type_of("pid(init)"), "uint32");
 }
 
 TEST(StdlibBuiltins, LoadThroughTheVerifier) {
@@ -109,7 +109,7 @@ TEST(StdlibFunctions, Types) {
   EXPECT_EQ(type_of("strlen(\"abc\")"), "uint64");
   EXPECT_EQ(type_of("strncmp(\"abc\", \"abd\", 2)"), "uint64");
   EXPECT_EQ(type_of("strcontains(\"abc\", \"b\")"), "bool");
-  EXPECT_EQ(type_of("bswap((uint16)1)"), "uint64");
+  EXPECT_EQ(type_of("bswap((uint16)1)"), "uint16");
   EXPECT_EQ(type_of("strerror(2)"), "strerror_t");
   EXPECT_NE(type_of("strlen(1)").find("strlen() expects a string"), std::string::npos);
   EXPECT_NE(type_of("strncmp(\"a\", \"b\", pid)").find("constant length"), std::string::npos);
@@ -164,9 +164,9 @@ TEST(StdlibLet, Declarations) {
                        "$d = \"x\"; let $e: string = \"hello\"; }");
   ASSERT_TRUE(a.ok) << a.errors;
   auto &vars = a.info.probes[0].variables;
-  EXPECT_EQ(vars.at("$a").name(), "int64");
-  EXPECT_EQ(vars.at("$b").name(), "uint64");
-  EXPECT_EQ(vars.at("$c").name(), "uint64");
+  EXPECT_EQ(vars.at("$a").name(), "int8");
+  EXPECT_EQ(vars.at("$b").name(), "uint8");
+  EXPECT_EQ(vars.at("$c").name(), "uint16");
   EXPECT_TRUE(vars.at("$d").is_string());
   EXPECT_TRUE(vars.at("$e").is_string());
   EXPECT_EQ(load_all("BEGIN { let $b: uint8 = 300; let $d; $d = 5; printf(\"%d %d\\n\", $b, "
@@ -434,7 +434,7 @@ TEST(StdlibOneIntegerArgument, SameCheckForEachFunction) {
   }
   EXPECT_NE(error_of("BEGIN { $v = bswap(true); }").find("bswap() expects an integer (bool"),
             std::string::npos);
-  EXPECT_EQ(type_of("bswap((uint16)1)"), "uint64");
+  EXPECT_EQ(type_of("bswap((uint16)1)"), "uint16");
   EXPECT_EQ(type_of("strerror(1)"), "strerror_t");
 }
 

@@ -115,6 +115,7 @@ TEST(TypeQueries, Answers) {
                      " is_unsigned_integer($u), is_unsigned_integer($i), is_ptr($p), is_ptr($i),"
                      " is_literal(1), is_literal(\"x\"), is_literal($i), is_array($s)] = 1; }");
   ASSERT_TRUE(r.ok) << r.errors;
+  // `1` is an int8 literal (v0.26), so $i is signed.
   EXPECT_EQ(answers(r), (std::vector<int>{1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0, 0}));
   EXPECT_EQ(type_of("is_str(1)"), "bool");
   EXPECT_EQ(type_of("strcap(comm)"), "int64");
