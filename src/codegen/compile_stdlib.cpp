@@ -158,11 +158,19 @@ ProbeCompiler::Value ProbeCompiler::macaddr_value(const Call &c) {
   return {buf, c.type};
 }
 
+namespace {
+// 64-byte strings against a short needle stay unrolled: straight code, no helper call.
+constexpr int64_t kUnrolledSearchPairs = 2048;
+} // namespace
+
 // strstr(h, n): the index of the first occurrence of n in h, -1 when none (strcontains uses it
 // too). A chain of forward branches, as strings_equal: at each position of the haystack, compare
 // until the needle ends (found there) or a byte differs (next position).
 llvm::Value *ProbeCompiler::string_find(const Value &h, const Value &needle) {
   int hn = h.type.size, nn = needle.type.size;
+  // Past a few thousand byte pairs the unrolled code grows too large (compile_string_search.cpp).
+  if (static_cast<int64_t>(hn) * nn > kUnrolledSearchPairs)
+    return string_find_loop(h, needle);
   auto *i8 = b_.getInt8Ty();
   auto *result = stack(8, "strstr");
   b_.CreateAlignedStore(b_.getInt64(-1), result, llvm::Align(8));

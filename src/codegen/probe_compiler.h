@@ -104,6 +104,7 @@ private:
   Value macaddr_value(const ast::Call &c);
   Value integer_in_memory(const Value &v, const Type &as);
   llvm::Value *string_find(const Value &haystack, const Value &needle);
+  llvm::Value *string_find_loop(const Value &haystack, const Value &needle);
   llvm::Value *bytes_compare(const Value &l, const Value &r, int n);
   void assert_condition(const ast::Call &c);
   void send_signal(const ast::Call &c);
