@@ -98,4 +98,26 @@ void ProbeCompiler::raw_probe_read(llvm::Value *dst, int bytes, llvm::Value *src
                 {dst, b_.getInt64(bytes), src});
 }
 
+// strlen() of a long string: bpf_probe_read_kernel_str copies it up to its NUL into a scratch
+// slot and says how many bytes that took, the NUL included, which costs the verifier one helper
+// call rather than a branch per byte. A string that fills its buffer without a NUL (a str() cut
+// short, see mark_truncated_string) comes back one byte short, with the NUL the helper wrote
+// in its last byte instead: its length is the buffer's size.
+llvm::Value *ProbeCompiler::long_string_length(const Value &s) {
+  auto *i64 = b_.getInt64Ty();
+  int size = s.type.size;
+  auto *copy = value_memory(size, "strlen_copy");
+  auto *fn_type = llvm::FunctionType::get(i64, {b_.getPtrTy(), i64, b_.getPtrTy()}, false);
+  llvm::Value *copied = b_.CreateCall(
+      fn_type, b_.CreateIntToPtr(b_.getInt64(BPF_FUNC_probe_read_kernel_str), b_.getPtrTy()),
+      {copy, b_.getInt64(size), s.v});
+  llvm::Value *last = b_.CreateLoad(b_.getInt8Ty(), offset_ptr(s.v, size - 1));
+  llvm::Value *unterminated = b_.CreateAnd(b_.CreateICmpEQ(copied, b_.getInt64(size)),
+                                           b_.CreateICmpNE(last, b_.getInt8(0)));
+  llvm::Value *len =
+      b_.CreateAdd(b_.CreateSub(copied, b_.getInt64(1)), b_.CreateZExt(unterminated, i64));
+  // A failed copy (it cannot fail for the probe's own memory) counts as an empty string.
+  return b_.CreateSelect(b_.CreateICmpSGT(copied, b_.getInt64(0)), len, b_.getInt64(0));
+}
+
 } // namespace bpfscope

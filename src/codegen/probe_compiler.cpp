@@ -1302,10 +1302,18 @@ int64_t ProbeCompiler::constant_length(const Expr &e) {
   return 0;
 }
 
+namespace {
+// Longer strings make a branch-free sequence whose loads LLVM schedules first, more of them live
+// than registers can hold: spilled, they overflow the 512-byte stack.
+constexpr int kBranchFreeStrlenBytes = 32;
+} // namespace
+
 // Bytes before the first NUL (at most the buffer's size), without branches: the verifier sees
 // straight-line code.
 llvm::Value *ProbeCompiler::string_length(const Value &s) {
   auto *i64 = b_.getInt64Ty();
+  if (s.type.size > kBranchFreeStrlenBytes)
+    return long_string_length(s);
   llvm::Value *len = b_.getInt64(0);
   llvm::Value *ended = b_.getFalse();
   for (int i = 0; i < s.type.size; i++) {
@@ -1318,9 +1326,11 @@ llvm::Value *ProbeCompiler::string_length(const Value &s) {
 
 // strncmp(a, b, n): 0 when the first n characters (up to a NUL) are equal, else 1.
 llvm::Value *ProbeCompiler::strings_differ(const Value &a, const Value &b, int n) {
-  llvm::Value *differ = b_.getFalse();
-  llvm::Value *ended = b_.getFalse();
+  // A chain of forward branches, as strings_equal: the first difference, or a NUL in both, ends
+  // the comparison. Bytes past a buffer's end count as NUL.
   int limit = std::min(n, std::max(a.type.size, b.type.size));
+  auto *differ = llvm::BasicBlock::Create(ctx_, "strncmp_differ", fn_);
+  auto *same = llvm::BasicBlock::Create(ctx_, "strncmp_same", fn_);
   for (int i = 0; i < limit; i++) {
     llvm::Value *ca =
         i < a.type.size
@@ -1330,11 +1340,24 @@ llvm::Value *ProbeCompiler::strings_differ(const Value &a, const Value &b, int n
         i < b.type.size
             ? static_cast<llvm::Value *>(b_.CreateLoad(b_.getInt8Ty(), offset_ptr(b.v, i)))
             : b_.getInt8(0);
-    llvm::Value *ne = b_.CreateICmpNE(ca, cb);
-    differ = b_.CreateOr(differ, b_.CreateAnd(ne, b_.CreateNot(ended)));
-    ended = b_.CreateOr(ended, b_.CreateOr(ne, b_.CreateICmpEQ(ca, b_.getInt8(0))));
+    auto *equal_here = llvm::BasicBlock::Create(ctx_, "strncmp_eq", fn_);
+    b_.CreateCondBr(b_.CreateICmpNE(ca, cb), differ, equal_here);
+    b_.SetInsertPoint(equal_here);
+    auto *next = llvm::BasicBlock::Create(ctx_, "strncmp_next", fn_);
+    b_.CreateCondBr(b_.CreateICmpEQ(ca, b_.getInt8(0)), same, next);
+    b_.SetInsertPoint(next);
   }
-  return b_.CreateZExt(differ, b_.getInt64Ty());
+  b_.CreateBr(same);
+  auto *done = llvm::BasicBlock::Create(ctx_, "strncmp_done", fn_);
+  b_.SetInsertPoint(differ);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(same);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  auto *phi = b_.CreatePHI(b_.getInt64Ty(), 2);
+  phi->addIncoming(b_.getInt64(1), differ);
+  phi->addIncoming(b_.getInt64(0), same);
+  return phi;
 }
 
 // strcontains(haystack, needle): whether needle occurs in haystack (an empty needle does): the

@@ -156,6 +156,7 @@ private:
   llvm::Value *values_equal(const Value &a, const Value &b);
   llvm::Value *int_arrays_equal(const Value &a, const Value &b);
   llvm::Value *string_length(const Value &s);
+  llvm::Value *long_string_length(const Value &s); // compile_scratch.cpp
   llvm::Value *strings_differ(const Value &a, const Value &b, int n);
   llvm::Value *string_contains(const Value &haystack, const Value &needle);
   llvm::Value *glob_match(const Value &text, const Value &pattern); // compile_globmatch.cpp
