@@ -26,6 +26,7 @@
 // which leaves the verifier knowing nothing of those values but their bounds after the checks.
 #include "codegen/probe_compiler.h"
 
+#include <algorithm>
 #include <linux/bpf.h>
 
 namespace bpfscope {
@@ -279,7 +280,8 @@ llvm::Value *ProbeCompiler::glob_match(const Value &text, const Value &pattern) 
   b_.CreateAlignedStore(state, context, llvm::Align(8));
   llvm::Function *step = GlobStep(module_, ctx_, n, m).build(fn_->getSection().str());
   helper(BPF_FUNC_loop, b_.getInt64Ty(),
-         {b_.getInt64(static_cast<uint64_t>(n + 2) * (m + 2)), step, context, b_.getInt64(0)});
+         {b_.getInt64(std::min(static_cast<uint64_t>(n + 2) * (m + 2), kMaxLoopSteps)), step,
+          context, b_.getInt64(0)});
   return b_.CreateAlignedLoad(b_.getInt64Ty(), offset_ptr(state, kGlobResult), llvm::Align(8));
 }
 

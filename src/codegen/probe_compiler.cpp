@@ -1260,10 +1260,19 @@ ProbeCompiler::Value ProbeCompiler::map_read(const Map &m) {
   return {result, t};
 }
 
+namespace {
+// Unrolled, a comparison takes two branches per byte; the verifier follows at most 8192 pending
+// ones down a path, so longer strings are compared in a bpf_loop (strings_differ_loop).
+constexpr int kUnrolledCompareBytes = 2048;
+} // namespace
+
 llvm::Value *ProbeCompiler::strings_equal(const Value &a, const Value &b) {
   // Compare byte by byte up to the shorter buffer, stopping at the first NUL: a chain of
   // blocks, since the verifier needs bounded control flow.
   int n = std::min(a.type.size, b.type.size);
+  if (n > kUnrolledCompareBytes)
+    return b_.CreateXor(strings_differ_loop(a, b, std::max(a.type.size, b.type.size)),
+                        b_.getInt64(1));
   auto *result = stack(1, "streq");
   b_.CreateStore(b_.getInt8(0), result);
   auto *done = llvm::BasicBlock::Create(ctx_, "streq_done", fn_);
@@ -1329,6 +1338,8 @@ llvm::Value *ProbeCompiler::strings_differ(const Value &a, const Value &b, int n
   // A chain of forward branches, as strings_equal: the first difference, or a NUL in both, ends
   // the comparison. Bytes past a buffer's end count as NUL.
   int limit = std::min(n, std::max(a.type.size, b.type.size));
+  if (limit > kUnrolledCompareBytes)
+    return strings_differ_loop(a, b, limit);
   auto *differ = llvm::BasicBlock::Create(ctx_, "strncmp_differ", fn_);
   auto *same = llvm::BasicBlock::Create(ctx_, "strncmp_same", fn_);
   for (int i = 0; i < limit; i++) {

@@ -16,6 +16,12 @@ namespace bpfscope {
 // user space turns into text (stack ids, kernel addresses).
 bool held_in_register(const Type &t);
 
+// The most iterations bpf_loop runs (the kernel's BPF_MAX_LOOPS): asked for more, it runs none.
+// The step machines over two long strings (strstr, globmatch) are bounded by it; their worst
+// case (every position tried to the end of the other string) only nears it with strings of
+// several kilobytes on both sides.
+constexpr uint64_t kMaxLoopSteps = uint64_t{1} << 23;
+
 class ProbeCompiler {
 public:
   ProbeCompiler(llvm::Module &module, const ProgramInfo &info, const InternalMaps &internal,
@@ -158,6 +164,8 @@ private:
   llvm::Value *string_length(const Value &s);
   llvm::Value *long_string_length(const Value &s); // compile_scratch.cpp
   llvm::Value *strings_differ(const Value &a, const Value &b, int n);
+  // The same over long strings, stepped by bpf_loop (compile_string_search.cpp): 1 or 0.
+  llvm::Value *strings_differ_loop(const Value &a, const Value &b, int limit);
   llvm::Value *string_contains(const Value &haystack, const Value &needle);
   llvm::Value *glob_match(const Value &text, const Value &pattern); // compile_globmatch.cpp
   static int64_t constant_length(const ast::Expr &e);

@@ -2,8 +2,8 @@
 # Strings larger than the 512-byte BPF stack, which live in the per-CPU scratch map
 # (codegen/scratch_layout.h): with bpftrace v0.26's default max_strlen of 1024, str() of a
 # ~900-byte path the workload opens prints whole, as a map key, in a tuple, in a variable and
-# compared; max_strlen = 300 cuts it with the trailer; buf(p, 512) prints 512 bytes; join() gives
-# an argument max_strlen - 1 bytes.
+# compared; max_strlen = 300 cuts it with the trailer; 4096-byte strings compare; buf(p, 512)
+# prints 512 bytes; join() gives an argument max_strlen - 1 bytes.
 source "$(dirname "$0")/lib.sh"
 
 # Nested directories of 100-byte names under the test's directory, then a file name that brings
@@ -58,6 +58,19 @@ if wait_attached cut; then
   assert_contains "max_strlen = 300 keeps 300 bytes and the trailer" "$OUT" "<${LONG:0:300}..>"
   assert_contains "the cut string as a map key" "$OUT" "@[${LONG:0:300}..]: 1"
   assert_contains "a short string is not cut" "$OUT" "</dev/null>"
+fi
+
+# max_strlen = 4096: comparisons of strings over 2048 bytes step through a bpf_loop.
+open_both || finish
+bg_start big -e "config = { max_strlen = 4096 } tracepoint:syscalls:sys_enter_openat /pid == $WL_PID/ {
+  \$s = str(args.filename); \$t = str(args.filename);
+  printf(\"%d %d %d %d\n\", \$s == \$t, \$s == \"$LONG\", strncmp(\$s, \"/dev/null\", 4096), strlen(\$s));
+}"
+if wait_attached big; then
+  workload_run
+  bg_stop big INT
+  assert_eq "max_strlen = 4096: ==, strncmp and strlen of 4096-byte strings" "1 1 1 900
+1 0 0 9" "$OUT"
 fi
 
 open_both || finish
