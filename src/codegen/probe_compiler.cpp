@@ -461,7 +461,8 @@ llvm::Value *ProbeCompiler::build_key(const Map &m, const MapInfo &mi, llvm::Val
     store_integer(key, key_type.size, b_.getInt64(0));
     return key;
   }
-  zero_bytes(key, key_type.size, llvm::MaybeAlign(8));
+  if (mi.keyless())
+    zero_bytes(key, key_type.size, llvm::MaybeAlign(8));
   if (!mi.keyless()) {
     bool whole = m.keys.size() == 1 && !mi.is_histogram();
     auto field = [&](size_t i) {
@@ -478,6 +479,12 @@ llvm::Value *ProbeCompiler::build_key(const Map &m, const MapInfo &mi, llvm::Val
       else
         keys.push_back(expr(*m.keys[i]));
     }
+    // One string the key's size is copied over the whole key: zeroing it first would only cost
+    // a 1024-byte key one more helper call per event.
+    bool one_whole_string = whole && keys[0].v && key_type.is_string() &&
+                            keys[0].type.is_string() && keys[0].type.size == key_type.size;
+    if (!one_whole_string)
+      zero_bytes(key, key_type.size, llvm::MaybeAlign(8));
     for (size_t i = 0; i < keys.size(); i++) {
       auto [dst, type] = field(i);
       if (keys[i].v)
