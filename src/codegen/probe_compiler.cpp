@@ -962,8 +962,19 @@ ProbeCompiler::Value ProbeCompiler::function_call(const BlockExpr &b) {
   return {result, t};
 }
 
+namespace {
+// Tuple literals up to this size are built on the stack whatever on_stack_limit says. Their
+// parts are often compared with constants right away (`(comm, $f) == ("a", "/b")`); on the stack
+// LLVM keeps them in registers, so what a comparison teaches the verifier about a byte holds
+// for the value it came from (`$f`) too, while a copy in a map value is a fresh unknown each
+// time: with the later branches on `$f` (say a hist() of strlen($f)) the verifier then follows
+// more paths than its limit allows.
+constexpr int kTupleLiteralStackBytes = 128;
+} // namespace
+
 ProbeCompiler::Value ProbeCompiler::tuple_literal(const TupleLit &t, const Type &as) {
-  auto *buf = value_memory(as.size, "tuple");
+  auto *buf =
+      as.size <= kTupleLiteralStackBytes ? stack(as.size, "tuple") : value_memory(as.size, "tuple");
   zero_bytes(buf, as.size, llvm::MaybeAlign(8));
   for (size_t i = 0; i < t.elems.size(); i++) {
     Value v = expr(*t.elems[i]);
