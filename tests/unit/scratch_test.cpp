@@ -87,7 +87,8 @@ TEST(Scratch, TheElementHoldsTheLargestProgramsSlots) {
 }
 
 TEST(Scratch, OnStackLimitMovesTheThreshold) {
-  const char *script = "BEGIN { $t = (1, 2, 3, 4, 5); print($t); }"; // a 40-byte tuple
+  // A 41-byte string literal and variable: over 32 bytes, under 64.
+  const char *script = "BEGIN { $s = \"0123456789012345678901234567890123456789\"; print($s); }";
   Compiled off_stack = compile(script);
   ASSERT_TRUE(off_stack.ok) << off_stack.errors;
   EXPECT_GT(off_stack.object.internal.scratch_bytes, 0);
