@@ -40,6 +40,11 @@ SCRIPTS = [
     ("@[pid, comm] = count()", TP + " { @[pid, comm] = count(); }"),
     ("@h = hist(args->id)", TP + " { @h = hist(args->id); }"),
     ('printf("%d %d\\n", pid, args->id)', TP + ' { printf("%d %d\\n", pid, args->id); }'),
+    # max_strlen-sized strings (1024 bytes by default, in the scratch map): the string at the
+    # task's address is short (its first bytes hold a NUL), but its buffer is zeroed and copied
+    # whole and, as a map key, hashed whole.
+    ("@[str(curtask)] = count()", TP + " { @[str(curtask)] = count(); }"),
+    ('printf("%s\\n", str(curtask))', TP + ' { printf("%s\\n", str(curtask)); }'),
 ]
 
 def load_run():

@@ -417,6 +417,7 @@ int main(int argc, char **argv) {
   CodegenOptions cg_opts;
   cg_opts.keep_ir = dump_ir;
   cg_opts.helper_errors = helper_errors;
+  cg_opts.on_stack_limit = config.on_stack_limit;
   // Compiled objects are cached on disk (not with -d ir, which needs the IR codegen makes).
   bool cached = false;
   std::string cache_key, cache_path;

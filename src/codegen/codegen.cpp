@@ -6,6 +6,7 @@
 #include "codegen/probe_compiler.h"
 #include "codegen/source_lines.h"
 
+#include <algorithm>
 #include <llvm/IR/DiagnosticInfo.h>
 #include <llvm/IR/DiagnosticPrinter.h>
 #include <llvm/IR/LegacyPassManager.h>
@@ -148,6 +149,7 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
     out.internal.stacks.push_back(out.internal.globals + 1 + static_cast<int>(i));
   out.internal.helper_errors =
       out.internal.globals + 1 + static_cast<int>(out.internal.stacks.size());
+  out.internal.scratch = out.internal.helper_errors + 1;
 
   for (size_t p = 0; p < program.probes.size(); p++) {
     const ProbeInfo &pi = info.probes[p];
@@ -163,7 +165,9 @@ bool compile_program(const ast::Program &program, const ProgramInfo &info,
       ProbeCompiler compiler(module, info, out.internal, *program.probes[p], pi, target);
       compiler.set_source_lines(source_lines.get());
       compiler.set_helper_error_sites(&error_sites);
+      compiler.set_on_stack_limit(opts.on_stack_limit);
       compiler.compile("fn_" + section, section);
+      out.internal.scratch_bytes = std::max(out.internal.scratch_bytes, compiler.scratch_bytes());
       out.programs.push_back(std::move(cp));
     }
   }

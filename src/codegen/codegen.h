@@ -27,9 +27,14 @@ struct InternalMaps {
   // (CompiledObject::helper_error_sites), the errno of that site's first failure (helper_errors.h).
   int helper_errors = -1;
   int helper_error_slots = 0; // CompiledObject::helper_error_sites.size()
+  // BPF_MAP_TYPE_ARRAY with an element per possible CPU of `scratch_bytes`: the values too large
+  // for the BPF stack (scratch_layout.h). Created only when a program uses it.
+  int scratch = -1;
+  int scratch_bytes = 0;
   int count() const {
     int before = globals + 1 + static_cast<int>(stacks.size());
-    return helper_errors >= before ? helper_errors + 1 : before;
+    int n = helper_errors >= before ? helper_errors + 1 : before;
+    return scratch >= n ? scratch + 1 : n;
   }
 };
 constexpr int kGlobalStartTime = 0;
@@ -81,6 +86,8 @@ struct CodegenOptions {
   // -k: report failures of the probe_read helpers and of map updates and deletes, not only
   // full maps.
   bool helper_errors = false;
+  // Values larger than this many bytes live in the per-CPU scratch map (config on_stack_limit).
+  uint64_t on_stack_limit = 32;
   std::string filename = "stdin";
 };
 

@@ -232,6 +232,7 @@ llvm::Function *ProbeCompiler::for_callback(const For &f, bool over_map) {
   llvm::Value *saved_leave = leave_flag_;
   llvm::BasicBlock *saved_errors_setup = errors_setup_;
   llvm::Value *saved_errors_slots = errors_slots_;
+  ScratchAccess saved_scratch = scratch_; // the callback looks the element up itself
   llvm::DIScope *saved_debug_scope = debug_scope_;
   auto saved_variables = std::move(variables_);
   auto saved_loops = std::move(loops_);
@@ -243,6 +244,7 @@ llvm::Function *ProbeCompiler::for_callback(const For &f, bool over_map) {
   fn_ = callback;
   errors_setup_ = nullptr;
   errors_slots_ = nullptr;
+  scratch_ = {};
   if (source_lines_)
     debug_scope_ = source_lines_->function(*fn_, f.loc);
   SourceLocationGuard at_loop(b_, source_lines_, debug_scope_, f.loc);
@@ -273,7 +275,7 @@ llvm::Function *ProbeCompiler::for_callback(const For &f, bool over_map) {
     const Type &tuple = var.type;
     llvm::Value *sources[2] = {callback->getArg(1), callback->getArg(2)};
     const Type *source_types[2] = {&mi.key_type, &mi.value_type};
-    b_.CreateMemSet(var.v, b_.getInt8(0), tuple.size, llvm::MaybeAlign(8));
+    zero_bytes(var.v, tuple.size, llvm::MaybeAlign(8));
     for (int i = 0; i < 2; i++) {
       const Type &from = *source_types[i];
       Value field{
@@ -301,6 +303,7 @@ llvm::Function *ProbeCompiler::for_callback(const For &f, bool over_map) {
   leave_flag_ = saved_leave;
   errors_setup_ = saved_errors_setup;
   errors_slots_ = saved_errors_slots;
+  scratch_ = saved_scratch;
   debug_scope_ = saved_debug_scope;
   variables_ = std::move(saved_variables);
   loops_ = std::move(saved_loops);
@@ -318,8 +321,8 @@ llvm::Value *ProbeCompiler::all_cpus_value(const MapInfo &mi, llvm::Value *key_i
   auto *i64 = b_.getInt64Ty();
   const Type &agg = mi.value_type;
   int key_size = mi.bpf_key_type().size;
-  auto *key = stack(key_size, "percpu_key");
-  b_.CreateMemCpy(key, llvm::MaybeAlign(8), key_in, llvm::MaybeAlign(1), key_size);
+  auto *key = value_memory(key_size, "percpu_key");
+  copy_bytes(key, key_in, key_size);
   auto *first = stack(8, "percpu_first");   // count / sum / min / max / avg count
   auto *second = stack(8, "percpu_second"); // avg total; min/max: a CPU had a value
   auto *cpu = stack(8, "percpu_cpu");

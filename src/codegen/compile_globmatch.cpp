@@ -5,8 +5,9 @@
 // A pattern known only at run time needs a loop that may go back (a `*` retried one character
 // further), which the verifier would follow path by path if it were unrolled. Instead one step
 // of a small matching machine is a callback that bpf_loop runs until it says it is done; the
-// verifier checks the callback once. Its state is a context on the probe's stack, with copies
-// of both strings so that every byte it reads is initialised:
+// verifier checks the callback once. Its state holds copies of both strings, so that every byte
+// it reads is initialised; it is too large for the stack with long strings, so bpf_loop's
+// context (which must be on the stack) is only the state's address:
 //
 //   [0] s: the string position          [40] mode: 1 inside a [class], else 0
 //   [8] p: the pattern position         [48] the class is negated ([!...])
@@ -25,6 +26,7 @@
 // which leaves the verifier knowing nothing of those values but their bounds after the checks.
 #include "codegen/probe_compiler.h"
 
+#include <algorithm>
 #include <linux/bpf.h>
 
 namespace bpfscope {
@@ -60,8 +62,8 @@ public:
 
   llvm::Function *build(const std::string &section) {
     fn_->setSection(section);
-    state_ = fn_->getArg(1);
     b_.SetInsertPoint(block("entry"));
+    state_ = b_.CreateAlignedLoad(b_.getPtrTy(), fn_->getArg(1), llvm::Align(8));
     header_ = b_.CreateAlloca(llvm::ArrayType::get(b_.getInt8Ty(), kGlobText));
     header_->setAlignment(llvm::Align(8));
     auto *read_type = llvm::FunctionType::get(
@@ -270,15 +272,16 @@ private:
 llvm::Value *ProbeCompiler::glob_match(const Value &text, const Value &pattern) {
   int n = text.type.size, m = pattern.type.size;
   int size = kGlobText + round8(n) + round8(m);
-  auto *state = stack(size, "globmatch");
-  b_.CreateMemSet(state, b_.getInt8(0), size, llvm::MaybeAlign(8));
-  b_.CreateMemCpy(offset_ptr(state, kGlobText), llvm::MaybeAlign(8), text.v, llvm::MaybeAlign(1),
-                  n);
-  b_.CreateMemCpy(offset_ptr(state, kGlobText + round8(n)), llvm::MaybeAlign(8), pattern.v,
-                  llvm::MaybeAlign(1), m);
+  auto *state = value_memory(size, "globmatch");
+  zero_bytes(state, size, llvm::MaybeAlign(8));
+  copy_bytes(offset_ptr(state, kGlobText), text.v, n);
+  copy_bytes(offset_ptr(state, kGlobText + round8(n)), pattern.v, m);
+  auto *context = stack(8, "globmatch_state");
+  b_.CreateAlignedStore(state, context, llvm::Align(8));
   llvm::Function *step = GlobStep(module_, ctx_, n, m).build(fn_->getSection().str());
   helper(BPF_FUNC_loop, b_.getInt64Ty(),
-         {b_.getInt64(static_cast<uint64_t>(n + 2) * (m + 2)), step, state, b_.getInt64(0)});
+         {b_.getInt64(std::min(static_cast<uint64_t>(n + 2) * (m + 2), kMaxLoopSteps)), step,
+          context, b_.getInt64(0)});
   return b_.CreateAlignedLoad(b_.getInt64Ty(), offset_ptr(state, kGlobResult), llvm::Align(8));
 }
 

@@ -60,6 +60,7 @@ void ProbeCompiler::record_helper_error(int site, llvm::Value *error) {
 }
 
 void ProbeCompiler::finish_entry(llvm::IRBuilder<> &entry, llvm::BasicBlock *body) {
+  body = finish_scratch(body); // the scratch lookup, if any, runs just before the body
   if (!errors_setup_) {
     entry.CreateBr(body);
     return;

@@ -53,7 +53,7 @@ ProbeCompiler::Value ProbeCompiler::extract_bits(llvm::Value *v, const Type &t, 
 // kernel, or from another copy on the stack.
 void ProbeCompiler::store_record(llvm::Value *dst, const Type &t, const Value &v) {
   if (v.v->getType()->isPointerTy()) {
-    b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), t.size);
+    copy_bytes(dst, v.v, t.size);
     return;
   }
   helper(read_helper(v.type.user_memory), b_.getInt64Ty(),
@@ -70,8 +70,8 @@ ProbeCompiler::Value ProbeCompiler::read_kernel_value(llvm::Value *address, cons
   }
   llvm::Value *src = b_.CreateIntToPtr(address, b_.getPtrTy());
   if (t.is_string()) { // a char[N] member
-    auto *buf = stack(t.size, "member");
-    b_.CreateMemSet(buf, b_.getInt8(0), t.size, llvm::MaybeAlign(8));
+    auto *buf = value_memory(t.size, "member");
+    zero_bytes(buf, t.size, llvm::MaybeAlign(8));
     helper(read_helper(user), i64, {buf, b_.getInt64(t.size), src});
     // Kernel char arrays need not end in NUL; the copy always does.
     b_.CreateStore(b_.getInt8(0), offset_ptr(buf, t.size - 1));

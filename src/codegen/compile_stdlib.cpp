@@ -34,8 +34,8 @@ std::optional<ProbeCompiler::Value> ProbeCompiler::stdlib_call(const Call &c) {
   if (n == "comm" && !c.args.empty()) // comm(pid): compile_comm_of_pid.cpp
     return comm_of_pid(c);
   if (n == "path") { // bpf_d_path into a zeroed buffer; the address is a tracing argument's
-    auto *buf = stack(c.type.size, "path");
-    b_.CreateMemSet(buf, b_.getInt8(0), c.type.size, llvm::MaybeAlign(8));
+    auto *buf = value_memory(c.type.size, "path");
+    zero_bytes(buf, c.type.size, llvm::MaybeAlign(8));
     helper(BPF_FUNC_d_path, b_.getInt64Ty(),
            {expr(*c.args[0]).v, buf, b_.getInt64(static_cast<uint64_t>(c.type.size))});
     return Value{buf, c.type};
@@ -113,8 +113,8 @@ std::optional<ProbeCompiler::Value> ProbeCompiler::stdlib_builtin(const Builtin 
 
 // An 8-byte number kept in memory, as the values that user space resolves are.
 ProbeCompiler::Value ProbeCompiler::integer_in_memory(const Value &v, const Type &as) {
-  auto *buf = stack(as.size, "resolved");
-  b_.CreateMemSet(buf, b_.getInt8(0), as.size, llvm::MaybeAlign(8));
+  auto *buf = value_memory(as.size, "resolved");
+  zero_bytes(buf, as.size, llvm::MaybeAlign(8));
   b_.CreateAlignedStore(v.v, buf, llvm::Align(8));
   return {buf, as};
 }
@@ -158,11 +158,19 @@ ProbeCompiler::Value ProbeCompiler::macaddr_value(const Call &c) {
   return {buf, c.type};
 }
 
+namespace {
+// 64-byte strings against a short needle stay unrolled: straight code, no helper call.
+constexpr int64_t kUnrolledSearchPairs = 2048;
+} // namespace
+
 // strstr(h, n): the index of the first occurrence of n in h, -1 when none (strcontains uses it
 // too). A chain of forward branches, as strings_equal: at each position of the haystack, compare
 // until the needle ends (found there) or a byte differs (next position).
 llvm::Value *ProbeCompiler::string_find(const Value &h, const Value &needle) {
   int hn = h.type.size, nn = needle.type.size;
+  // Past a few thousand byte pairs the unrolled code grows too large (compile_string_search.cpp).
+  if (static_cast<int64_t>(hn) * nn > kUnrolledSearchPairs)
+    return string_find_loop(h, needle);
   auto *i8 = b_.getInt8Ty();
   auto *result = stack(8, "strstr");
   b_.CreateAlignedStore(b_.getInt64(-1), result, llvm::Align(8));

@@ -23,8 +23,8 @@ ProbeCompiler::Value ProbeCompiler::buffer_value(const ast::Call &c) {
   auto *i64 = b_.getInt64Ty();
   const Type &t = c.type;
   int capacity = t.buffer_capacity();
-  auto *buf = stack(t.size, "buf");
-  b_.CreateMemSet(buf, b_.getInt8(0), t.size, llvm::MaybeAlign(8));
+  auto *buf = value_memory(t.size, "buf");
+  zero_bytes(buf, t.size, llvm::MaybeAlign(8));
   llvm::Value *src = expr(*c.args[0]).v;
   llvm::Value *want = expr(*c.args[1]).v;
   llvm::Value *len =

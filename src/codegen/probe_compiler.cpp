@@ -38,13 +38,13 @@ llvm::Function *ProbeCompiler::compile(const std::string &function_name,
   b_.SetInsertPoint(body);
 
   for (auto &[name, type] : probe_info_.variables) {
-    auto *slot = stack(type.is_integer() ? 8 : type.size, name);
+    auto *slot = value_memory(type.is_integer() ? 8 : type.size, name);
     variables_[name] = slot;
     // Zero every variable once, so a read on a path that never assigned it is defined (the
     // verifier rejects reads of uninitialised stack). A function call's own variables are zeroed
     // when the call starts (function_call).
     if (!probe_info_.call_locals.count(name))
-      b_.CreateMemSet(slot, b_.getInt8(0), type.is_integer() ? 8 : type.size, llvm::MaybeAlign(8));
+      zero_bytes(slot, type.is_integer() ? 8 : type.size, llvm::MaybeAlign(8));
   }
 
   // -p: other processes' events end here, before the predicate runs. BEGIN and END run in
@@ -179,8 +179,8 @@ llvm::Value *ProbeCompiler::load_integer(llvm::Value *ptr, int size, bool is_sig
 }
 
 llvm::Value *ProbeCompiler::string_constant(const std::string &s, int size) {
-  auto *buf = stack(size, "str");
-  b_.CreateMemSet(buf, b_.getInt8(0), size, llvm::MaybeAlign(8));
+  auto *buf = value_memory(size, "str");
+  zero_bytes(buf, size, llvm::MaybeAlign(8));
   // Whole words first: fewer instructions than byte stores and no read-only data section.
   int n = std::min<int>(s.size(), size - 1);
   int i = 0;
@@ -209,13 +209,13 @@ void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value
     store_integer(dst, dst_type.size, v.v);
     return;
   case TypeKind::Resolved: // bytes in memory, always of the same size for one kind
-    b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), dst_type.size);
+    copy_bytes(dst, v.v, dst_type.size);
     return;
   case TypeKind::String: {
     int n = std::min(dst_type.size, v.type.size);
     if (n < dst_type.size)
-      b_.CreateMemSet(dst, b_.getInt8(0), dst_type.size, llvm::MaybeAlign(1));
-    b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), n);
+      zero_bytes(dst, dst_type.size);
+    copy_bytes(dst, v.v, n);
     // Cutting a longer string keeps a terminating NUL; a string of the same size is copied as it
     // is, so one str() marked as cut (no NUL, see mark_truncated_string) stays marked.
     if (v.type.size > dst_type.size && n > 0)
@@ -227,16 +227,16 @@ void ProbeCompiler::store_as(llvm::Value *dst, const Type &dst_type, const Value
     // A smaller buffer goes into a `let $b: buffer[N]` variable: its header holds its length.
     int n = std::min(dst_type.size, v.type.size);
     if (n < dst_type.size)
-      b_.CreateMemSet(dst, b_.getInt8(0), dst_type.size, llvm::MaybeAlign(1));
-    b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), n);
+      zero_bytes(dst, dst_type.size);
+    copy_bytes(dst, v.v, n);
     return;
   }
   case TypeKind::Tuple: {
     if (v.type == dst_type) {
-      b_.CreateMemCpy(dst, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1), dst_type.size);
+      copy_bytes(dst, v.v, dst_type.size);
       return;
     }
-    b_.CreateMemSet(dst, b_.getInt8(0), dst_type.size, llvm::MaybeAlign(1));
+    zero_bytes(dst, dst_type.size);
     for (size_t i = 0; i < dst_type.fields.size(); i++) {
       // A record's fields pair up by name: `(b = 1, a = 2)` may be stored in an `(a, b)` record.
       size_t j = dst_type.is_named_record()
@@ -456,12 +456,13 @@ bool is_comm(const Expr &e) {
 
 llvm::Value *ProbeCompiler::build_key(const Map &m, const MapInfo &mi, llvm::Value *bucket) {
   Type key_type = mi.bpf_key_type();
-  auto *key = stack(key_type.size, "key");
+  auto *key = value_memory(key_type.size, "key");
   if (mi.keyless() && !mi.is_histogram()) {
     store_integer(key, key_type.size, b_.getInt64(0));
     return key;
   }
-  b_.CreateMemSet(key, b_.getInt8(0), key_type.size, llvm::MaybeAlign(8));
+  if (mi.keyless())
+    zero_bytes(key, key_type.size, llvm::MaybeAlign(8));
   if (!mi.keyless()) {
     bool whole = m.keys.size() == 1 && !mi.is_histogram();
     auto field = [&](size_t i) {
@@ -478,6 +479,12 @@ llvm::Value *ProbeCompiler::build_key(const Map &m, const MapInfo &mi, llvm::Val
       else
         keys.push_back(expr(*m.keys[i]));
     }
+    // One string the key's size is copied over the whole key: zeroing it first would only cost
+    // a 1024-byte key one more helper call per event.
+    bool one_whole_string = whole && keys[0].v && key_type.is_string() &&
+                            keys[0].type.is_string() && keys[0].type.size == key_type.size;
+    if (!one_whole_string)
+      zero_bytes(key, key_type.size, llvm::MaybeAlign(8));
     for (size_t i = 0; i < keys.size(); i++) {
       auto [dst, type] = field(i);
       if (keys[i].v)
@@ -513,7 +520,7 @@ void ProbeCompiler::assign_map(const AssignMap &a) {
     v.v = compound(a.op, current.v, v.v, mi.value_type.is_signed);
     v.type = mi.value_type;
   }
-  auto *value = stack(mi.bpf_value_size(), "value");
+  auto *value = value_memory(mi.bpf_value_size(), "value");
   store_as(value, mi.value_type, v);
   map_update(mi.id, key, value);
 }
@@ -764,7 +771,7 @@ void ProbeCompiler::send_event(EventKind kind, int id, const Type *payload_type,
     int j = i;
     while (j < size && !covered[static_cast<size_t>(j)])
       j++;
-    b_.CreateMemSet(offset_ptr(record, i), b_.getInt8(0), j - i, llvm::MaybeAlign(1));
+    zero_bytes(offset_ptr(record, i), j - i);
     i = j;
   }
   if (payload_type) {
@@ -856,13 +863,12 @@ ProbeCompiler::Value ProbeCompiler::expr(const Expr &e) {
     auto &c = static_cast<const Cast &>(e);
     Value v = expr(*c.operand);
     if (e.type.is_int_array()) { // the value's bytes, seen as integers
-      auto *buf = stack(e.type.size, "int_array");
+      auto *buf = value_memory(e.type.size, "int_array");
       if (v.type.is_integer()) {
         store_integer(buf, e.type.size, v.v);
       } else {
-        b_.CreateMemSet(buf, b_.getInt8(0), e.type.size, llvm::MaybeAlign(1));
-        b_.CreateMemCpy(buf, llvm::MaybeAlign(1), v.v, llvm::MaybeAlign(1),
-                        std::min(e.type.size, v.type.size));
+        zero_bytes(buf, e.type.size);
+        copy_bytes(buf, v.v, std::min(e.type.size, v.type.size));
       }
       return {buf, e.type};
     }
@@ -923,8 +929,8 @@ ProbeCompiler::Value ProbeCompiler::function_call(const BlockExpr &b) {
   llvm::Value *result = nullptr;
   if (!t.is_none()) {
     int size = held_in_register(t) ? 8 : t.size;
-    result = stack(size, "fn_" + b.function->name);
-    b_.CreateMemSet(result, b_.getInt8(0), size, llvm::MaybeAlign(8));
+    result = value_memory(size, "fn_" + b.function->name);
+    zero_bytes(result, size, llvm::MaybeAlign(8));
   }
   // The call's variables live from here to its end: with lifetime markers on their stack slots,
   // LLVM lets calls that do not overlap share the space (the BPF stack has 512 bytes). In a
@@ -938,7 +944,7 @@ ProbeCompiler::Value ProbeCompiler::function_call(const BlockExpr &b) {
       b_.CreateLifetimeStart(a, b_.getInt64(size));
       slots.push_back({a, size});
     }
-    b_.CreateMemSet(v, b_.getInt8(0), size, llvm::MaybeAlign(8));
+    zero_bytes(v, size, llvm::MaybeAlign(8));
   }
   auto *done = llvm::BasicBlock::Create(ctx_, "fn_" + b.function->name + "_done", fn_);
   functions_.push_back({done, result, t});
@@ -956,9 +962,20 @@ ProbeCompiler::Value ProbeCompiler::function_call(const BlockExpr &b) {
   return {result, t};
 }
 
+namespace {
+// Tuple literals up to this size are built on the stack whatever on_stack_limit says. Their
+// parts are often compared with constants right away (`(comm, $f) == ("a", "/b")`); on the stack
+// LLVM keeps them in registers, so what a comparison teaches the verifier about a byte holds
+// for the value it came from (`$f`) too, while a copy in a map value is a fresh unknown each
+// time: with the later branches on `$f` (say a hist() of strlen($f)) the verifier then follows
+// more paths than its limit allows.
+constexpr int kTupleLiteralStackBytes = 128;
+} // namespace
+
 ProbeCompiler::Value ProbeCompiler::tuple_literal(const TupleLit &t, const Type &as) {
-  auto *buf = stack(as.size, "tuple");
-  b_.CreateMemSet(buf, b_.getInt8(0), as.size, llvm::MaybeAlign(8));
+  auto *buf =
+      as.size <= kTupleLiteralStackBytes ? stack(as.size, "tuple") : value_memory(as.size, "tuple");
+  zero_bytes(buf, as.size, llvm::MaybeAlign(8));
   for (size_t i = 0; i < t.elems.size(); i++) {
     Value v = expr(*t.elems[i]);
     store_as(offset_ptr(buf, as.field_offsets[i]), as.fields[i], v);
@@ -1210,7 +1227,7 @@ ProbeCompiler::Value ProbeCompiler::field(const Field &f) {
     return {extend(v, f.type), f.type};
   }
   case ContextField::Kind::CharArray: {
-    auto *buf = stack(f.type.size, "field");
+    auto *buf = value_memory(f.type.size, "field");
     helper(BPF_FUNC_probe_read_kernel, i64,
            {buf, b_.getInt64(cf->size), ctx_field_address(cf->offset)});
     // Some char arrays are not NUL terminated; the last byte always is in our copy.
@@ -1230,8 +1247,8 @@ ProbeCompiler::Value ProbeCompiler::field(const Field &f) {
     helper(BPF_FUNC_probe_read_kernel, i64, {ctx_copy, b_.getInt64(8), ctx_slot});
     llvm::Value *base = b_.CreateAlignedLoad(i64, ctx_copy, llvm::Align(8));
     llvm::Value *addr = b_.CreateIntToPtr(b_.CreateAdd(base, rel), b_.getPtrTy());
-    auto *buf = stack(f.type.size, "field");
-    b_.CreateMemSet(buf, b_.getInt8(0), f.type.size, llvm::MaybeAlign(8));
+    auto *buf = value_memory(f.type.size, "field");
+    zero_bytes(buf, f.type.size, llvm::MaybeAlign(8));
     helper(BPF_FUNC_probe_read_kernel_str, i64, {buf, b_.getInt64(f.type.size), addr});
     return {buf, f.type};
   }
@@ -1244,16 +1261,16 @@ ProbeCompiler::Value ProbeCompiler::map_read(const Map &m) {
   llvm::Value *key = build_key(m, mi, nullptr);
   auto *slot = helper(BPF_FUNC_map_lookup_elem, b_.getPtrTy(), {map_pointer(mi.id), key});
   const Type &t = mi.value_type;
-  auto *result = stack(mi.bpf_value_size(), "map_value");
+  auto *result = value_memory(mi.bpf_value_size(), "map_value");
   auto *found = llvm::BasicBlock::Create(ctx_, "map_found", fn_);
   auto *missing = llvm::BasicBlock::Create(ctx_, "map_missing", fn_);
   auto *done = llvm::BasicBlock::Create(ctx_, "map_done", fn_);
   b_.CreateCondBr(b_.CreateIsNotNull(slot), found, missing);
   b_.SetInsertPoint(found);
-  b_.CreateMemCpy(result, llvm::MaybeAlign(8), slot, llvm::MaybeAlign(8), mi.bpf_value_size());
+  copy_bytes(result, slot, mi.bpf_value_size(), llvm::MaybeAlign(8));
   b_.CreateBr(done);
   b_.SetInsertPoint(missing);
-  b_.CreateMemSet(result, b_.getInt8(0), mi.bpf_value_size(), llvm::MaybeAlign(8));
+  zero_bytes(result, mi.bpf_value_size(), llvm::MaybeAlign(8));
   b_.CreateBr(done);
   b_.SetInsertPoint(done);
   if (held_in_register(t))
@@ -1261,10 +1278,19 @@ ProbeCompiler::Value ProbeCompiler::map_read(const Map &m) {
   return {result, t};
 }
 
+namespace {
+// Unrolled, a comparison takes two branches per byte; the verifier follows at most 8192 pending
+// ones down a path, so longer strings are compared in a bpf_loop (strings_differ_loop).
+constexpr int kUnrolledCompareBytes = 2048;
+} // namespace
+
 llvm::Value *ProbeCompiler::strings_equal(const Value &a, const Value &b) {
   // Compare byte by byte up to the shorter buffer, stopping at the first NUL: a chain of
   // blocks, since the verifier needs bounded control flow.
   int n = std::min(a.type.size, b.type.size);
+  if (n > kUnrolledCompareBytes)
+    return b_.CreateXor(strings_differ_loop(a, b, std::max(a.type.size, b.type.size)),
+                        b_.getInt64(1));
   auto *result = stack(1, "streq");
   b_.CreateStore(b_.getInt8(0), result);
   auto *done = llvm::BasicBlock::Create(ctx_, "streq_done", fn_);
@@ -1303,10 +1329,18 @@ int64_t ProbeCompiler::constant_length(const Expr &e) {
   return 0;
 }
 
+namespace {
+// Longer strings make a branch-free sequence whose loads LLVM schedules first, more of them live
+// than registers can hold: spilled, they overflow the 512-byte stack.
+constexpr int kBranchFreeStrlenBytes = 32;
+} // namespace
+
 // Bytes before the first NUL (at most the buffer's size), without branches: the verifier sees
 // straight-line code.
 llvm::Value *ProbeCompiler::string_length(const Value &s) {
   auto *i64 = b_.getInt64Ty();
+  if (s.type.size > kBranchFreeStrlenBytes)
+    return long_string_length(s);
   llvm::Value *len = b_.getInt64(0);
   llvm::Value *ended = b_.getFalse();
   for (int i = 0; i < s.type.size; i++) {
@@ -1319,9 +1353,13 @@ llvm::Value *ProbeCompiler::string_length(const Value &s) {
 
 // strncmp(a, b, n): 0 when the first n characters (up to a NUL) are equal, else 1.
 llvm::Value *ProbeCompiler::strings_differ(const Value &a, const Value &b, int n) {
-  llvm::Value *differ = b_.getFalse();
-  llvm::Value *ended = b_.getFalse();
+  // A chain of forward branches, as strings_equal: the first difference, or a NUL in both, ends
+  // the comparison. Bytes past a buffer's end count as NUL.
   int limit = std::min(n, std::max(a.type.size, b.type.size));
+  if (limit > kUnrolledCompareBytes)
+    return strings_differ_loop(a, b, limit);
+  auto *differ = llvm::BasicBlock::Create(ctx_, "strncmp_differ", fn_);
+  auto *same = llvm::BasicBlock::Create(ctx_, "strncmp_same", fn_);
   for (int i = 0; i < limit; i++) {
     llvm::Value *ca =
         i < a.type.size
@@ -1331,11 +1369,24 @@ llvm::Value *ProbeCompiler::strings_differ(const Value &a, const Value &b, int n
         i < b.type.size
             ? static_cast<llvm::Value *>(b_.CreateLoad(b_.getInt8Ty(), offset_ptr(b.v, i)))
             : b_.getInt8(0);
-    llvm::Value *ne = b_.CreateICmpNE(ca, cb);
-    differ = b_.CreateOr(differ, b_.CreateAnd(ne, b_.CreateNot(ended)));
-    ended = b_.CreateOr(ended, b_.CreateOr(ne, b_.CreateICmpEQ(ca, b_.getInt8(0))));
+    auto *equal_here = llvm::BasicBlock::Create(ctx_, "strncmp_eq", fn_);
+    b_.CreateCondBr(b_.CreateICmpNE(ca, cb), differ, equal_here);
+    b_.SetInsertPoint(equal_here);
+    auto *next = llvm::BasicBlock::Create(ctx_, "strncmp_next", fn_);
+    b_.CreateCondBr(b_.CreateICmpEQ(ca, b_.getInt8(0)), same, next);
+    b_.SetInsertPoint(next);
   }
-  return b_.CreateZExt(differ, b_.getInt64Ty());
+  b_.CreateBr(same);
+  auto *done = llvm::BasicBlock::Create(ctx_, "strncmp_done", fn_);
+  b_.SetInsertPoint(differ);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(same);
+  b_.CreateBr(done);
+  b_.SetInsertPoint(done);
+  auto *phi = b_.CreatePHI(b_.getInt64Ty(), 2);
+  phi->addIncoming(b_.getInt64(1), differ);
+  phi->addIncoming(b_.getInt64(0), same);
+  return phi;
 }
 
 // strcontains(haystack, needle): whether needle occurs in haystack (an empty needle does): the
@@ -1492,7 +1543,7 @@ ProbeCompiler::Value ProbeCompiler::ternary(const Ternary &t) {
     phi->addIncoming(c.v, c_end);
     return {phi, t.type};
   }
-  auto *buf = stack(t.type.size, "ternary");
+  auto *buf = value_memory(t.type.size, "ternary");
   b_.SetInsertPoint(then_bb);
   store_as(buf, t.type, expr(*t.then_expr));
   b_.CreateBr(done);
@@ -1623,13 +1674,13 @@ ProbeCompiler::Value ProbeCompiler::call(const Call &c) {
     if (src.type.is_string()) {
       if (c.type.size >= src.type.size)
         return src;
-      auto *cut = stack(c.type.size, "str");
+      auto *cut = value_memory(c.type.size, "str");
       store_as(cut, c.type, src);
       return {cut, c.type};
     }
     int size = c.type.size;
-    auto *buf = stack(size, "str");
-    b_.CreateMemSet(buf, b_.getInt8(0), size, llvm::MaybeAlign(8));
+    auto *buf = value_memory(size, "str");
+    zero_bytes(buf, size, llvm::MaybeAlign(8));
     llvm::Value *len = b_.getInt64(size);
     if (c.args.size() == 2) {
       // A run-time length: clamp it to the buffer so the verifier sees a bounded size.

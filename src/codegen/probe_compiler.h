@@ -2,6 +2,7 @@
 #pragma once
 
 #include "codegen/codegen.h"
+#include "codegen/scratch_layout.h"
 
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Module.h>
@@ -15,6 +16,12 @@ namespace bpfscope {
 // user space turns into text (stack ids, kernel addresses).
 bool held_in_register(const Type &t);
 
+// The most iterations bpf_loop runs (the kernel's BPF_MAX_LOOPS): asked for more, it runs none.
+// The step machines over two long strings (strstr, globmatch) are bounded by it; their worst
+// case (every position tried to the end of the other string) only nears it with strings of
+// several kilobytes on both sides.
+constexpr uint64_t kMaxLoopSteps = uint64_t{1} << 23;
+
 class ProbeCompiler {
 public:
   ProbeCompiler(llvm::Module &module, const ProgramInfo &info, const InternalMaps &internal,
@@ -26,6 +33,10 @@ public:
   void set_source_lines(class SourceLines *lines) { source_lines_ = lines; }
   // Helper failures to report from the probe (helper_errors.h).
   void set_helper_error_sites(class HelperErrorSites *sites) { error_sites_ = sites; }
+  // Values larger than this many bytes live in the scratch area (config on_stack_limit).
+  void set_on_stack_limit(uint64_t bytes) { on_stack_limit_ = bytes; }
+  // Bytes of the scratch map's element this program uses (0: it does not look it up).
+  int scratch_bytes() const { return scratch_layout_.size(); }
 
 private:
   // A computed value: integers as an i64 (already extended per their type); strings and tuples
@@ -99,6 +110,7 @@ private:
   Value macaddr_value(const ast::Call &c);
   Value integer_in_memory(const Value &v, const Type &as);
   llvm::Value *string_find(const Value &haystack, const Value &needle);
+  llvm::Value *string_find_loop(const Value &haystack, const Value &needle);
   llvm::Value *bytes_compare(const Value &l, const Value &r, int n);
   void assert_condition(const ast::Call &c);
   void send_signal(const ast::Call &c);
@@ -127,6 +139,17 @@ private:
   // helpers
   llvm::Value *helper(int id, llvm::Type *ret, std::vector<llvm::Value *> args);
   llvm::AllocaInst *stack(int bytes, const std::string &name);
+  // Memory for a value of `bytes`: a stack slot, or a scratch slot above on_stack_limit
+  // (compile_scratch.cpp). Neither is zeroed.
+  llvm::Value *value_memory(int bytes, const std::string &name);
+  llvm::Value *scratch(int bytes, const std::string &name);
+  llvm::Value *scratch_base();
+  llvm::BasicBlock *finish_scratch(llvm::BasicBlock *body);
+  // memset/memcpy of blocks of any size (LLVM expands only short ones for BPF).
+  void zero_bytes(llvm::Value *dst, int bytes, llvm::MaybeAlign align = llvm::MaybeAlign(1));
+  void copy_bytes(llvm::Value *dst, llvm::Value *src, int bytes,
+                  llvm::MaybeAlign align = llvm::MaybeAlign(1));
+  void raw_probe_read(llvm::Value *dst, int bytes, llvm::Value *src);
   void store_as(llvm::Value *dst, const Type &dst_type, const Value &v);
   void store_integer(llvm::Value *ptr, int size, llvm::Value *v);
   llvm::Value *load_integer(llvm::Value *ptr, int size, bool is_signed);
@@ -139,7 +162,10 @@ private:
   llvm::Value *values_equal(const Value &a, const Value &b);
   llvm::Value *int_arrays_equal(const Value &a, const Value &b);
   llvm::Value *string_length(const Value &s);
+  llvm::Value *long_string_length(const Value &s); // compile_scratch.cpp
   llvm::Value *strings_differ(const Value &a, const Value &b, int n);
+  // The same over long strings, stepped by bpf_loop (compile_string_search.cpp): 1 or 0.
+  llvm::Value *strings_differ_loop(const Value &a, const Value &b, int limit);
   llvm::Value *string_contains(const Value &haystack, const Value &needle);
   llvm::Value *glob_match(const Value &text, const Value &pattern); // compile_globmatch.cpp
   static int64_t constant_length(const ast::Expr &e);
@@ -205,6 +231,15 @@ private:
   llvm::BasicBlock *errors_setup_ = nullptr; // looks up the helper error slots, when used
   llvm::Value *errors_slots_ = nullptr;
   int opaque_sequence_ = 0;
+  uint64_t on_stack_limit_ = 32;
+  ScratchLayout scratch_layout_; // shared by the probe's function and its `for` callbacks
+  // Per function: the blocks that look the scratch element up, and its address.
+  struct ScratchAccess {
+    llvm::BasicBlock *lookup = nullptr;
+    llvm::BasicBlock *ready = nullptr;
+    llvm::Value *base = nullptr;
+  };
+  ScratchAccess scratch_;
   llvm::DIScope *debug_scope_ = nullptr;
 };
 

@@ -104,7 +104,6 @@ const std::vector<KeySpec> &key_table() {
        1u << 20,
        [](RunConfig &c, const ConfigValue &v) { c.max_probes = static_cast<int>(v.number); },
        [](const RunConfig &c) { return num(c.max_probes); }},
-      // Values over kMaxStrlen are lowered to it, with a warning (set_config).
       {"max_strlen",
        KeyType::Integer,
        {},
@@ -207,7 +206,7 @@ std::string canonical_config_key(const std::string &key) {
 }
 
 bool set_config(RunConfig &config, const std::string &key, const ConfigValue &value,
-                std::string &error, bool &bad_key, std::string *warning) {
+                std::string &error, bool &bad_key, std::string * /*warning: none yet*/) {
   bad_key = false;
   std::string canonical = canonical_config_key(key);
   const KeySpec *spec = find_key(canonical);
@@ -231,13 +230,6 @@ bool set_config(RunConfig &config, const std::string &key, const ConfigValue &va
       error = "Invalid value for " + key + ": " + std::to_string(v.number) + " (expected " +
               std::to_string(spec->min) + " to " + std::to_string(spec->max) + ")";
       return false;
-    }
-    if (canonical == "max_strlen" && v.number > static_cast<uint64_t>(kMaxStrlen)) {
-      if (warning)
-        *warning = key + " = " + std::to_string(v.number) + " is lowered to " +
-                   std::to_string(kMaxStrlen) +
-                   ", the most bpfscope supports (strings are built on the 512-byte BPF stack)";
-      v.number = kMaxStrlen;
     }
     break;
   case KeyType::Bool:

@@ -14,12 +14,11 @@
 
 namespace bpfscope {
 
-// The largest max_strlen bpfscope accepts: strings are built on the BPF stack (512 bytes).
-constexpr int kMaxStrlen = 200;
-
 struct RunConfig {
   // Honoured by bpfscope.
   int max_strlen = kDefaultMaxStrlen;
+  // Values larger than this many bytes live off the BPF stack (codegen/scratch_layout.h).
+  uint64_t on_stack_limit = 32;
   int max_map_keys = kDefaultMaxMapKeys;
   int max_probes = 1024;
   int max_bpf_progs = 1024;
@@ -32,7 +31,6 @@ struct RunConfig {
   // Accepted and validated; bpfscope behaves as with bpftrace's default whatever they say (a
   // warning tells when a script asks for something else).
   std::string str_trunc_trailer = "..";
-  uint64_t on_stack_limit = 32;
   uint64_t max_cat_bytes = 10240;
   std::string cache_user_symbols = "PER_PID";
   bool cpp_demangle = true;
@@ -75,7 +73,7 @@ std::string canonical_config_key(const std::string &key);
 
 // Sets one variable. On failure returns false with bpftrace's message in `error` and whether
 // the key itself (rather than its value) was wrong in `bad_key`.
-// A value set but changed (max_strlen over kMaxStrlen is lowered) gives a `warning`.
+// A value set but changed gives a `warning` (none does so today).
 bool set_config(RunConfig &config, const std::string &key, const ConfigValue &value,
                 std::string &error, bool &bad_key, std::string *warning = nullptr);
 

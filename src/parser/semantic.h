@@ -21,7 +21,7 @@ namespace bpfscope {
 
 // Largest string read by `str()` and the size of strings with no other bound, like bpftrace's
 // max_strlen default.
-constexpr int kDefaultMaxStrlen = 64;
+constexpr int kDefaultMaxStrlen = 1024;
 constexpr int kDefaultMaxMapKeys = 4096;
 constexpr size_t kMaxStringLiteral = 1024;
 // Frames kept by kstack/ustack without an explicit limit: the kernel's default

@@ -2,6 +2,7 @@
 #include "runtime/subprogram_btf.h"
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -110,6 +111,24 @@ bool create_maps(const ProgramInfo &info, const InternalMaps &internal, int max_
       return false;
     }
     maps.fds[internal.helper_errors] = fd;
+  }
+  if (internal.scratch >= 0 && internal.scratch_bytes > 0) {
+    // The values too large for the BPF stack (codegen/scratch_layout.h): an element per CPU
+    // the kernel may run a program on, indexed by bpf_get_smp_processor_id().
+    int cpus = libbpf_num_possible_cpus();
+    if (cpus <= 0) {
+      error = std::string("cannot count the possible CPUs: ") + strerror(-cpus);
+      return false;
+    }
+    int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "scratch", 4,
+                            static_cast<uint32_t>(internal.scratch_bytes),
+                            static_cast<uint32_t>(cpus), &opts);
+    if (fd < 0) {
+      error = "cannot create the scratch map (" + std::to_string(internal.scratch_bytes) +
+              " bytes per CPU for values larger than on_stack_limit): " + strerror(errno);
+      return false;
+    }
+    maps.fds[internal.scratch] = fd;
   }
   for (size_t i = 0; i < internal.stacks.size(); i++) {
     // Key: the stack id bpf_get_stackid() returns; value: up to `limit` return addresses.

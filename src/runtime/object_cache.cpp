@@ -18,8 +18,9 @@ namespace {
 
 constexpr char kMagic[16] = {'B', 'P', 'F', 'S', 'C', 'O', 'P', 'E',
                              '-', 'O', 'B', 'J', 0,   0,   0,   0};
-// 2: helper error sites and their map; 3: clock offsets read from the globals map at run time
-constexpr uint32_t kFormatVersion = 3;
+// 2: helper error sites and their map; 3: clock offsets read from the globals map at run time;
+// 4: the scratch map
+constexpr uint32_t kFormatVersion = 4;
 
 uint64_t fnv1a(const void *data, size_t n, uint64_t h = 1469598103934665603ULL) {
   const auto *p = static_cast<const uint8_t *>(data);
@@ -62,7 +63,7 @@ struct Reader {
 
 // What identifies the running binary: a rebuilt bpfscope may generate different code.
 std::string exe_identity() {
-  struct stat st{};
+  struct stat st {};
   if (stat("/proc/self/exe", &st) != 0)
     return "unknown";
   std::ostringstream o;
@@ -147,6 +148,8 @@ std::string serialize_compiled_object(const CompiledObject &object) {
   for (int m : object.internal.stacks)
     put_u32(s, static_cast<uint32_t>(m));
   put_u32(s, static_cast<uint32_t>(object.internal.helper_errors));
+  put_u32(s, static_cast<uint32_t>(object.internal.scratch));
+  put_u32(s, static_cast<uint32_t>(object.internal.scratch_bytes));
   put_u32(s, static_cast<uint32_t>(object.helper_error_sites.size()));
   for (const HelperErrorSite &site : object.helper_error_sites) {
     put_u32(s, static_cast<uint32_t>(site.helper));
@@ -186,6 +189,10 @@ bool deserialize_compiled_object(const std::string &bytes, CompiledObject &out) 
     o.internal.stacks.push_back(static_cast<int>(v));
   r.u32(v);
   o.internal.helper_errors = static_cast<int>(v);
+  r.u32(v);
+  o.internal.scratch = static_cast<int>(v);
+  r.u32(v);
+  o.internal.scratch_bytes = static_cast<int>(v);
   if (!r.u32(n) || n > 1000000)
     return false;
   for (uint32_t i = 0; i < n && r.ok; i++) {

@@ -37,7 +37,7 @@ golden "block expressions as left operands, bare calls, delete()'s value" 'BEGIN
 }' <<'EOF'
 block statement
 (3, 7, true)
-(true, false, true, 64, 65)
+(true, false, true, 1024, 1025)
 no key 3
 
 

@@ -31,7 +31,7 @@ golden "type queries: answers, and only the branch taken is compiled" 'BEGIN {
   if (is_str($s) && strcap($s) == 4) { print(strlen($s)); } else { print($s + 1); }
   exit();
 }' <<'EOF'
-(true, true, false, true, true, false, 4, 64)
+(true, true, false, true, true, false, 4, 1024)
 (false, true, false, true, true, false)
 -2
 3

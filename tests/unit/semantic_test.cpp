@@ -123,7 +123,7 @@ TEST(Semantic, ArgsFieldsTypedFromTheContext) {
   EXPECT_EQ(map_named(a.info, "@a").value_type.name(), "uint64");
   EXPECT_EQ(map_named(a.info, "@b").value_type.name(), "string[16]");
   EXPECT_EQ(map_named(a.info, "@c").value_type.name(), "int64");
-  EXPECT_EQ(map_named(a.info, "@d").value_type.name(), "string[64]");
+  EXPECT_EQ(map_named(a.info, "@d").value_type.name(), "string[1024]");
   EXPECT_TRUE(a.info.probes[0].program_per_target);
 }
 

@@ -48,7 +48,7 @@ TEST(UserValues, Types) {
   EXPECT_EQ(printed(a, 1).type.name(), "usym_t");
   EXPECT_EQ(printed(a, 1).type.size, 16);
   EXPECT_EQ(printed(a, 2).type.name(), "buffer[5]");
-  EXPECT_EQ(printed(a, 3).type.name(), "buffer[64]"); // a run-time length: the maximum
+  EXPECT_EQ(printed(a, 3).type.name(), "buffer[1024]"); // a run-time length: the maximum
   EXPECT_EQ(a.info.maps.at(0).key_type.kind, TypeKind::Usym);
 }
 
