@@ -1,7 +1,7 @@
 // Codegen: every construct compiles to BPF that the running kernel's verifier accepts. The
 // tests load programs for real (as root) but attach nothing.
+#include "analysis_support.h"
 #include "codegen/codegen.h"
-#include "load_support.h"
 #include "runtime/loader.h"
 #include "test_support.h"
 
@@ -12,37 +12,11 @@
 
 using namespace bpfscope;
 using bpfscope::testing::analyse;
+using bpfscope::testing::compile;
+using bpfscope::testing::Compiled;
+using bpfscope::testing::load_all;
 
 namespace {
-
-struct Compiled {
-  bpfscope::testing::Analysed analysed;
-  CompiledObject object;
-  std::string errors;
-  bool ok = false;
-};
-
-Compiled compile(const std::string &source) {
-  Compiled c;
-  c.analysed = analyse(source);
-  if (!c.analysed.ok) {
-    c.errors = c.analysed.errors;
-    return c;
-  }
-  Diagnostics diags("stdin", source);
-  c.ok = compile_program(*c.analysed.program, c.analysed.info, {}, c.object, diags);
-  for (auto &d : diags.all())
-    c.errors += diags.render(d);
-  return c;
-}
-
-// Loads every program of `source`; returns "" or the first loader error.
-std::string load_all(const std::string &source) {
-  Compiled c = compile(source);
-  if (!c.ok)
-    return "compile failed: " + c.errors;
-  return bpfscope::testing::load_every_program(c.analysed.info, c.object);
-}
 
 TEST(Codegen, OneProgramPerProbeWithItsKind) {
   Compiled c = compile("BEGIN { } tracepoint:test:a { @ = count(); } interval:s:1 { }");

@@ -13,34 +13,21 @@
 #include <gtest/gtest.h>
 
 using namespace bpfscope;
+using bpfscope::testing::Analysed;
 
 namespace {
 
-struct Result {
-  std::unique_ptr<ast::Program> program;
-  ProgramInfo info;
-  std::string errors;
-  bool ok = false;
-};
-
-Result analyse(const std::string &source, std::function<bool(ProgramKind)> allowed) {
-  static BtfTypeResolver kernel_types; // curtask is a struct task_struct * with kernel BTF
-  Result r;
-  Diagnostics diags("stdin", source);
-  r.program = parse_program(source, diags);
-  if (r.program) {
-    bpfscope::testing::FakeResolver resolver;
-    SemanticOptions opts;
-    opts.kfunc_btf_id = kfunc_btf_id_from_btf;
-    opts.pcomm_offsets = pcomm_offsets_from_btf;
-    opts.ppid_offsets = ppid_offsets_from_btf;
-    opts.task_kfuncs_allowed = std::move(allowed);
-    opts.types = &kernel_types;
-    r.ok = analyse_program(*r.program, resolver, opts, r.info, diags);
-  }
-  for (auto &d : diags.all())
-    r.errors += diags.render(d);
-  return r;
+// Analyses `source` with kernel BTF types (curtask is a struct task_struct *), the kernel's task
+// offsets and kfunc ids, and `allowed` answering which program types may call the task kfuncs.
+Analysed analyse(const std::string &source, std::function<bool(ProgramKind)> allowed) {
+  static BtfTypeResolver kernel_types;
+  SemanticOptions opts;
+  opts.kfunc_btf_id = kfunc_btf_id_from_btf;
+  opts.pcomm_offsets = pcomm_offsets_from_btf;
+  opts.ppid_offsets = ppid_offsets_from_btf;
+  opts.task_kfuncs_allowed = std::move(allowed);
+  opts.types = &kernel_types;
+  return bpfscope::testing::analyse_with(source, opts);
 }
 
 bool only_tracepoints(ProgramKind kind) { return kind == ProgramKind::Tracepoint; }
@@ -50,24 +37,24 @@ bool only_tracepoints(ProgramKind kind) { return kind == ProgramKind::Tracepoint
 TEST(CommOfPid, AllowedWhereTheKernelSaysSo) {
   if (kfunc_btf_id_from_btf("bpf_task_from_pid") <= 0)
     GTEST_SKIP() << "the kernel has no bpf_task_from_pid kfunc (Linux 6.2+, BTF)";
-  Result ok = analyse("tracepoint:test:a { print(comm(args.delta)); }", only_tracepoints);
+  Analysed ok = analyse("tracepoint:test:a { print(comm(args.delta)); }", only_tracepoints);
   EXPECT_TRUE(ok.ok) << ok.errors;
 
-  Result begin = analyse("BEGIN { print(comm(1)); }", only_tracepoints);
+  Analysed begin = analyse("BEGIN { print(comm(1)); }", only_tracepoints);
   EXPECT_FALSE(begin.ok);
   EXPECT_NE(begin.errors.find("stdin:1:15-22: ERROR: comm(pid) is not available in BEGIN probes"),
             std::string::npos)
       << begin.errors;
 
   // One probe with two attach points: each program type must allow it.
-  Result mixed = analyse("tracepoint:test:a, kprobe:f { print(comm(1)); }", only_tracepoints);
+  Analysed mixed = analyse("tracepoint:test:a, kprobe:f { print(comm(1)); }", only_tracepoints);
   EXPECT_NE(mixed.errors.find("not available in kprobe probes"), std::string::npos) << mixed.errors;
 }
 
 TEST(CommOfPid, WithoutAnAnswerOnlyTracingProgramsMayCallIt) {
   if (kfunc_btf_id_from_btf("bpf_task_from_pid") <= 0)
     GTEST_SKIP() << "the kernel has no bpf_task_from_pid kfunc (Linux 6.2+, BTF)";
-  Result r = analyse("tracepoint:test:a { print(comm(1)); }", nullptr);
+  Analysed r = analyse("tracepoint:test:a { print(comm(1)); }", nullptr);
   EXPECT_NE(r.errors.find("not available in tracepoint probes"), std::string::npos) << r.errors;
 }
 
@@ -75,7 +62,7 @@ TEST(CommOfPid, TracepointProgramPassesTheVerifier) {
   if (!task_kfuncs_allowed(ProgramKind::Tracepoint))
     GTEST_SKIP() << "this kernel does not let tracepoint programs call kfuncs (Linux 6.12+)";
   const std::string source = "tracepoint:test:a { printf(\"%s\\n\", comm(args.delta)); }";
-  Result r = analyse(source, task_kfuncs_allowed);
+  Analysed r = analyse(source, task_kfuncs_allowed);
   ASSERT_TRUE(r.ok) << r.errors;
   Diagnostics diags("stdin", source);
   CompiledObject object;

@@ -2,6 +2,7 @@
 // meet in, with and without literals, and what the semantic pass makes of them in variables,
 // maps, keys, tuples, `?:`, operators and compound assignments.
 
+#include "analysis_support.h"
 #include "parser/int_promotion.h"
 #include "test_support.h"
 
@@ -153,18 +154,14 @@ TEST(IntPromotion, AssignmentKeepsTheSlotForAFittingLiteral) {
 
 // ---------------------------------------------------------------- in the semantic pass
 
+// The type of variable `name` after `body` runs in a BEGIN probe.
 std::string var_type(const std::string &body, const std::string &name) {
-  auto a = analyse("BEGIN { " + body + " }");
-  EXPECT_TRUE(a.ok) << a.errors;
-  if (!a.ok || !a.info.probes[0].variables.count(name))
-    return "<none>";
-  return a.info.probes[0].variables.at(name).name();
+  return bpfscope::testing::var_type("BEGIN { " + body + " }", name);
 }
 
+// The errors of `body` in a BEGIN probe, which must not pass the semantic pass.
 std::string errors_of(const std::string &body) {
-  auto a = analyse("BEGIN { " + body + " }");
-  EXPECT_FALSE(a.ok) << body;
-  return a.errors;
+  return bpfscope::testing::error_of("BEGIN { " + body + " }");
 }
 
 TEST(IntTyping, LiteralsAreTheSmallestTypeOfTheirSign) {

@@ -3,8 +3,7 @@
 // expressions as operands, and len() of histogram maps. Parser and semantic pass, and codegen
 // through the running kernel's verifier (programs loaded, attached nowhere).
 
-#include "codegen/codegen.h"
-#include "load_support.h"
+#include "analysis_support.h"
 #include "parser/parse.h"
 #include "test_support.h"
 
@@ -12,36 +11,11 @@
 
 using namespace bpfscope;
 using bpfscope::testing::analyse;
+using bpfscope::testing::error_of;
+using bpfscope::testing::load_all;
+using bpfscope::testing::var_type;
 
 namespace {
-
-// The errors of a program that must not pass the semantic pass.
-std::string error_of(const std::string &src) {
-  auto a = analyse(src);
-  EXPECT_FALSE(a.ok) << src;
-  return a.errors;
-}
-
-// The type of variable `name` in the first probe of `src` (which must be accepted).
-std::string var_type(const std::string &src, const std::string &name) {
-  auto a = analyse(src);
-  EXPECT_TRUE(a.ok) << a.errors;
-  if (!a.ok || !a.info.probes[0].variables.count(name))
-    return "<none>";
-  return a.info.probes[0].variables.at(name).name();
-}
-
-// Compiles `src` and hands every program to the verifier: "" or the first error.
-std::string load_all(const std::string &src) {
-  auto a = analyse(src);
-  if (!a.ok)
-    return "analysis failed: " + a.errors;
-  Diagnostics diags("stdin", src);
-  CompiledObject object;
-  if (!compile_program(*a.program, a.info, {}, object, diags))
-    return "compile failed";
-  return bpfscope::testing::load_every_program(a.info, object);
-}
 
 // ---------------------------------------------------------------- bare calls
 

@@ -3,16 +3,17 @@
 // expressions in every expression position. Parser, semantic pass, and codegen (programs loaded
 // for real into the running kernel's verifier, attached nowhere).
 
-#include "codegen/codegen.h"
+#include "analysis_support.h"
 #include "parser/parse.h"
-#include "runtime/loader.h"
 #include "test_support.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 using namespace bpfscope;
 using bpfscope::testing::analyse;
+using bpfscope::testing::error_of;
+using bpfscope::testing::load_all;
+using bpfscope::testing::var_type;
 
 namespace {
 
@@ -22,47 +23,6 @@ std::string dump(const std::string &src) {
   auto program = parse_program(src, diags);
   EXPECT_TRUE(program) << src;
   return program ? dump_ast(*program) : "";
-}
-
-// The errors of a program that must not pass the semantic pass.
-std::string error_of(const std::string &src) {
-  auto a = analyse(src);
-  EXPECT_FALSE(a.ok) << src;
-  return a.errors;
-}
-
-// The type of variable `name` in the first probe of `src` (which must be accepted).
-std::string var_type(const std::string &src, const std::string &name) {
-  auto a = analyse(src);
-  EXPECT_TRUE(a.ok) << a.errors;
-  if (!a.ok || !a.info.probes[0].variables.count(name))
-    return "<none>";
-  return a.info.probes[0].variables.at(name).name();
-}
-
-// Compiles `source` and loads every program into the kernel; "" or the first error.
-std::string load_all(const std::string &source) {
-  auto a = analyse(source);
-  if (!a.ok)
-    return "analysis failed: " + a.errors;
-  Diagnostics diags("stdin", source);
-  CompiledObject object;
-  if (!compile_program(*a.program, a.info, {}, object, diags))
-    return "compile failed";
-  MapSet maps;
-  std::string error;
-  if (!create_maps(a.info, object.internal, 64, maps, error))
-    return error;
-  for (auto &p : object.programs) {
-    LoadAttributes attributes;
-    attributes.type =
-        p.kind == ProgramKind::Tracepoint ? BPF_PROG_TYPE_TRACEPOINT : BPF_PROG_TYPE_RAW_TRACEPOINT;
-    LoadResult r = load_program(p, attributes, maps.fds, false);
-    if (r.fd < 0)
-      return r.error;
-    close(r.fd);
-  }
-  return "";
 }
 
 // ---------------------------------------------------------------- records

@@ -1,5 +1,6 @@
 // The scratch area for values larger than the BPF stack (codegen/scratch_layout.h): how slots
 // are laid out, which values go there, and that programs using it pass the kernel's verifier.
+#include "analysis_support.h"
 #include "codegen/codegen.h"
 #include "codegen/scratch_layout.h"
 #include "load_support.h"
@@ -8,31 +9,15 @@
 #include <gtest/gtest.h>
 
 using namespace bpfscope;
-using bpfscope::testing::analyse;
+using bpfscope::testing::Compiled;
 
 namespace {
 
-struct Compiled {
-  bpfscope::testing::Analysed analysed;
-  CompiledObject object;
-  std::string errors;
-  bool ok = false;
-};
-
+// Compiles `source` with values above `on_stack_limit` bytes in the scratch area.
 Compiled compile(const std::string &source, uint64_t on_stack_limit = 32) {
-  Compiled c;
-  c.analysed = analyse(source);
-  if (!c.analysed.ok) {
-    c.errors = c.analysed.errors;
-    return c;
-  }
-  Diagnostics diags("stdin", source);
   CodegenOptions opts;
   opts.on_stack_limit = on_stack_limit;
-  c.ok = compile_program(*c.analysed.program, c.analysed.info, opts, c.object, diags);
-  for (auto &d : diags.all())
-    c.errors += diags.render(d);
-  return c;
+  return bpfscope::testing::compile(source, opts);
 }
 
 // Whether any instruction of the object loads the scratch map's address.

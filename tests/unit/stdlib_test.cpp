@@ -2,8 +2,8 @@
 // strncmp, strcontains, bswap, strerror, has_key, let declarations, ...): the semantic pass
 // types them, and the BPF they compile to passes the running kernel's verifier (loaded for real,
 // as root, attached nowhere).
+#include "analysis_support.h"
 #include "codegen/codegen.h"
-#include "load_support.h"
 #include "parser/signal_names.h"
 #include "runtime/format_json.h"
 #include "runtime/format_resolved.h"
@@ -23,49 +23,25 @@
 #include <cstring>
 
 using namespace bpfscope;
+using bpfscope::testing::Analysed;
 
 namespace {
 
-struct Analysed {
-  std::unique_ptr<ast::Program> program;
-  ProgramInfo info;
-  std::string errors;
-  bool ok = false;
-};
-
+// Analyses `source` with the kernel's task offsets and kfunc ids (and $1 = 1) that the builtins
+// under test need, `unsafe` as asked.
 Analysed analyse(const std::string &source, bool unsafe = false) {
-  Analysed a;
-  Diagnostics diags("stdin", source);
-  a.program = parse_program(source, diags);
-  if (a.program) {
-    bpfscope::testing::FakeResolver resolver;
-    SemanticOptions opts;
-    opts.ppid_offsets = ppid_offsets_from_btf;
-    opts.pcomm_offsets = pcomm_offsets_from_btf;
-    opts.kfunc_btf_id = kfunc_btf_id_from_btf;
-    opts.unsafe = unsafe;
-    opts.positional_params = {"1"};
-    a.ok = analyse_program(*a.program, resolver, opts, a.info, diags);
-  }
-  for (auto &d : diags.all())
-    a.errors += diags.render(d);
-  return a;
+  SemanticOptions opts;
+  opts.ppid_offsets = ppid_offsets_from_btf;
+  opts.pcomm_offsets = pcomm_offsets_from_btf;
+  opts.kfunc_btf_id = kfunc_btf_id_from_btf;
+  opts.unsafe = unsafe;
+  opts.positional_params = {"1"};
+  return bpfscope::testing::analyse_with(source, opts);
 }
 
 // Compiles and loads every program of `source`; "" or the first error.
 std::string load_all(const std::string &source, bool unsafe = false) {
-  Analysed a = analyse(source, unsafe);
-  if (!a.ok)
-    return "analysis failed: " + a.errors;
-  Diagnostics diags("stdin", source);
-  CompiledObject object;
-  if (!compile_program(*a.program, a.info, {}, object, diags)) {
-    std::string errors;
-    for (auto &d : diags.all())
-      errors += diags.render(d);
-    return "compile failed: " + errors;
-  }
-  return bpfscope::testing::load_every_program(a.info, object);
+  return bpfscope::testing::compile_and_load(analyse(source, unsafe), source);
 }
 
 // The type of the expression `e` (assigned to $v in a BEGIN probe).
@@ -191,8 +167,7 @@ TEST(StdlibFormat, UserResolvedTypes) {
 
 // The first error of `source`, "" when it is accepted.
 std::string error_of(const std::string &source, bool unsafe = false) {
-  Analysed a = analyse(source, unsafe);
-  return a.ok ? "" : a.errors;
+  return bpfscope::testing::errors_if_rejected(analyse(source, unsafe));
 }
 
 TEST(StdlibLater, Types) {

@@ -2,70 +2,45 @@
 // default_str_length, kfunc_exist/kfunc_allowed, assert_str) and globmatch. The semantic pass
 // types them, and what they compile to passes the running kernel's verifier (loaded for real, as
 // root, attached nowhere).
+#include "analysis_support.h"
 #include "codegen/codegen.h"
-#include "load_support.h"
 #include "runtime/task_offsets.h"
 #include "test_support.h"
 
 #include <gtest/gtest.h>
 
 using namespace bpfscope;
+using bpfscope::testing::Analysed;
 
 namespace {
 
-struct Result {
-  std::unique_ptr<ast::Program> program;
-  ProgramInfo info;
-  std::string errors;
-  bool ok = false;
-};
-
-Result analyse(const std::string &source) {
-  Result r;
-  Diagnostics diags("stdin", source);
-  r.program = parse_program(source, diags);
-  if (r.program) {
-    bpfscope::testing::FakeResolver resolver;
-    SemanticOptions opts;
-    opts.kfunc_btf_id = kfunc_btf_id_from_btf;
-    opts.positional_params = {"1"};
-    r.ok = analyse_program(*r.program, resolver, opts, r.info, diags);
-  }
-  for (auto &d : diags.all())
-    r.errors += diags.render(d);
-  return r;
+// Analyses `source` with the kernel's kfunc ids (and $1 = 1) that kfunc_exist and the like need.
+Analysed analyse(const std::string &source) {
+  SemanticOptions opts;
+  opts.kfunc_btf_id = kfunc_btf_id_from_btf;
+  opts.positional_params = {"1"};
+  return bpfscope::testing::analyse_with(source, opts);
 }
 
+// The errors of `source`, "" when it is accepted.
 std::string error_of(const std::string &source) {
-  Result r = analyse(source);
-  return r.ok ? "" : r.errors;
+  return bpfscope::testing::errors_if_rejected(analyse(source));
 }
 
 // Compiles and loads every program of `source`; "" or the first error.
 std::string load_all(const std::string &source) {
-  Result r = analyse(source);
-  if (!r.ok)
-    return "analysis failed: " + r.errors;
-  Diagnostics diags("stdin", source);
-  CompiledObject object;
-  if (!compile_program(*r.program, r.info, {}, object, diags)) {
-    std::string errors;
-    for (auto &d : diags.all())
-      errors += diags.render(d);
-    return "compile failed: " + errors;
-  }
-  return bpfscope::testing::load_every_program(r.info, object);
+  return bpfscope::testing::compile_and_load(analyse(source), source);
 }
 
 // The type `e` gives the variable it is assigned to in BEGIN.
 std::string type_of(const std::string &e) {
-  Result r = analyse("BEGIN { $v = " + e + "; }");
+  Analysed r = analyse("BEGIN { $v = " + e + "; }");
   return r.ok ? r.info.probes[0].variables.at("$v").name() : "error: " + r.errors;
 }
 
 // The answers of the queries that key the map assigned last in the first probe
 // (`@[is_str($s), ...] = 1`): each call's resource_id.
-std::vector<int> answers(const Result &r) {
+std::vector<int> answers(const Analysed &r) {
   auto &stmt = static_cast<const ast::AssignMap &>(*r.program->probes[0]->body->stmts.back());
   std::vector<int> out;
   for (auto &k : stmt.map->keys)
@@ -76,7 +51,7 @@ std::vector<int> answers(const Result &r) {
 } // namespace
 
 TEST(Find, TypesTheResultVariableAsTheMapValue) {
-  Result r = analyse("BEGIN { @m[1] = (2, \"x\"); let $v; if (find(@m, 1, $v)) { print($v); } }");
+  Analysed r = analyse("BEGIN { @m[1] = (2, \"x\"); let $v; if (find(@m, 1, $v)) { print($v); } }");
   ASSERT_TRUE(r.ok) << r.errors;
   EXPECT_EQ(r.info.probes[0].variables.at("$v").name(), "(int64,string[2])");
   EXPECT_EQ(type_of("find(@m, 1, $r)"),
@@ -110,10 +85,10 @@ TEST(Find, LoadsThroughTheVerifier) {
 }
 
 TEST(TypeQueries, Answers) {
-  Result r = analyse("BEGIN { $s = \"a\"; $i = 1; $u = (uint8)1; $p = (int8 *)0;"
-                     " @[is_str($s), is_str($i), is_integer($i), is_integer($s),"
-                     " is_unsigned_integer($u), is_unsigned_integer($i), is_ptr($p), is_ptr($i),"
-                     " is_literal(1), is_literal(\"x\"), is_literal($i), is_array($s)] = 1; }");
+  Analysed r = analyse("BEGIN { $s = \"a\"; $i = 1; $u = (uint8)1; $p = (int8 *)0;"
+                       " @[is_str($s), is_str($i), is_integer($i), is_integer($s),"
+                       " is_unsigned_integer($u), is_unsigned_integer($i), is_ptr($p), is_ptr($i),"
+                       " is_literal(1), is_literal(\"x\"), is_literal($i), is_array($s)] = 1; }");
   ASSERT_TRUE(r.ok) << r.errors;
   // `1` is an int8 literal (v0.26), so $i is signed.
   EXPECT_EQ(answers(r), (std::vector<int>{1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 0, 0}));
@@ -155,7 +130,7 @@ TEST(TypeQueries, AssertStrAndErrors) {
 }
 
 TEST(TypeQueries, Kfuncs) {
-  Result r = analyse(
+  Analysed r = analyse(
       "BEGIN { @[kfunc_exist(\"bpf_map_sum_elem_count\"), kfunc_exist(\"no_such_kfunc\"),"
       " kfunc_allowed(\"bpf_map_sum_elem_count\"), kfunc_allowed(\"bpf_task_from_pid\")] = 1; }");
   ASSERT_TRUE(r.ok) << r.errors;

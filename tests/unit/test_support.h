@@ -65,21 +65,26 @@ struct Analysed {
   bool ok = false;
 };
 
-inline Analysed analyse(const std::string &source, std::vector<std::string> params = {},
-                        TypeResolver *types = nullptr) {
+// analyse() with the options a test sets itself (kernel offsets, kfunc ids, unsafe, ...).
+inline Analysed analyse_with(const std::string &source, const SemanticOptions &opts) {
   Analysed a;
   Diagnostics diags("stdin", source);
   a.program = parse_program(source, diags);
   if (a.program) {
     FakeResolver resolver;
-    SemanticOptions opts;
-    opts.positional_params = std::move(params);
-    opts.types = types;
     a.ok = analyse_program(*a.program, resolver, opts, a.info, diags);
   }
   for (auto &d : diags.all())
     a.errors += diags.render(d);
   return a;
+}
+
+inline Analysed analyse(const std::string &source, std::vector<std::string> params = {},
+                        TypeResolver *types = nullptr) {
+  SemanticOptions opts;
+  opts.positional_params = std::move(params);
+  opts.types = types;
+  return analyse_with(source, opts);
 }
 
 } // namespace bpfscope::testing

@@ -1,7 +1,7 @@
 // The tseries() aggregation: its checks, the BPF it compiles to (loaded by the real verifier),
 // the merging of per-CPU slots and the chart and JSON it prints, compared exactly.
+#include "analysis_support.h"
 #include "codegen/codegen.h"
-#include "load_support.h"
 #include "parser/semantic_stdlib.h"
 #include "runtime/format_map.h"
 #include "runtime/format_tseries.h"
@@ -16,6 +16,7 @@
 #include <ctime>
 
 using namespace bpfscope;
+using bpfscope::testing::load_all;
 
 namespace {
 
@@ -31,21 +32,6 @@ std::string analyse_errors(const std::string &source, ProgramInfo &info) {
   for (auto &d : diags.all())
     errors += diags.render(d);
   return errors;
-}
-
-// Compiles and loads every program of `source`; "" or the first error.
-std::string load_all(const std::string &source) {
-  Diagnostics diags("stdin", source);
-  auto program = parse_program(source, diags);
-  bpfscope::testing::FakeResolver resolver;
-  SemanticOptions opts;
-  ProgramInfo info;
-  if (!program || !analyse_program(*program, resolver, opts, info, diags))
-    return "analysis failed";
-  CompiledObject object;
-  if (!compile_program(*program, info, {}, object, diags))
-    return "compile failed";
-  return bpfscope::testing::load_every_program(info, object);
 }
 
 Type series(int64_t interval, int64_t count, TseriesAgg agg, bool is_signed = true) {

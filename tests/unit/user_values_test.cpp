@@ -1,7 +1,7 @@
 // reg(), usym(), buf() and DWARF-typed args: their types from the semantic pass, and programs
 // using them that the running kernel's verifier accepts (loaded as root, attached nowhere).
+#include "analysis_support.h"
 #include "codegen/codegen.h"
-#include "load_support.h"
 #include "parser/pt_regs.h"
 #include "runtime/loader.h"
 #include "test_support.h"
@@ -19,16 +19,10 @@ const ast::Expr &printed(const bpfscope::testing::Analysed &a, size_t stmt) {
   return *static_cast<const ast::Call &>(*static_cast<const ast::ExprStmt &>(s).expr).args[0];
 }
 
-// Compiles and loads every program of `source` as kprobe/perf-event programs; "" or the error.
+// Compiles and loads every program of `source`, BEGIN/END and u64-array probes too as kprobe
+// programs; "" or the first error.
 std::string load_all(const std::string &source) {
-  auto a = analyse(source);
-  if (!a.ok)
-    return "analysis failed: " + a.errors;
-  Diagnostics diags("stdin", source);
-  CompiledObject object;
-  if (!compile_program(*a.program, a.info, {}, object, diags))
-    return "compile failed";
-  return bpfscope::testing::load_every_program(a.info, object, BPF_PROG_TYPE_KPROBE);
+  return bpfscope::testing::load_all(source, BPF_PROG_TYPE_KPROBE);
 }
 
 TEST(PtRegs, NamesAndOffsets) {
