@@ -60,8 +60,11 @@ int open_kprobe_event(const std::string &function, uint64_t offset, bool retprob
   attr.wakeup_events = 1;
   attr.disabled = 1;
   std::string what = std::string(retprobe ? "kretprobe" : "kprobe") + " on " + function;
-  if (offset)
-    what += "+" + std::to_string(offset);
+  if (offset) {
+    // Appended in two steps: GCC 12 at -O3 misreports `"+" + std::string&&` (-Wrestrict).
+    what += '+';
+    what += std::to_string(offset);
+  }
   return open_perf_event(attr, -1, cpu, what, error);
 }
 

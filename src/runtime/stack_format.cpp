@@ -57,7 +57,12 @@ std::string format_stack_frames(const Type &type, const std::vector<uint64_t> &f
       out += "        " + frame_name(type, pid, address) + "\n";
       break;
     case StackMode::Perf:
-      out += "\t" + hex(address) + " " + frame_name(type, pid, address) + "\n";
+      // Appended piece by piece: GCC 12 at -O3 misreports `"\t" + std::string&&` (-Wrestrict).
+      out += '\t';
+      out += hex(address);
+      out += ' ';
+      out += frame_name(type, pid, address);
+      out += '\n';
       break;
     case StackMode::Raw:
       out += hex(address) + "\n";
