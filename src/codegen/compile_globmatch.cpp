@@ -24,6 +24,7 @@
 // exact value) count as different: with positions it knows, it would follow every step of every
 // path. So each step reads the header [0, 72) through bpf_probe_read_kernel into its own stack,
 // which leaves the verifier knowing nothing of those values but their bounds after the checks.
+#include "codegen/loop_step_builder.h"
 #include "codegen/probe_compiler.h"
 
 #include <algorithm>
@@ -50,27 +51,17 @@ enum : int {
 int round8(int n) { return (n + 7) / 8 * 8; }
 
 // Builds the step callback for a string of `text_size` and a pattern of `pattern_size` bytes.
-class GlobStep {
+class GlobStep : LoopStepBuilder {
 public:
   GlobStep(llvm::Module &module, llvm::LLVMContext &ctx, int text_size, int pattern_size)
-      : b_(ctx), ctx_(ctx), text_size_(text_size), pattern_size_(pattern_size),
-        pattern_at_(kGlobText + round8(text_size)) {
-    auto *type = llvm::FunctionType::get(b_.getInt64Ty(), {b_.getInt64Ty(), b_.getPtrTy()}, false);
-    fn_ = llvm::Function::Create(type, llvm::Function::InternalLinkage, "globmatch_step", module);
-    fn_->addFnAttr(llvm::Attribute::NoInline);
-  }
+      : LoopStepBuilder(module, ctx, "globmatch_step"), text_size_(text_size),
+        pattern_size_(pattern_size), pattern_at_(kGlobText + round8(text_size)) {}
 
   llvm::Function *build(const std::string &section) {
     fn_->setSection(section);
     b_.SetInsertPoint(block("entry"));
     state_ = b_.CreateAlignedLoad(b_.getPtrTy(), fn_->getArg(1), llvm::Align(8));
-    header_ = b_.CreateAlloca(llvm::ArrayType::get(b_.getInt8Ty(), kGlobText));
-    header_->setAlignment(llvm::Align(8));
-    auto *read_type = llvm::FunctionType::get(
-        b_.getInt64Ty(), {b_.getPtrTy(), b_.getInt64Ty(), b_.getPtrTy()}, false);
-    b_.CreateCall(read_type,
-                  b_.CreateIntToPtr(b_.getInt64(BPF_FUNC_probe_read_kernel), b_.getPtrTy()),
-                  {header_, b_.getInt64(kGlobText), state_});
+    header_ = opaque_copy(state_, kGlobText);
     mismatch_ = block("mismatch");
     llvm::Value *s = field(kGlobS), *p = field(kGlobP);
     llvm::Value *pc = byte(pattern_at_, p, pattern_size_);
@@ -228,41 +219,20 @@ private:
   void next() { b_.CreateBr(continue_block()); }
   void stop() { b_.CreateRet(b_.getInt64(1)); }
 
-  llvm::BasicBlock *block(const char *name) { return llvm::BasicBlock::Create(ctx_, name, fn_); }
-  llvm::Value *at(int offset) {
-    return b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), state_, offset);
-  }
+  llvm::Value *at(int offset) { return byte_offset(state_, offset); }
   // Header fields are read from this step's copy, and written to the state.
   llvm::Value *field(int offset) {
-    llvm::Value *ptr = b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), header_, offset);
-    return b_.CreateAlignedLoad(b_.getInt64Ty(), ptr, llvm::Align(8));
+    return b_.CreateAlignedLoad(b_.getInt64Ty(), byte_offset(header_, offset), llvm::Align(8));
   }
   void set(int offset, llvm::Value *v) { b_.CreateAlignedStore(v, at(offset), llvm::Align(8)); }
   llvm::Value *add(llvm::Value *v, int n) { return b_.CreateAdd(v, b_.getInt64(n)); }
   llvm::Value *is_zero(llvm::Value *v) { return b_.CreateICmpEQ(v, b_.getInt64(0)); }
   llvm::Value *is_char(llvm::Value *v, char c) { return b_.CreateICmpEQ(v, b_.getInt64(c)); }
 
-  // The byte at index `i` of the copy at `base` (`size` bytes), 0 past its end: the check before
-  // the load is what bounds the index for the verifier.
-  llvm::Value *byte(int base, llvm::Value *i, int size) {
-    auto *from = b_.GetInsertBlock();
-    auto *inside = block("byte_inside"), *joined = block("byte");
-    b_.CreateCondBr(b_.CreateICmpULT(i, b_.getInt64(size)), inside, joined);
-    b_.SetInsertPoint(inside);
-    llvm::Value *ptr = b_.CreateInBoundsGEP(b_.getInt8Ty(), at(base), i);
-    llvm::Value *v = b_.CreateZExt(b_.CreateLoad(b_.getInt8Ty(), ptr), b_.getInt64Ty());
-    b_.CreateBr(joined);
-    b_.SetInsertPoint(joined);
-    auto *phi = b_.CreatePHI(b_.getInt64Ty(), 2);
-    phi->addIncoming(b_.getInt64(0), from);
-    phi->addIncoming(v, inside);
-    return phi;
-  }
+  // The byte at index `i` of the copy at offset `base` of the state (`size` bytes), 0 past its end.
+  llvm::Value *byte(int base, llvm::Value *i, int size) { return bounded_byte(at(base), i, size); }
 
-  llvm::IRBuilder<> b_; // no debug locations: the callback has no debug scope of its own
-  llvm::LLVMContext &ctx_;
   int text_size_, pattern_size_, pattern_at_;
-  llvm::Function *fn_ = nullptr;
   llvm::Value *state_ = nullptr;
   llvm::AllocaInst *header_ = nullptr;
   llvm::BasicBlock *mismatch_ = nullptr, *continue_ = nullptr;

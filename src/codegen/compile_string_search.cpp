@@ -17,6 +17,7 @@
 //
 // Each step either ends the search or moves j forward or moves i forward (j back to 0): at most
 // (|haystack| + 1) * (|needle| + 1) steps.
+#include "codegen/loop_step_builder.h"
 #include "codegen/probe_compiler.h"
 
 #include <algorithm>
@@ -27,14 +28,11 @@ namespace bpfscope {
 namespace {
 enum : int { kHaystack = 0, kNeedle = 8, kPosition = 16, kMatched = 24, kResult = 32, kSize = 40 };
 
-class SearchStep {
+class SearchStep : LoopStepBuilder {
 public:
   SearchStep(llvm::Module &module, llvm::LLVMContext &ctx, int haystack_size, int needle_size)
-      : b_(ctx), ctx_(ctx), haystack_size_(haystack_size), needle_size_(needle_size) {
-    auto *type = llvm::FunctionType::get(b_.getInt64Ty(), {b_.getInt64Ty(), b_.getPtrTy()}, false);
-    fn_ = llvm::Function::Create(type, llvm::Function::InternalLinkage, "strstr_step", module);
-    fn_->addFnAttr(llvm::Attribute::NoInline);
-  }
+      : LoopStepBuilder(module, ctx, "strstr_step"), haystack_size_(haystack_size),
+        needle_size_(needle_size) {}
 
   llvm::Function *build(const std::string &section) {
     fn_->setSection(section);
@@ -42,12 +40,7 @@ public:
     auto *i8 = b_.getInt8Ty();
     llvm::Value *context = fn_->getArg(1);
     b_.SetInsertPoint(block("entry"));
-    auto *counters = b_.CreateAlloca(llvm::ArrayType::get(i8, 16));
-    counters->setAlignment(llvm::Align(8));
-    auto *read_type = llvm::FunctionType::get(i64, {b_.getPtrTy(), i64, b_.getPtrTy()}, false);
-    b_.CreateCall(read_type,
-                  b_.CreateIntToPtr(b_.getInt64(BPF_FUNC_probe_read_kernel), b_.getPtrTy()),
-                  {counters, b_.getInt64(16), at(context, kPosition)});
+    auto *counters = opaque_copy(at(context, kPosition), 16); // i and j
     llvm::Value *i = b_.CreateAlignedLoad(i64, counters, llvm::Align(8));
     llvm::Value *j = b_.CreateAlignedLoad(i64, at(counters, 8), llvm::Align(8));
     llvm::Value *haystack =
@@ -99,15 +92,9 @@ public:
   }
 
 private:
-  llvm::BasicBlock *block(const char *name) { return llvm::BasicBlock::Create(ctx_, name, fn_); }
-  llvm::Value *at(llvm::Value *base, int offset) {
-    return b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), base, offset);
-  }
+  llvm::Value *at(llvm::Value *base, int offset) { return byte_offset(base, offset); }
 
-  llvm::IRBuilder<> b_; // no debug locations: the callback has no debug scope of its own
-  llvm::LLVMContext &ctx_;
   int haystack_size_, needle_size_;
-  llvm::Function *fn_ = nullptr;
 };
 // ==, != and strncmp over strings of more than a few thousand bytes: unrolled, one pair of
 // branches per byte, a path through them holds more pending branches than the verifier's limit
@@ -116,14 +103,11 @@ private:
 //   [0] the first string's address   [8] the second's   [16] i   [24] the result (0: same)
 //
 // with bytes past either buffer counted as NUL, as strings_equal and strings_differ count them.
-class CompareStep {
+class CompareStep : LoopStepBuilder {
 public:
   CompareStep(llvm::Module &module, llvm::LLVMContext &ctx, int a_size, int b_size, int limit)
-      : b_(ctx), ctx_(ctx), a_size_(a_size), b_size_(b_size), limit_(limit) {
-    auto *type = llvm::FunctionType::get(b_.getInt64Ty(), {b_.getInt64Ty(), b_.getPtrTy()}, false);
-    fn_ = llvm::Function::Create(type, llvm::Function::InternalLinkage, "strcmp_step", module);
-    fn_->addFnAttr(llvm::Attribute::NoInline);
-  }
+      : LoopStepBuilder(module, ctx, "strcmp_step"), a_size_(a_size), b_size_(b_size),
+        limit_(limit) {}
 
   static constexpr int kFirst = 0, kSecond = 8, kIndex = 16, kResult = 24, kSize = 32;
 
@@ -134,12 +118,7 @@ public:
     b_.SetInsertPoint(block("entry"));
     // i through bpf_probe_read_kernel, as in SearchStep: unknown to the verifier but for the
     // bounds the checks give it, so that it checks this function once.
-    auto *index = b_.CreateAlloca(i64);
-    index->setAlignment(llvm::Align(8));
-    auto *read_type = llvm::FunctionType::get(i64, {b_.getPtrTy(), i64, b_.getPtrTy()}, false);
-    b_.CreateCall(read_type,
-                  b_.CreateIntToPtr(b_.getInt64(BPF_FUNC_probe_read_kernel), b_.getPtrTy()),
-                  {index, b_.getInt64(8), at(context, kIndex)});
+    auto *index = opaque_copy(at(context, kIndex), 8);
     llvm::Value *i = b_.CreateAlignedLoad(i64, index, llvm::Align(8));
     auto *stop = block("stop"), *within = block("within");
     b_.CreateCondBr(b_.CreateICmpULT(i, b_.getInt64(limit_)), within, stop);
@@ -164,32 +143,12 @@ public:
   }
 
 private:
-  llvm::BasicBlock *block(const char *name) { return llvm::BasicBlock::Create(ctx_, name, fn_); }
-  llvm::Value *at(llvm::Value *base, int offset) {
-    return b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), base, offset);
-  }
-  // The byte at `i` of a buffer of `size` bytes, 0 past its end: the check before the load is
-  // what bounds the index for the verifier.
+  llvm::Value *at(llvm::Value *base, int offset) { return byte_offset(base, offset); }
   llvm::Value *byte(llvm::Value *base, llvm::Value *i, int size) {
-    auto *from = b_.GetInsertBlock();
-    auto *inside = block("byte_inside"), *joined = block("byte");
-    b_.CreateCondBr(b_.CreateICmpULT(i, b_.getInt64(size)), inside, joined);
-    b_.SetInsertPoint(inside);
-    llvm::Value *v =
-        b_.CreateZExt(b_.CreateLoad(b_.getInt8Ty(), b_.CreateInBoundsGEP(b_.getInt8Ty(), base, i)),
-                      b_.getInt64Ty());
-    b_.CreateBr(joined);
-    b_.SetInsertPoint(joined);
-    auto *phi = b_.CreatePHI(b_.getInt64Ty(), 2);
-    phi->addIncoming(b_.getInt64(0), from);
-    phi->addIncoming(v, inside);
-    return phi;
+    return bounded_byte(base, i, size);
   }
 
-  llvm::IRBuilder<> b_;
-  llvm::LLVMContext &ctx_;
   int a_size_, b_size_, limit_;
-  llvm::Function *fn_ = nullptr;
 };
 } // namespace
 
