@@ -58,6 +58,20 @@ std::string json_uint(uint64_t v) {
   return s;
 }
 
+namespace {
+// A struct, or a record with named fields: {"name": value, ...}.
+std::string json_object(const Type &type, const uint8_t *data) {
+  std::string s = "{";
+  for (size_t i = 0; i < type.fields.size(); i++) {
+    if (i)
+      s += ", ";
+    s += json_escape(type.field_names[i]) + ": " +
+         json_value(type.fields[i], data + type.field_offsets[i]);
+  }
+  return s + "}";
+}
+} // namespace
+
 std::string json_value(const Type &type, const uint8_t *data) {
   switch (type.kind) {
   case TypeKind::None:
@@ -67,16 +81,8 @@ std::string json_value(const Type &type, const uint8_t *data) {
   case TypeKind::String:
     return json_escape(read_string_value(type, data));
   case TypeKind::Tuple: {
-    if (type.is_named_record()) { // an object, as a struct is: {"name": value, ...}
-      std::string s = "{";
-      for (size_t i = 0; i < type.fields.size(); i++) {
-        if (i)
-          s += ", ";
-        s += json_escape(type.field_names[i]) + ": " +
-             json_value(type.fields[i], data + type.field_offsets[i]);
-      }
-      return s + "}";
-    }
+    if (type.is_named_record()) // an object, as a struct is
+      return json_object(type, data);
     std::string s = "[";
     for (size_t i = 0; i < type.fields.size(); i++) {
       if (i)
@@ -85,16 +91,8 @@ std::string json_value(const Type &type, const uint8_t *data) {
     }
     return s + "]";
   }
-  case TypeKind::Record: { // a struct: {"member": value, ...}
-    std::string s = "{";
-    for (size_t i = 0; i < type.fields.size(); i++) {
-      if (i)
-        s += ", ";
-      s += json_escape(type.field_names[i]) + ": " +
-           json_value(type.fields[i], data + type.field_offsets[i]);
-    }
-    return s + "}";
-  }
+  case TypeKind::Record: // a struct
+    return json_object(type, data);
   case TypeKind::Array: {
     std::string s = "[";
     for (int i = 0; i < type.array_len; i++) {

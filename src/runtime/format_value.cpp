@@ -121,6 +121,20 @@ std::string read_string_value(const Type &type, const uint8_t *data) {
   return s;
 }
 
+namespace {
+// bpftrace's struct format, also a record's: { .a = 1, .b = { .c = 2 } }.
+std::string struct_text(const Type &type, const uint8_t *data) {
+  std::string s = "{ ";
+  for (size_t i = 0; i < type.fields.size(); i++) {
+    if (i)
+      s += ", ";
+    s += "." + type.field_names[i] + " = " +
+         format_value(type.fields[i], data + type.field_offsets[i]);
+  }
+  return s + " }";
+}
+} // namespace
+
 std::string format_value(const Type &type, const uint8_t *data) {
   switch (type.kind) {
   case TypeKind::None:
@@ -130,16 +144,8 @@ std::string format_value(const Type &type, const uint8_t *data) {
   case TypeKind::String:
     return read_string_value(type, data);
   case TypeKind::Tuple: {
-    if (type.is_named_record()) { // printed like a struct, as bpftrace prints records
-      std::string s = "{ ";
-      for (size_t i = 0; i < type.fields.size(); i++) {
-        if (i)
-          s += ", ";
-        s += "." + type.field_names[i] + " = " +
-             format_value(type.fields[i], data + type.field_offsets[i]);
-      }
-      return s + " }";
-    }
+    if (type.is_named_record()) // printed like a struct, as bpftrace prints records
+      return struct_text(type, data);
     std::string s = "(";
     for (size_t i = 0; i < type.fields.size(); i++) {
       if (i)
@@ -148,16 +154,8 @@ std::string format_value(const Type &type, const uint8_t *data) {
     }
     return s + ")";
   }
-  case TypeKind::Record: { // bpftrace's struct format: { .a = 1, .b = { .c = 2 } }
-    std::string s = "{ ";
-    for (size_t i = 0; i < type.fields.size(); i++) {
-      if (i)
-        s += ", ";
-      s += "." + type.field_names[i] + " = " +
-           format_value(type.fields[i], data + type.field_offsets[i]);
-    }
-    return s + " }";
-  }
+  case TypeKind::Record:
+    return struct_text(type, data);
   case TypeKind::Array: { // [1,2,3]
     std::string s = "[";
     int step = type.pointee().size;
