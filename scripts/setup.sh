@@ -15,6 +15,7 @@ packages=(
   procps util-linux             # pgrep/unshare used by end-to-end tests
   python3                       # the end-to-end tests' workloads (sockets, ptys, TLS, timers)
   libcap2-bin                   # capsh: tests/e2e/capabilities.sh
+  bpftool                       # tests/e2e/enum_names.sh reads the kernel's enums independently
   libclang-rt-19-dev            # ASan/UBSan/libFuzzer runtimes: tests/fuzz (BPFSCOPE_FUZZ=ON)
   qemu-system-x86 busybox-static xz-utils  # tests/vm: kernel probes in a QEMU guest
   golang-go                     # tests/e2e/uprobe_go.sh: uprobes/uretprobes on a Go program
